@@ -1,0 +1,42 @@
+/* Helpers shared by the C tests: temp folders, the fixture projects, a real
+ * pouchdb-server on a free loopback port, running the fsstudio binary. */
+#ifndef FS_TESTLIB_H
+#define FS_TESTLIB_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* ../shared/fixtures/convertigo beside the source tree (or $FSSTUDIO_FIXTURES);
+ * NULL when absent: tests that need it call skip(). */
+const char *fs_test_fixtures(void);
+/* A fixture project folder by name ("c8oprj-lib-fullsync-grp"), or NULL. */
+char *fs_test_fixture(const char *name);
+/* The source tree (for projects/sample and tests/data). */
+const char *fs_test_srcdir(void);
+/* A fresh temp folder, removed by fs_test_cleanup(). */
+char *fs_test_tmpdir(void);
+void fs_test_cleanup(void);
+/* cp -R src dst (dst must not exist). Returns 0 on success. */
+int fs_test_copy_tree(const char *src, const char *dst);
+/* Files of two trees equal byte for byte (ignores .git). Prints the first
+ * difference to stderr. Returns 1 when equal. */
+int fs_test_trees_equal(const char *a, const char *b);
+/* Runs a shell command, captures stdout (and stderr when merge), returns the
+ * exit status. *out may be NULL. */
+int fs_test_sh(char **out, int merge, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Path of the fsstudio binary under test ($FS_BIN). */
+const char *fs_test_bin(void);
+
+/* A pouchdb-server started in a temp folder on a free port (in memory). */
+typedef struct fs_test_couch {
+	pid_t pid;
+	int port;
+	char url[64];
+	char *dir;
+} fs_test_couch;
+/* Returns NULL (and the test should skip) when pouchdb-server is not
+ * installed ($FSSTUDIO_POUCHDB or ~/.cache/fsstudio/pouchdb). */
+fs_test_couch *fs_test_couch_start(void);
+void fs_test_couch_stop(fs_test_couch *c);
+
+#endif
