@@ -1,0 +1,386 @@
+/* The project commands: tree, show, new, rm, mv, set, save. Each one opens
+ * the project, does one thing through the model (which validates), and saves
+ * only when that thing succeeded, so a refused edit writes nothing. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "buf.h"
+#include "cli.h"
+#include "fsutil.h"
+
+/* ---- Helpers shared with other commands (declared in cli.h) -------------- */
+
+int fs_cli_open(const char *dir, fs_project **out)
+{
+	fs_err e = { 0 };
+	if (!dir || !*dir)
+		dir = ".";
+	if (fs_project_open(out, dir, &e) != FS_E_OK) {
+		*out = NULL;
+		return fs_cli_error(&e);
+	}
+	return FS_EXIT_OK;
+}
+
+fs_obj *fs_cli_find(fs_project *p, const char *path)
+{
+	char *clean = fs_xstrdup(path + strspn(path, "/"));
+	size_t n = strlen(clean);
+	while (n && clean[n - 1] == '/')
+		clean[--n] = '\0';
+	fs_obj *o = n ? fs_project_find(p, clean) : fs_project_root(p);
+	if (!o)
+		fs_cli_errorf("%s: no such object (see fsstudio tree)", path);
+	free(clean);
+	return o;
+}
+
+/* ---- Local helpers ------------------------------------------------------ */
+
+/* The last path segment of o as tree shows it ("by_site", "filters/NAME"). */
+static const char *obj_segment(const fs_obj *o, const char *path)
+{
+	if (!o->parent)
+		return o->name;
+	char *pp = fs_obj_path(o->parent);
+	size_t n = strlen(pp);
+	free(pp);
+	return n ? path + n + 1 : path;
+}
+
+/* Class without its package ("transactions.couchdb.PostDocumentTransaction"
+ * -> "PostDocumentTransaction"), for display. */
+static const char *short_class(const char *cls)
+{
+	const char *dot = cls ? strrchr(cls, '.') : NULL;
+	return dot ? dot + 1 : cls;
+}
+
+/* Prints the checks' findings on stderr after an edit: they do not fail the
+ * command (the edit is valid) but tell what now needs attention. */
+static void print_issues(fs_project *p)
+{
+	fs_issues is = { 0 };
+	fs_project_check(p, &is);
+	for (size_t i = 0; i < is.n; i++)
+		fprintf(stderr, "fsstudio: %s: %s: %s\n", is.v[i].warning ? "warning" : "error",
+			is.v[i].path && *is.v[i].path ? is.v[i].path : "(project)", is.v[i].message);
+	fs_issues_free(&is);
+}
+
+/* Saves after an edit; prints the error. */
+static int save_edit(fs_project *p)
+{
+	fs_err e = { 0 };
+	if (fs_project_save(p, &e) != FS_E_OK)
+		return fs_cli_error(&e);
+	print_issues(p);
+	return FS_EXIT_OK;
+}
+
+/* Prints the path of an object the command produced (text or JSON). */
+static int print_result(const fs_obj *o, int json)
+{
+	char *path = fs_obj_path(o);
+	int rc = FS_EXIT_OK;
+	if (json) {
+		cJSON *j = cJSON_CreateObject();
+		cJSON_AddStringToObject(j, "kind", fs_kind_name(o->kind));
+		cJSON_AddStringToObject(j, "name", o->name);
+		cJSON_AddStringToObject(j, "path", path);
+		rc = fs_cli_json(j);
+	} else {
+		puts(path);
+	}
+	free(path);
+	return rc;
+}
+
+/* ---- tree --------------------------------------------------------------- */
+
+static void tree_text(const fs_obj *o, int depth, fs_buf *out)
+{
+	char *path = fs_obj_path(o);
+	fs_buf_printf(out, "%*s%s  %s", depth * 2, "", obj_segment(o, path), fs_kind_name(o->kind));
+	if (o->cls && o->kind != FS_K_CONNECTOR && o->kind != FS_K_DDOC)
+		fs_buf_printf(out, " %s", short_class(o->cls));
+	fs_buf_addc(out, '\n');
+	free(path);
+	for (size_t i = 0; i < o->nkids; i++)
+		tree_text(o->kids[i], depth + 1, out);
+}
+
+static cJSON *tree_json(const fs_obj *o)
+{
+	cJSON *j = cJSON_CreateObject();
+	char *path = fs_obj_path(o);
+	cJSON_AddStringToObject(j, "kind", fs_kind_name(o->kind));
+	cJSON_AddStringToObject(j, "name", o->name);
+	cJSON_AddStringToObject(j, "path", path);
+	if (o->cls)
+		cJSON_AddStringToObject(j, "class", o->cls);
+	if (o->kind == FS_K_FUNCTION)
+		cJSON_AddStringToObject(j, "function", fs_fn_name(o->fn));
+	cJSON *kids = cJSON_AddArrayToObject(j, "children");
+	for (size_t i = 0; i < o->nkids; i++)
+		cJSON_AddItemToArray(kids, tree_json(o->kids[i]));
+	free(path);
+	return j;
+}
+
+int fs_cmd_tree(int argc, char **argv)
+{
+	fs_cli_opt opts[] = { { "--json", NULL, 0, NULL }, { NULL, NULL, 0, NULL } };
+	char *pos[1] = { NULL };
+	fs_project *p;
+	if (fs_cli_parse(argc, argv, opts, pos, 0, 1) < 0)
+		return FS_EXIT_USAGE;
+	if (fs_cli_open(pos[0], &p))
+		return FS_EXIT_ERROR;
+	int rc = FS_EXIT_OK;
+	if (opts[0].set) {
+		rc = fs_cli_json(tree_json(fs_project_root(p)));
+	} else {
+		fs_buf out = FS_BUF_INIT;
+		tree_text(fs_project_root(p), 0, &out);
+		fwrite(out.data, 1, out.len, stdout);
+		fs_buf_free(&out);
+	}
+	fs_project_free(p);
+	return rc;
+}
+
+/* ---- show --------------------------------------------------------------- */
+
+static cJSON *props_json(const fs_obj *o)
+{
+	const fs_prop *props;
+	size_t n = fs_obj_props(o, &props);
+	cJSON *j = cJSON_CreateObject();
+	for (size_t i = 0; i < n; i++)
+		cJSON_AddStringToObject(j, props[i].key, props[i].value ? props[i].value : "");
+	return j;
+}
+
+static int show_json(const fs_obj *o)
+{
+	cJSON *j = cJSON_CreateObject();
+	char *path = fs_obj_path(o);
+	cJSON_AddStringToObject(j, "kind", fs_kind_name(o->kind));
+	cJSON_AddStringToObject(j, "name", o->name);
+	cJSON_AddStringToObject(j, "path", path);
+	if (o->cls)
+		cJSON_AddStringToObject(j, "class", o->cls);
+	if (fs_obj_file(o))
+		cJSON_AddStringToObject(j, "file", fs_obj_file(o));
+	cJSON_AddBoolToObject(j, "editable", fs_obj_editable(o));
+	if (o->kind == FS_K_FUNCTION) {
+		cJSON_AddStringToObject(j, "function", fs_fn_name(o->fn));
+		cJSON_AddStringToObject(j, "text", fs_fn_text(o) ? fs_fn_text(o) : "");
+	} else if (o->kind == FS_K_DDOC && fs_ddoc_json(o)) {
+		cJSON_AddItemToObject(j, "doc", cJSON_Duplicate(fs_ddoc_json(o), 1));
+	}
+	if (o->kind != FS_K_FUNCTION && o->kind != FS_K_VIEW)
+		cJSON_AddItemToObject(j, "properties", props_json(o));
+	free(path);
+	return fs_cli_json(j);
+}
+
+/* Prints text with exactly one final newline. */
+static void put_text(const char *s)
+{
+	size_t n = strlen(s);
+	fwrite(s, 1, n, stdout);
+	if (!n || s[n - 1] != '\n')
+		putchar('\n');
+}
+
+static int show_text(const fs_obj *o)
+{
+	if (o->kind == FS_K_FUNCTION) {
+		put_text(fs_fn_text(o) ? fs_fn_text(o) : "");
+	} else if (o->kind == FS_K_DDOC && fs_ddoc_json(o)) {
+		char *s = cJSON_Print(fs_ddoc_json(o));
+		put_text(s ? s : "");
+		free(s);
+	} else {
+		char *s = fs_obj_text(o);
+		if (s && *s)
+			put_text(s);
+		free(s);
+	}
+	return FS_EXIT_OK;
+}
+
+int fs_cmd_show(int argc, char **argv)
+{
+	fs_cli_opt opts[] = { { "--json", NULL, 0, NULL }, { NULL, NULL, 0, NULL } };
+	char *pos[2];
+	fs_project *p;
+	if (fs_cli_parse(argc, argv, opts, pos, 2, 2) < 0)
+		return FS_EXIT_USAGE;
+	if (fs_cli_open(pos[0], &p))
+		return FS_EXIT_ERROR;
+	fs_obj *o = fs_cli_find(p, pos[1]);
+	int rc = !o ? FS_EXIT_ERROR : opts[0].set ? show_json(o) : show_text(o);
+	fs_project_free(p);
+	return rc;
+}
+
+/* ---- new, rm, mv -------------------------------------------------------- */
+
+static int kind_parse(const char *s, fs_kind *out)
+{
+	for (int k = 0; k < FS_K_COUNT; k++)
+		if (!strcmp(s, fs_kind_name(k))) {
+			*out = k;
+			return 1;
+		}
+	return 0;
+}
+
+int fs_cmd_new(int argc, char **argv)
+{
+	fs_cli_opt opts[] = { { "--variant", "V", 0, NULL }, { "--json", NULL, 0, NULL },
+			      { NULL, NULL, 0, NULL } };
+	char *pos[4];
+	fs_project *p;
+	fs_kind kind;
+	fs_err e = { 0 };
+	if (fs_cli_parse(argc, argv, opts, pos, 4, 4) < 0)
+		return FS_EXIT_USAGE;
+	if (!kind_parse(pos[2], &kind))
+		return fs_cli_usage(argv[0], "'%s' is not a kind (connector, designdoc, view, "
+				    "function, listener, transaction)", pos[2]);
+	if (fs_cli_open(pos[0], &p))
+		return FS_EXIT_ERROR;
+	fs_obj *parent = fs_cli_find(p, pos[1]), *o = NULL;
+	int rc = FS_EXIT_ERROR;
+	if (parent && fs_obj_new(parent, kind, pos[3], opts[0].value, &o, &e) != FS_E_OK)
+		fs_cli_error(&e);
+	else if (parent && !(rc = save_edit(p)))
+		rc = print_result(o, opts[1].set);
+	fs_project_free(p);
+	return rc;
+}
+
+int fs_cmd_rm(int argc, char **argv)
+{
+	char *pos[2];
+	fs_project *p;
+	fs_err e = { 0 };
+	if (fs_cli_parse(argc, argv, NULL, pos, 2, 2) < 0)
+		return FS_EXIT_USAGE;
+	if (fs_cli_open(pos[0], &p))
+		return FS_EXIT_ERROR;
+	fs_obj *o = fs_cli_find(p, pos[1]);
+	int rc = FS_EXIT_ERROR;
+	if (o && !o->parent)
+		fs_cli_errorf("the project itself cannot be removed");
+	else if (o && fs_obj_delete(o, &e) != FS_E_OK)
+		fs_cli_error(&e);
+	else if (o)
+		rc = save_edit(p);
+	fs_project_free(p);
+	return rc;
+}
+
+int fs_cmd_mv(int argc, char **argv)
+{
+	fs_cli_opt opts[] = { { "--json", NULL, 0, NULL }, { NULL, NULL, 0, NULL } };
+	char *pos[3];
+	fs_project *p;
+	fs_err e = { 0 };
+	if (fs_cli_parse(argc, argv, opts, pos, 3, 3) < 0)
+		return FS_EXIT_USAGE;
+	if (fs_cli_open(pos[0], &p))
+		return FS_EXIT_ERROR;
+	fs_obj *o = fs_cli_find(p, pos[1]);
+	int rc = FS_EXIT_ERROR;
+	if (o && fs_obj_rename(o, pos[2], &e) != FS_E_OK)
+		fs_cli_error(&e);
+	else if (o && !(rc = save_edit(p)))
+		rc = print_result(o, opts[0].set);
+	fs_project_free(p);
+	return rc;
+}
+
+/* ---- set ---------------------------------------------------------------- */
+
+static int read_stdin(char **out, fs_err *e)
+{
+	fs_buf b = FS_BUF_INIT;
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0)
+		fs_buf_add(&b, chunk, n);
+	if (ferror(stdin)) {
+		fs_buf_free(&b);
+		return fs_err_set(e, FS_E_IO, "standard input: %s", strerror(errno));
+	}
+	*out = fs_buf_steal(&b);
+	return FS_E_OK;
+}
+
+/* Sets a function's text from a file or "-" (stdin). */
+static int set_text(fs_obj *o, const char *file, fs_err *e)
+{
+	char *text = NULL;
+	int rc;
+	if (o->kind != FS_K_FUNCTION) {
+		char *path = fs_obj_path(o);
+		fs_err_set(e, FS_E_INVALID, "%s: --file sets the text of a function; "
+			   "this is a %s", path, fs_kind_name(o->kind));
+		free(path);
+		return FS_E_INVALID;
+	}
+	rc = !strcmp(file, "-") ? read_stdin(&text, e) : fs_read_file(file, &text, NULL, e);
+	if (rc == FS_E_OK)
+		rc = fs_fn_set_text(o, text, e);
+	free(text);
+	return rc;
+}
+
+int fs_cmd_set(int argc, char **argv)
+{
+	fs_cli_opt opts[] = { { "--file", "F", 0, NULL }, { NULL, NULL, 0, NULL } };
+	char *pos[4];
+	fs_project *p;
+	fs_err e = { 0 };
+	int n = fs_cli_parse(argc, argv, opts, pos, 2, 4);
+	if (n < 0)
+		return FS_EXIT_USAGE;
+	if (opts[0].set ? n != 2 : n != 4)
+		return fs_cli_usage(argv[0], opts[0].set ? "--file takes no KEY VALUE"
+				    : "give KEY VALUE, or --file F for a function");
+	if (fs_cli_open(pos[0], &p))
+		return FS_EXIT_ERROR;
+	fs_obj *o = fs_cli_find(p, pos[1]);
+	int rc = FS_EXIT_ERROR;
+	if (o && (opts[0].set ? set_text(o, opts[0].value, &e)
+		  : fs_obj_set_prop(o, pos[2], pos[3], &e)) != FS_E_OK)
+		fs_cli_error(&e);
+	else if (o)
+		rc = save_edit(p);
+	fs_project_free(p);
+	return rc;
+}
+
+/* ---- save --------------------------------------------------------------- */
+
+int fs_cmd_save(int argc, char **argv)
+{
+	fs_cli_opt opts[] = { { "--to", "OUT", 0, NULL }, { NULL, NULL, 0, NULL } };
+	char *pos[1] = { NULL };
+	fs_project *p;
+	fs_err e = { 0 };
+	if (fs_cli_parse(argc, argv, opts, pos, 0, 1) < 0)
+		return FS_EXIT_USAGE;
+	if (fs_cli_open(pos[0], &p))
+		return FS_EXIT_ERROR;
+	int rc = opts[0].set ? fs_project_save_to(p, opts[0].value, &e) : fs_project_save(p, &e);
+	fs_project_free(p);
+	return rc ? fs_cli_error(&e) : FS_EXIT_OK;
+}
