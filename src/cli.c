@@ -156,8 +156,10 @@ static void print_help(FILE *f)
 	      "Commands:\n", f);
 	for (const cmd *c = cmds; c->name; c++) {
 		/* The first sentence of the help is the summary. */
-		const char *end = strchr(c->help, '.');
+		const char *end = strstr(c->help, ". ");
 		int n = end ? (int)(end - c->help) : (int)strlen(c->help);
+		if (n && c->help[n - 1] == '.' && !end)
+			n--;
 		fprintf(f, "  %-10s %.*s\n", c->name, n, c->help);
 	}
 	fputs("\n"

@@ -200,7 +200,9 @@ static void put_text(const char *s)
 static int show_text(const fs_obj *o)
 {
 	if (o->kind == FS_K_FUNCTION) {
-		put_text(fs_fn_text(o) ? fs_fn_text(o) : "");
+		/* Always one newline more, which set --file takes off again, so
+		 * that show > F; set --file F changes nothing. */
+		printf("%s\n", fs_fn_text(o) ? fs_fn_text(o) : "");
 	} else if (o->kind == FS_K_DDOC && fs_ddoc_json(o)) {
 		char *s = cJSON_Print(fs_ddoc_json(o));
 		put_text(s ? s : "");
@@ -337,8 +339,14 @@ static int set_text(fs_obj *o, const char *file, fs_err *e)
 		return FS_E_INVALID;
 	}
 	rc = !strcmp(file, "-") ? read_stdin(&text, e) : fs_read_file(file, &text, NULL, e);
-	if (rc == FS_E_OK)
+	if (rc == FS_E_OK) {
+		/* Editors end files with a newline that is not part of the
+		 * function (show prints one more, see show_text). */
+		size_t n = strlen(text);
+		if (n && text[n - 1] == '\n')
+			text[n - 1] = '\0';
 		rc = fs_fn_set_text(o, text, e);
+	}
 	free(text);
 	return rc;
 }

@@ -1,0 +1,38 @@
+# The dispatcher: --help, --version, help COMMAND, usage errors, and the
+# help of every command listed by --help (whatever area added it).
+. "$FS_SRCDIR/tests/lib/tap.sh"
+
+t=$tap_tmp
+run() { "$FS_BIN" "$@" >"$t/out" 2>"$t/err"; rc=$?; out=$(cat "$t/out"); err=$(cat "$t/err"); }
+
+run --help
+cmds=$(printf '%s\n' "$out" | sed -n '/^Commands:/,/^$/p' | awk 'NF > 1 { print $1 }')
+n=$(printf '%s\n' "$cmds" | grep -c .)
+plan $((11 + 2 * n))
+
+check_eq "--help exits 0" 0 "$rc"
+check_contains "--help shows the synopsis" "usage: fsstudio [DIR]" "$out"
+run -h
+check_eq "-h is --help" "$("$FS_BIN" --help)" "$out"
+run --version
+case $out in "fsstudio "[0-9]*) ok "--version prints the version" ;; *) not_ok "--version: $out" ;; esac
+run frobnicate a b
+check_eq "an unknown command exits 2" 2 "$rc"
+check_contains "an unknown command is named" "'frobnicate' is not a fsstudio command" "$err"
+run --frobnicate
+check_eq "an unknown option exits 2" 2 "$rc"
+run help frobnicate
+check_eq "help of an unknown command exits 2" 2 "$rc"
+run help tree show
+check_eq "help with two names exits 2" 2 "$rc"
+run "$t/no-such-folder"
+check_eq "a missing folder exits 2" 2 "$rc"
+check_contains "a missing folder is explained" "is neither a command nor a folder" "$err"
+
+for c in $cmds; do
+	run help "$c"
+	case $out in "usage: fsstudio $c"*) ok "help $c" ;; *) not_ok "help $c: $out" ;; esac
+	run "$c" --help
+	check_eq "$c --help is help $c" "$("$FS_BIN" help "$c")" "$out"
+done
+done_testing
