@@ -1,0 +1,94 @@
+# Driving the real fsstudio binary in tmux: a private server per test
+# (tmux -L fstest-PID), a fixed screen size, keys with send-keys, and waits
+# that poll capture-pane until a text shows (with a deadline, no fixed sleeps).
+# Source after tests/lib/tap.sh.
+
+ui_sock="fstest-$$"
+ui_deadline=${FSSTUDIO_UI_TIMEOUT:-10}
+
+ui_tmux() { tmux -L "$ui_sock" -f /dev/null "$@"; }
+
+# ui_start COLS ROWS DIR [ARGS...]: runs the studio in DIR, with a private
+# HOME, config and state under $tap_tmp (FSSTUDIO_CONFIG, EDITOR... may be
+# exported by the caller).
+ui_start() {
+	cols=$1 rows=$2 dir=$3; shift 3
+	: "${UI_HOME:=$tap_tmp/home}"
+	mkdir -p "$UI_HOME"
+	ui_tmux -u new-session -d -s ui -x "$cols" -y "$rows" \
+		"cd '$dir' && env HOME='$UI_HOME' XDG_CONFIG_HOME='$UI_HOME/.config' \
+		XDG_STATE_HOME='$UI_HOME/.local/state' LANG=C.UTF-8 LC_ALL=C.UTF-8 \
+		TERM=tmux-256color '$FS_BIN' $*; echo fsstudio-exit=\$?; sleep 600" || return 1
+	ui_tmux set-option -t ui status off >/dev/null
+	ui_tmux resize-window -t ui -x "$cols" -y "$rows" 2>/dev/null
+	at_exit ui_stop
+}
+
+ui_stop() { ui_tmux kill-server 2>/dev/null; true; }
+
+ui_keys() { ui_tmux send-keys -t ui "$@"; }
+# Literal text (no key names).
+ui_type() { ui_tmux send-keys -t ui -l "$1"; }
+
+ui_screen() { ui_tmux capture-pane -p -t ui; }
+
+# Row N (0-based) of the screen.
+ui_row() { ui_screen | sed -n "$(($1 + 1))p"; }
+
+# ui_wait TEXT: waits until TEXT shows anywhere on the screen. Fails (and
+# prints the screen as TAP comments) at the deadline.
+ui_wait() {
+	end=$(($(date +%s) + ui_deadline))
+	while :; do
+		case $(ui_screen) in *"$1"*) return 0 ;; esac
+		if [ "$(date +%s)" -ge "$end" ]; then
+			echo "# timed out waiting for: $1"; ui_screen | sed 's/^/# | /'
+			return 1
+		fi
+		sleep 0.05
+	done
+}
+
+# ui_wait_gone TEXT: waits until TEXT is no longer on the screen.
+ui_wait_gone() {
+	end=$(($(date +%s) + ui_deadline))
+	while :; do
+		case $(ui_screen) in *"$1"*) ;; *) return 0 ;; esac
+		if [ "$(date +%s)" -ge "$end" ]; then
+			echo "# timed out waiting for the end of: $1"; ui_screen | sed 's/^/# | /'
+			return 1
+		fi
+		sleep 0.05
+	done
+}
+
+# ui_wait_row N TEXT: waits until row N contains TEXT.
+ui_wait_row() {
+	end=$(($(date +%s) + ui_deadline))
+	while :; do
+		case $(ui_row "$1") in *"$2"*) return 0 ;; esac
+		if [ "$(date +%s)" -ge "$end" ]; then
+			echo "# timed out waiting for row $1 to show: $2"; ui_screen | sed 's/^/# | /'
+			return 1
+		fi
+		sleep 0.05
+	done
+}
+
+ui_resize() { ui_tmux resize-window -t ui -x "$1" -y "$2"; }
+
+# The sample project copied into a fresh git repository: prints its folder.
+ui_sample() {
+	d=$tap_tmp/ws/sample
+	mkdir -p "$tap_tmp/ws"
+	cp -R "$FS_SRCDIR/projects/sample" "$d" || return 1
+	(cd "$d" && git init -q && git add -A && \
+		git -c user.name=test -c user.email=test@example.com commit -qm sample) >/dev/null || return 1
+	echo "$d"
+}
+
+ui_need() {
+	command -v tmux >/dev/null || plan_skip "tmux is not installed"
+	[ -x "$FS_BIN" ] || plan_skip "no fsstudio binary at $FS_BIN"
+	[ -f "$FS_SRCDIR/projects/sample/c8oProject.yaml" ] || plan_skip "projects/sample is missing"
+}

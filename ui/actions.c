@@ -1,0 +1,615 @@
+/* Requests about the model: new, rename, delete, copy/paste, edit, save,
+ * go to a listener's target. Every change goes through the core (project.h)
+ * and its errors reach the user in its own words. */
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "app.h"
+#include "fsutil.h"
+#include "recover.h"
+#include "tree.h"
+
+#define KEY_ESC 27
+
+fs_obj *fs_details_function(fs_app *a);
+
+/* What each new-* request creates and under which ancestor. */
+#define FS_NEW_LIST(_) \
+	_(NEW_CONNECTOR, CONNECTOR, PROJECT,   NULL,                        "connector") \
+	_(NEW_DDOC,      DDOC,      CONNECTOR, NULL,                        "design document") \
+	_(NEW_VIEW,      VIEW,      DDOC,      NULL,                        "view") \
+	_(NEW_REDUCE,    FUNCTION,  VIEW,      "reduce",                    "reduce") \
+	_(NEW_LISTENER,  LISTENER,  CONNECTOR, "couchdb.FullSyncListener",  "listener")
+
+static const struct new_kind {
+	fs_req req;
+	fs_kind kind, parent;
+	const char *variant;
+	const char *what;
+} new_kinds[] = {
+#define FS_NEW_INFO(r, k, p, v, w) { FS_REQ_##r, FS_K_##k, FS_K_##p, v, w },
+	FS_NEW_LIST(FS_NEW_INFO)
+#undef FS_NEW_INFO
+};
+
+static const struct new_kind *new_kind_of(fs_req r)
+{
+	for (size_t i = 0; i < sizeof new_kinds / sizeof new_kinds[0]; i++)
+		if (new_kinds[i].req == r)
+			return &new_kinds[i];
+	return NULL;
+}
+
+static void select_obj(fs_app *a, int proj, fs_obj *o)
+{
+	char *path = fs_obj_path(o);
+	fs_app_select(a, proj, path ? path : "");
+	free(path);
+}
+
+static void label_of(const fs_obj *o, fs_buf *b)
+{
+	fs_buf_printf(b, "%s '", fs_kind_name(o->kind));
+	fs_tree_label(o, b);
+	fs_buf_adds(b, "'");
+}
+
+/* ---- new ---------------------------------------------------------------- */
+
+/* A view listener made while a view is selected targets that view. */
+static void target_selected_view(fs_app *a, fs_obj *listener, fs_obj *view)
+{
+	fs_err e = { 0 };
+	fs_obj *ddoc = view->parent, *conn = ddoc ? ddoc->parent : NULL;
+	char *target;
+	if (!conn || !fs_obj_editable(listener))
+		return;
+	target = fs_xasprintf("%s.%s.%s.%s", fs_project_root(listener->project)->name,
+			      conn->name, ddoc->name, view->name);
+	if (fs_obj_set_prop(listener, "targetView", target, &e))
+		fs_app_error(a, "targetView not set: %s", e.msg);
+	free(target);
+}
+
+static void create(fs_app *a, fs_modal *m, const struct new_kind *nk, const char *name)
+{
+	fs_obj *parent = fs_ref_get(a, &m->ref), *out = NULL, *sel;
+	fs_err e = { 0 };
+	int proj;
+	if (!parent) {
+		fs_app_error(a, "The parent object is gone");
+		return;
+	}
+	sel = fs_app_selected(a, &proj);
+	if (fs_obj_new(parent, nk->kind, name, nk->variant, &out, &e)) {
+		fs_app_error(a, "No new %s: %s", nk->what, e.msg);
+		m->keep = name != NULL;
+		return;
+	}
+	if (nk->kind == FS_K_LISTENER && sel && sel->kind == FS_K_VIEW)
+		target_selected_view(a, out, sel);
+	fs_app_changed(a);
+	if (out)
+		select_obj(a, m->ref.proj, out);
+	fs_app_msg(a, "New %s '%s'", nk->what, out && out->name ? out->name : name ? name : "");
+}
+
+static void new_done(fs_app *a, fs_modal *m, int key)
+{
+	const struct new_kind *nk = new_kind_of((fs_req)atoi(m->arg));
+	if (key != KEY_ESC && nk)
+		create(a, m, nk, fs_buf_str(&m->text));
+}
+
+static void new_object(fs_app *a, fs_req r)
+{
+	const struct new_kind *nk = new_kind_of(r);
+	int proj;
+	fs_obj *sel = fs_app_selected(a, &proj), *parent;
+	fs_modal *m;
+	char label[64];
+	if (!sel)
+		return;
+	parent = fs_obj_up(sel, nk->parent);
+	if (!parent) {
+		fs_app_error(a, "Select a %s (or something in it) to add a %s",
+			     fs_kind_name(nk->parent), nk->what);
+		return;
+	}
+	if (!fs_obj_editable(parent)) {
+		fs_app_error(a, "%s is read-only here", parent->name);
+		return;
+	}
+	snprintf(label, sizeof label, "New %s name: ", nk->what);
+	if (nk->kind == FS_K_FUNCTION) {
+		/* a reduce has a fixed name: no question */
+		fs_modal tmp = { 0 };
+		fs_ref_set(&tmp.ref, proj, parent);
+		create(a, &tmp, nk, NULL);
+		fs_ref_clear(&tmp.ref);
+		return;
+	}
+	m = fs_modal_prompt(a, label, "", new_done);
+	fs_ref_set(&m->ref, proj, parent);
+	m->arg = fs_xasprintf("%d", r);
+}
+
+static void new_menu(fs_app *a)
+{
+	struct fs_menu_item items[8];
+	size_t n = 0;
+	int proj;
+	fs_obj *sel = fs_app_selected(a, &proj);
+	if (!sel)
+		return;
+	for (size_t i = 0; i < sizeof new_kinds / sizeof new_kinds[0]; i++)
+		if (fs_obj_up(sel, new_kinds[i].parent))
+			items[n++] = (struct fs_menu_item){ new_kinds[i].req, fs_req_help(new_kinds[i].req) };
+	fs_action_menu_open(a, "New", items, n);
+}
+
+/* ---- rename, delete ------------------------------------------------------ */
+
+static void rename_done(fs_app *a, fs_modal *m, int key)
+{
+	fs_obj *o = fs_ref_get(a, &m->ref);
+	fs_err e = { 0 };
+	if (key == KEY_ESC || !o)
+		return;
+	if (!strcmp(o->name, fs_buf_str(&m->text)))
+		return;
+	if (fs_obj_rename(o, fs_buf_str(&m->text), &e)) {
+		fs_app_error(a, "Not renamed: %s", e.msg);
+		m->keep = 1;
+		return;
+	}
+	fs_app_changed(a);
+	select_obj(a, m->ref.proj, o);
+	fs_app_msg(a, "Renamed to '%s'", o->name);
+}
+
+static int check_editable(fs_app *a, fs_obj *o, const char *what)
+{
+	if (o->kind == FS_K_PROJECT) {
+		fs_app_error(a, "The project itself cannot be %s here", what);
+		return 0;
+	}
+	if (!fs_obj_editable(o)) {
+		fs_app_error(a, "'%s' is read-only in the studio", o->name);
+		return 0;
+	}
+	return 1;
+}
+
+static void rename_obj(fs_app *a)
+{
+	int proj;
+	fs_obj *o = fs_app_selected(a, &proj);
+	fs_modal *m;
+	if (!o || !check_editable(a, o, "renamed"))
+		return;
+	if (o->kind == FS_K_FUNCTION && o->fn != FS_FN_FILTER && o->fn != FS_FN_UPDATE) {
+		fs_app_error(a, "A %s function has a fixed name", fs_fn_name(o->fn));
+		return;
+	}
+	m = fs_modal_prompt(a, "Rename to: ", o->name, rename_done);
+	fs_ref_set(&m->ref, proj, o);
+}
+
+static void delete_done(fs_app *a, fs_modal *m, int key)
+{
+	fs_obj *o = fs_ref_get(a, &m->ref), *parent;
+	fs_err e = { 0 };
+	if (key != 'y' || !o)
+		return;
+	parent = o->parent;
+	if (fs_obj_delete(o, &e)) {
+		fs_app_error(a, "Not deleted: %s", e.msg);
+		return;
+	}
+	fs_app_changed(a);
+	if (parent)
+		select_obj(a, m->ref.proj, parent);
+	fs_app_msg(a, "Deleted");
+}
+
+static void delete_obj(fs_app *a)
+{
+	int proj;
+	fs_obj *o = fs_app_selected(a, &proj);
+	fs_buf q = FS_BUF_INIT;
+	fs_modal *m;
+	if (!o || !check_editable(a, o, "deleted"))
+		return;
+	fs_buf_adds(&q, "Delete ");
+	label_of(o, &q);
+	if (o->nkids)
+		fs_buf_adds(&q, " and everything in it");
+	fs_buf_adds(&q, "?");
+	m = fs_modal_confirm(a, fs_buf_str(&q), "yn", delete_done);
+	fs_ref_set(&m->ref, proj, o);
+	fs_buf_free(&q);
+}
+
+/* ---- copy, paste ----------------------------------------------------------- */
+
+static void copy_obj(fs_app *a)
+{
+	int proj;
+	fs_obj *o = fs_app_selected(a, &proj);
+	fs_buf b = FS_BUF_INIT;
+	if (!o || !check_editable(a, o, "copied"))
+		return;
+	fs_ref_set(&a->clip, proj, o);
+	fs_buf_adds(&b, "Copied ");
+	label_of(o, &b);
+	fs_app_msg(a, "%s: select where it goes and press p", fs_buf_str(&b));
+	fs_buf_free(&b);
+}
+
+static void paste_done(fs_app *a, fs_modal *m, int key)
+{
+	fs_obj *src = fs_ref_get(a, &a->clip), *parent = fs_ref_get(a, &m->ref), *out = NULL;
+	fs_err e = { 0 };
+	if (key == KEY_ESC)
+		return;
+	if (!src || !parent) {
+		fs_app_error(a, "The copied object is gone");
+		return;
+	}
+	if (fs_obj_copy(src, parent, fs_buf_str(&m->text), &out, &e)) {
+		fs_app_error(a, "Not pasted: %s", e.msg);
+		m->keep = 1;
+		return;
+	}
+	fs_app_changed(a);
+	if (out)
+		select_obj(a, m->ref.proj, out);
+	fs_app_msg(a, "Pasted '%s'", fs_buf_str(&m->text));
+}
+
+static void paste_obj(fs_app *a)
+{
+	int proj;
+	fs_obj *sel = fs_app_selected(a, &proj), *src = fs_ref_get(a, &a->clip), *parent;
+	fs_modal *m;
+	char *name;
+	if (!src) {
+		fs_app_error(a, "Nothing copied: y copies the selection");
+		return;
+	}
+	if (!sel || !src->parent)
+		return;
+	parent = fs_obj_up(sel, src->parent->kind);
+	if (!parent) {
+		fs_app_error(a, "A %s goes into a %s: select one", fs_kind_name(src->kind),
+			     fs_kind_name(src->parent->kind));
+		return;
+	}
+	name = fs_xasprintf("%s_copy", src->name);
+	m = fs_modal_prompt(a, "Name of the copy: ", name, paste_done);
+	fs_ref_set(&m->ref, proj, parent);
+	free(name);
+}
+
+/* ---- functions ------------------------------------------------------------ */
+
+static fs_obj *function_of(fs_app *a, int *proj)
+{
+	fs_obj *o = fs_details_function(a);
+	if (o) {
+		fs_app_selected(a, proj);
+		return o;
+	}
+	o = fs_app_selected(a, proj);
+	if (o && o->kind == FS_K_VIEW)
+		for (size_t i = 0; i < o->nkids; i++)
+			if (o->kids[i]->kind == FS_K_FUNCTION)
+				return o->kids[i];
+	return o && o->kind == FS_K_FUNCTION ? o : NULL;
+}
+
+static int write_temp(const char *text, char *path, size_t size)
+{
+	const char *tmp = getenv("TMPDIR");
+	int fd;
+	snprintf(path, size, "%s/fsstudio-XXXXXX.js", tmp && *tmp ? tmp : "/tmp");
+	fd = mkstemps(path, 3);
+	if (fd < 0)
+		return -1;
+	size_t len = strlen(text);
+	if (write(fd, text, len) != (ssize_t)len) {
+		close(fd);
+		unlink(path);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+static void external_edit(fs_app *a)
+{
+	int proj;
+	fs_obj *fn = function_of(a, &proj);
+	const char *text;
+	char path[4096], *edited = NULL;
+	fs_err e = { 0 };
+	if (!fn) {
+		fs_app_error(a, "Select a function (or a view) to edit");
+		return;
+	}
+	text = fs_fn_text(fn);
+	if (write_temp(text ? text : "", path, sizeof path)) {
+		fs_app_error(a, "Cannot write a temporary file for the editor");
+		return;
+	}
+	if (fs_app_run_editor(a, path)) {
+		unlink(path);
+		return;
+	}
+	if (fs_read_file(path, &edited, NULL, &e)) {
+		fs_app_error(a, "%s", e.msg);
+	} else if (text && !strcmp(edited, text)) {
+		fs_app_msg(a, "No change");
+	} else if (fs_fn_set_text(fn, edited, &e)) {
+		fs_app_error(a, "Function not changed: %s", e.msg);
+	} else {
+		fs_app_changed(a);
+		fs_app_msg(a, "Function updated (not saved yet: s saves)");
+	}
+	free(edited);
+	unlink(path);
+}
+
+/* ---- save ------------------------------------------------------------------ */
+
+int fs_app_unsaved(fs_app *a)
+{
+	int n = 0;
+	for (size_t i = 0; i < a->nprojects; i++)
+		n += fs_project_dirty(a->projects[i]) != 0;
+	return n;
+}
+
+int fs_action_save_all(fs_app *a)
+{
+	int saved = 0, failed = 0;
+	for (size_t i = 0; i < a->nprojects; i++) {
+		fs_err e = { 0 };
+		fs_project *p = a->projects[i];
+		if (!fs_project_dirty(p))
+			continue;
+		if (fs_project_save(p, &e)) {
+			fs_app_error(a, "%s not saved: %s", fs_project_root(p)->name, e.msg);
+			failed++;
+			continue;
+		}
+		fs_recover_discard(fs_project_dir(p));
+		saved++;
+	}
+	if (!failed)
+		fs_app_msg(a, saved ? "Saved %d project%s" : "Nothing to save", saved, saved == 1 ? "" : "s");
+	a->recover_at = fs_app_unsaved(a) ? a->recover_at : 0;
+	a->redraw = 1;
+	return failed ? -1 : 0;
+}
+
+/* ---- targets ---------------------------------------------------------------- */
+
+static fs_obj *find_in(fs_app *a, const char *project, const char *path, int *proj, int fallback)
+{
+	for (size_t i = 0; i < a->nprojects; i++) {
+		fs_obj *root = fs_project_root(a->projects[i]);
+		if (project && strcmp(root->name, project))
+			continue;
+		fs_obj *o = fs_project_find(a->projects[i], path);
+		if (o) {
+			*proj = i;
+			return o;
+		}
+	}
+	return fallback >= 0 && (size_t)fallback < a->nprojects ?
+		(*proj = fallback, fs_project_find(a->projects[fallback], path)) : NULL;
+}
+
+fs_obj *fs_action_target(fs_app *a, fs_obj *o, int *proj, char **why)
+{
+	const char *tv;
+	int self = -1;
+	fs_obj *t = NULL;
+	*why = NULL;
+	for (size_t i = 0; i < a->nprojects; i++)
+		if (a->projects[i] == o->project)
+			self = i;
+	if ((tv = fs_obj_prop(o, "targetView")) != NULL || o->kind == FS_K_LISTENER) {
+		char *s = fs_xstrdup(tv ? tv : ""), *parts[4] = { 0 }, *p = s;
+		int n = 0;
+		while (n < 3 && p && *p) {
+			parts[n++] = p;
+			p = strchr(p, '.');
+			if (p)
+				*p++ = 0;
+		}
+		if (p && *p && n == 3)
+			parts[n++] = p;
+		if (!tv || !*tv) {
+			if (o->kind == FS_K_LISTENER && o->cls && strstr(o->cls, "ViewListener"))
+				*why = fs_xstrdup("No targetView set");
+		} else if (n != 4) {
+			*why = fs_xasprintf("targetView '%s' is not Project.connector.ddoc.view", tv);
+		} else {
+			char *path = fs_xasprintf("%s/%s/%s", parts[1], parts[2], parts[3]);
+			t = find_in(a, parts[0], path, proj, -1);
+			if (!t)
+				*why = fs_xasprintf("targetView '%s' names no view here", tv);
+			free(path);
+		}
+		free(s);
+		return t;
+	}
+	if ((tv = fs_obj_prop(o, "viewname")) != NULL && *tv) {
+		fs_obj *conn = fs_obj_up(o, FS_K_CONNECTOR);
+		char *path = fs_xasprintf("%s/%s", conn ? conn->name : "", tv);
+		t = find_in(a, NULL, path, proj, self);
+		if (!t)
+			*why = fs_xasprintf("viewname '%s' names no view of %s", tv, conn ? conn->name : "?");
+		free(path);
+	}
+	return t;
+}
+
+static void goto_target(fs_app *a)
+{
+	int proj, tproj;
+	char *why = NULL;
+	fs_obj *o = fs_app_selected(a, &proj), *t;
+	if (!o)
+		return;
+	t = fs_action_target(a, o, &tproj, &why);
+	if (!t) {
+		fs_app_error(a, "%s", why ? why : "This object targets no view");
+		free(why);
+		return;
+	}
+	a->back = fs_xrealloc(a->back, (a->nback + 1) * sizeof *a->back);
+	a->back[a->nback] = (fs_ref){ 0 };
+	fs_ref_set(&a->back[a->nback++], proj, o);
+	fs_app_focus(a, &a->panes[FS_P_TREE]);
+	select_obj(a, tproj, t);
+	fs_app_msg(a, "T goes back");
+}
+
+static void go_back(fs_app *a)
+{
+	fs_ref *r;
+	if (!a->nback) {
+		fs_app_msg(a, "Nowhere to go back to");
+		return;
+	}
+	r = &a->back[--a->nback];
+	fs_app_focus(a, &a->panes[FS_P_TREE]);
+	if (fs_app_select(a, r->proj, r->path))
+		fs_app_error(a, "That object is gone");
+	fs_ref_clear(r);
+}
+
+/* ---- the context menu --------------------------------------------------------- */
+
+static void menu_done(fs_app *a, fs_modal *m, int key)
+{
+	if (key == '\r' && m->sel < m->nitems)
+		fs_action(a, m->items[m->sel].req);
+}
+
+void fs_action_menu_open(fs_app *a, const char *title, struct fs_menu_item *items, size_t n)
+{
+	if (n)
+		fs_modal_menu(a, title, items, n, menu_done);
+}
+
+size_t fs_action_menu(fs_app *a, struct fs_menu_item *items, size_t max)
+{
+	int proj;
+	fs_obj *o = fs_app_selected(a, &proj);
+	size_t n = 0;
+	char *why = NULL;
+#define ITEM(r) do { if (n < max) items[n++] = (struct fs_menu_item){ FS_REQ_##r, fs_req_help(FS_REQ_##r) }; } while (0)
+	if (!o)
+		return 0;
+	for (size_t i = 0; i < sizeof new_kinds / sizeof new_kinds[0]; i++)
+		if (fs_obj_up(o, new_kinds[i].parent))
+			if (n < max)
+				items[n++] = (struct fs_menu_item){ new_kinds[i].req, fs_req_help(new_kinds[i].req) };
+	if (fs_obj_editable(o) && o->kind != FS_K_PROJECT) {
+		ITEM(RENAME);
+		ITEM(DELETE);
+		ITEM(COPY);
+	}
+	if (a->clip.path)
+		ITEM(PASTE);
+	if (o->cls && fs_obj_editable(o))
+		ITEM(EDIT_PROP);
+	if (o->kind == FS_K_FUNCTION || o->kind == FS_K_VIEW) {
+		ITEM(EDIT);
+		ITEM(EXTERNAL_EDIT);
+	}
+	if (fs_action_target(a, o, &proj, &why))
+		ITEM(GOTO_TARGET);
+	free(why);
+	if (fs_app_unsaved(a))
+		ITEM(SAVE);
+	ITEM(HELP);
+#undef ITEM
+	return n;
+}
+
+static void context_menu(fs_app *a)
+{
+	struct fs_menu_item items[32];
+	size_t n = fs_action_menu(a, items, 32);
+	fs_action_menu_open(a, "Actions", items, n);
+}
+
+static void edit_prop_from_tree(fs_app *a)
+{
+	int proj;
+	fs_obj *o = fs_app_selected(a, &proj);
+	if (!o || !o->cls) {
+		fs_app_error(a, "Select a bean to change its properties");
+		return;
+	}
+	fs_app_focus(a, &a->panes[FS_P_DETAILS]);
+	fs_app_msg(a, "Move to a property and press Enter");
+}
+
+fs_req fs_action(fs_app *a, fs_req r)
+{
+	switch (r) {
+	case FS_REQ_NEW:
+		new_menu(a);
+		break;
+	case FS_REQ_NEW_CONNECTOR:
+	case FS_REQ_NEW_DDOC:
+	case FS_REQ_NEW_VIEW:
+	case FS_REQ_NEW_REDUCE:
+	case FS_REQ_NEW_LISTENER:
+		new_object(a, r);
+		break;
+	case FS_REQ_RENAME:
+		rename_obj(a);
+		break;
+	case FS_REQ_DELETE:
+		delete_obj(a);
+		break;
+	case FS_REQ_COPY:
+		copy_obj(a);
+		break;
+	case FS_REQ_PASTE:
+		paste_obj(a);
+		break;
+	case FS_REQ_EDIT:
+		/* the built-in editor pane plugs in here (FS_PANE_LIST) */
+	case FS_REQ_EXTERNAL_EDIT:
+		external_edit(a);
+		break;
+	case FS_REQ_EDIT_PROP:
+		edit_prop_from_tree(a);
+		break;
+	case FS_REQ_SAVE:
+		fs_action_save_all(a);
+		break;
+	case FS_REQ_GOTO_TARGET:
+		goto_target(a);
+		break;
+	case FS_REQ_GO_BACK:
+		go_back(a);
+		break;
+	case FS_REQ_MENU:
+		context_menu(a);
+		break;
+	default:
+		return r;
+	}
+	return FS_REQ_NONE;
+}

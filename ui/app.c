@@ -1,0 +1,871 @@
+/* The studio's shell: workspace, layout, main loop, key -> request -> pane.
+ *
+ * The loop polls stdin and the watched descriptors with a timeout (the next
+ * timer), reads every key that is ready, and draws only when something
+ * changed; curses then sends only the cells that differ. */
+#define _GNU_SOURCE
+#include <curses.h>
+#include <dirent.h>
+#include <errno.h>
+#include <locale.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "app.h"
+#include "colors.h"
+#include "config.h"
+#include "draw.h"
+#include "fsutil.h"
+#include "recover.h"
+#include "studio.h"
+#include "tree.h"
+
+#define KEY_ESC 27
+
+static const struct fs_pane_ops *pane_ops[] = {
+#define FS_PANE_OPS(id, ops) &ops,
+	FS_PANE_LIST(FS_PANE_OPS)
+#undef FS_PANE_OPS
+};
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* ---- panes --------------------------------------------------------------- */
+
+int fs_pane_rows(const fs_pane *p)
+{
+	return p->h > 1 ? p->h - 1 : 0;
+}
+
+void fs_pane_goto(fs_pane *p, size_t lineno)
+{
+	int rows = fs_pane_rows(p);
+	if (lineno >= p->lines)
+		lineno = p->lines ? p->lines - 1 : 0;
+	p->lineno = lineno;
+	if (rows <= 0) {
+		p->offset = lineno;
+		return;
+	}
+	if (lineno < p->offset)
+		p->offset = lineno;
+	else if (lineno >= p->offset + rows)
+		p->offset = lineno - rows + 1;
+	/* no empty rows at the end when the lines could fill them */
+	if (p->lines >= (size_t)rows && p->offset > p->lines - rows)
+		p->offset = p->lines - rows;
+	if (p->lines < (size_t)rows)
+		p->offset = 0;
+}
+
+static void pane_open(fs_app *a, fs_pane_id id)
+{
+	fs_pane *p = &a->panes[id];
+	p->ops = pane_ops[id];
+	if (p->ops->open)
+		p->ops->open(a, p);
+	p->opened = 1;
+}
+
+void fs_app_open(fs_app *a, fs_pane_id id)
+{
+	fs_pane *p = &a->panes[id];
+	if (!p->opened || id == FS_P_HELP)
+		pane_open(a, id);
+	if (id == FS_P_HELP)
+		a->full = p;
+	else if (id != FS_P_TREE)
+		a->right = p;
+	a->focus = p;
+	a->redraw = 1;
+}
+
+void fs_app_close_pane(fs_app *a, fs_pane *p)
+{
+	if (a->full == p)
+		a->full = NULL;
+	if (a->right == p && p != &a->panes[FS_P_DETAILS])
+		a->right = &a->panes[FS_P_DETAILS];
+	if (a->focus == p)
+		a->focus = a->right && a->right != p ? &a->panes[FS_P_TREE] : &a->panes[FS_P_TREE];
+	a->redraw = 1;
+}
+
+void fs_app_focus(fs_app *a, fs_pane *p)
+{
+	a->focus = p;
+	a->redraw = 1;
+}
+
+/* ---- messages and selection ---------------------------------------------- */
+
+static void set_msg(fs_app *a, int error, const char *fmt, va_list ap)
+{
+	free(a->msg);
+	if (vasprintf(&a->msg, fmt, ap) < 0)
+		a->msg = NULL;
+	a->msg_error = error;
+	a->redraw = 1;
+}
+
+void fs_app_msg(fs_app *a, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	set_msg(a, 0, fmt, ap);
+	va_end(ap);
+}
+
+void fs_app_error(fs_app *a, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	set_msg(a, 1, fmt, ap);
+	va_end(ap);
+	beep();
+}
+
+fs_obj *fs_app_selected(fs_app *a, int *proj)
+{
+	int p = 0;
+	fs_obj *o = fs_tree_current(a, &p);
+	if (proj)
+		*proj = p;
+	return o;
+}
+
+static fs_obj *find(fs_app *a, int proj, const char *path)
+{
+	if (proj < 0 || (size_t)proj >= a->nprojects)
+		return NULL;
+	if (!path || !*path)
+		return fs_project_root(a->projects[proj]);
+	return fs_project_find(a->projects[proj], path);
+}
+
+int fs_app_select(fs_app *a, int proj, const char *path)
+{
+	fs_obj *o = find(a, proj, path);
+	return o ? fs_tree_select(a, proj, o) : -1;
+}
+
+void fs_app_selection_moved(fs_app *a)
+{
+	for (int i = 0; i < FS_P_COUNT; i++) {
+		fs_pane *p = &a->panes[i];
+		if (i != FS_P_TREE && p->opened && p->ops->select)
+			p->ops->select(a, p);
+	}
+	a->redraw = 1;
+}
+
+void fs_app_changed(fs_app *a)
+{
+	a->recover_at = now_ms() + 1000LL * fs_opt_int(FS_OPT_RECOVERY_DELAY);
+	for (int i = 0; i < FS_P_COUNT; i++) {
+		fs_pane *p = &a->panes[i];
+		if (p->opened && p->ops->reload)
+			p->ops->reload(a, p);
+	}
+	a->redraw = 1;
+}
+
+void fs_ref_set(fs_ref *r, int proj, const fs_obj *o)
+{
+	free(r->path);
+	r->proj = proj;
+	r->path = fs_obj_path(o);
+	if (!r->path)
+		r->path = fs_xstrdup("");
+}
+
+void fs_ref_clear(fs_ref *r)
+{
+	free(r->path);
+	r->path = NULL;
+}
+
+fs_obj *fs_ref_get(fs_app *a, const fs_ref *r)
+{
+	return r->path ? find(a, r->proj, r->path) : NULL;
+}
+
+void fs_app_watch(fs_app *a, int fd, int events, fs_watch_fn fn, void *ctx)
+{
+	a->watches = fs_xrealloc(a->watches, (a->nwatches + 1) * sizeof *a->watches);
+	a->watches[a->nwatches++] = (struct fs_watch){ fd, events, fn, ctx };
+}
+
+void fs_app_unwatch(fs_app *a, int fd)
+{
+	for (size_t i = 0; i < a->nwatches; i++)
+		if (a->watches[i].fd == fd) {
+			a->watches[i] = a->watches[--a->nwatches];
+			return;
+		}
+}
+
+/* ---- the external editor --------------------------------------------------- */
+
+static const char *editor_command(void)
+{
+	const char *e = fs_opt_text(FS_OPT_EDITOR);
+	if (!*e)
+		e = getenv("VISUAL");
+	if (!e || !*e)
+		e = getenv("EDITOR");
+	return e && *e ? e : "vi";
+}
+
+int fs_app_run_editor(fs_app *a, const char *file)
+{
+	const char *cmd = editor_command();
+	char *line = fs_xasprintf("%s \"$1\"", cmd);
+	struct sigaction ign = { .sa_handler = SIG_IGN }, oint, oquit;
+	int status = -1;
+	pid_t pid;
+	def_prog_mode();
+	endwin();
+	/* the editor owns the terminal: our ^C must not kill us meanwhile */
+	sigaction(SIGINT, &ign, &oint);
+	sigaction(SIGQUIT, &ign, &oquit);
+	pid = fork();
+	if (pid == 0) {
+		signal(SIGINT, SIG_DFL);
+		signal(SIGQUIT, SIG_DFL);
+		execl("/bin/sh", "sh", "-c", line, "fsstudio-editor", file, (char *)NULL);
+		_exit(127);
+	}
+	if (pid > 0)
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+	sigaction(SIGINT, &oint, NULL);
+	sigaction(SIGQUIT, &oquit, NULL);
+	reset_prog_mode();
+	clearok(curscr, TRUE);
+	refresh();
+	a->redraw = 1;
+	free(line);
+	if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
+		fs_app_error(a, "The editor (%s) failed: the function is unchanged", cmd);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- layout and drawing ----------------------------------------------------- */
+
+static void place(fs_pane *p, int y, int x, int h, int w)
+{
+	p->y = y;
+	p->x = x;
+	p->h = h;
+	p->w = w;
+	if (p->opened)
+		fs_pane_goto(p, p->lineno);
+}
+
+static void layout(fs_app *a, int rows, int cols)
+{
+	int body = rows - 2 > 0 ? rows - 2 : 0;
+	fs_pane *tree = &a->panes[FS_P_TREE];
+	for (int i = 0; i < FS_P_COUNT; i++)
+		place(&a->panes[i], 0, 0, 0, 0);
+	a->narrow = cols < 60 || rows < 16;
+	if (a->full) {
+		place(a->full, 0, 0, body, cols);
+	} else if (a->narrow || !a->right) {
+		/* one pane at a time: the focused one */
+		place(a->focus, 0, 0, body, cols);
+	} else {
+		int lw = cols * fs_opt_int(FS_OPT_TREE_WIDTH) / 100;
+		if (lw < 20)
+			lw = 20;
+		if (lw > cols - 21)
+			lw = cols - 21;
+		place(tree, 0, 0, body, lw);
+		place(a->right, 0, lw + 1, body, cols - lw - 1);
+	}
+}
+
+static void draw_pane(fs_app *a, fs_pane *p)
+{
+	fs_buf t = FS_BUF_INIT;
+	int focused = a->focus == p, rows = fs_pane_rows(p);
+	int tattr = fs_color_attr(focused ? FS_C_TITLE_FOCUS : FS_C_TITLE_BLUR);
+	char pos[48];
+	if (p->h < 1 || p->w < 1)
+		return;
+	p->ops->title(a, p, &t);
+	snprintf(pos, sizeof pos, " %zu/%zu", p->lines ? p->lineno + 1 : 0, p->lines);
+	fs_draw_fill(p->y, p->x, p->w, tattr);
+	int pw = (int)strlen(pos) < p->w / 2 ? (int)strlen(pos) : 0;
+	fs_draw_text(p->y, p->x, p->w - pw, fs_buf_str(&t), tattr);
+	if (pw)
+		fs_draw_text(p->y, p->x + p->w - pw, pw, pos, tattr);
+	fs_buf_free(&t);
+	for (int i = 0; i < rows; i++) {
+		size_t line = p->offset + i;
+		if (line < p->lines)
+			p->ops->draw(a, p, line, p->y + 1 + i, p->x, p->w,
+				     line == p->lineno && (focused || p == &a->panes[FS_P_TREE]));
+		else
+			fs_draw_fill(p->y + 1 + i, p->x, p->w, fs_color_attr(FS_C_DEFAULT));
+	}
+}
+
+static void draw_status(fs_app *a, int y, int cols)
+{
+	fs_buf s = FS_BUF_INIT;
+	int attr = fs_color_attr(FS_C_STATUS), unsaved = fs_app_unsaved(a);
+	int proj;
+	fs_obj *o = fs_app_selected(a, &proj);
+	fs_buf_printf(&s, " %s", a->workdir);
+	if (unsaved)
+		fs_buf_printf(&s, "  [+] %d unsaved", unsaved);
+	if (o)
+		fs_buf_printf(&s, "  %s", fs_kind_name(o->kind));
+	if (fs_tree_filter(a))
+		fs_buf_printf(&s, "  filter: %s", fs_tree_filter(a));
+	fs_draw_fill(y, 0, cols, attr);
+	const char *hint = " ?:help m:menu ";
+	int hw = cols - (int)strlen(hint) > fs_text_width(fs_buf_str(&s)) ? (int)strlen(hint) : 0;
+	fs_draw_text(y, 0, cols - hw, fs_buf_str(&s), attr);
+	if (hw)
+		fs_draw_text(y, cols - hw, hw, hint, attr);
+	fs_buf_free(&s);
+}
+
+static void draw(fs_app *a)
+{
+	int rows = LINES, cols = COLS;
+	layout(a, rows, cols);
+	for (int i = 0; i < FS_P_COUNT; i++) {
+		fs_pane *p = &a->panes[i];
+		if (p->opened && p->h > 0)
+			draw_pane(a, p);
+	}
+	if (!a->full && !a->narrow && a->right && rows > 2) {
+		fs_pane *r = a->right;
+		attrset(fs_color_attr(FS_C_TITLE_BLUR));
+		mvvline(0, r->x - 1, ' ', 1);
+		attrset(fs_color_attr(FS_C_MARKER));
+		mvvline(1, r->x - 1, ACS_VLINE, r->h - 1);
+	}
+	if (rows >= 2)
+		draw_status(a, rows - 2, cols);
+	if (rows >= 1) {
+		fs_draw_fill(rows - 1, 0, cols, fs_color_attr(FS_C_MESSAGE));
+		if (a->msg)
+			fs_draw_text(rows - 1, 0, cols, a->msg,
+				     fs_color_attr(a->msg_error ? FS_C_ERROR : FS_C_MESSAGE));
+	}
+	curs_set(0);
+	fs_modal_draw(a, rows, cols);
+	attrset(A_NORMAL);
+	refresh();
+}
+
+/* ---- requests ------------------------------------------------------------------ */
+
+static fs_req move_cursor(fs_app *a, fs_pane *p, fs_req r)
+{
+	size_t rows = fs_pane_rows(p) > 1 ? fs_pane_rows(p) : 1, line = p->lineno;
+	switch (r) {
+	case FS_REQ_MOVE_UP:        line = line ? line - 1 : 0; break;
+	case FS_REQ_MOVE_DOWN:      line = line + 1; break;
+	case FS_REQ_MOVE_PAGE_UP:   line = line > rows ? line - rows : 0; break;
+	case FS_REQ_MOVE_PAGE_DOWN: line = line + rows; break;
+	case FS_REQ_MOVE_FIRST:     line = 0; break;
+	case FS_REQ_MOVE_LAST:      line = p->lines ? p->lines - 1 : 0; break;
+	default:
+		return r;
+	}
+	if (line >= p->lines)
+		line = p->lines ? p->lines - 1 : 0;
+	if (r == FS_REQ_MOVE_PAGE_DOWN || r == FS_REQ_MOVE_PAGE_UP) {
+		/* the page turns with the cursor */
+		size_t off = r == FS_REQ_MOVE_PAGE_DOWN ? p->offset + rows : p->offset > rows ? p->offset - rows : 0;
+		p->offset = off;
+	}
+	fs_pane_goto(p, line);
+	if (p->ops->select)
+		p->ops->select(a, p);
+	return FS_REQ_NONE;
+}
+
+static void quit_done(fs_app *a, fs_modal *m, int key)
+{
+	if (key == 'y') {
+		if (fs_action_save_all(a) == 0)
+			a->quit = 1;
+	} else if (key == 'n') {
+		for (size_t i = 0; i < a->nprojects; i++)
+			fs_recover_discard(fs_project_dir(a->projects[i]));
+		a->quit = 1;
+	}
+}
+
+static void quit(fs_app *a)
+{
+	int n = fs_app_unsaved(a);
+	char q[160];
+	if (!n) {
+		a->quit = 1;
+		return;
+	}
+	snprintf(q, sizeof q, "%d project%s with unsaved changes: save before quitting? (c cancels)",
+		 n, n == 1 ? "" : "s");
+	fs_modal_confirm(a, q, "ync", quit_done);
+}
+
+static void focus_next(fs_app *a)
+{
+	fs_pane *tree = &a->panes[FS_P_TREE];
+	if (a->full)
+		return;
+	fs_app_focus(a, a->focus == tree && a->right ? a->right : tree);
+}
+
+static void run_request(fs_app *a, fs_req r)
+{
+	fs_pane *p = a->focus;
+	if (p->ops->request)
+		r = p->ops->request(a, p, r);
+	if (r == FS_REQ_NONE || (r = move_cursor(a, p, r)) == FS_REQ_NONE)
+		return;
+	/* model actions work on the tree's selection, also from the help */
+	if (a->full && r != FS_REQ_QUIT && r != FS_REQ_CLOSE && r != FS_REQ_REDRAW)
+		fs_app_close_pane(a, a->full);
+	if ((r = fs_action(a, r)) == FS_REQ_NONE)
+		return;
+	switch (r) {
+	case FS_REQ_HELP:
+		fs_app_open(a, FS_P_HELP);
+		break;
+	case FS_REQ_FOCUS_NEXT:
+		focus_next(a);
+		break;
+	case FS_REQ_REDRAW:
+		clearok(curscr, TRUE);
+		break;
+	case FS_REQ_QUIT:
+		quit(a);
+		break;
+	case FS_REQ_CLOSE:
+		if (a->focus != &a->panes[FS_P_TREE])
+			fs_app_focus(a, &a->panes[FS_P_TREE]);
+		break;
+	default: {
+		fs_buf k = FS_BUF_INIT;
+		fs_app_msg(a, "%s does nothing here", fs_req_name(r));
+		fs_buf_free(&k);
+	}
+	}
+}
+
+static void mouse(fs_app *a)
+{
+	MEVENT ev;
+	if (getmouse(&ev) != OK || a->modal)
+		return;
+	for (int i = 0; i < FS_P_COUNT; i++) {
+		fs_pane *p = &a->panes[i];
+		if (!p->opened || p->h < 1 || ev.y < p->y || ev.y >= p->y + p->h ||
+		    ev.x < p->x || ev.x >= p->x + p->w)
+			continue;
+		if (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
+			int up = !!(ev.bstate & BUTTON4_PRESSED);
+			for (int n = 0; n < 3; n++)
+				move_cursor(a, p, up ? FS_REQ_MOVE_UP : FS_REQ_MOVE_DOWN);
+		} else if (ev.y > p->y) {
+			size_t line = p->offset + (ev.y - p->y - 1);
+			a->focus = p;
+			if (line < p->lines) {
+				fs_pane_goto(p, line);
+				if (p->ops->select)
+					p->ops->select(a, p);
+			}
+		}
+		a->redraw = 1;
+		return;
+	}
+}
+
+static void handle_key(fs_app *a, int key)
+{
+	fs_req r;
+	a->redraw = 1;
+	if (key == FS_KEY_FN + KEY_RESIZE)
+		return;
+	if (key == FS_KEY_FN + KEY_MOUSE) {
+		mouse(a);
+		return;
+	}
+	if (a->modal) {
+		fs_modal_key(a, key);
+		return;
+	}
+	free(a->msg);
+	a->msg = NULL;
+	r = fs_keys_lookup(a->focus->ops->keymap, key);
+	if (r == FS_REQ_NONE) {
+		fs_buf k = FS_BUF_INIT;
+		fs_key_name(key, &k);
+		fs_app_msg(a, "%s is not bound: ? lists the keys", fs_buf_str(&k));
+		fs_buf_free(&k);
+		return;
+	}
+	run_request(a, r);
+}
+
+/* Scripted mode: the next key of FSSTUDIO_TEST_KEYS ("jj<Enter>/view<Esc>"). */
+static int next_test_key(fs_app *a)
+{
+	const char *s = a->test_keys;
+	char tok[32];
+	size_t n;
+	if (!*s)
+		return -1;
+	if (*s == '<' && (n = strcspn(s, ">")) < sizeof tok - 1 && s[n] == '>') {
+		memcpy(tok, s, n + 1);
+		tok[n + 1] = 0;
+		int k = fs_key_parse(tok);
+		if (k >= 0) {
+			a->test_keys += n + 1;
+			return k;
+		}
+	}
+	n = 1;
+	while (s[n] && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n++;
+	memcpy(tok, s, n);
+	tok[n] = 0;
+	a->test_keys += n;
+	return fs_key_parse(tok);
+}
+
+static int read_key(fs_app *a)
+{
+	wint_t wc;
+	int rc = get_wch(&wc);
+	if (rc == ERR)
+		return -1;
+	return rc == KEY_CODE_YES ? FS_KEY_FN + (int)wc : (int)wc;
+}
+
+static void run_timers(fs_app *a)
+{
+	if (a->recover_at && now_ms() >= a->recover_at) {
+		a->recover_at = 0;
+		for (size_t i = 0; i < a->nprojects; i++) {
+			fs_err e = { 0 };
+			if (fs_project_dirty(a->projects[i]) && fs_recover_write(a->projects[i], &e))
+				fs_app_error(a, "Recovery file not written: %s", e.msg);
+		}
+	}
+}
+
+static void loop(fs_app *a)
+{
+	while (!a->quit) {
+		struct pollfd fds[1 + 16];
+		size_t nw = a->nwatches < 16 ? a->nwatches : 16;
+		int timeout = -1, key;
+		if (a->redraw) {
+			a->redraw = 0;
+			draw(a);
+		}
+		if (a->test_keys) {
+			key = next_test_key(a);
+			if (key < 0 && !*a->test_keys)
+				break;
+			if (key >= 0)
+				handle_key(a, key);
+			continue;
+		}
+		if (a->recover_at) {
+			long long left = a->recover_at - now_ms();
+			timeout = left > 0 ? (int)left : 0;
+		}
+		fds[0] = (struct pollfd){ .fd = 0, .events = POLLIN };
+		for (size_t i = 0; i < nw; i++)
+			fds[1 + i] = (struct pollfd){ .fd = a->watches[i].fd, .events = a->watches[i].events };
+		if (poll(fds, 1 + nw, timeout) < 0 && errno != EINTR)
+			break;
+		/* after EINTR too: SIGWINCH comes back as KEY_RESIZE */
+		while ((key = read_key(a)) >= 0 && !a->quit)
+			handle_key(a, key);
+		for (size_t i = 0; i < nw; i++)
+			if (fds[1 + i].revents)
+				a->watches[i].fn(a, fds[1 + i].fd, fds[1 + i].revents, a->watches[i].ctx);
+		run_timers(a);
+	}
+}
+
+/* ---- the workspace ---------------------------------------------------------------- */
+
+static int has_project(const char *dir)
+{
+	char *f = fs_path_join(dir, "c8oProject.yaml");
+	int r = fs_is_file(f);
+	free(f);
+	return r;
+}
+
+static void add_project(fs_app *a, const char *dir, fs_buf *errors)
+{
+	fs_project *p;
+	fs_err e = { 0 };
+	if (fs_project_open(&p, dir, &e)) {
+		fs_buf_printf(errors, "%s%s", errors->len ? "; " : "", e.msg);
+		return;
+	}
+	a->projects = fs_xrealloc(a->projects, (a->nprojects + 1) * sizeof *a->projects);
+	a->projects[a->nprojects++] = p;
+}
+
+static int load_workspace(fs_app *a, const char *dir, fs_buf *errors)
+{
+	struct dirent **ents;
+	int n;
+	if (!fs_is_dir(dir)) {
+		fs_buf_printf(errors, "%s: no such folder", dir);
+		return -1;
+	}
+	if (has_project(dir)) {
+		add_project(a, dir, errors);
+		return a->nprojects ? 0 : -1;
+	}
+	n = scandir(dir, &ents, NULL, alphasort);
+	for (int i = 0; i < n; i++) {
+		char *sub = fs_path_join(dir, ents[i]->d_name);
+		if (ents[i]->d_name[0] != '.' && fs_is_dir(sub) && has_project(sub))
+			add_project(a, sub, errors);
+		free(sub);
+		free(ents[i]);
+	}
+	if (n >= 0)
+		free(ents);
+	if (!a->nprojects && !errors->len)
+		fs_buf_printf(errors, "%s holds no Convertigo project (no c8oProject.yaml in it or its subfolders)", dir);
+	return a->nprojects ? 0 : -1;
+}
+
+static void reload_project(fs_app *a, int i)
+{
+	fs_project *p;
+	fs_err e = { 0 };
+	char *dir = fs_xstrdup(fs_project_dir(a->projects[i]));
+	if (fs_project_open(&p, dir, &e)) {
+		fs_app_error(a, "%s", e.msg);
+	} else {
+		fs_project_free(a->projects[i]);
+		a->projects[i] = p;
+	}
+	free(dir);
+}
+
+static void offer_recovery(fs_app *a, size_t from);
+
+static void recovery_done(fs_app *a, fs_modal *m, int key)
+{
+	const char *dir = fs_project_dir(a->projects[m->ref.proj]);
+	fs_err e = { 0 };
+	if (key == 'y') {
+		if (fs_recover_apply(dir, &e)) {
+			fs_app_error(a, "Not recovered: %s", e.msg);
+		} else {
+			reload_project(a, m->ref.proj);
+			fs_tree_rebuild(a);
+			fs_app_changed(a);
+			fs_app_msg(a, "Recovered the unsaved changes of %s (written to its files)", dir);
+		}
+	} else if (key == 'n') {
+		fs_recover_discard(dir);
+	}
+	offer_recovery(a, m->ref.proj + 1);
+}
+
+static void offer_recovery(fs_app *a, size_t from)
+{
+	for (size_t i = from; i < a->nprojects; i++) {
+		time_t when;
+		const char *dir = fs_project_dir(a->projects[i]);
+		if (dir && fs_recover_pending(dir, &when)) {
+			char label[512], stamp[32];
+			strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M", localtime(&when));
+			snprintf(label, sizeof label, "Unsaved changes of %s from %s were kept: restore them? (n discards)",
+				 fs_project_root(a->projects[i])->name, stamp);
+			fs_modal *m = fs_modal_confirm(a, label, "yn", recovery_done);
+			m->ref.proj = i;
+			return;
+		}
+	}
+}
+
+static void report_config_errors(fs_app *a)
+{
+	const char *const *errs;
+	size_t n = fs_config_errors(&errs);
+	if (n == 1)
+		fs_app_error(a, "%s", errs[0]);
+	else if (n > 1)
+		fs_app_error(a, "%s (and %zu more config errors)", errs[0], n - 1);
+}
+
+/* ---- curses ------------------------------------------------------------------------ */
+
+static SCREEN *test_screen;
+
+static int start_curses(fs_app *a)
+{
+	const char *keys = getenv("FSSTUDIO_TEST_KEYS");
+	if (keys) {
+		/* scripted mode: a virtual screen, dumped as text at the end */
+		int rows = 24, cols = 80;
+		const char *size = getenv("FSSTUDIO_TEST_SIZE");
+		if (size)
+			sscanf(size, "%dx%d", &cols, &rows);
+		FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
+		test_screen = newterm("xterm", out, in);
+		if (!test_screen)
+			return -1;
+		resizeterm(rows, cols);
+		a->test_keys = keys;
+	} else if (!initscr()) {
+		return -1;
+	}
+	raw();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	fs_colors_init();
+	if (fs_opt_int(FS_OPT_MOUSE) && !keys) {
+		mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+		mouseinterval(0);
+		a->mouse = 1;
+	}
+	return 0;
+}
+
+/* The screen as text, one line per row (scripted mode). */
+static void dump_screen(void)
+{
+	const char *path = getenv("FSSTUDIO_TEST_DUMP");
+	FILE *f = path && *path ? fopen(path, "w") : stdout;
+	wchar_t line[1024];
+	char mb[4096];
+	if (!f)
+		return;
+	for (int y = 0; y < LINES; y++) {
+		int n = mvinnwstr(y, 0, line, COLS < 1023 ? COLS : 1023);
+		if (n < 0)
+			n = 0;
+		line[n] = 0;
+		while (n > 0 && line[n - 1] == L' ')
+			line[--n] = 0;
+		wcstombs(mb, line, sizeof mb);
+		fprintf(f, "%s\n", mb);
+	}
+	if (f != stdout)
+		fclose(f);
+}
+
+static void app_free(fs_app *a)
+{
+	for (int i = 0; i < FS_P_COUNT; i++)
+		if (a->panes[i].opened && a->panes[i].ops->close)
+			a->panes[i].ops->close(a, &a->panes[i]);
+	if (a->modal)
+		fs_modal_close(a);
+	for (size_t i = 0; i < a->nprojects; i++)
+		fs_project_free(a->projects[i]);
+	free(a->projects);
+	for (size_t i = 0; i < a->nback; i++)
+		fs_ref_clear(&a->back[i]);
+	free(a->back);
+	fs_ref_clear(&a->clip);
+	free(a->watches);
+	free(a->msg);
+	free(a->workdir);
+	fs_config_free();
+}
+
+static int usage(FILE *f, int status)
+{
+	fprintf(f, "usage: fsstudio [DIR]\n"
+		"Opens the studio on the project in DIR (default: the current folder),\n"
+		"or on every project in the subfolders of DIR. Keys: ? in the studio;\n"
+		"configuration: fsstudio-config(5).\n");
+	return status;
+}
+
+int fs_studio_main(int argc, char **argv)
+{
+	fs_app a = { 0 };
+	fs_buf errors = FS_BUF_INIT;
+	const char *dir = ".";
+	int status = 0;
+
+	setlocale(LC_ALL, "");
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+			return usage(stdout, 0);
+		if (argv[i][0] == '-' || i > 1)
+			return usage(stderr, 2);
+		dir = argv[i];
+	}
+	if (load_workspace(&a, dir, &errors)) {
+		fprintf(stderr, "fsstudio: %s\n", fs_buf_str(&errors));
+		fs_buf_free(&errors);
+		app_free(&a);
+		return 1;
+	}
+	a.workdir = fs_xstrdup(dir);
+	fs_config_load();
+	if (start_curses(&a)) {
+		fprintf(stderr, "fsstudio: cannot start the terminal screen (TERM=%s)\n",
+			getenv("TERM") ? getenv("TERM") : "");
+		app_free(&a);
+		return 1;
+	}
+	pane_open(&a, FS_P_TREE);
+	pane_open(&a, FS_P_DETAILS);
+	a.right = &a.panes[FS_P_DETAILS];
+	a.focus = &a.panes[FS_P_TREE];
+	fs_app_selection_moved(&a);
+	report_config_errors(&a);
+	if (errors.len)
+		fs_app_error(&a, "Not opened: %s", fs_buf_str(&errors));
+	offer_recovery(&a, 0);
+	a.redraw = 1;
+	if (getenv("FSSTUDIO_FIRST_FRAME_EXIT")) {
+		/* benchmark: the first full frame, then out */
+		draw(&a);
+		a.quit = 1;
+	}
+	loop(&a);
+	if (a.test_keys)
+		dump_screen();
+	endwin();
+	if (test_screen)
+		delscreen(test_screen);
+	fs_buf_free(&errors);
+	app_free(&a);
+	return status;
+}

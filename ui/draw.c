@@ -1,0 +1,126 @@
+/* Text drawing helpers. */
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+#include "draw.h"
+
+#define TAB_WIDTH 4
+
+/* One display unit of s: its wide character (or '?' for a byte that is not
+ * UTF-8 or a control character) and its width. Returns the bytes used. */
+static size_t next_char(const char *s, wchar_t *wc, int *width)
+{
+	mbstate_t st;
+	size_t n;
+	memset(&st, 0, sizeof st);
+	n = mbrtowc(wc, s, MB_CUR_MAX, &st);
+	if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+		*wc = L'?';
+		*width = 1;
+		return 1;
+	}
+	*width = wcwidth(*wc);
+	if (*width < 0) {
+		*wc = L'?';
+		*width = 1;
+	}
+	return n;
+}
+
+int fs_text_width(const char *s)
+{
+	int cols = 0, w;
+	wchar_t wc;
+	while (*s) {
+		if (*s == '\t') {
+			cols += TAB_WIDTH - cols % TAB_WIDTH;
+			s++;
+			continue;
+		}
+		s += next_char(s, &wc, &w);
+		cols += w;
+	}
+	return cols;
+}
+
+static const wchar_t *ellipsis(void)
+{
+	return MB_CUR_MAX > 1 ? L"\u2026" : L"~";
+}
+
+/* Draws s from column `skip`; stops at w columns; *more tells whether text
+ * was left. Returns the columns used. */
+static int draw(int y, int x, int w, const char *s, int skip, int attr, int *more)
+{
+	wchar_t out[256], wc = 0;
+	int n = 0, col = 0, used = 0, start = x, cw = 1;
+	*more = 0;
+	attrset(attr);
+	while (*s) {
+		int spaces = 0;
+		if (*s == '\t') {
+			spaces = TAB_WIDTH - col % TAB_WIDTH;
+			s++;
+		} else {
+			s += next_char(s, &wc, &cw);
+		}
+		for (int i = 0; i < (spaces ? spaces : 1); i++) {
+			wchar_t c = spaces ? L' ' : wc;
+			int width = spaces ? 1 : cw;
+			if (col + width <= skip) {
+				col += width;
+				continue;
+			}
+			if (used + width > w) {
+				*more = 1;
+				goto done;
+			}
+			if (n == (int)(sizeof out / sizeof out[0])) {
+				mvaddnwstr(y, start, out, n);
+				start = x + used;
+				n = 0;
+			}
+			if (col < skip) {
+				/* a wide character cut by the left edge */
+				c = L' ';
+				width = col + width - skip;
+			}
+			out[n++] = c;
+			used += width;
+			col += spaces ? 1 : cw;
+		}
+	}
+done:
+	if (n)
+		mvaddnwstr(y, start, out, n);
+	return used;
+}
+
+int fs_draw_clip(int y, int x, int w, const char *s, int skip, int attr)
+{
+	int more;
+	if (w <= 0)
+		return 0;
+	return draw(y, x, w, s, skip, attr, &more);
+}
+
+int fs_draw_text(int y, int x, int w, const char *s, int attr)
+{
+	int more, used;
+	if (w <= 0)
+		return 0;
+	if (fs_text_width(s) <= w)
+		return draw(y, x, w, s, 0, attr, &more);
+	used = draw(y, x, w - 1, s, 0, attr, &more);
+	attrset(attr);
+	mvaddnwstr(y, x + used, ellipsis(), 1);
+	return used + 1;
+}
+
+void fs_draw_fill(int y, int x, int w, int attr)
+{
+	attrset(attr);
+	if (w > 0)
+		mvhline(y, x, ' ', w);
+}

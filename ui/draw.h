@@ -1,0 +1,18 @@
+/* Drawing text in cells: UTF-8 decoding, wide characters, clipping with an
+ * ellipsis. Everything draws on stdscr; curses sends only what changed. */
+#ifndef FS_UI_DRAW_H
+#define FS_UI_DRAW_H
+
+/* Columns the UTF-8 text takes (tabs count as spaces to the next multiple
+ * of 4, invalid bytes and control characters as one column). */
+int fs_text_width(const char *s);
+/* Draws at most w columns of s at (y, x); when s is wider, the last column
+ * shows an ellipsis. Returns the columns used. */
+int fs_draw_text(int y, int x, int w, const char *s, int attr);
+/* The same without the ellipsis, starting `skip` columns into s (for
+ * horizontal scrolling). */
+int fs_draw_clip(int y, int x, int w, const char *s, int skip, int attr);
+/* Fills w columns with spaces. */
+void fs_draw_fill(int y, int x, int w, int attr);
+
+#endif

@@ -1,0 +1,161 @@
+/* Recovery files, as JSON: {"dir": ..., "time": ..., "files": {relpath: text},
+ * "removed": [relpath...]}. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cjson/cJSON.h>
+#include "buf.h"
+#include "fsutil.h"
+#include "recover.h"
+
+static char *state_dir(void)
+{
+	const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+	if (xdg && *xdg)
+		return fs_xasprintf("%s/fsstudio", xdg);
+	return home && *home ? fs_xasprintf("%s/.local/state/fsstudio", home) : NULL;
+}
+
+char *fs_recover_path(const char *dir)
+{
+	char real[PATH_MAX], *sd = state_dir(), *path;
+	fs_buf name = FS_BUF_INIT;
+	if (!sd || !dir)
+		return free(sd), NULL;
+	if (!realpath(dir, real))
+		snprintf(real, sizeof real, "%s", dir);
+	/* the folder's absolute path, flattened into one file name */
+	for (const char *c = real; *c; c++) {
+		if (*c == '/')
+			fs_buf_addc(&name, '%');
+		else if (*c == '%')
+			fs_buf_adds(&name, "%%");
+		else
+			fs_buf_addc(&name, *c);
+	}
+	path = fs_xasprintf("%s/%s.json", sd, fs_buf_str(&name));
+	fs_buf_free(&name);
+	free(sd);
+	return path;
+}
+
+int fs_recover_write(fs_project *p, fs_err *e)
+{
+	const char *dir = fs_project_dir(p);
+	char *path = fs_recover_path(dir), *text, *sd;
+	fs_files files = { 0 };
+	cJSON *doc, *fl, *rm;
+	int rc;
+	if (!path)
+		return 0;
+	if ((rc = fs_project_render(p, &files, e)))
+		goto out;
+	doc = cJSON_CreateObject();
+	cJSON_AddStringToObject(doc, "dir", dir);
+	cJSON_AddNumberToObject(doc, "time", (double)time(NULL));
+	fl = cJSON_AddObjectToObject(doc, "files");
+	for (size_t i = 0; i < files.n; i++)
+		if (files.v[i].changed)
+			cJSON_AddStringToObject(fl, files.v[i].relpath, files.v[i].data);
+	rm = cJSON_AddArrayToObject(doc, "removed");
+	for (size_t i = 0; i < files.nremoved; i++)
+		cJSON_AddItemToArray(rm, cJSON_CreateString(files.removed[i]));
+	text = cJSON_PrintUnformatted(doc);
+	cJSON_Delete(doc);
+	sd = state_dir();
+	rc = fs_mkdir_p(sd, 0700, e);
+	free(sd);
+	if (!rc)
+		rc = fs_write_file_atomic(path, text, strlen(text), 0600, e);
+	free(text);
+	fs_files_free(&files);
+out:
+	free(path);
+	return rc;
+}
+
+int fs_recover_pending(const char *dir, time_t *when)
+{
+	char *path = fs_recover_path(dir);
+	struct stat st;
+	int r = path && !stat(path, &st);
+	if (r && when)
+		*when = st.st_mtime;
+	free(path);
+	return r;
+}
+
+/* A relative path that stays inside the project folder. */
+static int safe_relpath(const char *p)
+{
+	if (!*p || p[0] == '/')
+		return 0;
+	for (const char *s = p; s; s = strchr(s, '/')) {
+		if (*s == '/')
+			s++;
+		if (!strncmp(s, "..", 2) && (s[2] == '/' || !s[2]))
+			return 0;
+	}
+	return 1;
+}
+
+static int apply_file(const char *dir, const char *rel, const char *text, fs_err *e)
+{
+	char *full = fs_path_join(dir, rel), *slash;
+	int rc;
+	slash = strrchr(full, '/');
+	*slash = 0;
+	rc = fs_mkdir_p(full, 0755, e);
+	*slash = '/';
+	if (!rc)
+		rc = fs_write_file_atomic(full, text, strlen(text), 0644, e);
+	free(full);
+	return rc;
+}
+
+int fs_recover_apply(const char *dir, fs_err *e)
+{
+	char *path = fs_recover_path(dir), *text = NULL;
+	cJSON *doc = NULL, *it;
+	int rc;
+	if (!path)
+		return fs_err_set(e, FS_E_NOTFOUND, "no recovery folder (HOME is not set)");
+	if ((rc = fs_read_file(path, &text, NULL, e)))
+		goto out;
+	doc = cJSON_Parse(text);
+	if (!doc || !cJSON_IsObject(cJSON_GetObjectItem(doc, "files"))) {
+		rc = fs_err_set(e, FS_E_PARSE, "%s: not a recovery file", path);
+		goto out;
+	}
+	cJSON_ArrayForEach(it, cJSON_GetObjectItem(doc, "files")) {
+		if (!cJSON_IsString(it) || !safe_relpath(it->string))
+			continue;
+		if ((rc = apply_file(dir, it->string, it->valuestring, e)))
+			goto out;
+	}
+	cJSON_ArrayForEach(it, cJSON_GetObjectItem(doc, "removed")) {
+		if (cJSON_IsString(it) && safe_relpath(it->valuestring)) {
+			char *full = fs_path_join(dir, it->valuestring);
+			unlink(full);
+			free(full);
+		}
+	}
+	unlink(path);
+out:
+	cJSON_Delete(doc);
+	free(text);
+	free(path);
+	return rc;
+}
+
+void fs_recover_discard(const char *dir)
+{
+	char *path = fs_recover_path(dir);
+	if (path)
+		unlink(path);
+	free(path);
+}

@@ -1,0 +1,21 @@
+/* Recovery files: the unsaved state of a project, written a few seconds
+ * after each change to $XDG_STATE_HOME/fsstudio/ (or ~/.local/state/fsstudio/)
+ * so that a crash or a killed terminal loses at most those seconds. */
+#ifndef FS_UI_RECOVER_H
+#define FS_UI_RECOVER_H
+
+#include <time.h>
+#include "project.h"
+
+/* The recovery file of a project folder (caller frees); NULL without HOME. */
+char *fs_recover_path(const char *dir);
+/* Writes the changed files of p (and the files it would remove). */
+int fs_recover_write(fs_project *p, fs_err *e);
+/* 1 when a recovery file exists for dir; *when gets its time. */
+int fs_recover_pending(const char *dir, time_t *when);
+/* Writes the recovered files into dir (atomically, file by file), removes
+ * the files the recovered state removed, then drops the recovery file. */
+int fs_recover_apply(const char *dir, fs_err *e);
+void fs_recover_discard(const char *dir);
+
+#endif

@@ -1,0 +1,74 @@
+/* Requests: what a key asks for. One list drives the enum, the names used in
+ * `bind` lines, the help screen and the context menu, as in tig.
+ *
+ * G(title) opens a group of the help screen; R(ID, name, key, help) is one
+ * request with its first default key (more keys come from share/fsstudiorc).
+ * A request whose key is "" has no default key. */
+#ifndef FS_UI_REQUEST_H
+#define FS_UI_REQUEST_H
+
+#define FS_REQ_LIST(G, R) \
+	G("Moving") \
+	R(MOVE_UP,        "move-up",        "<Up>",       "Move the cursor up") \
+	R(MOVE_DOWN,      "move-down",      "<Down>",     "Move the cursor down") \
+	R(MOVE_PAGE_UP,   "move-page-up",   "<PgUp>",     "Move one page up") \
+	R(MOVE_PAGE_DOWN, "move-page-down", "<PgDown>",   "Move one page down") \
+	R(MOVE_FIRST,     "move-first",     "<Home>",     "Go to the first line") \
+	R(MOVE_LAST,      "move-last",      "<End>",      "Go to the last line") \
+	R(EXPAND,         "expand",         "<Right>",    "Expand, or go to the first child") \
+	R(COLLAPSE,       "collapse",       "<Left>",     "Collapse, or go to the parent") \
+	R(ENTER,          "enter",          "<Enter>",    "Open: toggle a node, edit a property") \
+	R(PARENT,         "parent",         "u",          "Go to the parent object") \
+	R(FOCUS_NEXT,     "focus-next",     "<Tab>",      "Switch between the tree and the details") \
+	G("Searching") \
+	R(FILTER,         "filter",         "/",          "Filter the tree by name (Esc clears)") \
+	R(FIND_NEXT,      "find-next",      "n",          "Go to the next match") \
+	R(FIND_PREV,      "find-prev",      "N",          "Go to the previous match") \
+	R(GOTO_TARGET,    "goto-target",    "t",          "Go to the view a listener or transaction targets") \
+	R(GO_BACK,        "go-back",        "T",          "Go back to where goto-target started") \
+	G("Editing") \
+	R(NEW,            "new",            "a",          "New object under the selection (menu)") \
+	R(NEW_CONNECTOR,  "new-connector",  "C",          "New FullSync connector") \
+	R(NEW_DDOC,       "new-ddoc",       "D",          "New design document") \
+	R(NEW_VIEW,       "new-view",       "V",          "New view") \
+	R(NEW_REDUCE,     "new-reduce",     "R",          "Add a reduce function to the view") \
+	R(NEW_LISTENER,   "new-listener",   "L",          "New view listener") \
+	R(RENAME,         "rename",         "r",          "Rename the selected object") \
+	R(DELETE,         "delete",         "d",          "Delete the selected object (asks first)") \
+	R(COPY,           "copy",           "y",          "Copy the selected object") \
+	R(PASTE,          "paste",          "p",          "Paste a copy under the selection") \
+	R(EDIT_PROP,      "edit-property",  "c",          "Change the selected property in place") \
+	R(EDIT,           "edit",           "e",          "Edit the selected function") \
+	R(EXTERNAL_EDIT,  "external-edit",  "E",          "Edit the selected function in $EDITOR") \
+	R(SAVE,           "save",           "s",          "Save every changed project") \
+	G("Misc") \
+	R(MENU,           "menu",           "m",          "Context menu of the selection") \
+	R(HELP,           "help",           "?",          "Show this help") \
+	R(REDRAW,         "redraw",         "<C-l>",      "Redraw the screen") \
+	R(CLOSE,          "close",          "<Esc>",      "Close the help or menu, clear the filter") \
+	R(QUIT,           "quit",           "q",          "Quit (asks when changes are unsaved)")
+
+typedef enum fs_req {
+	FS_REQ_NONE,
+#define FS_REQ_ENUM(id, name, key, help) FS_REQ_##id,
+#define FS_REQ_SKIP(title)
+	FS_REQ_LIST(FS_REQ_SKIP, FS_REQ_ENUM)
+#undef FS_REQ_ENUM
+	FS_REQ_COUNT
+} fs_req;
+
+struct fs_req_info {
+	fs_req req;          /* FS_REQ_NONE for a group title */
+	const char *name;    /* group title for groups */
+	const char *key;
+	const char *help;
+};
+
+/* The table in list order, groups included; *n gets its length. */
+const struct fs_req_info *fs_req_table(size_t *n);
+/* FS_REQ_NONE when unknown. */
+fs_req fs_req_by_name(const char *name);
+const char *fs_req_name(fs_req r);
+const char *fs_req_help(fs_req r);
+
+#endif

@@ -1,0 +1,440 @@
+/* The tree pane: projects > connectors > design documents > views >
+ * functions, listeners, transactions; other beans greyed.
+ *
+ * The rows are a flat list rebuilt from the model after every change; the
+ * expanded nodes are remembered by path so that they survive edits. */
+#define _GNU_SOURCE
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+#include "app.h"
+#include "colors.h"
+#include "config.h"
+#include "draw.h"
+#include "tree.h"
+
+struct row {
+	fs_obj *obj;
+	int proj;
+	int depth;
+	int kids;       /* has visible children */
+	int open;
+	int match;      /* the filter matches this row's name */
+};
+
+struct tree {
+	struct row *rows;
+	size_t n, cap;
+	char **open;    /* "proj\tpath" of expanded nodes */
+	size_t nopen;
+	char *filter;   /* NULL: no filter */
+};
+
+static struct tree *T(fs_app *a)
+{
+	return a->panes[FS_P_TREE].priv;
+}
+
+int fs_tree_shown(const fs_obj *o)
+{
+	return fs_obj_editable(o) || fs_opt_int(FS_OPT_SHOW_OTHERS);
+}
+
+int fs_tree_greyed(const fs_obj *o)
+{
+	return !fs_obj_editable(o) || o->kind == FS_K_BEAN || o->kind == FS_K_SEQUENCE;
+}
+
+void fs_tree_label(const fs_obj *o, fs_buf *out)
+{
+	if (o->kind == FS_K_FUNCTION && (o->fn == FS_FN_FILTER || o->fn == FS_FN_UPDATE)) {
+		fs_buf_printf(out, "%s/%s", fs_fn_name(o->fn), o->name);
+		return;
+	}
+	fs_buf_adds(out, o->name ? o->name : "?");
+	if (o->kind == FS_K_FUNCTION && o->fn == FS_FN_REDUCE) {
+		const char *t = fs_fn_text(o);
+		if (t && t[0] == '_')
+			fs_buf_printf(out, " %s", t);
+	}
+}
+
+static char *open_key(int proj, const fs_obj *o)
+{
+	char *path = fs_obj_path(o);
+	char *k = fs_xasprintf("%d\t%s", proj, path ? path : "");
+	free(path);
+	return k;
+}
+
+static ssize_t find_open(struct tree *t, const char *key)
+{
+	for (size_t i = 0; i < t->nopen; i++)
+		if (!strcmp(t->open[i], key))
+			return i;
+	return -1;
+}
+
+static int is_open(struct tree *t, int proj, const fs_obj *o)
+{
+	char *k = open_key(proj, o);
+	int r = find_open(t, k) >= 0;
+	free(k);
+	return r;
+}
+
+static void set_open(struct tree *t, int proj, const fs_obj *o, int open)
+{
+	char *k = open_key(proj, o);
+	ssize_t i = find_open(t, k);
+	if (open && i < 0) {
+		t->open = fs_xrealloc(t->open, (t->nopen + 1) * sizeof *t->open);
+		t->open[t->nopen++] = k;
+		return;
+	}
+	if (!open && i >= 0) {
+		free(t->open[i]);
+		t->open[i] = t->open[--t->nopen];
+	}
+	free(k);
+}
+
+static int visible_kids(const fs_obj *o)
+{
+	for (size_t i = 0; i < o->nkids; i++)
+		if (fs_tree_shown(o->kids[i]))
+			return 1;
+	return 0;
+}
+
+static int name_matches(const fs_obj *o, const char *filter)
+{
+	fs_buf label = FS_BUF_INIT;
+	int r;
+	fs_tree_label(o, &label);
+	r = strcasestr(fs_buf_str(&label), filter) != NULL;
+	fs_buf_free(&label);
+	return r;
+}
+
+static void add_row(struct tree *t, struct row r)
+{
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 256;
+		t->rows = fs_xrealloc(t->rows, t->cap * sizeof *t->rows);
+	}
+	t->rows[t->n++] = r;
+}
+
+/* Adds o and, when open (or when filtering), its children. With a filter a
+ * row stays only when it matches or one of its descendants does. */
+static void visit(struct tree *t, int proj, fs_obj *o, int depth)
+{
+	size_t self = t->n;
+	struct row r = { o, proj, depth, visible_kids(o), 0, 0 };
+	if (t->filter) {
+		r.match = name_matches(o, t->filter);
+		r.open = 1;
+	} else {
+		r.open = r.kids && is_open(t, proj, o);
+	}
+	add_row(t, r);
+	if (!r.open)
+		return;
+	for (size_t i = 0; i < o->nkids; i++)
+		if (fs_tree_shown(o->kids[i]))
+			visit(t, proj, o->kids[i], depth + 1);
+	if (t->filter && !r.match && t->n == self + 1)
+		t->n = self;
+}
+
+fs_obj *fs_tree_current(fs_app *a, int *proj)
+{
+	struct tree *t = T(a);
+	fs_pane *p = &a->panes[FS_P_TREE];
+	if (!t || p->lineno >= t->n)
+		return NULL;
+	if (proj)
+		*proj = t->rows[p->lineno].proj;
+	return t->rows[p->lineno].obj;
+}
+
+static ssize_t row_of(struct tree *t, int proj, const fs_obj *o)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (t->rows[i].obj == o && t->rows[i].proj == proj)
+			return i;
+	return -1;
+}
+
+void fs_tree_rebuild(fs_app *a)
+{
+	struct tree *t = T(a);
+	fs_pane *p = &a->panes[FS_P_TREE];
+	fs_ref cur = { 0 };
+	int proj;
+	fs_obj *o = fs_tree_current(a, &proj);
+	if (o)
+		fs_ref_set(&cur, proj, o);
+	t->n = 0;
+	for (size_t i = 0; i < a->nprojects; i++)
+		visit(t, i, fs_project_root(a->projects[i]), 0);
+	p->lines = t->n;
+	o = cur.path ? fs_ref_get(a, &cur) : NULL;
+	ssize_t row = o ? row_of(t, cur.proj, o) : -1;
+	fs_pane_goto(p, row >= 0 ? (size_t)row : p->lineno < t->n ? p->lineno : t->n ? t->n - 1 : 0);
+	fs_ref_clear(&cur);
+	a->redraw = 1;
+}
+
+int fs_tree_select(fs_app *a, int proj, const fs_obj *o)
+{
+	struct tree *t = T(a);
+	ssize_t row;
+	for (const fs_obj *up = o->parent; up; up = up->parent)
+		set_open(t, proj, up, 1);
+	fs_tree_rebuild(a);
+	row = row_of(t, proj, o);
+	if (row < 0 && t->filter) {
+		/* the filter hides it: drop the filter rather than fail */
+		free(t->filter);
+		t->filter = NULL;
+		fs_tree_rebuild(a);
+		row = row_of(t, proj, o);
+	}
+	if (row < 0)
+		return -1;
+	fs_pane_goto(&a->panes[FS_P_TREE], row);
+	fs_app_selection_moved(a);
+	return 0;
+}
+
+const char *fs_tree_filter(fs_app *a)
+{
+	return T(a) ? T(a)->filter : NULL;
+}
+
+static void tree_open(fs_app *a, fs_pane *p)
+{
+	struct tree *t = fs_xcalloc(1, sizeof *t);
+	p->priv = t;
+	/* projects start open, and so do their connectors when alone */
+	for (size_t i = 0; i < a->nprojects; i++) {
+		fs_obj *root = fs_project_root(a->projects[i]);
+		set_open(t, i, root, 1);
+		if (a->nprojects == 1)
+			for (size_t k = 0; k < root->nkids; k++)
+				if (root->kids[k]->kind == FS_K_CONNECTOR)
+					set_open(t, i, root->kids[k], 1);
+	}
+	fs_tree_rebuild(a);
+}
+
+static void tree_title(fs_app *a, fs_pane *p, fs_buf *out)
+{
+	struct tree *t = T(a);
+	fs_buf_adds(out, a->nprojects == 1 ? "Project" : "Workspace");
+	if (t->filter)
+		fs_buf_printf(out, " /%s", t->filter);
+}
+
+static int kind_color(const fs_obj *o)
+{
+	static const int by_kind[FS_K_COUNT] = {
+		[FS_K_PROJECT] = FS_C_PROJECT, [FS_K_CONNECTOR] = FS_C_CONNECTOR,
+		[FS_K_DDOC] = FS_C_DDOC, [FS_K_VIEW] = FS_C_VIEW,
+		[FS_K_FUNCTION] = FS_C_FUNCTION, [FS_K_LISTENER] = FS_C_LISTENER,
+		[FS_K_TRANSACTION] = FS_C_TRANSACTION, [FS_K_SEQUENCE] = FS_C_OTHER,
+		[FS_K_BEAN] = FS_C_OTHER,
+	};
+	return fs_tree_greyed(o) ? FS_C_OTHER : by_kind[o->kind];
+}
+
+static void tree_draw(fs_app *a, fs_pane *p, size_t lineno, int y, int x, int w, int cursor)
+{
+	struct tree *t = T(a);
+	struct row *r = &t->rows[lineno];
+	int utf8 = strcmp(fs_opt_text(FS_OPT_LINE_GRAPHICS), "ascii") && MB_CUR_MAX > 1;
+	const char *mark = !r->kids ? "  " : r->open ? (utf8 ? "\u25be " : "- ") : (utf8 ? "\u25b8 " : "+ ");
+	int base = cursor ? fs_color_attr(FS_C_CURSOR) : 0;
+	int col = 0;
+	fs_buf label = FS_BUF_INIT;
+
+	fs_draw_fill(y, x, w, base ? base : fs_color_attr(FS_C_DEFAULT));
+	col = r->depth * 2 < w ? r->depth * 2 : w;
+	col += fs_draw_text(y, x + col, w - col, mark, base ? base : fs_color_attr(FS_C_MARKER));
+	fs_tree_label(r->obj, &label);
+	if (r->obj->kind == FS_K_PROJECT && fs_project_dirty(r->obj->project))
+		fs_buf_adds(&label, " [+]");
+	if (fs_tree_greyed(r->obj) && r->obj->cls) {
+		const char *dot = strrchr(r->obj->cls, '.');
+		fs_buf_printf(&label, " (%s)", dot ? dot + 1 : r->obj->cls);
+	}
+	int attr = base ? base : fs_color_attr(kind_color(r->obj));
+	if (r->match && !cursor)
+		attr |= fs_color_attr(FS_C_MATCH);
+	fs_draw_text(y, x + col, w - col, fs_buf_str(&label), attr);
+	fs_buf_free(&label);
+}
+
+static void go_row(fs_app *a, fs_pane *p, size_t row)
+{
+	fs_pane_goto(p, row);
+	fs_app_selection_moved(a);
+}
+
+static void toggle(fs_app *a, fs_pane *p, struct row *r, int open)
+{
+	set_open(T(a), r->proj, r->obj, open);
+	fs_tree_rebuild(a);
+}
+
+static void go_parent(fs_app *a, fs_pane *p)
+{
+	struct tree *t = T(a);
+	struct row *r = &t->rows[p->lineno];
+	for (size_t i = p->lineno; i-- > 0;)
+		if (t->rows[i].depth < r->depth) {
+			go_row(a, p, i);
+			return;
+		}
+}
+
+static void find_match(fs_app *a, fs_pane *p, int dir)
+{
+	struct tree *t = T(a);
+	if (!t->filter) {
+		fs_app_msg(a, "No filter: press / to filter by name");
+		return;
+	}
+	for (size_t k = 1; k <= t->n; k++) {
+		size_t i = (p->lineno + t->n + dir * (ssize_t)k) % t->n;
+		if (t->rows[i].match) {
+			if ((dir > 0 && i <= p->lineno) || (dir < 0 && i >= p->lineno))
+				fs_app_msg(a, "Search wrapped");
+			go_row(a, p, i);
+			return;
+		}
+	}
+	fs_app_msg(a, "No match for '%s'", t->filter);
+}
+
+static void set_filter(fs_app *a, const char *text)
+{
+	struct tree *t = T(a);
+	free(t->filter);
+	t->filter = text && *text ? fs_xstrdup(text) : NULL;
+	fs_tree_rebuild(a);
+}
+
+static void filter_changed(fs_app *a, fs_modal *m, int key)
+{
+	struct tree *t = T(a);
+	fs_pane *p = &a->panes[FS_P_TREE];
+	set_filter(a, fs_buf_str(&m->text));
+	if (!t->filter)
+		return;
+	for (size_t i = 0; i < t->n; i++)
+		if (t->rows[i].match) {
+			go_row(a, p, i);
+			return;
+		}
+	fs_app_msg(a, "No match for '%s'", t->filter);
+}
+
+static void filter_done(fs_app *a, fs_modal *m, int key)
+{
+	if (key == 27)
+		set_filter(a, NULL);
+	fs_app_selection_moved(a);
+}
+
+static fs_req tree_request(fs_app *a, fs_pane *p, fs_req req)
+{
+	struct tree *t = T(a);
+	struct row *r = p->lineno < t->n ? &t->rows[p->lineno] : NULL;
+
+	switch (req) {
+	case FS_REQ_FILTER: {
+		fs_modal *m = fs_modal_prompt(a, "/", t->filter ? t->filter : "", filter_done);
+		m->on_change = filter_changed;
+		return FS_REQ_NONE;
+	}
+	case FS_REQ_FIND_NEXT:
+	case FS_REQ_FIND_PREV:
+		if (t->n)
+			find_match(a, p, req == FS_REQ_FIND_NEXT ? 1 : -1);
+		return FS_REQ_NONE;
+	case FS_REQ_CLOSE:
+		if (!t->filter)
+			return req;
+		set_filter(a, NULL);
+		fs_app_msg(a, "Filter cleared");
+		return FS_REQ_NONE;
+	default:
+		break;
+	}
+	if (!r)
+		return req;
+	switch (req) {
+	case FS_REQ_ENTER:
+		if (r->kids && !t->filter)
+			toggle(a, p, r, !r->open);
+		else if (a->right)
+			fs_app_focus(a, a->right);
+		return FS_REQ_NONE;
+	case FS_REQ_EXPAND:
+		if (r->kids && !r->open)
+			toggle(a, p, r, 1);
+		else if (r->kids && p->lineno + 1 < t->n)
+			go_row(a, p, p->lineno + 1);
+		return FS_REQ_NONE;
+	case FS_REQ_COLLAPSE:
+		if (r->kids && r->open && !t->filter)
+			toggle(a, p, r, 0);
+		else
+			go_parent(a, p);
+		return FS_REQ_NONE;
+	case FS_REQ_PARENT:
+		go_parent(a, p);
+		return FS_REQ_NONE;
+	default:
+		return req;
+	}
+}
+
+static void tree_select(fs_app *a, fs_pane *p)
+{
+	fs_app_selection_moved(a);
+}
+
+static void tree_refresh(fs_app *a, fs_pane *p)
+{
+	fs_tree_rebuild(a);
+}
+
+static void tree_close(fs_app *a, fs_pane *p)
+{
+	struct tree *t = p->priv;
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->nopen; i++)
+		free(t->open[i]);
+	free(t->open);
+	free(t->rows);
+	free(t->filter);
+	free(t);
+	p->priv = NULL;
+}
+
+const struct fs_pane_ops fs_tree_ops = {
+	.name = "tree",
+	.keymap = FS_KM_TREE,
+	.open = tree_open,
+	.title = tree_title,
+	.draw = tree_draw,
+	.request = tree_request,
+	.select = tree_select,
+	.reload = tree_refresh,
+	.close = tree_close,
+};
