@@ -1,0 +1,351 @@
+/* JavaScript parsing, syntax errors and domain checks of design functions. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include "buf.h"
+#include "js.h"
+
+const TSLanguage *fs_lang(const char *name)
+{
+	if (!strcmp(name, "javascript"))
+		return tree_sitter_javascript();
+	if (!strcmp(name, "json"))
+		return tree_sitter_json();
+	return NULL;
+}
+
+TSTree *fs_js_parse(const char *text, size_t len)
+{
+	TSParser *p = ts_parser_new();
+	ts_parser_set_language(p, tree_sitter_javascript());
+	TSTree *t = ts_parser_parse_string(p, NULL, text, len);
+	ts_parser_delete(p);
+	return t;
+}
+
+void fs_js_diags_free(fs_js_diags *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		free(d->v[i].message);
+	free(d->v);
+	memset(d, 0, sizeof *d);
+}
+
+/* Tree-sitter columns count bytes; people count characters. */
+static uint32_t char_col(const char *text, uint32_t byte, uint32_t bytecol)
+{
+	uint32_t col = 1;
+	for (uint32_t i = byte - bytecol; i < byte; i++)
+		if (((unsigned char)text[i] & 0xC0) != 0x80)
+			col++;
+	return col;
+}
+
+static void diag_add(fs_js_diags *out, const char *text, TSNode at, int warning,
+		     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void diag_add(fs_js_diags *out, const char *text, TSNode at, int warning,
+		     const char *fmt, ...)
+{
+	out->v = fs_xrealloc(out->v, (out->n + 1) * sizeof *out->v);
+	fs_js_diag *d = &out->v[out->n++];
+	fs_buf b = FS_BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	fs_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	TSPoint pt = ts_node_start_point(at);
+	d->warning = warning;
+	d->start = ts_node_start_byte(at);
+	d->end = ts_node_end_byte(at);
+	d->line = pt.row + 1;
+	d->col = char_col(text, d->start, pt.column);
+	d->message = fs_buf_steal(&b);
+	if (!warning)
+		out->nerrors++;
+}
+
+/* ---- Syntax ------------------------------------------------------------- */
+
+static TSNode first_leaf(TSNode n)
+{
+	while (ts_node_child_count(n))
+		n = ts_node_child(n, 0);
+	return n;
+}
+
+static int is_quote(TSNode n)
+{
+	if (ts_node_is_null(n))
+		return 0;
+	const char *t = ts_node_type(n);
+	return !strcmp(t, "\"") || !strcmp(t, "'");
+}
+
+/* A string_fragment or quote outside a string: the string never ended. */
+static int unterminated_string(TSNode err, TSNode *where)
+{
+	uint32_t n = ts_node_child_count(err);
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode c = ts_node_child(err, i);
+		const char *t = ts_node_type(c);
+		if (!strcmp(t, "string_fragment") || is_quote(c)) {
+			*where = c;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static void error_node(TSNode n, const char *text, fs_js_diags *out)
+{
+	TSNode at;
+	if (unterminated_string(n, &at)) {
+		/* point at the opening quote when it is there */
+		TSNode prev = ts_node_prev_sibling(at);
+		if (is_quote(at) || !is_quote(prev))
+			prev = at;
+		diag_add(out, text, prev, 0, "unterminated string");
+		return;
+	}
+	TSNode leaf = first_leaf(n);
+	uint32_t s = ts_node_start_byte(leaf), e = ts_node_end_byte(leaf);
+	if (e == s) {
+		diag_add(out, text, leaf, 0, "unexpected end of input");
+		return;
+	}
+	size_t len = strcspn(text + s, "\r\n");
+	if (len > e - s)
+		len = e - s;
+	if (len > 20)
+		len = 20;
+	diag_add(out, text, leaf, 0, "unexpected '%.*s'", (int)len, text + s);
+}
+
+static void syntax_walk(TSNode n, const char *text, fs_js_diags *out)
+{
+	if (ts_node_is_missing(n)) {
+		const char *t = ts_node_type(n);
+		if (ts_node_is_named(n))
+			diag_add(out, text, n, 0, "missing %s", t);
+		else
+			diag_add(out, text, n, 0, "missing '%s'", t);
+		return;
+	}
+	if (!strcmp(ts_node_type(n), "ERROR")) {
+		error_node(n, text, out);
+		return;
+	}
+	if (!ts_node_has_error(n))
+		return;
+	uint32_t c = ts_node_child_count(n);
+	for (uint32_t i = 0; i < c; i++)
+		syntax_walk(ts_node_child(n, i), text, out);
+}
+
+void fs_js_syntax(const TSTree *tree, const char *text, fs_js_diags *out)
+{
+	syntax_walk(ts_tree_root_node(tree), text, out);
+}
+
+/* ---- Domain ------------------------------------------------------------- */
+
+static const char *const builtin_reduces[] = {
+	"_count", "_sum", "_stats", "_approx_count_distinct",
+};
+
+int fs_js_builtin_reduce(const char *name)
+{
+	for (size_t i = 0; i < sizeof builtin_reduces / sizeof *builtin_reduces; i++)
+		if (!strcmp(name, builtin_reduces[i]))
+			return 1;
+	return 0;
+}
+
+static int is_type(TSNode n, const char *t)
+{
+	return !ts_node_is_null(n) && !strcmp(ts_node_type(n), t);
+}
+
+/* Named children other than comments. */
+static uint32_t code_children(TSNode n, TSNode *first)
+{
+	uint32_t k = 0, c = ts_node_named_child_count(n);
+	for (uint32_t i = 0; i < c; i++) {
+		TSNode ch = ts_node_named_child(n, i);
+		if (is_type(ch, "comment"))
+			continue;
+		if (!k++ && first)
+			*first = ch;
+	}
+	return k;
+}
+
+/* The function a design function text holds: its only statement must be a
+ * function (expression, declaration or arrow), possibly in parentheses. */
+static int the_function(TSNode root, TSNode *fn)
+{
+	TSNode st;
+	if (code_children(root, &st) != 1)
+		return 0;
+	TSNode x = st;
+	if (is_type(st, "expression_statement"))
+		x = ts_node_named_child(st, 0);
+	while (is_type(x, "parenthesized_expression"))
+		x = ts_node_named_child(x, 0);
+	if (is_type(x, "function_expression") || is_type(x, "function_declaration") ||
+	    is_type(x, "arrow_function")) {
+		*fn = x;
+		return 1;
+	}
+	return 0;
+}
+
+/* Parameter nodes of a function; *first gets the first one. */
+static uint32_t fn_params(TSNode fn, TSNode *first)
+{
+	TSNode p = ts_node_child_by_field_name(fn, "parameters", 10);
+	if (ts_node_is_null(p)) {
+		p = ts_node_child_by_field_name(fn, "parameter", 9);
+		if (ts_node_is_null(p))
+			return 0;
+		*first = p;
+		return 1;
+	}
+	return code_children(p, first);
+}
+
+static int node_is(TSNode n, const char *text, const char *s)
+{
+	uint32_t a = ts_node_start_byte(n), b = ts_node_end_byte(n);
+	return strlen(s) == b - a && !memcmp(text + a, s, b - a);
+}
+
+/* Calls cb on every call of a plain function named name under n. */
+static int find_calls(TSNode n, const char *text, const char *name,
+		      int (*cb)(TSNode call, const char *text, void *ctx), void *ctx)
+{
+	if (is_type(n, "call_expression")) {
+		TSNode f = ts_node_child_by_field_name(n, "function", 8);
+		if (is_type(f, "identifier") && node_is(f, text, name) && cb(n, text, ctx))
+			return 1;
+	}
+	uint32_t c = ts_node_named_child_count(n);
+	for (uint32_t i = 0; i < c; i++)
+		if (find_calls(ts_node_named_child(n, i), text, name, cb, ctx))
+			return 1;
+	return 0;
+}
+
+static int any_call(TSNode call, const char *text, void *ctx)
+{
+	return 1;
+}
+
+/* Our own table (not fs_fn_name) so that checks work on strings alone. */
+static const char *const fn_names[] = {
+#define FS_FN_NAME(k, n) n,
+	FS_FN_LIST(FS_FN_NAME)
+#undef FS_FN_NAME
+};
+
+struct expect {
+	fs_fn_type type;
+	uint32_t min, max;   /* parameter counts that make sense */
+	const char *sig;
+};
+
+static const struct expect expects[] = {
+	{ FS_FN_MAP,      1, 1, "(doc)" },
+	{ FS_FN_REDUCE,   2, 3, "(keys, values, rereduce)" },
+	{ FS_FN_VALIDATE, 1, 4, "(newDoc, oldDoc, userCtx, secObj)" },
+	{ FS_FN_FILTER,   1, 2, "(doc, req)" },
+	{ FS_FN_UPDATE,   1, 2, "(doc, req)" },
+};
+
+static const struct expect *expect_of(fs_fn_type type)
+{
+	for (size_t i = 0; i < sizeof expects / sizeof *expects; i++)
+		if (expects[i].type == type)
+			return &expects[i];
+	return NULL;
+}
+
+void fs_js_domain(const TSTree *tree, const char *text, fs_fn_type type, fs_js_diags *out)
+{
+	const struct expect *x = expect_of(type);
+	TSNode root = ts_tree_root_node(tree), fn, p;
+	const char *what = type == FS_FN_VALIDATE ? "validate_doc_update" :
+		type == FS_FN_FILTER ? "filter" : type == FS_FN_UPDATE ? "update" : fn_names[type];
+	if (!x)
+		return;
+	if (!code_children(root, NULL)) {
+		diag_add(out, text, root, 1, "empty %s function", what);
+		return;
+	}
+	if (!the_function(root, &fn)) {
+		diag_add(out, text, root, 1, "a %s must be one function expression, "
+			 "like function %s {...}", what, x->sig);
+		return;
+	}
+	uint32_t n = fn_params(fn, &p);
+	if (n < x->min || n > x->max) {
+		TSNode at = ts_node_child_by_field_name(fn, "parameters", 10);
+		diag_add(out, text, ts_node_is_null(at) ? fn : at, 1,
+			 "a %s function takes %s, not %u argument%s", what, x->sig, n,
+			 n == 1 ? "" : "s");
+	}
+	/* an emit inside broken code is not seen as a call: say nothing */
+	if (type == FS_FN_MAP && !ts_node_has_error(fn) && !find_calls(fn, text, "emit", any_call, NULL))
+		diag_add(out, text, fn, 1, "a map function should call emit(key, value)");
+}
+
+void fs_js_check(fs_fn_type type, const char *text, fs_js_diags *out)
+{
+	size_t len = strlen(text);
+	size_t sp = strspn(text, " \t\r\n");
+	if (type == FS_FN_REDUCE && text[sp] == '_') {
+		char name[64];
+		snprintf(name, sizeof name, "%.*s", (int)strcspn(text + sp, " \t\r\n"), text + sp);
+		if (fs_js_builtin_reduce(name) && !text[sp + strlen(name) + strspn(text + sp + strlen(name), " \t\r\n")])
+			return;
+		/* not JavaScript either: say what is allowed */
+		TSTree *t = fs_js_parse(text, len);
+		diag_add(out, text, ts_tree_root_node(t), 1, "unknown built-in reduce '%s' "
+			 "(use _count, _sum, _stats or _approx_count_distinct)", name);
+		ts_tree_delete(t);
+		return;
+	}
+	TSTree *t = fs_js_parse(text, len);
+	fs_js_syntax(t, text, out);
+	fs_js_domain(t, text, type, out);
+	ts_tree_delete(t);
+}
+
+/* emit(P._id, ...) where P is the map's first parameter. */
+static int emits_id(TSNode call, const char *text, void *ctx)
+{
+	TSNode args = ts_node_child_by_field_name(call, "arguments", 9), key;
+	if (ts_node_is_null(args) || !code_children(args, &key) || !is_type(key, "member_expression"))
+		return 0;
+	TSNode obj = ts_node_child_by_field_name(key, "object", 6);
+	TSNode prop = ts_node_child_by_field_name(key, "property", 8);
+	return is_type(obj, "identifier") && node_is(obj, text, ctx) &&
+		node_is(prop, text, "_id");
+}
+
+int fs_js_map_emits_id(const char *text)
+{
+	TSTree *t = fs_js_parse(text, strlen(text));
+	TSNode fn, p;
+	int r = 0;
+	if (the_function(ts_tree_root_node(t), &fn) && fn_params(fn, &p) >= 1 &&
+	    is_type(p, "identifier")) {
+		uint32_t a = ts_node_start_byte(p), b = ts_node_end_byte(p);
+		char *name = fs_xstrndup(text + a, b - a);
+		r = find_calls(fn, text, "emit", emits_id, name);
+		free(name);
+	}
+	ts_tree_delete(t);
+	return r;
+}
