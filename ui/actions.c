@@ -422,6 +422,26 @@ fs_obj *fs_action_target(fs_app *a, fs_obj *o, int *proj, char **why)
 	for (size_t i = 0; i < a->nprojects; i++)
 		if (a->projects[i] == o->project)
 			self = i;
+	if ((tv = fs_obj_prop(o, "targetFilter")) != NULL && strchr(tv, '.')) {
+		/* Project.connector.ddoc.filter; _doc_ids and the like name no object */
+		char *s = fs_xstrdup(tv), *parts[4] = { 0 }, *p = s;
+		int n = 0;
+		while (n < 4 && p) {
+			parts[n++] = p;
+			p = n < 4 ? strchr(p, '.') : NULL;
+			if (p)
+				*p++ = 0;
+		}
+		if (n == 4) {
+			char *path = fs_xasprintf("%s/%s/filters/%s", parts[1], parts[2], parts[3]);
+			t = find_in(a, parts[0], path, proj, -1);
+			free(path);
+		}
+		if (!t)
+			*why = fs_xasprintf("targetFilter '%s' names no filter here", tv);
+		free(s);
+		return t;
+	}
 	if ((tv = fs_obj_prop(o, "targetView")) != NULL || o->kind == FS_K_LISTENER) {
 		char *s = fs_xstrdup(tv ? tv : ""), *parts[4] = { 0 }, *p = s;
 		int n = 0;
@@ -434,7 +454,7 @@ fs_obj *fs_action_target(fs_app *a, fs_obj *o, int *proj, char **why)
 		if (p && *p && n == 3)
 			parts[n++] = p;
 		if (!tv || !*tv) {
-			if (o->kind == FS_K_LISTENER && o->cls && strstr(o->cls, "ViewListener"))
+			if (o->kind == FS_K_LISTENER && o->cls && !strstr(o->cls, "Filter"))
 				*why = fs_xstrdup("No targetView set");
 		} else if (n != 4) {
 			*why = fs_xasprintf("targetView '%s' is not Project.connector.ddoc.view", tv);

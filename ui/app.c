@@ -360,11 +360,16 @@ static void draw(fs_app *a)
 		fs_pane *r = a->right;
 		attrset(fs_color_attr(FS_C_TITLE_BLUR));
 		mvvline(0, r->x - 1, ' ', 1);
-		attrset(fs_color_attr(FS_C_MARKER));
-		mvvline(1, r->x - 1, ACS_VLINE, r->h - 1);
+		for (int y = 1; y < r->h; y++)
+			fs_draw_text(y, r->x - 1, 1, MB_CUR_MAX > 1 ? "\u2502" : "|", fs_color_attr(FS_C_MARKER));
 	}
 	if (rows >= 2)
 		draw_status(a, rows - 2, cols);
+	/* a question holds the message line: its answer's errors go above */
+	if (rows >= 2 && a->msg && a->modal && a->modal->kind != FS_M_MENU && a->modal->w == 0) {
+		fs_draw_fill(rows - 2, 0, cols, fs_color_attr(a->msg_error ? FS_C_ERROR : FS_C_MESSAGE));
+		fs_draw_text(rows - 2, 0, cols, a->msg, fs_color_attr(a->msg_error ? FS_C_ERROR : FS_C_MESSAGE));
+	}
 	if (rows >= 1) {
 		fs_draw_fill(rows - 1, 0, cols, fs_color_attr(FS_C_MESSAGE));
 		if (a->msg)
@@ -836,7 +841,9 @@ int fs_studio_main(int argc, char **argv)
 		app_free(&a);
 		return 1;
 	}
-	a.workdir = fs_xstrdup(dir);
+	a.workdir = realpath(dir, NULL);
+	if (!a.workdir)
+		a.workdir = fs_xstrdup(dir);
 	fs_config_load();
 	if (start_curses(&a)) {
 		fprintf(stderr, "fsstudio: cannot start the terminal screen (TERM=%s)\n",

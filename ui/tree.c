@@ -185,6 +185,7 @@ void fs_tree_rebuild(fs_app *a)
 	fs_pane_goto(p, row >= 0 ? (size_t)row : p->lineno < t->n ? p->lineno : t->n ? t->n - 1 : 0);
 	fs_ref_clear(&cur);
 	a->redraw = 1;
+	fs_app_selection_moved(a);
 }
 
 int fs_tree_select(fs_app *a, int proj, const fs_obj *o)
@@ -322,9 +323,14 @@ static void find_match(fs_app *a, fs_pane *p, int dir)
 static void set_filter(fs_app *a, const char *text)
 {
 	struct tree *t = T(a);
+	int proj = 0;
+	fs_obj *cur = fs_tree_current(a, &proj);
 	free(t->filter);
 	t->filter = text && *text ? fs_xstrdup(text) : NULL;
 	fs_tree_rebuild(a);
+	/* without the filter, the selection stays where the filter led */
+	if (!t->filter && cur)
+		fs_tree_select(a, proj, cur);
 }
 
 static void filter_changed(fs_app *a, fs_modal *m, int key)

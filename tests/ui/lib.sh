@@ -9,8 +9,8 @@ ui_deadline=${FSSTUDIO_UI_TIMEOUT:-10}
 ui_tmux() { tmux -L "$ui_sock" -f /dev/null "$@"; }
 
 # ui_start COLS ROWS DIR [ARGS...]: runs the studio in DIR, with a private
-# HOME, config and state under $tap_tmp (FSSTUDIO_CONFIG, EDITOR... may be
-# exported by the caller).
+# HOME, config and state under $UI_HOME ($tap_tmp/home); UI_ENV adds
+# VAR=value words to its environment (NO_COLOR=1, EDITOR=...).
 ui_start() {
 	cols=$1 rows=$2 dir=$3; shift 3
 	: "${UI_HOME:=$tap_tmp/home}"
@@ -18,7 +18,7 @@ ui_start() {
 	ui_tmux -u new-session -d -s ui -x "$cols" -y "$rows" \
 		"cd '$dir' && env HOME='$UI_HOME' XDG_CONFIG_HOME='$UI_HOME/.config' \
 		XDG_STATE_HOME='$UI_HOME/.local/state' LANG=C.UTF-8 LC_ALL=C.UTF-8 \
-		TERM=tmux-256color '$FS_BIN' $*; echo fsstudio-exit=\$?; sleep 600" || return 1
+		TERM=tmux-256color ${UI_ENV:-} '$FS_BIN' $*; echo fsstudio-exit=\$?; sleep 600" || return 1
 	ui_tmux set-option -t ui status off >/dev/null
 	ui_tmux resize-window -t ui -x "$cols" -y "$rows" 2>/dev/null
 	at_exit ui_stop
@@ -34,6 +34,10 @@ ui_screen() { ui_tmux capture-pane -p -t ui; }
 
 # Row N (0-based) of the screen.
 ui_row() { ui_screen | sed -n "$(($1 + 1))p"; }
+# ui_grep PATTERN: the screen has a line matching the basic regex.
+ui_grep() { ui_screen | grep -q -- "$1"; }
+# ui_cell ROW COL: the character at a place (0-based), wide characters included.
+ui_cell() { ui_row "$1" | LC_ALL=C.UTF-8 sed -n "s/^.\{$2\}\(.\).*/\1/p"; }
 
 # ui_wait TEXT: waits until TEXT shows anywhere on the screen. Fails (and
 # prints the screen as TAP comments) at the deadline.

@@ -1,0 +1,54 @@
+#!/bin/sh
+# The config file: a bad line is reported with file:line and the rest still
+# loads; user bindings show in the help; NO_COLOR gives a monochrome screen.
+. "$FS_SRCDIR/tests/lib/tap.sh"
+. "$FS_SRCDIR/tests/ui/lib.sh"
+ui_need
+plan 9
+
+proj=$(ui_sample)
+cfg=$tap_tmp/home/.config/fsstudio/config
+mkdir -p "$(dirname "$cfg")"
+cat > "$cfg" <<'CFG'
+# my settings
+bind generic x no-such-request
+bind generic x move-down
+set tree-width = 50
+color cursor white red bold
+bind tree Q help
+set mouse = maybe
+CFG
+ui_start 100 30 "$proj" .
+ui_wait "FieldInspections" || { not_ok "starts"; done_testing; }
+msg=$(ui_row 29)
+check_contains "first bad line reported as file:line" "$cfg:2: unknown request 'no-such-request'" "$msg"
+check_contains "the count of the other errors" "and 1 more" "$msg"
+
+ui_keys x
+check "the line after the bad one still loaded (x moves down)" ui_wait_row 0 " 2/21"
+# tree-width = 50: the separator sits in column 50
+sep=$(ui_cell 3 50)
+check_eq "set tree-width = 50 applied" "│" "$sep"
+
+ui_keys Q
+ui_wait "fsstudio keys"
+ui_keys G
+ui_wait "Options"
+check_contains "help shows the user's binding for the tree keymap" "tree: Q" "$(ui_screen)"
+ui_keys q
+ui_wait_gone "fsstudio keys"
+colors=$(ui_tmux capture-pane -e -p -t ui)
+case $colors in *'[31m'*|*'[41m'*|*'38;5'*|*'[91m'*|*'[1;31'*) ok "colors in use by default" ;; *) not_ok "colors in use by default" ;; esac
+ui_keys q
+ui_wait "fsstudio-exit=0"
+ui_stop
+
+# NO_COLOR: attributes only
+ui_sock="fstest-nc-$$"
+UI_HOME=$tap_tmp/home2 UI_ENV="NO_COLOR=1" ui_start 100 30 "$proj" .
+ui_wait "FieldInspections"
+mono=$(ui_tmux capture-pane -e -p -t ui)
+case $mono in *'[3'[0-7]m*|*'[4'[0-7]m*|*'38;5'*|*'48;5'*|*'[9'[0-7]m*) not_ok "NO_COLOR: no color escapes" ;; *) ok "NO_COLOR: no color escapes" ;; esac
+case $mono in *'[7m'*) ok "NO_COLOR: the cursor still shows (reverse)" ;; *) not_ok "NO_COLOR: the cursor still shows (reverse)" ;; esac
+check_eq "no config file: no error line" "" "$(ui_row 29 | tr -d ' ')"
+done_testing

@@ -1,0 +1,52 @@
+#!/bin/sh
+# Layout: two panes, one pane below 60x16, no crash at 20x5, resize at any
+# time; a workspace of several projects; wide characters and long names.
+. "$FS_SRCDIR/tests/lib/tap.sh"
+. "$FS_SRCDIR/tests/ui/lib.sh"
+ui_need
+plan 12
+
+proj=$(ui_sample)
+ui_start 100 30 "$proj" .
+ui_wait "FieldInspections" || { not_ok "starts"; done_testing; }
+check_eq "two panes at 100x30: separator after the tree" "│" "$(ui_cell 5 40)"
+check_contains "status line on the row before last" "$proj" "$(ui_row 28)"
+
+ui_resize 50 12
+ui_wait_gone "FieldInspections/"
+check "below 60 columns one pane shows" ui_wait_row 0 "Project"
+check "no separator in one-pane mode" sh -c "! tmux -L $ui_sock capture-pane -p -t ui | grep -q '│'"
+ui_keys Tab
+check "Tab shows the details pane alone" ui_wait_row 0 "FieldInspections"
+ui_keys Tab
+ui_wait_row 0 "Project"
+
+ui_resize 20 5
+ui_wait_row 4 ""
+ui_keys j j j G g
+ui_keys '?'
+ui_keys q
+ui_resize 100 30
+check "back to two panes after 20x5 (still running)" ui_wait_row 0 "Project"
+check_eq "separator is back" "│" "$(ui_cell 5 40)"
+ui_keys q
+check "quits normally" ui_wait "fsstudio-exit=0"
+ui_stop
+
+# a workspace: a folder of projects, one with a long name in wide characters
+ws=$tap_tmp/ws2
+mkdir -p "$ws"
+cp -R "$proj" "$ws/alpha"
+cp -R "$proj" "$ws/beta"
+long="現場点検_inspections_sur_le_terrain_été_with_a_really_long_project_name"
+sed -i "2s/FieldInspections/$long/" "$ws/beta/c8oProject.yaml"
+ui_sock="fstest-ws-$$"
+ui_start 80 24 "$ws" .
+ui_wait "Workspace" || { not_ok "workspace starts"; done_testing; }
+check_eq "both projects listed" "2" "$(ui_screen | grep -c '^▸ \|^▾ ')"
+check "wide characters drawn" ui_wait "現場点検_inspections"
+row=$(ui_screen | grep '現場点検' | head -1)
+check_contains "a long name ends with an ellipsis in its pane" "…" "$row"
+ui_keys G u
+check "the long name shows in the details" ui_wait "現場点検_inspections_sur_le_terrain"
+done_testing

@@ -1,0 +1,68 @@
+#!/bin/sh
+# The studio in tmux on the sample project: tree, moving, expanding, filter,
+# next/previous match, listener target and back, help, quit.
+. "$FS_SRCDIR/tests/lib/tap.sh"
+. "$FS_SRCDIR/tests/ui/lib.sh"
+ui_need
+plan 14
+
+proj=$(ui_sample)
+ui_start 100 30 "$proj" .
+ui_wait "FieldInspections" || { not_ok "starts"; done_testing; }
+check_eq "tree pane title and the project on row 1" "Project" "$(ui_row 0 | cut -c1-7)"
+check "connectors open, design documents closed" ui_grep '^    ▸ visits'
+
+ui_keys j j
+ui_wait_row 0 "FieldInspections/inspections/CountByStatus"
+check_contains "details of the selected transaction" "viewname" "$(ui_screen)"
+
+# vi keys: G to the end, g back to the top
+ui_keys G
+ui_wait_row 0 "21/21"
+ui_keys g
+check "g goes back to the first line" ui_wait_row 0 " 1/21"
+
+# expand a design document with l, collapse with h
+ui_keys / ; ui_type visits; ui_keys Enter Escape
+ui_wait_row 0 "FieldInspections/inspections/visits "
+ui_keys l
+check "l expands: the views of visits show" ui_wait "▸ by_status"
+ui_keys h
+check "h collapses" ui_wait_gone "by_status"
+
+# incremental filter: the tree narrows while typing
+ui_keys /
+ui_type "by_"
+ui_wait "/by_"
+scr=$(ui_screen)
+check_contains "filter shows matching views" "by_site" "$scr"
+case $scr in *CountByStatus*) not_ok "filter hides non-matching objects" ;; *) ok "filter hides non-matching objects" ;; esac
+ui_keys Enter
+first=$(ui_row 0 | sed 's/  */ /g')
+ui_keys n
+ui_wait_gone "$(echo "$first" | cut -c1-40)"
+second=$(ui_row 0)
+ui_keys N
+check "N comes back to the previous match" ui_wait_row 0 "$(echo "$first" | awk '{print $3}')"
+check_contains "n went to another match" "by_" "$second"
+ui_keys Escape
+ui_wait_gone "filter: by_"
+
+# listener target: t goes to the view, T comes back
+ui_keys / ; ui_type SubmittedIns; ui_keys Enter Escape
+ui_wait_row 0 "inspections/SubmittedInspections"
+ui_keys t
+check "t goes to the targeted view" ui_wait_row 0 "inspections/visits/submitted"
+ui_keys T
+check "T goes back to the listener" ui_wait_row 0 "inspections/SubmittedInspections"
+
+# help, generated from the request table
+ui_keys '?'
+ui_wait "fsstudio keys"
+check_contains "help lists requests with their keys" "find-next" "$(ui_screen)"
+ui_keys q
+ui_wait_gone "fsstudio keys"
+
+ui_keys q
+check "q quits with no question when nothing changed" ui_wait "fsstudio-exit=0"
+done_testing
