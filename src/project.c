@@ -197,16 +197,45 @@ fs_obj *fs_obj_kid(const fs_obj *o, fs_kind kind, fs_fn_type fn, const char *nam
 
 /* ---- design documents ---------------------------------------------------- */
 
-static fs_line *docdata_line(fs_obj *ddoc)
+fs_line *fs_ddoc_docline(fs_obj *ddoc)
 {
 	fs_line *prop = fs_line_kid(fs_bean_body(ddoc), FS_LN_PROP, "docdata");
 	return prop ? fs_line_kid(prop, FS_LN_CDATA, NULL) : NULL;
 }
 
-static void add_fn(fs_obj *parent, fs_fn_type t, const char *name)
+fs_obj *fs_view_add_fn(fs_obj *view, fs_fn_type t)
 {
-	fs_obj *f = obj_new(parent->project, parent, SIZE_MAX, FS_K_FUNCTION, name);
+	fs_obj *f = obj_new(view->project, view, t == FS_FN_MAP ? 0 : SIZE_MAX, FS_K_FUNCTION, fs_fn_name(t));
 	f->fn = t;
+	return f;
+}
+
+/* Kids of a design document: views, then validate_doc_update, filters, updates. */
+static int ddoc_rank(fs_kind kind, fs_fn_type fn)
+{
+	if (kind == FS_K_VIEW)
+		return 0;
+	return fn == FS_FN_VALIDATE ? 1 : fn == FS_FN_FILTER ? 2 : 3;
+}
+
+fs_obj *fs_ddoc_add(fs_obj *ddoc, fs_kind kind, fs_fn_type fn, const char *name)
+{
+	int r = ddoc_rank(kind, fn);
+	size_t at = 0;
+	for (size_t i = 0; i < ddoc->nkids; i++)
+		if (ddoc_rank(ddoc->kids[i]->kind, ddoc->kids[i]->fn) <= r)
+			at = i + 1;
+	fs_obj *o = obj_new(ddoc->project, ddoc, at, kind, name);
+	o->fn = kind == FS_K_FUNCTION ? fn : FS_FN_NONE;
+	if (kind != FS_K_VIEW)
+		return o;
+	const cJSON *views = cJSON_GetObjectItemCaseSensitive(fs_priv(ddoc)->doc, "views");
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(views, name);
+	if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(v, "map")))
+		fs_view_add_fn(o, FS_FN_MAP);
+	if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(v, "reduce")))
+		fs_view_add_fn(o, FS_FN_REDUCE);
+	return o;
 }
 
 static void add_named_fns(fs_obj *ddoc, const cJSON *doc, fs_fn_type t)
@@ -215,7 +244,7 @@ static void add_named_fns(fs_obj *ddoc, const cJSON *doc, fs_fn_type t)
 	const cJSON *c;
 	cJSON_ArrayForEach(c, set)
 		if (cJSON_IsString(c) && c->string)
-			add_fn(ddoc, t, c->string);
+			fs_ddoc_add(ddoc, FS_K_FUNCTION, t, c->string);
 }
 
 void fs_ddoc_build(fs_obj *ddoc)
@@ -223,24 +252,18 @@ void fs_ddoc_build(fs_obj *ddoc)
 	kids_free(ddoc);
 	const cJSON *doc = fs_priv(ddoc)->doc;
 	const cJSON *v;
-	cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(doc, "views")) {
-		if (!cJSON_IsObject(v) || !v->string)
-			continue;
-		fs_obj *view = obj_new(ddoc->project, ddoc, SIZE_MAX, FS_K_VIEW, v->string);
-		if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(v, "map")))
-			add_fn(view, FS_FN_MAP, "map");
-		if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(v, "reduce")))
-			add_fn(view, FS_FN_REDUCE, "reduce");
-	}
+	cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(doc, "views"))
+		if (cJSON_IsObject(v) && v->string)
+			fs_ddoc_add(ddoc, FS_K_VIEW, FS_FN_NONE, v->string);
 	if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(doc, "validate_doc_update")))
-		add_fn(ddoc, FS_FN_VALIDATE, "validate_doc_update");
+		fs_ddoc_add(ddoc, FS_K_FUNCTION, FS_FN_VALIDATE, "validate_doc_update");
 	add_named_fns(ddoc, doc, FS_FN_FILTER);
 	add_named_fns(ddoc, doc, FS_FN_UPDATE);
 }
 
 static int ddoc_load(fs_obj *ddoc, fs_err *e)
 {
-	fs_line *dl = docdata_line(ddoc);
+	fs_line *dl = fs_ddoc_docline(ddoc);
 	objpriv *pv = fs_priv(ddoc);
 	if (!dl) {
 		/* no docdata yet: an empty design document until the first edit */
@@ -263,7 +286,7 @@ static int ddoc_load(fs_obj *ddoc, fs_err *e)
 void fs_ddoc_commit(fs_obj *ddoc)
 {
 	fs_line *body = fs_bean_body(ddoc);
-	fs_line *dl = docdata_line(ddoc);
+	fs_line *dl = fs_ddoc_docline(ddoc);
 	if (!dl) {
 		fs_line *prop = fs_line_kid(body, FS_LN_PROP, "docdata");
 		if (!prop) {
@@ -538,7 +561,7 @@ static void collect_files(fs_line *l, fs_lfile ***v, size_t *n)
 		collect_files(l->kids[i], v, n);
 }
 
-static size_t project_files(fs_project *p, fs_lfile ***out)
+size_t fs_project_lfiles(fs_project *p, fs_lfile ***out)
 {
 	size_t n = 1;
 	*out = fs_xmalloc(sizeof **out);
@@ -551,7 +574,7 @@ int fs_project_render(fs_project *p, fs_files *out, fs_err *e)
 {
 	memset(out, 0, sizeof *out);
 	fs_lfile **files;
-	size_t n = project_files(p, &files);
+	size_t n = fs_project_lfiles(p, &files);
 	out->v = fs_xcalloc(n, sizeof *out->v);
 	for (size_t i = 0; i < n; i++) {
 		fs_lfile *f = files[i];
@@ -609,7 +632,7 @@ static int write_one(const char *dir, const fs_file *f, fs_err *e)
 static void mark_saved(fs_project *p, fs_files *fl)
 {
 	fs_lfile **files;
-	size_t n = project_files(p, &files);
+	size_t n = fs_project_lfiles(p, &files);
 	for (size_t i = 0; i < p->nloaded; i++)
 		free(p->loaded[i]);
 	free(p->loaded);

@@ -56,6 +56,12 @@ fs_line *fs_line_body(fs_line *l);
 int fs_obj_build(fs_project *p, fs_obj *parent, size_t at, fs_line *l, fs_obj **out, fs_err *e);
 /* Builds the views and functions of a design document from its JSON. */
 void fs_ddoc_build(fs_obj *ddoc);
+/* Adds the object of a view (with its functions, from the JSON) or of a
+ * design-document function at its place among the kids. */
+fs_obj *fs_ddoc_add(fs_obj *ddoc, fs_kind kind, fs_fn_type fn, const char *name);
+fs_obj *fs_view_add_fn(fs_obj *view, fs_fn_type t);
+/* The CDATA line holding a design document's docdata (NULL when none). */
+fs_line *fs_ddoc_docline(fs_obj *ddoc);
 void fs_obj_free(fs_obj *o);
 /* Removes kid from its parent's list of kids (does not free it). */
 void fs_obj_unlink(fs_obj *o);
@@ -64,6 +70,8 @@ void fs_ddoc_commit(fs_obj *ddoc);
 /* The JSON member holding a function's text. */
 cJSON *fs_fn_json(const fs_obj *fn);
 void fs_project_touch(fs_project *p);
+/* The files of the project now (c8oProject.yaml first); caller frees the array. */
+size_t fs_project_lfiles(fs_project *p, fs_lfile ***out);
 /* The file a line is written in. */
 fs_lfile *fs_line_lfile(const fs_line *l);
 /* Calls fn for every line of every file under l (included files too). */
@@ -73,6 +81,8 @@ void fs_lines_walk(fs_line *l, fs_line_visit fn, void *ctx);
 char *fs_cls_base(const char *cls);
 /* 1 for view listeners, 0 for filter listeners, -1 otherwise. */
 int fs_listener_by_view(const char *cls);
+/* Convertigo's rule for FullSync connector names: ^[a-z][a-z0-9_$()+/-]*$ */
+int fs_connector_name_ok(const char *s);
 /* Name of the project bean. */
 const char *fs_project_name(const fs_project *p);
 /* A kid of o by kind and name (any kind when kind is FS_K_COUNT). */

@@ -245,6 +245,344 @@ static void bad_input(void **state)
 	free(dir);
 }
 
+
+static void ok(int rc, const fs_err *e)
+{
+	if (rc)
+		fail_msg("%s", e->msg);
+}
+
+static void save_ok(fs_project *p)
+{
+	fs_err e;
+	ok(fs_project_save(p, &e), &e);
+}
+
+static void set_props(void **state)
+{
+	char *dir = fmt_layout("features", 0);
+	char *before = fmt_read(dir, "_c8oProject/connectors/shop.yaml");
+	fs_project *p = open_ok(dir);
+	fs_err e;
+	fs_obj *post = find_ok(p, "shop/PostOrder");
+	ok(fs_obj_set_prop(post, "policy", "override", &e), &e);
+	assert_string_equal(fs_obj_prop(post, "policy"), "override");
+	assert_int_equal(fs_obj_set_prop(post, "policy", "sideways", &e), FS_E_INVALID);
+	assert_non_null(strstr(e.msg, "none|create|override|merge"));
+	assert_int_equal(fs_obj_set_prop(find_ok(p, "shop/OnOrder"), "chunk", "ten", &e), FS_E_INVALID);
+	assert_int_equal(fs_obj_set_prop(find_ok(p, "shop/OnOrder"), "targetView", "a.b", &e), FS_E_INVALID);
+	assert_int_equal(fs_obj_set_prop(find_ok(p, "OnOrder"), "comment", "x", &e), FS_E_INVALID);
+	assert_int_equal(fs_obj_set_prop(find_ok(p, "shop/orders/count"), "x", "x", &e), FS_E_INVALID);
+	assert_int_equal(fs_obj_set_prop(post, "bad key", "x", &e), FS_E_INVALID);
+	save_ok(p);
+	char *after = fmt_read(dir, "_c8oProject/connectors/shop.yaml");
+	assert_int_equal(fmt_changed_lines(before, after), 1);
+	assert_non_null(strstr(after, "  p_json_base: '{\"type\":\"order\"}'\n  policy: override\n"));
+	free(before);
+	before = after;
+	/* defaults are not written: the lines go away */
+	ok(fs_obj_set_prop(post, "policy", "none", &e), &e);
+	assert_null(fs_obj_prop(post, "policy"));
+	ok(fs_obj_set_prop(find_ok(p, "shop/OnOrder"), "chunk", "10", &e), &e);
+	ok(fs_obj_set_prop(find_ok(p, "shop"), "anonymousReplication", "deny", &e), &e);
+	/* a new property goes in alphabetical order, quoted when it must */
+	ok(fs_obj_set_prop(post, "useHash", "true", &e), &e);
+	ok(fs_obj_set_prop(post, "comment", "note: quoted", &e), &e);
+	ok(fs_obj_set_prop(find_ok(p, "shop/OnOrder"), "comment", "two\nlines", &e), &e);
+	save_ok(p);
+	after = fmt_read(dir, "_c8oProject/connectors/shop.yaml");
+	assert_non_null(strstr(after, "PostDocumentTransaction]: \n  comment: 'note: quoted'\n  fullSyncAclPolicy: fromKeyC8oAcl\n"
+				      "  p_json_base: '{\"type\":\"order\"}'\n  useHash: true\n  \xe2\x86\x93_id"));
+	assert_non_null(strstr(after, "FullSyncListener]: \n  comment: |\n    two\n    lines\n  targetSequence"));
+	assert_null(strstr(after, "anonymousReplication"));
+	assert_null(strstr(after, "chunk"));
+	fs_project_free(p);
+	p = open_ok(dir);
+	assert_string_equal(fs_obj_prop(find_ok(p, "shop/OnOrder"), "comment"), "two\nlines");
+	assert_string_equal(fs_obj_prop(find_ok(p, "shop/PostOrder"), "comment"), "note: quoted");
+	fs_project_free(p);
+	free(before);
+	free(after);
+	free(dir);
+}
+
+static void rename_view_keeps_references(void **state)
+{
+	char *dir = fmt_layout("features", 0);
+	fs_project *p = open_ok(dir);
+	fs_err e;
+	fs_obj *view = find_ok(p, "shop/orders/by_customer");
+	assert_int_equal(fs_obj_rename(view, "totals", &e), FS_E_EXISTS);
+	assert_int_equal(fs_obj_rename(view, "a/b", &e), FS_E_INVALID);
+	ok(fs_obj_rename(view, "by_client", &e), &e);
+	assert_ptr_equal(find_ok(p, "shop/orders/by_client"), view);
+	assert_string_equal(fs_obj_prop(find_ok(p, "shop/OnOrder"), "targetView"), "features.shop.orders.by_client");
+	assert_string_equal(fs_obj_prop(find_ok(p, "shop/GetByCustomer"), "viewname"), "orders/by_client");
+	assert_int_equal(fs_obj_rename(find_ok(p, "shop/orders/by_client/map"), "x", &e), FS_E_INVALID);
+	ok(fs_obj_rename(find_ok(p, "shop/orders/filters/mine"), "own", &e), &e);
+	assert_string_equal(fs_obj_prop(find_ok(p, "shop/OnFilter"), "targetFilter"), "orders/own");
+	save_ok(p);
+	fs_project_free(p);
+	p = open_ok(dir);
+	fs_obj *ddoc = find_ok(p, "shop/orders");
+	assert_string_equal(ddoc->kids[0]->name, "by_client"); /* same place in the JSON */
+	assert_string_equal(fs_obj_prop(find_ok(p, "shop/OnOrder"), "targetView"), "features.shop.orders.by_client");
+	assert_non_null(find_ok(p, "shop/orders/filters/own"));
+	/* the design document and the connector follow too */
+	ok(fs_obj_rename(ddoc, "sales", &e), &e);
+	assert_string_equal(cJSON_GetObjectItem(fs_ddoc_json(ddoc), "_id")->valuestring, "_design/sales");
+	assert_string_equal(fs_obj_prop(find_ok(p, "shop/OnOrder"), "targetView"), "features.shop.sales.by_client");
+	assert_string_equal(fs_obj_prop(find_ok(p, "shop/GetByCustomer"), "viewname"), "sales/by_client");
+	assert_string_equal(fs_obj_prop(find_ok(p, "shop/OnFilter"), "targetFilter"), "sales/own");
+	fs_obj *shop = find_ok(p, "shop");
+	assert_int_equal(fs_obj_rename(shop, "Store", &e), FS_E_INVALID);
+	assert_int_equal(fs_obj_rename(shop, "crm", &e), FS_E_EXISTS);
+	ok(fs_obj_rename(shop, "store", &e), &e);
+	assert_string_equal(fs_obj_file(shop), "_c8oProject/connectors/store.yaml");
+	assert_string_equal(fs_connector_db(shop), "store");
+	assert_string_equal(fs_obj_prop(find_ok(p, "store/OnOrder"), "targetView"), "features.store.sales.by_client");
+	fs_files fl;
+	ok(fs_project_render(p, &fl, &e), &e);
+	assert_int_equal(fl.nremoved, 1);
+	assert_string_equal(fl.removed[0], "_c8oProject/connectors/shop.yaml");
+	fs_files_free(&fl);
+	save_ok(p);
+	fs_project_free(p);
+	char *path = fs_path_join(dir, "_c8oProject/connectors/shop.yaml");
+	assert_false(fs_is_file(path));
+	free(path);
+	char *main = fmt_read(dir, "c8oProject.yaml");
+	assert_non_null(strstr(main, "\n  \xe2\x86\x93store [connectors.FullSyncConnector]: \xf0\x9f\x97\x8f connectors/store.yaml\n"));
+	free(main);
+	p = open_ok(dir);
+	fs_issues is;
+	fs_project_check(p, &is);
+	for (size_t i = 0; i < is.n; i++)
+		assert_null(strstr(is.v[i].path, "store"));
+	fs_issues_free(&is);
+	fs_project_free(p);
+	free(dir);
+}
+
+static const char new_conn_file[] =
+	"databaseName: fresh\n"
+	"\xe2\x86\x93PostDoc [transactions.couchdb.PostDocumentTransaction]: \n"
+	"  policy: override\n"
+	"\xe2\x86\x93OnFresh [couchdb.FullSyncListener]: \n"
+	"  targetSequence: features.OnOrder\n"
+	"  targetView: features.fresh.dd.v\n"
+	"\xe2\x86\x93" "dd [couchdb.DesignDocument]: \n"
+	"  docdata: \n"
+	"    \xe2\x86\x92: |\n"
+	"      '{\n"
+	"        \"_id\": \"_design\\/dd\",\n"
+	"        \"filters\": {},\n"
+	"        \"updates\": {},\n"
+	"        \"views\": {\n"
+	"          \"v\": {\n"
+	"            \"map\": \"function (doc) {\\n\n"
+	"          emit(doc._id, null);\\n\n"
+	"      }\",\n"
+	"            \"reduce\": \"_sum\"\n"
+	"          }\n"
+	"        }\n"
+	"      }'";
+
+static void create_and_delete(void **state)
+{
+	char *dir = fmt_layout("features", 0);
+	fs_project *p = open_ok(dir);
+	fs_err e;
+	fs_obj *root = fs_project_root(p), *conn, *dd, *v, *o;
+	assert_int_equal(fs_obj_new(root, FS_K_CONNECTOR, "Fresh", NULL, &conn, &e), FS_E_INVALID);
+	assert_int_equal(fs_obj_new(root, FS_K_CONNECTOR, "1x", NULL, &conn, &e), FS_E_INVALID);
+	assert_int_equal(fs_obj_new(root, FS_K_CONNECTOR, "shop", NULL, &conn, &e), FS_E_EXISTS);
+	assert_int_equal(fs_obj_new(root, FS_K_VIEW, "v", NULL, &conn, &e), FS_E_INVALID);
+	ok(fs_obj_new(root, FS_K_CONNECTOR, "fresh", NULL, &conn, &e), &e);
+	assert_int_equal(conn->kind, FS_K_CONNECTOR);
+	ok(fs_obj_new(conn, FS_K_DDOC, "dd", NULL, &dd, &e), &e);
+	assert_int_equal(fs_obj_new(conn, FS_K_DDOC, "c8o", NULL, &o, &e), FS_E_INVALID);
+	ok(fs_obj_new(dd, FS_K_VIEW, "v", NULL, &v, &e), &e);
+	assert_int_equal(fs_obj_new(dd, FS_K_VIEW, "v", NULL, &o, &e), FS_E_EXISTS);
+	ok(fs_obj_new(v, FS_K_FUNCTION, NULL, "reduce", &o, &e), &e);
+	assert_string_equal(fs_fn_text(o), "_count");
+	assert_int_equal(fs_obj_new(v, FS_K_FUNCTION, NULL, "reduce", &o, &e), FS_E_EXISTS);
+	ok(fs_fn_set_text(find_ok(p, "fresh/dd/v/reduce"), "_sum", &e), &e);
+	ok(fs_obj_new(conn, FS_K_LISTENER, "OnFresh", NULL, &o, &e), &e);
+	ok(fs_obj_set_prop(o, "targetView", "features.fresh.dd.v", &e), &e);
+	ok(fs_obj_set_prop(o, "targetSequence", "features.OnOrder", &e), &e);
+	assert_int_equal(fs_obj_new(conn, FS_K_LISTENER, "L2", "couchdb.Nope", &o, &e), FS_E_INVALID);
+	ok(fs_obj_new(conn, FS_K_TRANSACTION, "PostDoc", NULL, &o, &e), &e);
+	ok(fs_obj_set_prop(o, "policy", "override", &e), &e);
+	save_ok(p);
+	char *text = fmt_read(dir, "_c8oProject/connectors/fresh.yaml");
+	assert_string_equal(text, new_conn_file);
+	free(text);
+	char *main = fmt_read(dir, "c8oProject.yaml");
+	assert_non_null(strstr(main, "connectors/crm.yaml\n  \xe2\x86\x93" "fresh [connectors.FullSyncConnector]: \xf0\x9f\x97\x8f connectors/fresh.yaml\n"));
+	free(main);
+	fs_issues is;
+	fs_project_check(p, &is);
+	for (size_t i = 0; i < is.n; i++)
+		assert_null(strstr(is.v[i].path, "fresh"));
+	fs_issues_free(&is);
+	fs_project_free(p);
+
+	/* functions of a design document, then deletions */
+	p = open_ok(dir);
+	dd = find_ok(p, "fresh/dd");
+	ok(fs_obj_new(dd, FS_K_FUNCTION, NULL, "validate_doc_update", &o, &e), &e);
+	ok(fs_obj_new(dd, FS_K_FUNCTION, "f1", "filters", &o, &e), &e);
+	ok(fs_obj_new(dd, FS_K_FUNCTION, "u1", "updates", &o, &e), &e);
+	assert_int_equal(fs_obj_new(dd, FS_K_FUNCTION, "f1", "filters", &o, &e), FS_E_EXISTS);
+	assert_int_equal(fs_obj_new(dd, FS_K_FUNCTION, "m", "map", &o, &e), FS_E_INVALID);
+	ok(fs_obj_new(dd, FS_K_VIEW, "w", NULL, &o, &e), &e);
+	assert_string_equal(dd->kids[1]->name, "w"); /* views come first */
+	assert_int_equal(fs_obj_delete(find_ok(p, "fresh/dd/v/map"), &e), FS_E_INVALID);
+	ok(fs_obj_delete(find_ok(p, "fresh/dd/v/reduce"), &e), &e);
+	assert_int_equal(find_ok(p, "fresh/dd/v")->nkids, 1);
+	ok(fs_obj_delete(find_ok(p, "fresh/dd/filters/f1"), &e), &e);
+	assert_null(fs_project_find(p, "fresh/dd/filters/f1"));
+	save_ok(p);
+	fs_project_free(p);
+	p = open_ok(dir);
+	assert_null(fs_project_find(p, "fresh/dd/v/reduce"));
+	assert_non_null(find_ok(p, "fresh/dd/updates/u1"));
+	assert_non_null(find_ok(p, "fresh/dd/validate_doc_update"));
+	const cJSON *doc = fs_ddoc_json(find_ok(p, "fresh/dd"));
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "filters")), 0);
+	ok(fs_obj_delete(find_ok(p, "fresh/OnFresh"), &e), &e);
+	ok(fs_obj_delete(find_ok(p, "fresh"), &e), &e);
+	assert_int_equal(fs_obj_delete(fs_project_root(p), &e), FS_E_INVALID);
+	save_ok(p);
+	fs_project_free(p);
+	char *path = fs_path_join(dir, "_c8oProject/connectors/fresh.yaml");
+	assert_false(fs_is_file(path));
+	free(path);
+	/* back to the original bytes */
+	char *orig = fmt_layout("features", 0);
+	assert_true(fs_test_trees_equal(orig, dir));
+	free(orig);
+	free(dir);
+}
+
+static void copies(void **state)
+{
+	char *dir = fmt_layout("features", 0);
+	fs_project *p = open_ok(dir);
+	fs_err e;
+	fs_obj *o;
+	ok(fs_obj_copy(find_ok(p, "shop"), NULL, "shop2", &o, &e), &e);
+	assert_string_equal(fs_obj_file(o), "_c8oProject/connectors/shop2.yaml");
+	assert_string_equal(fs_connector_db(o), "shop2");
+	ok(fs_obj_copy(find_ok(p, "shop/orders"), find_ok(p, "crm"), "orders", &o, &e), &e);
+	assert_string_equal(fs_obj_file(o), "_c8oProject/connectors/crm.yaml");
+	ok(fs_obj_copy(find_ok(p, "shop/orders"), NULL, "orders_v2", &o, &e), &e);
+	assert_string_equal(cJSON_GetObjectItem(fs_ddoc_json(o), "_id")->valuestring, "_design/orders_v2");
+	ok(fs_obj_copy(find_ok(p, "shop/orders/by_customer"), find_ok(p, "crm/people"), "by_customer", &o, &e), &e);
+	assert_int_equal(o->nkids, 2);
+	assert_int_equal(fs_obj_copy(find_ok(p, "shop/orders/by_customer"), find_ok(p, "crm"), "x", &o, &e), FS_E_INVALID);
+	ok(fs_obj_copy(find_ok(p, "shop/orders/totals/reduce"), find_ok(p, "crm/people/by_name"), NULL, &o, &e), &e);
+	ok(fs_obj_copy(find_ok(p, "shop/orders/filters/mine"), NULL, "mine2", &o, &e), &e);
+	ok(fs_obj_copy(find_ok(p, "shop/OnOrder"), NULL, "OnOrder2", &o, &e), &e);
+	assert_int_equal(fs_obj_copy(find_ok(p, "shop/OnOrder"), NULL, "OnOrder2", &o, &e), FS_E_EXISTS);
+	save_ok(p);
+	fs_project_free(p);
+	p = open_ok(dir);
+	assert_string_equal(fs_fn_text(find_ok(p, "crm/people/by_name/reduce")), "_sum");
+	assert_string_equal(fs_fn_text(find_ok(p, "crm/orders/by_customer/map")),
+			    fs_fn_text(find_ok(p, "shop2/orders/by_customer/map")));
+	assert_non_null(find_ok(p, "shop/orders_v2/filters/mine"));
+	assert_non_null(find_ok(p, "shop/orders/filters/mine2"));
+	assert_non_null(find_ok(p, "shop/OnOrder2"));
+	fs_project_free(p);
+	char *copy = fmt_read(dir, "_c8oProject/connectors/shop2.yaml");
+	char *orig = fmt_layout("features", 0);
+	char *shop = fmt_read(orig, "_c8oProject/connectors/shop.yaml");
+	free(orig);
+	assert_non_null(strstr(copy, "databaseName: shop2\n"));
+	assert_int_equal(fmt_changed_lines(copy, shop), 1);
+	free(copy);
+	free(shop);
+	free(dir);
+}
+
+static int has_issue(const fs_issues *is, const char *path, int warning, const char *msg)
+{
+	for (size_t i = 0; i < is->n; i++)
+		if (!strcmp(is->v[i].path, path) && is->v[i].warning == warning && strstr(is->v[i].message, msg))
+			return 1;
+	return 0;
+}
+
+static void checks(void **state)
+{
+	char *dir = fmt_layout("features", 0);
+	fs_project *p = open_ok(dir);
+	fs_issues is;
+	fs_project_check(p, &is);
+	/* crm has a dangling listener and GetView; shop is clean */
+	assert_true(has_issue(&is, "crm/OnGone", 1, "targetView features.crm.people.missing names no existing view"));
+	assert_true(has_issue(&is, "crm/GetPeople", 0, "viewname people/missing names no view of crm"));
+	assert_int_equal(is.n, 2);
+	fs_issues_free(&is);
+	fs_err e;
+	ok(fs_fn_set_text(find_ok(p, "shop/orders/by_customer/map"), "function (doc) { emit(doc.customer, 1); }", &e), &e);
+	ok(fs_obj_set_prop(find_ok(p, "shop/OnFilter"), "targetFilter", "orders/none", &e), &e);
+	ok(fs_obj_set_prop(find_ok(p, "shop/OnFilter"), "targetSequence", "features.Nope", &e), &e);
+	ok(fs_fn_set_text(find_ok(p, "shop/orders/count/map"), " \n", &e), &e);
+	fs_project_check(p, &is);
+	assert_true(has_issue(&is, "shop/OnOrder", 1, "does not emit(doc._id"));
+	assert_true(has_issue(&is, "shop/OnFilter", 1, "targetFilter orders/none names no filter"));
+	assert_true(has_issue(&is, "shop/OnFilter", 1, "targetSequence features.Nope"));
+	assert_true(has_issue(&is, "shop/orders/count/map", 0, "empty map function"));
+	fs_issues_free(&is);
+	/* a fixture: the filter listener has no targetFilter (_doc_ids) and is fine */
+	fs_project_free(p);
+	free(dir);
+	char *fx = fs_test_fixture("c8oprj-sample-resolveconflicts");
+	if (!fx)
+		return;
+	p = open_ok(fx);
+	fs_project_check(p, &is);
+	assert_int_equal(is.n, 0);
+	fs_issues_free(&is);
+	fs_project_free(p);
+	free(fx);
+}
+
+static void set_json_from_server(void **state)
+{
+	char *dir = fmt_layout("features", 0);
+	char *before = fmt_read(dir, "_c8oProject/connectors/crm.yaml");
+	fs_project *p = open_ok(dir);
+	fs_err e;
+	fs_obj *ddoc = find_ok(p, "crm/people");
+	cJSON *d = cJSON_Duplicate(fs_ddoc_json(ddoc), 1);
+	cJSON_AddStringToObject(d, "_rev", "3-abc");
+	ok(fs_ddoc_set_json(ddoc, d, &e), &e);
+	assert_false(fs_project_dirty(p)); /* same document: nothing to write */
+	cJSON *views = cJSON_GetObjectItem(d, "views");
+	cJSON *v = cJSON_CreateObject();
+	cJSON_AddStringToObject(v, "map", "function (doc) {\n    emit(doc.age, null);\n}");
+	cJSON_AddStringToObject(v, "reduce", "_stats");
+	cJSON_AddItemToObject(views, "by_age", v);
+	ok(fs_ddoc_set_json(ddoc, d, &e), &e);
+	assert_string_equal(fs_fn_text(find_ok(p, "crm/people/by_age/reduce")), "_stats");
+	cJSON_ReplaceItemInObject(d, "_id", cJSON_CreateString("_design/other"));
+	assert_int_equal(fs_ddoc_set_json(ddoc, d, &e), FS_E_INVALID);
+	cJSON_Delete(d);
+	save_ok(p);
+	fs_project_free(p);
+	char *after = fmt_read(dir, "_c8oProject/connectors/crm.yaml");
+	assert_null(strstr(after, "_rev"));
+	/* "}" of by_name became "}," and by_age takes 5 lines */
+	assert_int_equal(fmt_changed_lines(before, after), 6);
+	free(before);
+	free(after);
+	free(dir);
+}
+
 static int teardown(void **state)
 {
 	fs_test_cleanup();
@@ -259,6 +597,12 @@ int main(void)
 		cmocka_unit_test_teardown(edit_one_map, teardown),
 		cmocka_unit_test_teardown(edit_fixture_map, teardown),
 		cmocka_unit_test_teardown(bad_input, teardown),
+		cmocka_unit_test_teardown(set_props, teardown),
+		cmocka_unit_test_teardown(rename_view_keeps_references, teardown),
+		cmocka_unit_test_teardown(create_and_delete, teardown),
+		cmocka_unit_test_teardown(copies, teardown),
+		cmocka_unit_test_teardown(checks, teardown),
+		cmocka_unit_test_teardown(set_json_from_server, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
