@@ -525,13 +525,26 @@ int fs_couch_doc_delete(fs_couch *c, const char *db, const char *id, const char 
 	return rc ? rc : take_rev(ans, new_rev);
 }
 
+static int header_safe(const char *id)
+{
+	for (const unsigned char *p = (const unsigned char *)id; *p; p++)
+		if (*p < 0x20 || *p >= 0x7f || *p == '%' || *p == '?')
+			return 0;
+	return 1;
+}
+
 int fs_couch_doc_copy(fs_couch *c, const char *db, const char *from, const char *to,
 	const char *to_rev, fs_err *e)
 {
 	fs_buf p = FS_BUF_INIT, dest = FS_BUF_INIT;
 	fs_couch_path_doc(&p, db, from);
 	fs_buf_adds(&dest, "Destination: ");
-	encode_id(&dest, to);
+	/* CouchDB decodes the Destination id, pouchdb-server does not: send plain
+	 * ids as they are (both agree) and encode only the others */
+	if (header_safe(to))
+		fs_buf_adds(&dest, to);
+	else
+		encode_id(&dest, to);
 	if (to_rev) {
 		fs_buf_adds(&dest, "?rev=");
 		fs_url_encode(&dest, to_rev);

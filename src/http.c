@@ -28,7 +28,7 @@ struct fs_http {
 	fs_http_opts o;
 	pthread_mutex_t lock;
 	atomic_int cancel;
-	atomic_long requests, writes;
+	atomic_long requests, writes, connects;
 	int session;              /* cookie session established */
 };
 
@@ -224,7 +224,7 @@ void fs_http_uncancel(fs_http *h)
 
 fs_http_stats fs_http_get_stats(const fs_http *h)
 {
-	fs_http_stats s = { atomic_load(&h->requests), atomic_load(&h->writes) };
+	fs_http_stats s = { atomic_load(&h->requests), atomic_load(&h->writes), atomic_load(&h->connects) };
 	return s;
 }
 
@@ -232,6 +232,7 @@ void fs_http_reset_stats(fs_http *h)
 {
 	atomic_store(&h->requests, 0);
 	atomic_store(&h->writes, 0);
+	atomic_store(&h->connects, 0);
 }
 
 void fs_http_resp_free(fs_http_resp *r)
@@ -331,6 +332,7 @@ static void setup(fs_http *h, const fs_http_req *r, const char *url, transfer *t
 	curl_easy_setopt(c, CURLOPT_XFERINFODATA, t);
 	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
+	curl_easy_setopt(c, CURLOPT_COOKIEFILE, ""); /* the jar survives resets; keep it in use */
 	if (h->o.insecure) {
 		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
@@ -475,6 +477,9 @@ static int perform(fs_http *h, const fs_http_req *r, fs_http_resp *out, fs_err *
 	CURLcode rc = run(h);
 	curl_easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE, &out->status);
 	curl_easy_getinfo(h->easy, CURLINFO_TOTAL_TIME, &out->elapsed);
+	long nconn = 0;
+	curl_easy_getinfo(h->easy, CURLINFO_NUM_CONNECTS, &nconn);
+	atomic_fetch_add(&h->connects, nconn);
 	curl_easy_setopt(h->easy, CURLOPT_HTTPHEADER, NULL);
 	curl_slist_free_all(hdrs);
 	free(url);

@@ -78,6 +78,7 @@ void fs_http_uncancel(fs_http *h);
 typedef struct fs_http_stats {
 	long requests;            /* every request sent */
 	long writes;              /* requests other than GET and HEAD */
+	long connects;            /* new connections opened (reuse keeps it low) */
 } fs_http_stats;
 fs_http_stats fs_http_get_stats(const fs_http *h);
 void fs_http_reset_stats(fs_http *h);
