@@ -1,0 +1,223 @@
+/* History benchmark: a generated project (gen_project.sh, 20 connectors x 5
+ * design documents x 4 views) in a repository of 2,000 commits, each editing
+ * one view somewhere (the followed view every 100th commit, another view of
+ * its connector every 10th); then the history of that view through
+ * fs_git_log, next to `git log --format=%H -- FILE` on its connector file.
+ *
+ * usage: bench_history [COMMITS] (FS_SRCDIR locates gen_project.sh). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <git2.h>
+#include "buf.h"
+#include "fsutil.h"
+#include "gitstore.h"
+
+#define NCONN 20
+#define NDDOC 5
+#define NVIEW 4
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static void die(const char *what)
+{
+	const git_error *g = git_error_last();
+	fprintf(stderr, "bench_history: %s: %s\n", what, g ? g->message : "failed");
+	exit(1);
+}
+
+/* Rewrites the comment line of one map function ("// view V of ddoc D...")
+ * so that the edit stays inside the JavaScript string. */
+static void edit_view(char **text, int d, int v, int rev)
+{
+	char mark[64];
+	snprintf(mark, sizeof mark, "\\/\\/ view %d of ddoc %d", v, d);
+	char *at = strstr(*text, mark);
+	if (!at) {
+		fprintf(stderr, "bench_history: marker %s not found\n", mark);
+		exit(1);
+	}
+	char *start = at + strlen(mark), *end = strstr(start, "\\n");
+	fs_buf b = FS_BUF_INIT;
+	fs_buf_add(&b, *text, start - *text);
+	fs_buf_printf(&b, " edit %d", rev);
+	fs_buf_adds(&b, end);
+	free(*text);
+	*text = fs_buf_steal(&b);
+}
+
+static char *conn_rel(int c)
+{
+	return fs_xasprintf("proj/_c8oProject/connectors/db_%d.yaml", c);
+}
+
+static void add_file(git_repository *repo, git_index *idx, const char *rel, const char *data)
+{
+	git_index_entry ent;
+	memset(&ent, 0, sizeof ent);
+	ent.mode = GIT_FILEMODE_BLOB;
+	ent.path = rel;
+	if (git_blob_create_from_buffer(&ent.id, repo, data, strlen(data)) < 0 || git_index_add(idx, &ent) < 0)
+		die(rel);
+}
+
+static void commit_tree(git_repository *repo, git_index *idx, const char *msg, int n)
+{
+	git_oid tid, cid, parent;
+	git_tree *tree = NULL;
+	git_commit *pc = NULL;
+	git_signature *sig = NULL;
+	if (git_index_write_tree_to(&tid, idx, repo) < 0 || git_tree_lookup(&tree, repo, &tid) < 0)
+		die("tree");
+	git_signature_new(&sig, "Bench", "bench@example.com", 1700000000 + n * 60, 0);
+	if (git_reference_name_to_id(&parent, repo, "HEAD") == 0)
+		git_commit_lookup(&pc, repo, &parent);
+	const git_commit *ps[1] = { pc };
+	if (git_commit_create(&cid, repo, "HEAD", sig, sig, NULL, msg, tree, pc ? 1 : 0, ps) < 0)
+		die("commit");
+	git_commit_free(pc);
+	git_tree_free(tree);
+	git_signature_free(sig);
+}
+
+/* Every file of the generated project, added to the index. */
+static void add_project(git_repository *repo, git_index *idx, const char *root, char **conns)
+{
+	static const char *const fixed[] = { "c8oProject.yaml", "_c8oProject/sequences/OnChange.yaml" };
+	for (size_t i = 0; i < 2; i++) {
+		char *full = fs_xasprintf("%s/proj/%s", root, fixed[i]), *rel = fs_xasprintf("proj/%s", fixed[i]);
+		char *data = NULL;
+		if (fs_read_file(full, &data, NULL, NULL))
+			die(full);
+		add_file(repo, idx, rel, data);
+		free(data);
+		free(full);
+		free(rel);
+	}
+	for (int c = 0; c < NCONN; c++) {
+		char *rel = conn_rel(c), *full = fs_xasprintf("%s/%s", root, rel);
+		if (fs_read_file(full, &conns[c], NULL, NULL))
+			die(full);
+		add_file(repo, idx, rel, conns[c]);
+		free(rel);
+		free(full);
+	}
+}
+
+static void generate(const char *root, int ncommits)
+{
+	const char *src = getenv("FS_SRCDIR");
+	char *cmd = fs_xasprintf("sh '%s/tests/bench/gen_project.sh' '%s/proj' %d %d %d",
+				 src ? src : ".", root, NCONN, NDDOC, NVIEW);
+	if (system(cmd) != 0)
+		die("gen_project.sh");
+	free(cmd);
+	git_repository *repo = NULL;
+	git_index *idx = NULL;
+	char *conns[NCONN];
+	if (git_repository_init(&repo, root, 0) < 0 || git_index_new(&idx) < 0)
+		die("init");
+	add_project(repo, idx, root, conns);
+	commit_tree(repo, idx, "import", 0);
+	unsigned seed = 42;
+	for (int i = 1; i < ncommits; i++) {
+		int c, d, v;
+		if (i % 100 == 0)
+			c = 0, d = 0, v = 0;              /* the followed view */
+		else if (i % 10 == 0)
+			c = 0, d = 1 + rand_r(&seed) % (NDDOC - 1), v = rand_r(&seed) % NVIEW;
+		else
+			c = 1 + rand_r(&seed) % (NCONN - 1), d = rand_r(&seed) % NDDOC, v = rand_r(&seed) % NVIEW;
+		edit_view(&conns[c], d, v, i);
+		char *rel = conn_rel(c), *msg = fs_xasprintf("edit db_%d/ddoc_%d/view_%d", c, d, v);
+		add_file(repo, idx, rel, conns[c]);
+		commit_tree(repo, idx, msg, i);
+		free(rel);
+		free(msg);
+	}
+	for (int c = 0; c < NCONN; c++)
+		free(conns[c]);
+	/* A work tree to match HEAD, as a user would have. */
+	git_checkout_options co;
+	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
+	co.checkout_strategy = GIT_CHECKOUT_FORCE;
+	if (git_checkout_head(repo, &co) < 0)
+		die("checkout");
+	git_index_free(idx);
+	git_repository_free(repo);
+}
+
+static double time_fsstudio(const char *proj, const char *obj, size_t *n)
+{
+	double best = 0;
+	for (int run = 0; run < 3; run++) {
+		fs_repo *r = NULL;
+		fs_history h;
+		fs_err e = { 0 };
+		double t0 = now_ms();
+		if (fs_repo_open(&r, proj, &e) || fs_git_log(r, NULL, obj, 0, &h, &e)) {
+			fprintf(stderr, "bench_history: %s\n", e.msg);
+			exit(1);
+		}
+		double t = now_ms() - t0;
+		*n = h.n;
+		fs_history_free(&h);
+		fs_repo_free(r);
+		if (!run || t < best)
+			best = t;
+	}
+	return best;
+}
+
+static double time_git(const char *root, const char *file, size_t *n)
+{
+	double best = 0;
+	for (int run = 0; run < 3; run++) {
+		char *cmd = fs_xasprintf("git -C '%s' log --format=%%H -- '%s' | wc -l", root, file);
+		double t0 = now_ms();
+		FILE *f = popen(cmd, "r");
+		if (!f || fscanf(f, "%zu", n) != 1)
+			die("git log");
+		pclose(f);
+		double t = now_ms() - t0;
+		free(cmd);
+		if (!run || t < best)
+			best = t;
+	}
+	return best;
+}
+
+int main(int argc, char **argv)
+{
+	int ncommits = argc > 1 ? atoi(argv[1]) : 2000;
+	char root[] = "/tmp/fsbench-history-XXXXXX";
+	if (!mkdtemp(root))
+		die("mkdtemp");
+	git_libgit2_init();
+	double t0 = now_ms();
+	generate(root, ncommits);
+	double gen = now_ms() - t0;
+	char *proj = fs_xasprintf("%s/proj", root);
+	size_t nfs = 0, nfs_fn = 0, ngit = 0;
+	double fs = time_fsstudio(proj, "db_0/ddoc_0/view_0", &nfs);
+	double fs_fn = time_fsstudio(proj, "db_0/ddoc_0/view_0/map", &nfs_fn);
+	double g = time_git(root, "proj/_c8oProject/connectors/db_0.yaml", &ngit);
+
+	printf("repository: %d commits over %d connectors x %d design documents x %d views "
+	       "(generated in %.0f ms)\n", ncommits, NCONN, NDDOC, NVIEW, gen);
+	printf("%-44s %9s %9s %8s\n", "", "entries", "ms", "ratio");
+	printf("%-44s %9zu %9.1f %8s\n", "git log --format=%H -- db_0.yaml", ngit, g, "1.0");
+	printf("%-44s %9zu %9.1f %8.1f\n", "fsstudio log view db_0/ddoc_0/view_0", nfs, fs, g > 0 ? fs / g : 0);
+	printf("%-44s %9zu %9.1f %8.1f\n", "fsstudio log function .../view_0/map", nfs_fn, fs_fn,
+	       g > 0 ? fs_fn / g : 0);
+	fs_rm_rf(root);
+	free(proj);
+	git_libgit2_shutdown();
+	return 0;
+}
