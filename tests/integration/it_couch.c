@@ -13,6 +13,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
+#include "fsutil.h"
 #include "couch.h"
 #include "http.h"
 #include "json.h"
@@ -458,6 +460,63 @@ static void connections_are_reused(void **state)
 	fs_couch_free(k);
 }
 
+/* `fsstudio servers`: add profiles, list and ping them, never show a secret. */
+static void servers_command(void **state)
+{
+	if (!srv)
+		skip();
+	char *dir = fs_test_tmpdir(), *out = NULL;
+	const char *bin = fs_test_bin();
+	int rc = fs_test_sh(NULL, 1, "XDG_CONFIG_HOME='%s' '%s' servers add here '%s' --revs-limit 10", dir, bin, srv->url);
+	assert_int_equal(rc, 0);
+	rc = fs_test_sh(NULL, 1, "echo pw-via-stdin | XDG_CONFIG_HOME='%s' '%s' servers add lab "
+		"http://127.0.0.1:1 --user labuser --password-stdin --insecure", dir, bin);
+	assert_int_equal(rc, 0);
+	char *path = fs_path_join(dir, "fsstudio/servers");
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	rc = fs_test_sh(&out, 1, "XDG_CONFIG_HOME='%s' '%s' servers", dir, bin);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "PouchDB Server 4.2.0"));
+	assert_non_null(strstr(out, "labuser"));
+	assert_non_null(strstr(out, "cannot connect to http://127.0.0.1:1"));
+	assert_non_null(strstr(out, "TLS NOT VERIFIED"));
+	assert_null(strstr(out, "pw-via-stdin"));
+	free(out);
+	rc = fs_test_sh(&out, 0, "XDG_CONFIG_HOME='%s' '%s' servers --json", dir, bin);
+	assert_int_equal(rc, 0);
+	assert_null(strstr(out, "pw-via-stdin"));
+	cJSON *j = cJSON_Parse(out);
+	assert_int_equal(cJSON_GetArraySize(j), 3); /* here, lab, local */
+	for (cJSON *x = j->child; x; x = x->next) {
+		const char *name = fs_json_str(x, "name");
+		if (!strcmp(name, "here")) {
+			assert_true(fs_json_bool(x, "ok", 0));
+			assert_int_equal(fs_json_int(x, "revs_limit", 0), 10);
+		} else if (!strcmp(name, "lab")) {
+			assert_false(fs_json_bool(x, "ok", 1));
+			assert_string_equal(fs_json_str(fs_json_obj(x, "error"), "code"), "http");
+			assert_string_equal(fs_json_str(x, "password"), "set");
+		}
+	}
+	cJSON_Delete(j);
+	free(out);
+	/* a file others can read is refused, with the fix */
+	chmod(path, 0644);
+	rc = fs_test_sh(&out, 1, "XDG_CONFIG_HOME='%s' '%s' servers --no-ping", dir, bin);
+	assert_int_equal(rc, 1);
+	assert_non_null(strstr(out, "chmod 600"));
+	assert_null(strstr(out, "pw-via-stdin"));
+	free(out);
+	chmod(path, 0600);
+	assert_int_equal(fs_test_sh(NULL, 1, "XDG_CONFIG_HOME='%s' '%s' servers rm lab", dir, bin), 0);
+	assert_int_equal(fs_test_sh(&out, 1, "XDG_CONFIG_HOME='%s' '%s' servers --no-ping", dir, bin), 0);
+	assert_null(strstr(out, "lab"));
+	free(out);
+	free(path);
+}
+
 /* Admin party ended on a throwaway server (pouchdb wedges after some 401s). */
 static void authentication(void **state)
 {
@@ -534,6 +593,7 @@ int main(void)
 		cmocka_unit_test(changes_feed),
 		cmocka_unit_test(security_and_revs_limit),
 		cmocka_unit_test(connections_are_reused),
+		cmocka_unit_test(servers_command),
 		cmocka_unit_test(authentication),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
