@@ -24,7 +24,8 @@
 	_(TIMEOUT,   "timeout") \
 	_(CANCELLED, "cancelled") \
 	_(GIT,       "git") \
-	_(JS,        "javascript")
+	_(JS,        "javascript") \
+	_(UNSUPPORTED, "unsupported")
 
 enum fs_err_code {
 #define FS_ERR_ENUM(code, name) FS_E_##code,
