@@ -272,7 +272,8 @@ static void place(fs_pane *p, int y, int x, int h, int w)
 	p->x = x;
 	p->h = h;
 	p->w = w;
-	if (p->opened)
+	/* a hidden pane keeps its scroll position for when it shows again */
+	if (p->opened && h > 1)
 		fs_pane_goto(p, p->lineno);
 }
 

@@ -1,0 +1,32 @@
+#!/bin/sh
+# Scripted mode (as tig's test mode): keys from FSSTUDIO_TEST_KEYS, a virtual
+# screen of FSSTUDIO_TEST_SIZE, the screen printed as text at the end.
+. "$FS_SRCDIR/tests/lib/tap.sh"
+[ -x "$FS_BIN" ] || plan_skip "no fsstudio binary"
+[ -f "$FS_SRCDIR/projects/sample/c8oProject.yaml" ] || plan_skip "projects/sample is missing"
+plan 5
+
+proj=$tap_tmp/sample
+cp -R "$FS_SRCDIR/projects/sample" "$proj"
+run() {
+	(cd "$proj" && env HOME="$tap_tmp/home" LANG=C.UTF-8 LC_ALL=C.UTF-8 \
+		FSSTUDIO_TEST_SIZE="$1" FSSTUDIO_TEST_KEYS="$2" "$FS_BIN" .)
+}
+
+expected='Project                 3/21 FieldInspections/inspections/CountB… 1/11
+▾ FieldInspections          │transaction    CountByStatus
+  ▾ inspections             │class          transactions.couchdb.GetV…
+      CountByStatus         │file           _c8oProject/connectors/in…
+      DeleteDefect          │Target
+      GetServerInfo         │view           FieldInspections/inspecti…'
+check_eq "two rows down: the transaction and its target" "$expected" "$(run 70x16 'jj' | head -6)"
+
+
+
+out=$(run 80x24 '/score<Enter>')
+check_contains "filter by typing" "▾ score_stats" "$out"
+out=$(run 80x24 '?G')
+check_contains "help ends with the options" "recovery-delay" "$out"
+out=$(run 80x24 'jjm')
+check_contains "the context menu lists actions with their keys" "Rename the selected object" "$out"
+done_testing
