@@ -1,0 +1,45 @@
+# Studio startup benchmark: time from start to the first full frame on a
+# generated project of 1,000 design documents (1 connector x 1000 x 5 views),
+# and peak memory, next to `cat` of its files. The studio runs in scripted
+# mode (virtual 120x40 screen, no keys: it draws one frame and leaves), so the
+# figure is load + tree + details + one frame + exit. Best of $FS_BENCH_RUNS.
+set -eu
+: "${FS_BIN:=$PWD/fsstudio}"
+: "${FS_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
+runs=${FS_BENCH_RUNS:-5}
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/fsbench-ui-XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+proj=$tmp/project
+sh "$FS_SRCDIR/tests/bench/gen_project.sh" "$proj" 1 1000 5
+nfiles=$(find "$proj" -type f | wc -l)
+bytes=$(find "$proj" -type f -exec cat {} + | wc -c)
+
+now() { date +%s%N; }
+best() {
+	ms=""
+	i=0
+	while [ $i -lt "$runs" ]; do
+		t0=$(now); "$@" >/dev/null; t1=$(now)
+		ms=$(awk -v a="$t0" -v b="$t1" -v m="$ms" 'BEGIN { d = (b - a) / 1e6;
+			if (m == "" || d < m) m = d; printf "%.2f", m }')
+		i=$((i + 1))
+	done
+}
+cat_all() { find "$proj" -type f -exec cat {} +; }
+studio() {
+	env HOME="$tmp" FSSTUDIO_CONFIG= LANG=C.UTF-8 FSSTUDIO_TEST_SIZE=120x40 \
+		FSSTUDIO_TEST_KEYS= FSSTUDIO_TEST_DUMP="$tmp/screen.txt" "$FS_BIN" "$proj"
+}
+best cat_all; cat_ms=$ms
+best studio; ui_ms=$ms
+grep -q "ddoc_0" "$tmp/screen.txt" || { echo "the first frame does not show the design documents"; exit 1; }
+kb() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
+ui_kb=$(kb env HOME="$tmp" FSSTUDIO_CONFIG= LANG=C.UTF-8 FSSTUDIO_TEST_SIZE=120x40 \
+	FSSTUDIO_TEST_KEYS= FSSTUDIO_TEST_DUMP=/dev/null "$FS_BIN" "$proj")
+cat_kb=$(kb sh -c "find '$proj' -type f -exec cat {} +")
+
+echo "project: 1 connector x 1000 design documents x 5 views, $nfiles files, $bytes bytes"
+printf '%-44s %9s ms\n' "cat of the files" "$cat_ms"
+printf '%-44s %9s ms  %6sx cat\n' "studio: start to first full frame" "$ui_ms" \
+	"$(awk -v a="$ui_ms" -v b="$cat_ms" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }')"
+printf '%-44s %9s KB  (cat: %s KB, files: %s KB)\n' "studio: peak memory (max RSS)" "$ui_kb" "$cat_kb" "$((bytes / 1024))"
