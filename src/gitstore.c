@@ -1059,6 +1059,7 @@ typedef struct version {
 	int state;            /* 0 absent, 1 present, 2 the project does not parse */
 	char *text;
 	char *file;
+	fs_kind kind;
 	char *err;
 	struct version *next;
 } version;
@@ -1143,6 +1144,7 @@ static version *version_at(walk *w, git_commit *c, const track *t, const git_oid
 	fs_obj *o = fs_project_find(p, t->path);
 	if (o) {
 		v->state = 1;
+		v->kind = o->kind;
 		v->text = obj_text(o);
 		v->file = fs_obj_file(o) ? fs_xstrdup(fs_obj_file(o)) : NULL;
 	}
@@ -1230,6 +1232,7 @@ static track *object_entry(walk *w, git_commit *c, git_commit *parent, track *t,
 	}
 	fs_hist_entry *h = entry_push(w, c);
 	h->ch.change = type;
+	h->ch.kind = now->state == 1 ? now->kind : was->kind;
 	h->ch.path = fs_xstrdup(t->path);
 	h->ch.old_path = old_path;
 	h->ch.file = fs_xstrdup(now->file ? now->file : was && was->file ? was->file : "");
@@ -1239,14 +1242,19 @@ static track *object_entry(walk *w, git_commit *c, git_commit *parent, track *t,
 	return next;
 }
 
-/* Project history: the object changes of c against its first parent. */
+/* Project history: the object changes of c against its first parent. A
+ * version that does not parse is an entry with its error (marked BROKEN);
+ * the commit after it says what it could not be compared with. */
 static void project_entry(walk *w, git_commit *c, git_commit *parent)
 {
 	fs_project *a = NULL, *b = NULL;
 	fs_err e = { 0 };
 	fs_hist_entry *h = entry_push(w, c);
-	if (open_commit(w->r, c, &b, &e) || (parent && open_commit(w->r, parent, &a, &e))) {
+	if (open_commit(w->r, c, &b, &e)) {
 		h->error = fs_xstrdup(e.msg);
+		h->ch.change = FS_CH_BROKEN;
+	} else if (parent && open_commit(w->r, parent, &a, &e)) {
+		h->error = fs_xasprintf("not compared with its parent: %s", e.msg);
 	} else {
 		renames rn;
 		renames_from_message(git_commit_message(c), &rn);
@@ -1337,6 +1345,109 @@ static track *first_track(walk *w, git_commit *start, const char *obj)
 	return t;
 }
 
+/* The commits reachable from a start, in an order where children come
+ * before parents and, among commits that are ready, the newest first. Our
+ * own walk rather than git_revwalk: a shallow clone's missing parents must
+ * end the history there, not fail it. */
+typedef struct gnode {
+	git_commit *c;
+	size_t pending;       /* children not walked yet */
+} gnode;
+
+typedef struct graph {
+	gnode *v;
+	size_t n;
+	oidmap idx;           /* commit id -> index + 1 */
+	size_t *heap;
+	size_t nheap;
+} graph;
+
+static size_t graph_add(graph *g, git_commit *c)
+{
+	g->v = fs_xrealloc(g->v, (g->n + 1) * sizeof *g->v);
+	g->v[g->n] = (gnode){ c, 0 };
+	oidmap_put(&g->idx, git_commit_id(c), (void *)(g->n + 1));
+	return g->n++;
+}
+
+static void graph_load(fs_repo *r, git_commit *start, graph *g, int *missing)
+{
+	git_commit *s = NULL;
+	git_commit_dup(&s, start);
+	graph_add(g, s);
+	for (size_t i = 0; i < g->n; i++) {
+		git_commit *c = g->v[i].c;
+		for (unsigned k = 0; k < git_commit_parentcount(c); k++) {
+			const git_oid *pid = git_commit_parent_id(c, k);
+			size_t j = (size_t)oidmap_get(&g->idx, pid);
+			git_commit *p = NULL;
+			if (!j && git_commit_lookup(&p, r->repo, pid) < 0) {
+				*missing = 1;
+				continue;
+			}
+			j = j ? j - 1 : graph_add(g, p);
+			g->v[j].pending++;
+		}
+	}
+}
+
+static int newer(const graph *g, size_t a, size_t b)
+{
+	git_time_t ta = git_commit_time(g->v[a].c), tb = git_commit_time(g->v[b].c);
+	return ta != tb ? ta > tb : a < b;
+}
+
+static void heap_push(graph *g, size_t x)
+{
+	g->heap = fs_xrealloc(g->heap, (g->nheap + 1) * sizeof *g->heap);
+	size_t i = g->nheap++;
+	for (; i && newer(g, x, g->heap[(i - 1) / 2]); i = (i - 1) / 2)
+		g->heap[i] = g->heap[(i - 1) / 2];
+	g->heap[i] = x;
+}
+
+static size_t heap_pop(graph *g)
+{
+	size_t top = g->heap[0], last = g->heap[--g->nheap], i = 0;
+	for (;;) {
+		size_t k = 2 * i + 1;
+		if (k >= g->nheap)
+			break;
+		if (k + 1 < g->nheap && newer(g, g->heap[k + 1], g->heap[k]))
+			k++;
+		if (!newer(g, g->heap[k], last))
+			break;
+		g->heap[i] = g->heap[k];
+		i = k;
+	}
+	if (g->nheap)
+		g->heap[i] = last;
+	return top;
+}
+
+static void graph_free(graph *g)
+{
+	for (size_t i = 0; i < g->n; i++)
+		git_commit_free(g->v[i].c);
+	free(g->v);
+	free(g->heap);
+	oidmap_free(&g->idx, NULL);
+}
+
+static void walk_graph(walk *w, graph *g, size_t max, int *missing)
+{
+	heap_push(g, 0);
+	while (g->nheap && (!max || w->out->n < max)) {
+		git_commit *c = g->v[heap_pop(g)].c;
+		walk_commit(w, c, missing);
+		for (unsigned k = 0; k < git_commit_parentcount(c); k++) {
+			size_t j = (size_t)oidmap_get(&g->idx, git_commit_parent_id(c, k));
+			if (j && --g->v[j - 1].pending == 0)
+				heap_push(g, j - 1);
+		}
+	}
+}
+
 int fs_git_log(fs_repo *r, const char *rev, const char *obj, size_t max,
 	       fs_history *out, fs_err *e)
 {
@@ -1351,38 +1462,22 @@ int fs_git_log(fs_repo *r, const char *rev, const char *obj, size_t max,
 	if (obj && *obj == '/')
 		obj++;
 	walk w = { r, NULL, { 0 }, { 0 }, out };
-	git_revwalk *rw = NULL;
+	graph g = { 0 };
 	int missing = 0;
 	cstate *s0 = fs_xcalloc(1, sizeof *s0);
 	s0->t = first_track(&w, start, obj);
 	key_of(&w, start, s0->t, &s0->key);
 	oidmap_put(&w.states, git_commit_id(start), s0);
-	if (git_revwalk_new(&rw, r->repo) < 0 || git_revwalk_sorting(rw, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME) < 0 ||
-	    git_revwalk_push(rw, git_commit_id(start)) < 0) {
-		rc = git_fail(e, "history");
-	} else {
-		git_oid id;
-		int wr;
-		while ((!max || out->n < max) && (wr = git_revwalk_next(&id, rw)) == 0) {
-			git_commit *c = NULL;
-			if (git_commit_lookup(&c, r->repo, &id) < 0) {
-				missing = 1;
-				break;
-			}
-			walk_commit(&w, c, &missing);
-			git_commit_free(c);
-		}
-		if (wr < 0 && wr != GIT_ITEROVER)
-			missing = 1;
-	}
+	graph_load(r, start, &g, &missing);
+	walk_graph(&w, &g, max, &missing);
 	if (missing || git_repository_is_shallow(r->repo) == 1)
 		strs_add(&out->notes, &out->nnotes,
 			 "shallow or incomplete history: older commits are not available");
 	for (size_t i = 0; i < out->n; i++)
-		if (out->v[i].error)
+		if (out->v[i].error && out->v[i].ch.change == FS_CH_BROKEN)
 			strs_add(&out->notes, &out->nnotes, "a version does not parse: %s",
 				 out->v[i].error);
-	git_revwalk_free(rw);
+	graph_free(&g);
 	oidmap_free(&w.states, free);
 	oidmap_free(&w.versions, version_free);
 	for (track *t = w.tracks, *n; t; t = n) {
@@ -1392,8 +1487,6 @@ int fs_git_log(fs_repo *r, const char *rev, const char *obj, size_t max,
 		free(t);
 	}
 	git_commit_free(start);
-	if (rc)
-		fs_history_free(out);
 	return rc;
 }
 
@@ -1546,14 +1639,41 @@ static int uncommitted(fs_project *head, fs_project *work, const char *obj)
 	return diff;
 }
 
+/* The path obj had at commit c, following the renames made since (the
+ * renames of its history whose commit descends from c). */
+static char *path_at(fs_repo *r, git_commit *c, const char *obj)
+{
+	fs_history h;
+	char *path = fs_xstrdup(obj);
+	if (fs_git_log(r, NULL, obj, 0, &h, NULL))
+		return path;
+	for (size_t i = 0; i < h.n; i++) {
+		git_oid id;
+		if (h.v[i].ch.change != FS_CH_RENAMED || git_oid_fromstr(&id, h.v[i].id) < 0 ||
+		    git_graph_descendant_of(r->repo, &id, git_commit_id(c)) != 1)
+			continue;
+		free(path);
+		path = fs_xstrdup(h.v[i].ch.old_path);
+	}
+	fs_history_free(&h);
+	return path;
+}
+
 static int restore_object(fs_repo *r, git_commit *c, fs_project *old, fs_project *work,
 			  const char *obj, fs_err *e)
 {
 	fs_obj *o = fs_project_find(old, obj), *w = fs_project_find(work, obj);
+	if (!o) {
+		char *was = path_at(r, c, obj);
+		o = fs_project_find(old, was);
+		free(was);
+	}
 	if (!o && !w)
 		return fs_err_set(e, FS_E_NOTFOUND, "%s: no such object", obj);
-	if (!o)
-		return fs_obj_delete(w, e) ? e->code : fs_project_save(work, e);
+	if (!o) {
+		int rc = fs_obj_delete(w, e);
+		return rc ? rc : fs_project_save(work, e);
+	}
 	if (!w) {
 		char *pp = parent_path(obj);
 		fs_obj *parent = fs_project_find(work, pp);
@@ -1737,7 +1857,7 @@ cJSON *fs_history_json(const fs_history *h)
 		cJSON_AddNumberToObject(j, "time", (double)x->time);
 		cJSON_AddStringToObject(j, "summary", x->summary);
 		add_str(j, "error", x->error);
-		if (x->ch.change != FS_CH_NONE)
+		if (x->ch.path)
 			cJSON_AddItemToObject(j, "change", change_json(&x->ch));
 		else if (!x->error)
 			cJSON_AddItemToObject(j, "changes", changes_array(&x->changes));

@@ -213,9 +213,10 @@ static void check_log(fx *f, const char *obj, const char *want)
 	free(got);
 }
 
-static const char *MAP1 = "function (doc) {\n\tif (doc.type === \"site\")\n\t\temit(doc.region, doc.name);\n}";
-static const char *MAP2 = "function (doc) {\n\tif (doc.type === \"site\" && doc.region)\n\t\temit(doc.region, doc.name);\n}";
-static const char *MAP3 = "function (doc) {\n\tif (doc.type === \"site\" && doc.region)\n\t\temit(doc.region, 1);\n}";
+/* Indented with spaces: Convertigo writes a tab in docdata as four spaces. */
+static const char *MAP1 = "function (doc) {\n  if (doc.type === \"site\")\n    emit(doc.region, doc.name);\n}";
+static const char *MAP2 = "function (doc) {\n  if (doc.type === \"site\" && doc.region)\n    emit(doc.region, doc.name);\n}";
+static const char *MAP3 = "function (doc) {\n  if (doc.type === \"site\" && doc.region)\n    emit(doc.region, 1);\n}";
 
 /* ---- Tests ------------------------------------------------------------------ */
 
@@ -305,9 +306,9 @@ static void status_in_objects(void **state)
 	/* A rename is one entry. */
 	rename_obj(&f, "sites/catalog/checklist_items", "items");
 	check_status(&f, "D listener inspections/DefectChanges\n"
-			 "R view sites/catalog/items <- sites/catalog/checklist_items\n"
+			 "M transaction sites/ChecklistItems\n"
 			 "M designdoc sites/catalog\n"
-			 "M transaction sites/ChecklistItems\n");
+			 "R view sites/catalog/items <- sites/catalog/checklist_items\n");
 	fx_free(&f);
 }
 
@@ -353,8 +354,10 @@ static void history_of_objects(void **state)
 		  "c4 map again: M function sites/catalog/by_region/map\n"
 		  "c2 map: M function sites/catalog/by_region/map\n"
 		  "c1 first: A function sites/catalog/by_region/map\n");
-	check_log(&f, NULL, "c6 renamed map: 4 changes\nc5 rename: 3 changes\nc4 map again: 4 changes\n"
-		  "c3 other view: 4 changes\nc2 map: 4 changes\nc1 first: 1 changes\n");
+	/* Design document, view, function; for the rename, the design document,
+	 * the view and the GetView transaction that names it. */
+	check_log(&f, NULL, "c6 renamed map: 3 changes\nc5 rename: 3 changes\nc4 map again: 3 changes\n"
+		  "c3 other view: 3 changes\nc2 map: 3 changes\nc1 first: 1 changes\n");
 	char *two = log_str(&f, "sites/catalog/regions", 2);
 	assert_string_equal(two, "c6 renamed map: M view sites/catalog/regions\n"
 			    "c5 rename: R view sites/catalog/regions <- sites/catalog/by_region\n");
@@ -367,8 +370,8 @@ static void history_of_objects(void **state)
 	fs_buf b = FS_BUF_INIT;
 	fs_hunks_format(&h.v[2].ch.hunks, "a", "b", &b);
 	assert_string_equal(b.data, "--- a\n+++ b\n@@ -1,4 +1,4 @@\n function (doc) {\n"
-			    "-\tif (doc.type === \"site\")\n+\tif (doc.type === \"site\" && doc.region)\n"
-			    " \t\temit(doc.region, doc.name);\n }\n\\ No newline at end of file\n");
+			    "-  if (doc.type === \"site\")\n+  if (doc.type === \"site\" && doc.region)\n"
+			    "     emit(doc.region, doc.name);\n }\n\\ No newline at end of file\n");
 	assert_string_equal(h.v[0].ch.new_text, MAP3);
 	assert_string_equal(h.v[0].author, "Tester");
 	assert_string_equal(h.v[0].id, ids[5]);
@@ -442,29 +445,42 @@ static void restores(void **state)
 	scripted_history(&f, ids);
 	fs_err e = { 0 };
 
-	/* An object back to c2: only it changes. */
-	assert_int_equal(fs_git_restore(f.r, "sites/catalog/regions/map", ids[1], 0, &e), FS_E_NOTFOUND);
+	/* A function back to c2, before its view was renamed: only it changes. */
+	assert_int_equal(fs_git_restore(f.r, "sites/catalog/regions/map", ids[1], 0, &e), 0);
+	char *t = fn_text(&f, "sites/catalog/regions/map");
+	assert_string_equal(t, MAP1);
+	free(t);
+	check_status(&f, "M designdoc sites/catalog\nM view sites/catalog/regions\n"
+			 "M function sites/catalog/regions/map\n");
+	assert_int_equal(fs_git_restore(f.r, "sites/catalog/regions/map", "HEAD", 1, &e), 0);
+	check_status(&f, "");
+
 	delete_obj(&f, "inspections/DefectChanges");
 	free(commit(&f, "c7 delete listener", NULL, 0));
 	set_fn(&f, "sites/catalog/checklist_items/map", "function (doc) { emit(1); }");
 	assert_int_equal(fs_git_restore(f.r, "sites/catalog/checklist_items/map", ids[0], 0, &e), FS_E_CONFLICT);
 	assert_non_null(strstr(e.msg, "uncommitted"));
 	assert_int_equal(fs_git_restore(f.r, "sites/catalog/checklist_items/map", ids[0], 1, &e), 0);
-	check_status(&f, "");
+	check_status(&f, "M designdoc sites/catalog\nM view sites/catalog/checklist_items\n"
+			 "M function sites/catalog/checklist_items/map\n");
+	fs_changes ch;
+	assert_int_equal(fs_git_diff(f.r, ids[0], NULL, "sites/catalog/checklist_items", &ch, &e), 0);
+	assert_int_equal(ch.n, 0);
+	fs_changes_free(&ch);
+	free(commit(&f, "c8 items as in c1", NULL, 0));
 
 	/* A deleted listener comes back as it was; nothing else moves. */
 	assert_int_equal(fs_git_restore(f.r, "inspections/DefectChanges", ids[5], 0, &e), 0);
 	check_status(&f, "A listener inspections/DefectChanges\n");
-	fs_changes ch;
-	assert_int_equal(fs_git_diff(f.r, ids[5], NULL, NULL, &ch, &e), 0);
+	assert_int_equal(fs_git_diff(f.r, ids[5], NULL, "inspections", &ch, &e), 0);
 	assert_int_equal(ch.n, 0);
 	fs_changes_free(&ch);
 
 	/* A view restored to a revision where it had another text. */
 	set_fn(&f, "sites/catalog/regions/map", MAP2);
-	free(commit(&f, "c8 back", NULL, 0));
+	free(commit(&f, "c9 back", NULL, 0));
 	assert_int_equal(fs_git_restore(f.r, "sites/catalog/regions", ids[5], 0, &e), 0);
-	char *t = fn_text(&f, "sites/catalog/regions/map");
+	t = fn_text(&f, "sites/catalog/regions/map");
 	assert_string_equal(t, MAP3);
 	free(t);
 	check_status(&f, "M designdoc sites/catalog\nM view sites/catalog/regions\n"
@@ -510,7 +526,7 @@ static void unusual_repositories(void **state)
 	char *conn = fs_path_join(f.proj, "_c8oProject/connectors/sites.yaml");
 	char *good = NULL;
 	assert_int_equal(fs_read_file(conn, &good, NULL, &e), 0);
-	const char *junk = "\xff\xfe not: [yaml\n";
+	const char *junk = "no colon here\n";
 	assert_int_equal(fs_write_file_atomic(conn, junk, strlen(junk), 0644, &e), 0);
 	assert_int_equal(git(&f, NULL, "git commit -qam 'b1 broken'"), 0);
 	assert_int_equal(fs_write_file_atomic(conn, good, strlen(good), 0644, &e), 0);
@@ -527,7 +543,10 @@ static void unusual_repositories(void **state)
 	fs_history h;
 	assert_int_equal(fs_git_log(f.r, NULL, NULL, 0, &h, &e), 0);
 	assert_non_null(h.v[1].error);
-	assert_non_null(strstr(h.v[1].error, "sites.yaml"));
+	assert_non_null(strstr(h.v[1].error, "sites.yaml:1: "));
+	assert_int_equal(h.v[1].ch.change, FS_CH_BROKEN);
+	assert_non_null(strstr(h.v[0].error, "not compared with its parent"));
+	assert_int_equal(h.v[2].changes.n, 3);
 	assert_int_equal(h.nnotes, 1);
 	fs_history_free(&h);
 	free(good);
