@@ -8,6 +8,8 @@
 #include "colors.h"
 #include "config.h"
 #include "draw.h"
+#include "highlight.h"
+#include "js.h"
 #include "tree.h"
 
 enum dl_type { DL_HEAD, DL_INFO, DL_PROP, DL_TEXT, DL_TARGET, DL_BLANK };
@@ -19,6 +21,9 @@ struct dline {
 	int readonly;
 	int num;         /* DL_TEXT: line number */
 	fs_obj *fn;      /* DL_TEXT: the function it belongs to */
+	fs_span *spans;  /* DL_TEXT: highlight, offsets in the line */
+	size_t nspans;
+	int error;       /* DL_TEXT: a syntax error on this line; DL_INFO: an error */
 };
 
 struct details {
@@ -27,6 +32,8 @@ struct details {
 	fs_obj *obj;
 	int proj;
 	int keyw;        /* width of the key column */
+	fs_hl_query *query;
+	int query_failed;
 };
 
 static struct details *D(fs_pane *p)
@@ -41,7 +48,7 @@ static void add(struct details *d, enum dl_type type, const char *key, const cha
 		d->v = fs_xrealloc(d->v, d->cap * sizeof *d->v);
 	}
 	d->v[d->n++] = (struct dline){ type, key ? fs_xstrdup(key) : NULL,
-				       value ? fs_xstrdup(value) : NULL, 0, 0, NULL };
+				       value ? fs_xstrdup(value) : NULL, 0, 0, NULL, NULL, 0, 0 };
 }
 
 static void lines_free(struct details *d)
@@ -49,6 +56,7 @@ static void lines_free(struct details *d)
 	for (size_t i = 0; i < d->n; i++) {
 		free(d->v[i].key);
 		free(d->v[i].value);
+		free(d->v[i].spans);
 	}
 	d->n = 0;
 }
@@ -59,26 +67,79 @@ static int prop_readonly(const fs_prop *pr)
 	return pr->complex || !strcmp(pr->key, "docdata");
 }
 
+static fs_hl_query *query(struct details *d)
+{
+	if (!d->query && !d->query_failed && fs_hl_query_load(&d->query, "javascript", NULL))
+		d->query_failed = 1;
+	return d->query;
+}
+
+/* The spans of [start, end) of the text, moved to line offsets. */
+static void line_spans(struct dline *l, const fs_spans *all, size_t *from, uint32_t start, uint32_t end)
+{
+	size_t i = *from;
+	while (i < all->n && all->v[i].end <= start)
+		i++;
+	*from = i;
+	for (; i < all->n && all->v[i].start < end; i++) {
+		fs_span sp = all->v[i];
+		sp.start = sp.start > start ? sp.start - start : 0;
+		sp.end = (sp.end < end ? sp.end : end) - start;
+		l->spans = fs_xrealloc(l->spans, (l->nspans + 1) * sizeof *l->spans);
+		l->spans[l->nspans++] = sp;
+	}
+}
+
+/* The text of a function, one line per row, highlighted, then its syntax
+ * errors and the checks of its kind. */
 static void add_code(struct details *d, fs_obj *fn, const char *title)
 {
-	const char *text = fs_fn_text(fn);
+	const char *text = fs_fn_text(fn), *p;
+	fs_spans spans = { 0 };
+	fs_js_diags diags = { 0 };
+	TSTree *tree = NULL;
+	size_t len, at = 0;
 	int num = 1;
 	add(d, DL_HEAD, title, NULL);
 	if (!text || !*text) {
 		add(d, DL_INFO, NULL, "(empty)");
 		return;
 	}
-	while (*text) {
-		size_t len = strcspn(text, "\n");
-		char *line = fs_xstrndup(text, len);
-		add(d, DL_TEXT, NULL, line);
-		d->v[d->n - 1].num = num++;
-		d->v[d->n - 1].fn = fn;
-		free(line);
-		text += len;
-		if (*text)
-			text++;
+	len = strlen(text);
+	if (!fs_js_builtin_reduce(text)) {
+		tree = fs_js_parse(text, len);
+		if (tree && query(d))
+			fs_hl_spans_str(d->query, tree, text, 0, len, &spans);
+		fs_js_check(fn->fn, text, &diags);
 	}
+	for (p = text; *p;) {
+		size_t n = strcspn(p, "\n");
+		char *line = fs_xstrndup(p, n);
+		struct dline *l;
+		add(d, DL_TEXT, NULL, line);
+		l = &d->v[d->n - 1];
+		l->num = num++;
+		l->fn = fn;
+		line_spans(l, &spans, &at, p - text, p - text + n);
+		for (size_t i = 0; i < diags.n; i++)
+			if (!diags.v[i].warning && diags.v[i].line == (uint32_t)l->num)
+				l->error = 1;
+		free(line);
+		p += n;
+		if (*p)
+			p++;
+	}
+	for (size_t i = 0; i < diags.n; i++) {
+		char *pos = fs_xasprintf("%u:%u", diags.v[i].line, diags.v[i].col);
+		add(d, DL_INFO, pos, diags.v[i].message);
+		d->v[d->n - 1].error = !diags.v[i].warning;
+		d->v[d->n - 1].readonly = diags.v[i].warning;
+		free(pos);
+	}
+	fs_js_diags_free(&diags);
+	fs_spans_free(&spans);
+	if (tree)
+		ts_tree_delete(tree);
 }
 
 static void add_props(struct details *d, fs_obj *o)
@@ -189,13 +250,33 @@ static void details_title(fs_app *a, fs_pane *p, fs_buf *out)
 
 static void draw_text_line(struct dline *l, int y, int x, int w, int base)
 {
-	int col = 0;
+	int col = 0, plain = base ? base : fs_color_attr(FS_C_DEFAULT);
+	size_t at = 0, len = strlen(l->value);
 	if (fs_opt_int(FS_OPT_LINE_NUMBERS)) {
 		char num[16];
-		snprintf(num, sizeof num, "%4d ", l->num);
-		col = fs_draw_text(y, x, w, num, base ? base : fs_color_attr(FS_C_LINE_NUMBER));
+		snprintf(num, sizeof num, "%4d%c", l->num, l->error ? '!' : ' ');
+		col = fs_draw_text(y, x, w, num, base ? base :
+				   fs_color_attr(l->error ? FS_C_ERROR : FS_C_LINE_NUMBER));
 	}
-	fs_draw_text(y, x + col, w - col, l->value, base ? base : fs_color_attr(FS_C_DEFAULT));
+	int numw = col;
+	/* plain text between the spans, each span in its capture's color */
+	for (size_t i = 0; i <= l->nspans && col < w; i++) {
+		size_t start = i < l->nspans ? l->spans[i].start : len;
+		if (start > at) {
+			char *t = fs_xstrndup(l->value + at, start - at);
+			col += fs_draw_text(y, x + col, w - col, t, plain);
+			free(t);
+		}
+		if (i == l->nspans || col >= w)
+			break;
+		char *t = fs_xstrndup(l->value + l->spans[i].start, l->spans[i].end - l->spans[i].start);
+		col += fs_draw_text(y, x + col, w - col, t, base ? base :
+				    fs_color_attr(fs_color_of_capture(fs_hl_name(l->spans[i].hl))));
+		free(t);
+		at = l->spans[i].end;
+	}
+	if (fs_text_width(l->value) > w - numw && w > numw)
+		fs_draw_text(y, x + w - 1, 1, MB_CUR_MAX > 1 ? "\u2026" : "~", plain);
 }
 
 static void details_draw(fs_app *a, fs_pane *p, size_t lineno, int y, int x, int w, int cursor)
@@ -221,7 +302,8 @@ static void details_draw(fs_app *a, fs_pane *p, size_t lineno, int y, int x, int
 		else
 			kw = 0;
 		fs_draw_text(y, x + kw, w - kw, l->value ? l->value : "",
-			     base ? base : fs_color_attr(l->readonly ? FS_C_PROP_READONLY :
+			     base ? base : fs_color_attr(l->error ? FS_C_ERROR :
+							  l->readonly ? FS_C_PROP_READONLY :
 							  l->type == DL_INFO ? FS_C_MESSAGE : FS_C_PROP_VALUE));
 	}
 }
@@ -324,6 +406,7 @@ static void details_close(fs_app *a, fs_pane *p)
 		return;
 	lines_free(d);
 	free(d->v);
+	fs_hl_query_free(d->query);
 	free(d);
 	p->priv = NULL;
 }
