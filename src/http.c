@@ -30,6 +30,7 @@ struct fs_http {
 	atomic_int cancel;
 	atomic_long requests, writes, connects;
 	int session;              /* cookie session established */
+	char *cookie;             /* "AuthSession=..." from /_session (a secret) */
 };
 
 struct fs_bg_job {
@@ -173,7 +174,6 @@ fs_http *fs_http_new(const fs_http_opts *o, fs_err *e)
 		fs_err_set(e, FS_E_NOMEM, "cannot initialise libcurl");
 		return NULL;
 	}
-	curl_easy_setopt(h->easy, CURLOPT_COOKIEFILE, ""); /* cookie engine, in memory */
 	pthread_mutex_init(&h->lock, NULL);
 	return h;
 }
@@ -197,6 +197,7 @@ void fs_http_free(fs_http *h)
 	free(h->base);
 	free(h->user);
 	free_secret(h->password);
+	free_secret(h->cookie);
 	pthread_mutex_destroy(&h->lock);
 	free(h);
 }
@@ -279,6 +280,22 @@ static void header_value(const char *p, size_t n, size_t namelen, char *out, siz
 	out[len] = '\0';
 }
 
+/* CouchDB sets AuthSession on login and refreshes it on later answers. We
+ * keep it ourselves rather than through curl's cookie engine, whose settings
+ * do not survive curl_easy_reset cleanly. */
+static void keep_session_cookie(fs_http *h, const char *v, size_t n)
+{
+	while (n && (*v == ' ' || *v == '\t'))
+		v++, n--;
+	if (!h->o.cookie_session || n < 12 || strncmp(v, "AuthSession=", 12))
+		return;
+	size_t len = 0;
+	while (len < n && v[len] != ';' && v[len] != '\r' && v[len] != '\n')
+		len++;
+	free_secret(h->cookie);
+	h->cookie = len > 12 ? fs_xstrndup(v, len) : NULL;
+}
+
 static size_t on_header(char *p, size_t size, size_t n, void *arg)
 {
 	transfer *t = arg;
@@ -286,6 +303,8 @@ static size_t on_header(char *p, size_t size, size_t n, void *arg)
 		header_value(p, n, 5, t->resp->etag, sizeof t->resp->etag);
 	else if (n > 13 && strncasecmp(p, "Content-Type:", 13) == 0)
 		header_value(p, n, 13, t->resp->content_type, sizeof t->resp->content_type);
+	else if (n > 12 && strncasecmp(p, "Set-Cookie:", 11) == 0)
+		keep_session_cookie(t->h, p + 11, n - 11);
 	return n;
 }
 
@@ -332,11 +351,12 @@ static void setup(fs_http *h, const fs_http_req *r, const char *url, transfer *t
 	curl_easy_setopt(c, CURLOPT_XFERINFODATA, t);
 	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
-	curl_easy_setopt(c, CURLOPT_COOKIEFILE, ""); /* the jar survives resets; keep it in use */
 	if (h->o.insecure) {
 		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
 	}
+	if (h->session && h->cookie)
+		curl_easy_setopt(c, CURLOPT_COOKIE, h->cookie);
 	if (h->user && !h->session) {
 		curl_easy_setopt(c, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
 		curl_easy_setopt(c, CURLOPT_USERNAME, h->user);
@@ -500,7 +520,7 @@ static void open_session(fs_http *h)
 	fs_buf_addc(&body, '}');
 	fs_http_req r = { .method = "POST", .path = "/_session", .body = body.data, .body_len = body.len };
 	fs_http_resp resp = { 0 };
-	if (perform(h, &r, &resp, NULL) == 0 && resp.status == 200)
+	if (perform(h, &r, &resp, NULL) == 0 && resp.status == 200 && h->cookie)
 		h->session = 1;
 	fs_http_resp_free(&resp);
 	memset(body.data, 0, body.len);

@@ -149,7 +149,9 @@ static void url_credentials_never_displayed(void **state)
 	fs_servers s;
 	fs_server srv;
 	fs_err e;
-	assert_int_equal(fs_servers_load(&s, fs_path_join(fs_test_tmpdir(), "none"), &e), 0);
+	char *none = fs_path_join(fs_test_tmpdir(), "none");
+	assert_int_equal(fs_servers_load(&s, none, &e), 0);
+	free(none);
 	assert_int_equal(fs_server_resolve(&s, "http://ann:p%40ss-word@127.0.0.1:1/", &srv, &e), 0);
 	assert_string_equal(srv.url, "http://127.0.0.1:1");
 	assert_string_equal(srv.name, "http://127.0.0.1:1");
