@@ -104,7 +104,7 @@ static void tree_text(const fs_obj *o, int depth, fs_buf *out)
 {
 	char *path = fs_obj_path(o);
 	fs_buf_printf(out, "%*s%s  %s", depth * 2, "", obj_segment(o, path), fs_kind_name(o->kind));
-	if (o->cls && o->kind != FS_K_CONNECTOR && o->kind != FS_K_DDOC)
+	if (o->cls && o->kind != FS_K_PROJECT && o->kind != FS_K_CONNECTOR && o->kind != FS_K_DDOC)
 		fs_buf_printf(out, " %s", short_class(o->cls));
 	fs_buf_addc(out, '\n');
 	free(path);

@@ -1,0 +1,222 @@
+# The project commands of the CLI on the sample project and on every fixture
+# project: tree, show, new, rm, mv, set, save, and their errors.
+. "$FS_SRCDIR/tests/lib/tap.sh"
+
+sample=$FS_SRCDIR/projects/sample
+fix=$(fixtures) || fix=""
+t=$tap_tmp
+plan 68
+
+# run CMD...: runs fsstudio, keeps stdout in $t/out, stderr in $t/err, status in $rc.
+run() { "$FS_BIN" "$@" >"$t/out" 2>"$t/err"; rc=$?; out=$(cat "$t/out"); err=$(cat "$t/err"); }
+# fresh NAME: a new copy of the sample in $t/NAME, its path in $w.
+fresh() { w=$t/$1; rm -rf "$w"; cp -R "$sample" "$w"; }
+# json EXPR: evaluates a JavaScript expression on the JSON read from $t/out (as j).
+json() { node -e "const j = JSON.parse(require('fs').readFileSync('$t/out', 'utf8')); $1"; }
+have_node() { command -v node >/dev/null 2>&1; }
+conn=_c8oProject/connectors/inspections.yaml
+
+# ---- dispatcher
+run --help
+check "--help exits 0 and lists the commands" [ "$rc" = 0 ]
+check_contains "--help lists tree" "  tree " "$out"
+run --version
+check_contains "--version prints the version" "fsstudio 0." "$out"
+run frobnicate a b
+check_eq "an unknown command is a usage error" 2 "$rc"
+run help tree
+check_contains "help tree prints its usage" "usage: fsstudio tree" "$out"
+run show --help
+check_contains "show --help prints its usage" "usage: fsstudio show" "$out"
+
+# ---- tree
+run tree "$sample"
+check_eq "tree exits 0 on the sample" 0 "$rc"
+check_contains "tree shows the project" "FieldInspections  project" "$out"
+check_contains "tree shows a view with its map" "      by_site  view
+        map  function
+        reduce  function" "$out"
+check_contains "tree shows filters and validation" "      filters/by_inspector  function" "$out"
+check_contains "tree shows listeners with their class" "    SubmittedInspections  listener FullSyncListener" "$out"
+check_contains "tree shows sequences" "  OnDefectChanged  sequence" "$out"
+check_eq "tree with no DIR reads the current folder" "$out" "$(cd "$sample" && "$FS_BIN" tree)"
+
+if have_node; then
+	run tree "$sample" --json
+	check_eq "tree --json names the project" "project FieldInspections " \
+		"$(json 'console.log(j.kind, j.name, j.path)')"
+	check_eq "tree --json has 8 views, 3 design documents, 2 listeners" "8 3 2" "$(json '
+		const n = {}; (function walk(o) {
+			if (!("kind" in o && "name" in o && "path" in o && Array.isArray(o.children)))
+				throw new Error("bad node " + JSON.stringify(o));
+			n[o.kind] = (n[o.kind] || 0) + 1; o.children.forEach(walk); })(j);
+		console.log(n.view, n.designdoc, n.listener)')"
+	check_eq "tree --json paths are slash paths" "inspections/visits/by_site/map" "$(json '
+		console.log(j.children[0].children.find(c => c.name == "visits")
+			.children.find(c => c.name == "by_site").children[0].path)')"
+else
+	skip_test "node absent: tree --json names the project"
+	skip_test "node absent: tree --json counts"
+	skip_test "node absent: tree --json paths"
+fi
+
+# ---- every fixture project: tree, tree --json, save --to gives the same files
+if [ -n "$fix" ]; then
+	for p in "$fix"/*/; do
+		p=${p%/}; name=$(basename "$p")
+		"$FS_BIN" tree "$p" >"$t/tree.txt" 2>"$t/err" && "$FS_BIN" tree --json "$p" >"$t/out" 2>>"$t/err" &&
+			{ ! have_node || json '' ; } &&
+			"$FS_BIN" save "$p" --to "$t/copy-$name" 2>>"$t/err" && diff -r "$p" "$t/copy-$name" >"$t/diff"
+		r=$?
+		check "fixture $name: tree, tree --json, save --to round trip" [ "$r" = 0 ]
+		[ "$r" = 0 ] || { head -20 "$t/err" "$t/diff" | sed 's/^/# /'; }
+	done
+else
+	skip_test "fixtures absent: c8oprj-lib-fullsync-grp"
+	skip_test "fixtures absent: c8oprj-lib-user-manager"
+	skip_test "fixtures absent: c8oprj-sample-resolveconflicts"
+fi
+
+# ---- show
+run show "$sample" inspections/visits/by_status/map
+check_eq "show prints a map function" 'function (doc) {
+    if (doc.type === "inspection") {
+        emit(doc.status || "draft", 1);
+    }
+}' "$out"
+run show "$sample" inspections/visits/by_status/reduce
+check_eq "show prints a built-in reduce" "_sum" "$out"
+run show "$sample" /inspections/visits/validate_doc_update/
+check_contains "show takes leading and trailing slashes; quotes decoded" "a closed inspection can't be changed" "$out"
+run show "$sample" inspections/SaveInspection
+check_contains "show prints a transaction's properties" "policy: merge" "$out"
+if have_node; then
+	run show "$sample" inspections/visits/filters/by_inspector --json
+	check_eq "show --json of a filter" "function filters true" \
+		"$(json 'console.log(j.kind, j.function, j.text.startsWith("function (doc, req)"))')"
+else
+	skip_test "node absent: show --json"
+fi
+run show "$sample" inspections/visits/nope
+check_eq "show of an unknown object exits 1" 1 "$rc"
+check_contains "show of an unknown object says so" "inspections/visits/nope: no such object" "$err"
+run show "$sample"
+check_eq "show without OBJECT is a usage error" 2 "$rc"
+run tree "$sample" --bogus
+check_eq "an unknown option is a usage error" 2 "$rc"
+run tree "$t/nothing-here"
+check_eq "tree of a missing folder exits 1" 1 "$rc"
+
+# ---- save
+fresh same
+# An old mtime that any write would replace; the inode shows a rename.
+find "$w" -type f -exec touch -d '2020-01-02 03:04:05' {} +
+find "$w" -type f -exec stat -c '%n %i %y' {} + | sort >"$t/mtimes1"
+run save "$w"
+find "$w" -type f -exec stat -c '%n %i %y' {} + | sort >"$t/mtimes2"
+check_eq "save exits 0" 0 "$rc"
+check "save with no change writes nothing (mtimes kept)" cmp -s "$t/mtimes1" "$t/mtimes2"
+check "save with no change keeps the files" diff -r "$sample" "$w"
+run save "$sample" --to "$t/sample-copy"
+check "save --to writes the same files" diff -r "$sample" "$t/sample-copy"
+
+# ---- set a function from a file, then from stdin
+fresh fn
+printf '%s\n' 'function (doc) {' '    if (doc.type === "inspection" && doc.status) {' \
+	'        emit(doc.status, 1);' '    }' '}' >"$t/map.js"
+run set "$w" inspections/visits/by_status/map --file "$t/map.js"
+check_eq "set --file exits 0" 0 "$rc"
+diff "$sample/$conn" "$w/$conn" >"$t/diff"
+check_eq "set --file changes only that function's lines" '66,67c66,67
+<           if (doc.type === \"inspection\") {\n
+<               emit(doc.status || \"draft\", 1);\n
+---
+>           if (doc.type === \"inspection\" && doc.status) {\n
+>               emit(doc.status, 1);\n' "$(cat "$t/diff")"
+run show "$w" inspections/visits/by_status/map
+check_eq "show gives back the text set" "$(cat "$t/map.js")" "$out"
+"$FS_BIN" show "$sample" inspections/visits/by_status/map | "$FS_BIN" set "$w" inspections/visits/by_status/map --file -
+check "set --file - (stdin) of show's output restores the file" diff -r "$sample" "$w"
+
+# ---- set a property
+fresh prop
+run set "$w" inspections/SaveInspection policy override
+check_eq "set a property exits 0" 0 "$rc"
+check_eq "set a property changes one line" '28c28
+<   policy: merge
+---
+>   policy: override' "$(diff "$sample/$conn" "$w/$conn")"
+cp "$w/$conn" "$t/prop-after"
+run set "$w" inspections/SaveInspection policy sometimes
+check_eq "set an invalid value exits 1" 1 "$rc"
+check_contains "set an invalid value says why" "policy" "$err"
+check "set an invalid value writes nothing" diff -r "$t/prop-after" "$w/$conn"
+run set "$w" inspections/visits/by_status/map --file "$t/absent.js"
+check_eq "set --file of a missing file exits 1" 1 "$rc"
+run set "$w" inspections/SaveInspection policy
+check_eq "set without VALUE is a usage error" 2 "$rc"
+
+# ---- new
+fresh new
+run new "$w" inspections/visits view by_inspector
+check_eq "new view exits 0 and prints its path" "0 inspections/visits/by_inspector" "$rc $out"
+run show "$w" inspections/visits/by_inspector/map
+check_contains "the new view has a map function" "function" "$out"
+check "the new view is saved in the connector file" grep -q '"by_inspector": {' "$w/$conn"
+run new "$w" / connector audits
+check_eq "new connector exits 0" 0 "$rc"
+check "new connector writes its file" [ -f "$w/_c8oProject/connectors/audits.yaml" ]
+check "new connector is included by the project file" grep -q '🗏 connectors/audits.yaml' "$w/c8oProject.yaml"
+cp -R "$w" "$t/new-before"
+run new "$w" / connector Audits
+check_eq "new connector with a bad name exits 1" 1 "$rc"
+run new "$w" inspections/visits view by_site
+check_eq "new with a taken name exits 1" 1 "$rc"
+check "refused creations write nothing" diff -r "$t/new-before" "$w"
+run new "$w" inspections listener NewDocs --variant couchdb.FullSyncFilterListener
+check_eq "new listener with a variant" "0 inspections/NewDocs" "$rc $out"
+run show "$w" inspections/NewDocs --json
+if have_node; then
+	check_eq "the new listener has the variant's class" "couchdb.FullSyncFilterListener" \
+		"$(json 'console.log(j.class)')"
+else
+	skip_test "node absent: new listener class"
+fi
+run new "$w" inspections gizmo X
+check_eq "new with an unknown kind is a usage error" 2 "$rc"
+
+# ---- mv
+fresh mv
+run mv "$w" inspections/visits/submitted to_review
+check_eq "mv exits 0 and prints the new path" "0 inspections/visits/to_review" "$rc $out"
+check "mv keeps the listener's targetView in step" \
+	grep -q 'targetView: FieldInspections.inspections.visits.to_review' "$w/$conn"
+run mv "$w" inspections/visits/to_review by_site
+check_eq "mv onto a sibling's name exits 1" 1 "$rc"
+
+# ---- rm
+fresh rm
+run rm "$w" inspections/DeleteDefect
+check_eq "rm a transaction exits 0" 0 "$rc"
+check "rm removes its lines" sh -c "! grep -q DeleteDefect '$w/$conn'"
+run rm "$w" sites
+check "rm a connector removes its file" [ ! -e "$w/_c8oProject/connectors/sites.yaml" ]
+run rm "$w" ""
+check_eq "rm of the project itself exits 1" 1 "$rc"
+
+# ---- malformed files: file:line message, exit 1, nothing written
+fresh bad
+printf '\n  this line has no colon' >>"$w/c8oProject.yaml"
+cp "$w/c8oProject.yaml" "$t/bad-before.yaml"
+run set "$w" inspections/SaveInspection policy create
+check_eq "a malformed project file exits 1" 1 "$rc"
+case $err in *"c8oProject.yaml:11: "*) ok "the message names the file and line" ;;
+	*) not_ok "the message names the file and line"; echo "# $err" ;; esac
+check "nothing is written when the project is malformed" cmp -s "$t/bad-before.yaml" "$w/c8oProject.yaml"
+fresh badjson
+sed -i 's/"by_region": {/"by_region" {/' "$w/_c8oProject/connectors/sites.yaml"
+run tree "$w"
+check_eq "a broken docdata JSON exits 1" 1 "$rc"
+check_contains "a broken docdata names its file" "_c8oProject/connectors/sites.yaml:" "$err"
+
+done_testing
