@@ -30,6 +30,16 @@ int fs_hl_from_name(const char *name)
 
 enum pred_op { P_EQ, P_MATCH, P_ANY };
 
+/* Names repeat a lot in code (doc, emit, i...): #match? remembers recent
+ * answers instead of running the regex on every occurrence. */
+#define RE_CACHE 256
+#define RE_CACHE_LEN 23
+struct re_memo {
+	char s[RE_CACHE_LEN];
+	uint8_t len;      /* 0: empty slot */
+	uint8_t match;
+};
+
 struct pred {
 	enum pred_op op;
 	int neg;
@@ -39,6 +49,7 @@ struct pred {
 	size_t *lens;
 	size_t nstr;
 	regex_t re;
+	struct re_memo *memo;
 };
 
 struct pattern {
@@ -56,7 +67,7 @@ struct fs_hl_query {
 	/* Per byte of the range being painted: the winning capture and its
 	 * priority (inner node first, then later pattern). */
 	uint8_t *paint;
-	uint64_t *prio;
+	uint32_t *prio;
 	size_t paintcap;
 };
 
@@ -106,6 +117,7 @@ static void pred_free(struct pred *p)
 		free(p->strs[i]);
 	free(p->strs);
 	free(p->lens);
+	free(p->memo);
 	if (p->op == P_MATCH)
 		regfree(&p->re);
 }
@@ -170,6 +182,7 @@ static int pred_parse(fs_hl_query *hq, const TSQueryPredicateStep *st, uint32_t 
 			p->op = P_EQ; /* nothing to regfree */
 			return -1;
 		}
+		p->memo = fs_xcalloc(RE_CACHE, sizeof *p->memo);
 	}
 	return 0;
 }
@@ -352,6 +365,30 @@ static const char *node_text(fs_hl_query *hq, fs_hl_text t, TSNode n, size_t *le
 	return t.get(t.ctx, s, en, scratch);
 }
 
+static int regex_holds(fs_hl_query *hq, const struct pred *p, const char *s, size_t len)
+{
+	struct re_memo *m = NULL;
+	if (len && len <= RE_CACHE_LEN) {
+		unsigned h = len;
+		for (size_t i = 0; i < len; i++)
+			h = h * 31 + (unsigned char)s[i];
+		m = &p->memo[h % RE_CACHE];
+		if (m->len == len && !memcmp(m->s, s, len))
+			return m->match;
+	}
+	if (s != hq->scratch.data) {
+		fs_buf_reset(&hq->scratch);
+		fs_buf_add(&hq->scratch, s, len);
+	}
+	int r = !regexec(&p->re, fs_buf_str(&hq->scratch), 0, NULL, 0);
+	if (m) {
+		memcpy(m->s, s, len);
+		m->len = len;
+		m->match = r;
+	}
+	return r;
+}
+
 static int pred_holds(fs_hl_query *hq, const struct pred *p, TSNode n,
 		      const TSQueryMatch *m, fs_hl_text t)
 {
@@ -377,11 +414,7 @@ static int pred_holds(fs_hl_query *hq, const struct pred *p, TSNode n,
 				return 1;
 		return 0;
 	case P_MATCH:
-		if (s != hq->scratch.data) {
-			fs_buf_reset(&hq->scratch);
-			fs_buf_add(&hq->scratch, s, len);
-		}
-		return !regexec(&p->re, fs_buf_str(&hq->scratch), 0, NULL, 0);
+		return regex_holds(hq, p, s, len);
 	}
 	return 0;
 }
@@ -411,11 +444,13 @@ static void paint_reserve(fs_hl_query *hq, size_t n)
 }
 
 /* Paints one capture over [s, e) clipped to [start, end): a shorter node
- * beats a longer one, then a later pattern beats an earlier one. */
+ * beats a longer one (lengths count up to 64 KiB), then a later pattern
+ * beats an earlier one. */
 static void paint(fs_hl_query *hq, uint32_t start, uint32_t end, uint32_t s, uint32_t e,
 		  uint32_t pattern, int hl)
 {
-	uint64_t pr = ((uint64_t)(UINT32_MAX - (e - s)) << 32) | (pattern + 1);
+	uint32_t len = e - s < 0xFFFF ? e - s : 0xFFFF;
+	uint32_t pr = ((0xFFFF - len) << 16) | (pattern + 1 < 0xFFFF ? pattern + 1 : 0xFFFF);
 	if (s < start)
 		s = start;
 	if (e > end)
