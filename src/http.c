@@ -460,22 +460,24 @@ static int transport_error(fs_http *h, const fs_http_req *r, CURLcode rc, transf
 			oserr == ECONNRESET || oserr == 0 ? "reset by the server" : strerror((int)oserr));
 		break;
 	case CURLE_WRITE_ERROR:
-		if (t->too_big) {
+		if (t->too_big)
 			code = fs_err_set(e, FS_E_SERVER, "%s: the answer is larger than %zu MiB", what,
 				h->o.max_body >> 20);
-			break;
-		}
-		/* fallthrough */
+		else
+			code = fs_err_set(e, FS_E_HTTP, "%s: %s", what, curl_easy_strerror(rc));
+		break;
 	case CURLE_PEER_FAILED_VERIFICATION:
+		code = fs_err_set(e, FS_E_HTTP, "cannot connect to %s securely: its TLS certificate could "
+			"not be verified (self-signed, expired, or for another name); the profile setting "
+			"insecure = true turns verification off, only for servers you trust", h->base);
+		break;
 	case CURLE_SSL_CONNECT_ERROR:
 	case CURLE_SSL_CACERT_BADFILE:
-		if (rc != CURLE_WRITE_ERROR) {
-			code = fs_err_set(e, FS_E_HTTP, "cannot connect to %s securely: %s (the profile "
-				"setting insecure = true turns verification off; only for servers you trust)",
-				h->base, curl_easy_strerror(rc));
-			break;
-		}
-		/* fallthrough */
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+		code = fs_err_set(e, FS_E_HTTP, "cannot connect to %s securely: %s", h->base,
+			curl_easy_strerror(rc));
+		break;
 	default:
 		code = fs_err_set(e, FS_E_HTTP, "%s: %s", what, curl_easy_strerror(rc));
 	}

@@ -15,6 +15,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <sys/stat.h>
+#include "fsutil.h"
 #include <unistd.h>
 #include "badserver.h"
 #include "couch.h"
@@ -333,6 +335,81 @@ static void request_counter(void **state)
 	fs_couch_free(c);
 }
 
+static int free_port(void)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof a;
+	bind(fd, (struct sockaddr *)&a, sizeof a);
+	getsockname(fd, (struct sockaddr *)&a, &len);
+	close(fd);
+	return ntohs(a.sin_port);
+}
+
+/* A self-signed TLS server (openssl s_server): refused by default, reached
+ * with insecure (its HTML answer then fails as "not valid JSON"). */
+static void tls_verified_by_default(void **state)
+{
+	char *dir = fs_test_tmpdir(), *out = NULL;
+	if (fs_test_sh(NULL, 1, "command -v openssl") != 0)
+		skip();
+	int port = free_port();
+	int rc = fs_test_sh(&out, 1, "cd '%s' && openssl req -x509 -newkey rsa:2048 -nodes -keyout k.pem "
+		"-out c.pem -days 1 -subj /CN=127.0.0.1 && (openssl s_server -accept %d -cert c.pem -key k.pem "
+		"-www -quiet >/dev/null 2>&1 & echo $! > pid)", dir, port);
+	free(out);
+	assert_int_equal(rc, 0);
+	char url[64];
+	snprintf(url, sizeof url, "https://127.0.0.1:%d", port);
+	fs_http_opts o = { .url = url, .timeout_ms = 3000 };
+	fs_err e;
+	cJSON *info;
+	/* wait until it listens */
+	int tries = 0;
+	fs_couch *c = fs_couch_new(fs_http_new(&o, &e), NULL);
+	while (fs_couch_server_info(c, &info, &e) == FS_E_HTTP && strstr(e.msg, "Connection refused") && tries++ < 100)
+		usleep(50000);
+	assert_int_equal(e.code, FS_E_HTTP);
+	if (!strstr(e.msg, "securely") || !strstr(e.msg, "insecure = true"))
+		fail_msg("%s", e.msg);
+	fs_couch_free(c);
+	o.insecure = 1;
+	c = fs_couch_new(fs_http_new(&o, &e), NULL);
+	assert_int_equal(fs_couch_server_info(c, &info, &e), FS_E_SERVER);
+	assert_non_null(strstr(e.msg, "not valid JSON"));
+	fs_couch_free(c);
+	fs_test_sh(NULL, 1, "kill $(cat '%s/pid')", dir);
+}
+
+/* Without a user, credentials come from ~/.netrc (by curl). */
+static void netrc_credentials(void **state)
+{
+	char *home = fs_test_tmpdir(), *old = getenv("HOME") ? fs_xstrdup(getenv("HOME")) : NULL;
+	char *netrc = fs_path_join(home, ".netrc");
+	FILE *f = fopen(netrc, "w");
+	fprintf(f, "machine 127.0.0.1 login nuser password npw\n");
+	fclose(f);
+	chmod(netrc, 0600);
+	setenv("HOME", home, 1);
+	fs_couch *c = client("echo", 3000, NULL, NULL);
+	fs_err e;
+	cJSON *out;
+	assert_int_equal(fs_couch_server_info(c, &out, &e), 0);
+	assert_true(fs_json_bool(out, "authorization", 0));
+	cJSON_Delete(out);
+	fs_couch_free(c);
+	unlink(netrc);
+	c = client("echo", 3000, NULL, NULL);
+	assert_int_equal(fs_couch_server_info(c, &out, &e), 0);
+	assert_false(fs_json_bool(out, "authorization", 1));
+	cJSON_Delete(out);
+	fs_couch_free(c);
+	if (old)
+		setenv("HOME", old, 1);
+	free(old);
+	free(netrc);
+}
+
 static int setup(void **state)
 {
 	bad = fs_badserver_start();
@@ -342,6 +419,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	fs_badserver_stop(bad);
+	fs_test_cleanup();
 	return 0;
 }
 
@@ -362,6 +440,8 @@ int main(void)
 		cmocka_unit_test(longpoll_deadline_means_no_change),
 		cmocka_unit_test(background_cancel),
 		cmocka_unit_test(request_counter),
+		cmocka_unit_test(tls_verified_by_default),
+		cmocka_unit_test(netrc_credentials),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
