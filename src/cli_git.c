@@ -52,8 +52,9 @@ static void print_hunks(const fs_change *c)
 	if (!c->hunks.n)
 		return;
 	fs_buf b = FS_BUF_INIT;
-	char *a = fs_xasprintf("a/%s", c->old_path ? c->old_path : c->path);
-	char *n = fs_xasprintf("b/%s", c->path);
+	char *a = c->old_text ? fs_xasprintf("a/%s", c->old_path ? c->old_path : c->path)
+			      : fs_xstrdup("/dev/null");
+	char *n = c->new_text ? fs_xasprintf("b/%s", c->path) : fs_xstrdup("/dev/null");
 	fs_hunks_format(&c->hunks, a, n, &b);
 	fputs(fs_buf_str(&b), stdout);
 	fs_buf_free(&b);

@@ -303,7 +303,8 @@ static int read_blob(void *ctx, const char *relpath, char **data, size_t *len, f
 	} else {
 		size_t n = (size_t)git_blob_rawsize(blob);
 		*data = fs_xmalloc(n + 1);
-		memcpy(*data, git_blob_rawcontent(blob), n);
+		if (n)
+			memcpy(*data, git_blob_rawcontent(blob), n);
 		(*data)[n] = 0;
 		if (len)
 			*len = n;
@@ -528,7 +529,7 @@ static void add_change(fs_changes *out, fs_change_type t, oent *was, oent *now, 
 	c->kind = cur->o->kind;
 	c->path = fs_xstrdup(cur->path);
 	c->file = fs_xstrdup(fs_obj_file(cur->o) ? fs_obj_file(cur->o) : "");
-	if (t == FS_CH_RENAMED)
+	if (was && now && strcmp(was->path, now->path))
 		c->old_path = fs_xstrdup(was->path);
 	if (!texts)
 		return;
@@ -551,6 +552,54 @@ static int topmost(const char *path, olist *other)
 
 /* Appends to out the changes from a to b (either may be NULL: no project),
  * limited to obj's subtree when obj is not NULL. */
+/* What lies below a renamed object (old d, new x): objects matched by their
+ * path below it, listed when their content changed (with their old path),
+ * added or deleted; only those below obj. */
+static void diff_below_rename(olist *la, olist *lb, oent *d, oent *x, const char *obj,
+			      int texts, fs_changes *out)
+{
+	size_t dl = strlen(d->path), xl = strlen(x->path);
+	for (size_t j = 0; j < lb->n; j++) {
+		oent *y = &lb->v[j];
+		if (y == x || !starts_with_dir(y->path, x->path))
+			continue;
+		char *oldp = fs_xasprintf("%s%s", d->path, y->path + xl);
+		oent *z = olist_find(la, oldp);
+		int keep = under(y->path, obj) || under(oldp, obj);
+		if (z && keep && strcmp(oent_text(z), oent_text(y)))
+			add_change(out, FS_CH_MODIFIED, z, y, texts);
+		else if (!z && keep) {
+			char *pp = parent_path(oldp);
+			if (olist_find(la, pp))
+				add_change(out, FS_CH_ADDED, NULL, y, texts);
+			free(pp);
+		}
+		free(oldp);
+	}
+	for (size_t i = 0; i < la->n; i++) {
+		oent *z = &la->v[i];
+		if (z == d || !starts_with_dir(z->path, d->path))
+			continue;
+		char *newp = fs_xasprintf("%s%s", x->path, z->path + dl);
+		char *pp = parent_path(newp);
+		if (!olist_find(lb, newp) && olist_find(lb, pp) && (under(newp, obj) || under(z->path, obj)))
+			add_change(out, FS_CH_DELETED, z, NULL, texts);
+		free(pp);
+		free(newp);
+	}
+}
+
+/* Whether a rename from d to x concerns obj: obj is one of them, below one
+ * of them, or above them. */
+static int rename_concerns(const oent *d, const oent *x, const char *obj)
+{
+	return under(d->path, obj) || under(x->path, obj) ||
+	       starts_with_dir(obj, d->path) || starts_with_dir(obj, x->path);
+}
+
+/* Appends to out the changes from a to b (either may be NULL: no project),
+ * limited to obj's subtree when obj is not NULL (following renames: an
+ * object renamed from or to obj's path is listed). */
 static void diff_models(fs_project *a, fs_project *b, const char *obj, const renames *rn,
 			int texts, fs_changes *out)
 {
@@ -558,7 +607,7 @@ static void diff_models(fs_project *a, fs_project *b, const char *obj, const ren
 	olist_of(a, &la);
 	olist_of(b, &lb);
 	oent **gone = fs_xcalloc(la.n + 1, sizeof *gone), **born = fs_xcalloc(lb.n + 1, sizeof *born);
-	size_t ngone = 0, nborn = 0, i = 0, j = 0;
+	size_t ngone = 0, nborn = 0, i = 0, j = 0, first = out->n;
 	while (i < la.n || j < lb.n) {
 		int c = i == la.n ? 1 : j == lb.n ? -1 : strcmp(la.v[i].path, lb.v[j].path);
 		if (c == 0) {
@@ -566,11 +615,11 @@ static void diff_models(fs_project *a, fs_project *b, const char *obj, const ren
 				add_change(out, FS_CH_MODIFIED, &la.v[i], &lb.v[j], texts);
 			i++, j++;
 		} else if (c < 0) {
-			if (under(la.v[i].path, obj) && topmost(la.v[i].path, &lb))
+			if (topmost(la.v[i].path, &lb))
 				gone[ngone++] = &la.v[i];
 			i++;
 		} else {
-			if (under(lb.v[j].path, obj) && topmost(lb.v[j].path, &la))
+			if (topmost(lb.v[j].path, &la))
 				born[nborn++] = &lb.v[j];
 			j++;
 		}
@@ -580,21 +629,26 @@ static void diff_models(fs_project *a, fs_project *b, const char *obj, const ren
 		for (k = 0; k < nborn; k++)
 			if (born[k] && is_rename(gone[g], born[k], rn))
 				break;
-		if (k < nborn) {
-			add_change(out, FS_CH_RENAMED, gone[g], born[k], texts);
-			born[k] = NULL;
-		} else {
-			add_change(out, FS_CH_DELETED, gone[g], NULL, texts);
+		if (k == nborn) {
+			if (under(gone[g]->path, obj))
+				add_change(out, FS_CH_DELETED, gone[g], NULL, texts);
+			continue;
 		}
+		if (under(gone[g]->path, obj) || under(born[k]->path, obj))
+			add_change(out, FS_CH_RENAMED, gone[g], born[k], texts);
+		if (rename_concerns(gone[g], born[k], obj))
+			diff_below_rename(&la, &lb, gone[g], born[k], obj, texts, out);
+		born[k] = NULL;
 	}
 	for (size_t k = 0; k < nborn; k++)
-		if (born[k])
+		if (born[k] && under(born[k]->path, obj))
 			add_change(out, FS_CH_ADDED, NULL, born[k], texts);
 	free(gone);
 	free(born);
 	olist_free(&la);
 	olist_free(&lb);
-	qsort(out->v, out->n, sizeof *out->v, change_cmp);
+	if (out->n > first)
+		qsort(out->v + first, out->n - first, sizeof *out->v, change_cmp);
 }
 
 /* ---- File status ---------------------------------------------------------- */
@@ -708,7 +762,8 @@ int fs_git_status(fs_repo *r, fs_changes *out, fs_err *e)
 		    broken)
 			add_file_change(out, fs.v[i].path, t);
 	}
-	qsort(out->v + nobj, out->n - nobj, sizeof *out->v, change_cmp);
+	if (out->n > nobj)
+		qsort(out->v + nobj, out->n - nobj, sizeof *out->v, change_cmp);
 	fs_files_free(&files);
 	fs_project_free(head);
 	fs_project_free(work);
@@ -717,6 +772,52 @@ int fs_git_status(fs_repo *r, fs_changes *out, fs_err *e)
 }
 
 /* ---- Diff --------------------------------------------------------------------- */
+
+static void renames_add(renames *rn, const char *old, const char *new)
+{
+	size_t n = rn->n;
+	strs_add(&rn->old, &n, "%s", old);
+	n = rn->n;
+	strs_add(&rn->new, &n, "%s", new);
+	rn->n = n;
+}
+
+/* The rename trailers of the commits in rev2 (NULL: HEAD) and not in rev1,
+ * with chains composed (a -> b, b -> c gives a -> c too). */
+static void renames_between(fs_repo *r, const char *rev1, const char *rev2, renames *rn)
+{
+	git_commit *c1 = NULL, *c2 = NULL;
+	git_revwalk *w = NULL;
+	memset(rn, 0, sizeof *rn);
+	if (resolve(r, rev1, &c1, NULL) || resolve(r, rev2, &c2, NULL) || !c2 ||
+	    git_revwalk_new(&w, r->repo) < 0 || git_revwalk_push(w, git_commit_id(c2)) < 0 ||
+	    (c1 && git_revwalk_hide(w, git_commit_id(c1)) < 0))
+		goto out;
+	git_revwalk_sorting(w, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
+	git_oid id;
+	while (git_revwalk_next(&id, w) == 0) {
+		git_commit *c = NULL;
+		if (git_commit_lookup(&c, r->repo, &id) < 0)
+			break;
+		renames one;
+		renames_from_message(git_commit_message(c), &one);
+		for (size_t i = 0; i < one.n; i++) {
+			/* Oldest first: a rename of a path that an earlier rename
+			 * produced extends that chain. */
+			size_t n = rn->n;
+			for (size_t k = 0; k < n; k++)
+				if (!strcmp(rn->new[k], one.old[i]))
+					renames_add(rn, rn->old[k], one.new[i]);
+			renames_add(rn, one.old[i], one.new[i]);
+		}
+		renames_free(&one);
+		git_commit_free(c);
+	}
+out:
+	git_revwalk_free(w);
+	git_commit_free(c1);
+	git_commit_free(c2);
+}
 
 int fs_git_diff(fs_repo *r, const char *rev1, const char *rev2, const char *obj,
 		fs_changes *out, fs_err *e)
@@ -730,9 +831,12 @@ int fs_git_diff(fs_repo *r, const char *rev1, const char *rev2, const char *obj,
 		rc = fs_err_set(e, FS_E_NOTFOUND, "%s: no such object in %s or %s", obj,
 				rev1 ? rev1 : "HEAD", rev2 ? rev2 : "the working tree");
 	if (!rc) {
+		renames rn;
 		if (!rev1)
 			state_notes(r, &out->notes, &out->nnotes);
-		diff_models(a, b, obj, NULL, 1, out);
+		renames_between(r, rev1, rev2, &rn);
+		diff_models(a, b, obj, &rn, 1, out);
+		renames_free(&rn);
 	}
 	fs_project_free(a);
 	fs_project_free(b);

@@ -411,6 +411,21 @@ static void diffs_between_revisions(void **state)
 	free(s);
 	fs_changes_free(&ch);
 
+	/* One object across its rename (the trailer pairs the two paths even
+	 * though the content changed too). */
+	assert_int_equal(fs_git_diff(f.r, ids[3], ids[5], "sites/catalog/regions", &ch, &e), 0);
+	s = changes_str(&ch);
+	assert_string_equal(s, "R view sites/catalog/regions <- sites/catalog/by_region\n"
+			    "M function sites/catalog/regions/map <- sites/catalog/by_region/map\n");
+	assert_string_equal(ch.v[1].old_text, MAP2);
+	assert_string_equal(ch.v[1].new_text, MAP3);
+	assert_int_equal(ch.v[0].hunks.n, 1);
+	free(s);
+	fs_changes_free(&ch);
+	assert_int_equal(fs_git_diff(f.r, ids[0], ids[5], "sites/catalog/by_region/reduce", &ch, &e), 0);
+	assert_int_equal(ch.n, 0);
+	fs_changes_free(&ch);
+
 	/* One object, old revision against the working tree. */
 	set_fn(&f, "sites/catalog/regions/map", MAP1);
 	assert_int_equal(fs_git_diff(f.r, ids[0], NULL, "sites/catalog/checklist_items", &ch, &e), 0);
