@@ -34,6 +34,12 @@ void fs_couch_free(fs_couch *c)
 	free(c);
 }
 
+fs_couch *fs_couch_clone(const fs_couch *c)
+{
+	fs_http *h = fs_http_clone(c->h);
+	return h ? fs_couch_new(h, c->name) : NULL;
+}
+
 fs_http *fs_couch_http(fs_couch *c)
 {
 	return c->h;
@@ -507,6 +513,23 @@ int fs_couch_doc_put(fs_couch *c, const char *db, const cJSON *doc, char **new_r
 	int rc = send_call(c, &k, &ans, NULL, e);
 	fs_buf_free(&p);
 	return rc ? rc : take_rev(ans, new_rev);
+}
+
+int fs_couch_doc_post(fs_couch *c, const char *db, const cJSON *doc, char **new_id,
+	char **new_rev, fs_err *e)
+{
+	if (new_id)
+		*new_id = NULL;
+	if (new_rev)
+		*new_rev = NULL;
+	cJSON *ans = NULL;
+	int rc = db_call(c, "POST", db, NULL, doc, &ans, e);
+	if (rc)
+		return rc;
+	const char *id = fs_json_str(ans, "id");
+	if (new_id)
+		*new_id = id ? fs_xstrdup(id) : NULL;
+	return take_rev(ans, new_rev);
 }
 
 int fs_couch_doc_delete(fs_couch *c, const char *db, const char *id, const char *rev,

@@ -26,6 +26,8 @@ typedef struct fs_couch fs_couch;
  * name shown in messages (may be NULL). Usually made by fs_server_open(). */
 fs_couch *fs_couch_new(fs_http *h, const char *name);
 void fs_couch_free(fs_couch *c);
+/* Same server and credentials, own connection (see fs_http_clone). */
+fs_couch *fs_couch_clone(const fs_couch *c);
 fs_http *fs_couch_http(fs_couch *c);
 /* Profile name, or the display URL when opened from a URL. */
 const char *fs_couch_name(const fs_couch *c);
@@ -79,6 +81,10 @@ int fs_couch_doc_get(fs_couch *c, const char *db, const char *id,
 /* PUT /db/id with the doc's _id (and _rev when updating). new_rev (may be
  * NULL) gets the new revision; the caller frees it. */
 int fs_couch_doc_put(fs_couch *c, const char *db, const cJSON *doc, char **new_rev, fs_err *e);
+/* POST /db: the server chooses the id (unless doc has one). new_id and
+ * new_rev (may be NULL) are the caller's to free. */
+int fs_couch_doc_post(fs_couch *c, const char *db, const cJSON *doc, char **new_id,
+	char **new_rev, fs_err *e);
 int fs_couch_doc_delete(fs_couch *c, const char *db, const char *id, const char *rev,
 	char **new_rev, fs_err *e);
 /* COPY /db/from to `to` (to_rev when overwriting an existing doc, else NULL). */

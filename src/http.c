@@ -178,6 +178,15 @@ fs_http *fs_http_new(const fs_http_opts *o, fs_err *e)
 	return h;
 }
 
+fs_http *fs_http_clone(const fs_http *h)
+{
+	fs_http_opts o = h->o;
+	o.url = h->base;
+	o.user = h->user;
+	o.password = h->password;
+	return fs_http_new(&o, NULL);
+}
+
 static void free_secret(char *s)
 {
 	if (s) {

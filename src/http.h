@@ -36,6 +36,10 @@ typedef struct fs_http_opts {
 /* Never fails for a well-formed URL; FS_E_INVALID otherwise. */
 fs_http *fs_http_new(const fs_http_opts *o, fs_err *e);
 void fs_http_free(fs_http *h);
+/* A new client with the same URL, credentials and settings, and its own
+ * connection: for a long request (a followed changes feed) that must not
+ * hold up the others, since one client runs one request at a time. */
+fs_http *fs_http_clone(const fs_http *h);
 /* The base URL without credentials and without a trailing slash. */
 const char *fs_http_url(const fs_http *h);
 /* The user used for authentication, or NULL (anonymous or ~/.netrc). */
