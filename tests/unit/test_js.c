@@ -6,8 +6,11 @@
 #include <cmocka.h>
 #include <stdlib.h>
 #include <string.h>
+#include <cjson/cJSON.h>
 #include "buf.h"
+#include "fsutil.h"
 #include "js.h"
+#include "testlib.h"
 
 /* The diagnostics of text as "L:C:e|w:message" lines. */
 static char *check(fs_fn_type type, const char *text)
@@ -114,6 +117,61 @@ static void builtins_and_emit_id(void **state)
 	assert_false(fs_js_map_emits_id("not a function("));
 }
 
+/* The sample project, with one map broken and another not calling emit. */
+static char *broken_sample(void)
+{
+	char *src = fs_path_join(fs_test_srcdir(), "projects/sample");
+	char *dir = fs_path_join(fs_test_tmpdir(), "sample");
+	assert_int_equal(fs_test_copy_tree(src, dir), 0);
+	free(src);
+	return dir;
+}
+
+static void check_command(void **state)
+{
+	char *dir = broken_sample(), *out;
+	int rc = fs_test_sh(&out, 1, "'%s' check '%s'", fs_test_bin(), dir);
+	assert_int_equal(rc, 0);                  /* the sample is clean */
+	assert_null(strstr(out, "error"));
+	free(out);
+	rc = fs_test_sh(NULL, 0, "cd '%s/_c8oProject/connectors' && "
+			"sed -i 's/emit(doc.region, doc.name);/emit(doc.region doc.name);/' sites.yaml && "
+			"sed -i 's/emit(\\[doc.site, doc.date\\]/log([doc.site, doc.date]/' inspections.yaml",
+			dir);
+	assert_int_equal(rc, 0);
+	rc = fs_test_sh(&out, 0, "'%s' check '%s'", fs_test_bin(), dir);
+	assert_int_equal(rc, 1);
+	assert_non_null(strstr(out, "sites/catalog/by_region/map:3:9: error: unexpected 'emit'\n"));
+	assert_non_null(strstr(out, "inspections/visits/by_site/map:1:1: warning: "
+			       "a map function should call emit(key, value)\n"));
+	free(out);
+	rc = fs_test_sh(&out, 0, "'%s' check --json '%s'", fs_test_bin(), dir);
+	assert_int_equal(rc, 1);
+	cJSON *j = cJSON_Parse(out);
+	assert_non_null(j);
+	assert_int_equal(cJSON_GetObjectItem(j, "errors")->valueint, 1);
+	int found = 0;
+	cJSON *it;
+	cJSON_ArrayForEach(it, cJSON_GetObjectItem(j, "issues")) {
+		if (strcmp(cJSON_GetObjectItem(it, "path")->valuestring, "sites/catalog/by_region/map"))
+			continue;
+		found = 1;
+		assert_int_equal(cJSON_GetObjectItem(it, "line")->valueint, 3);
+		assert_int_equal(cJSON_GetObjectItem(it, "column")->valueint, 9);
+		assert_string_equal(cJSON_GetObjectItem(it, "severity")->valuestring, "error");
+	}
+	assert_true(found);
+	cJSON_Delete(j);
+	free(out);
+	/* usage and missing projects */
+	assert_int_equal(fs_test_sh(NULL, 1, "'%s' check --bogus", fs_test_bin()), 2);
+	assert_int_equal(fs_test_sh(&out, 1, "'%s' check '%s/none'", fs_test_bin(), dir), 1);
+	assert_non_null(strstr(out, "fsstudio: "));
+	free(out);
+	free(dir);
+	fs_test_cleanup();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -123,6 +181,7 @@ int main(void)
 		cmocka_unit_test(map_domain),
 		cmocka_unit_test(other_kinds),
 		cmocka_unit_test(builtins_and_emit_id),
+		cmocka_unit_test(check_command),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
