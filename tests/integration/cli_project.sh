@@ -5,7 +5,7 @@
 sample=$FS_SRCDIR/projects/sample
 fix=$(fixtures) || fix=""
 t=$tap_tmp
-plan 68
+plan 69
 
 # run CMD...: runs fsstudio, keeps stdout in $t/out, stderr in $t/err, status in $rc.
 run() { "$FS_BIN" "$@" >"$t/out" 2>"$t/err"; rc=$?; out=$(cat "$t/out"); err=$(cat "$t/err"); }
@@ -170,9 +170,11 @@ check "new connector is included by the project file" grep -q '🗏 connectors/a
 cp -R "$w" "$t/new-before"
 run new "$w" / connector Audits
 check_eq "new connector with a bad name exits 1" 1 "$rc"
+run new "$w" / connector "a/../../../escaped"
+check_eq "new connector with a name that climbs out exits 1" 1 "$rc"
 run new "$w" inspections/visits view by_site
 check_eq "new with a taken name exits 1" 1 "$rc"
-check "refused creations write nothing" diff -r "$t/new-before" "$w"
+check "refused creations write nothing" sh -c "diff -r '$t/new-before' '$w' && [ ! -e '$t/escaped.yaml' ]"
 run new "$w" inspections listener NewDocs --variant couchdb.FullSyncFilterListener
 check_eq "new listener with a variant" "0 inspections/NewDocs" "$rc $out"
 run show "$w" inspections/NewDocs --json
