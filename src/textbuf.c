@@ -291,6 +291,11 @@ char *fs_tb_get(const fs_tb *tb, fs_pos a, fs_pos b, size_t *len)
 	return fs_buf_steal(&out);
 }
 
+char *fs_tb_text_lf(const fs_tb *tb, size_t *len)
+{
+	return fs_tb_get(tb, (fs_pos){ 0, 0 }, (fs_pos){ SIZE_MAX, SIZE_MAX }, len);
+}
+
 char *fs_tb_text(const fs_tb *tb, size_t *len)
 {
 	fs_buf out = FS_BUF_INIT;
@@ -557,18 +562,34 @@ done:
 		tb->open = 0;
 }
 
+/* Pasted text may come with "\r\n": the buffer keeps one kind of line end. */
+static char *drop_cr(const char *s, size_t *n)
+{
+	if (!memchr(s, '\r', *n))
+		return NULL;
+	char *d = fs_xmalloc(*n);
+	size_t k = 0;
+	for (size_t i = 0; i < *n; i++)
+		if (s[i] != '\r' || i + 1 >= *n || s[i + 1] != '\n')
+			d[k++] = s[i];
+	*n = k;
+	return d;
+}
+
 void fs_tb_insert(fs_tb *tb, fs_pos p, const char *s, size_t n, fs_pos *end)
 {
 	p = fs_tb_clamp(tb, p);
-	if (!n) {
-		if (end)
-			*end = p;
-		return;
+	char *lf = drop_cr(s, &n);
+	if (lf)
+		s = lf;
+	fs_pos e = p;
+	if (n) {
+		record(tb, OP_INSERT, p, s, n);
+		e = raw_insert(tb, p, s, n);
 	}
-	record(tb, OP_INSERT, p, s, n);
-	fs_pos e = raw_insert(tb, p, s, n);
 	if (end)
 		*end = e;
+	free(lf);
 }
 
 void fs_tb_delete(fs_tb *tb, fs_pos a, fs_pos b)

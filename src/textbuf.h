@@ -48,6 +48,9 @@ const char *fs_tb_line(const fs_tb *tb, size_t line, size_t *len);
 size_t fs_tb_line_len(const fs_tb *tb, size_t line);
 /* The whole text as one malloc'd NUL-terminated string. */
 char *fs_tb_text(const fs_tb *tb, size_t *len);
+/* The text with "\n" line ends, as offsets and the tree see it (for
+ * fs_js_syntax on the buffer's tree). */
+char *fs_tb_text_lf(const fs_tb *tb, size_t *len);
 /* The text between two positions (any order), "\n" line ends. */
 char *fs_tb_get(const fs_tb *tb, fs_pos a, fs_pos b, size_t *len);
 size_t fs_tb_size(const fs_tb *tb);            /* bytes, "\n" line ends */
@@ -66,7 +69,8 @@ unsigned long fs_tb_generation(const fs_tb *tb);
 
 /* ---- Editing ------------------------------------------------------------ */
 
-/* Inserts n bytes at p; *end (may be NULL) gets the position after them. */
+/* Inserts n bytes at p ("\r\n" in them becomes "\n"); *end (may be NULL)
+ * gets the position after them. */
 void fs_tb_insert(fs_tb *tb, fs_pos p, const char *s, size_t n, fs_pos *end);
 /* Deletes the text between a and b (any order). */
 void fs_tb_delete(fs_tb *tb, fs_pos a, fs_pos b);

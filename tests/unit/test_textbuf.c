@@ -42,8 +42,11 @@ static void load_and_text(void **state)
 	fs_tb *tb = fs_tb_new("function (doc) {\r\n\temit(1);\r\n}", 31);
 	assert_int_equal(fs_tb_lines(tb), 3);
 	assert_int_equal(fs_tb_line_len(tb, 0), 16);
-	fs_tb_insert(tb, P(1, 0), "x\n", 2, NULL);
-	assert_text(tb, "function (doc) {\r\nx\r\n\temit(1);\r\n}");
+	fs_tb_insert(tb, P(1, 0), "x\r\ny\n", 5, NULL);   /* a pasted CRLF text */
+	assert_text(tb, "function (doc) {\r\nx\r\ny\r\n\temit(1);\r\n}");
+	char *lf = fs_tb_text_lf(tb, NULL);
+	assert_string_equal(lf, "function (doc) {\nx\ny\n\temit(1);\n}");
+	free(lf);
 	assert_false(fs_tb_dirty(tb) == 0);
 	fs_tb_free(tb);
 }
