@@ -816,14 +816,21 @@ int fs_couch_view(fs_couch *c, const char *db, const char *ddoc, const char *vie
 int fs_couch_design_info(fs_couch *c, const char *db, const char *ddoc, cJSON **out, fs_err *e)
 {
 	fs_buf p = FS_BUF_INIT;
-	fs_couch_path_db(&p, db);
-	fs_buf_adds(&p, "/_design/");
-	fs_url_encode(&p, ddoc_name(ddoc));
+	char *id = fs_xasprintf("_design/%s", ddoc_name(ddoc));
+	fs_couch_path_doc(&p, db, id);
 	fs_buf_adds(&p, "/_info");
-	call k = { "GET", fs_buf_str(&p), NULL, NULL, 0, { db, NULL, NULL } };
+	call k = { "GET", fs_buf_str(&p), NULL, NULL, 0, { db, id, NULL } };
 	int rc = send_call(c, &k, out, NULL, e);
 	fs_buf_free(&p);
-	return rc ? unsupported(c, rc, db, "_design/NAME/_info", e) : 0;
+	free(id);
+	/* pouchdb-server answers 200 {"view_index":"Not implemented."} */
+	if (!rc && !fs_json_obj(*out, "view_index")) {
+		cJSON_Delete(*out);
+		*out = NULL;
+		rc = fs_err_set(e, FS_COUCH_E_UNSUPPORTED, "%s does not support _design/NAME/_info",
+			fs_http_url(c->h));
+	}
+	return rc;
 }
 
 /* ---- Changes ---- */

@@ -317,6 +317,11 @@ static void view_queries(void **state)
 	assert_int_equal(cJSON_GetArraySize(rows), 1);
 	assert_non_null(fs_json_path(cJSON_GetArrayItem(rows, 0), "doc.views.by_type.map"));
 	cJSON_Delete(out);
+	/* pouchdb-server has no _info: a distinct code, so callers fall back */
+	assert_int_equal(fs_couch_design_info(c, db, "_design/app", &out, &e), FS_COUCH_E_UNSUPPORTED);
+	assert_null(out);
+	assert_non_null(strstr(e.msg, "does not support _design/NAME/_info"));
+	check(fs_couch_view_cleanup(c, db, &e), "view cleanup");
 	/* a missing view is a plain not-found */
 	fs_couch_view_opts_init(&o);
 	assert_int_equal(fs_couch_view(c, db, "app", "nope", &o, &out, &e), FS_E_NOTFOUND);
