@@ -243,6 +243,35 @@ static int kind_parse(const char *s, fs_kind *out)
 	return 0;
 }
 
+/* Short listener variants, for typing. */
+#define LISTENER_ALIASES(_) \
+	_("view",          "couchdb.FullSyncListener") \
+	_("filter",        "couchdb.FullSyncFilterListener") \
+	_("delete-view",   "couchdb.FullSyncDeleteViewListener") \
+	_("delete-filter", "couchdb.FullSyncDeleteFilterListener")
+
+/* The class for a variant given without its package: a listener alias or
+ * "FullSyncListener" -> couchdb.FullSyncListener, "GetView" or
+ * "GetViewTransaction" -> transactions.couchdb.GetViewTransaction. Other
+ * variants pass unchanged (the model validates them). Caller frees. */
+static char *variant_class(fs_kind kind, const char *v)
+{
+	if (!v || strchr(v, '.'))
+		return v ? fs_xstrdup(v) : NULL;
+	if (kind == FS_K_LISTENER) {
+#define ALIAS(a, cls) if (!strcmp(v, a)) return fs_xstrdup(cls);
+		LISTENER_ALIASES(ALIAS)
+#undef ALIAS
+		return fs_xasprintf("couchdb.%s", v);
+	}
+	if (kind == FS_K_TRANSACTION) {
+		size_t n = strlen(v), k = strlen("Transaction");
+		int has = n > k && !strcmp(v + n - k, "Transaction");
+		return fs_xasprintf("transactions.couchdb.%s%s", v, has ? "" : "Transaction");
+	}
+	return fs_xstrdup(v);
+}
+
 int fs_cmd_new(int argc, char **argv)
 {
 	fs_cli_opt opts[] = { { "--variant", "V", 0, NULL }, { "--json", NULL, 0, NULL },
@@ -259,11 +288,13 @@ int fs_cmd_new(int argc, char **argv)
 	if (fs_cli_open(pos[0], &p))
 		return FS_EXIT_ERROR;
 	fs_obj *parent = fs_cli_find(p, pos[1]), *o = NULL;
+	char *variant = variant_class(kind, opts[0].value);
 	int rc = FS_EXIT_ERROR;
-	if (parent && fs_obj_new(parent, kind, pos[3], opts[0].value, &o, &e) != FS_E_OK)
+	if (parent && fs_obj_new(parent, kind, pos[3], variant, &o, &e) != FS_E_OK)
 		fs_cli_error(&e);
 	else if (parent && !(rc = save_edit(p)))
 		rc = print_result(o, opts[1].set);
+	free(variant);
 	fs_project_free(p);
 	return rc;
 }

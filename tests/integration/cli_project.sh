@@ -5,7 +5,7 @@
 sample=$FS_SRCDIR/projects/sample
 fix=$(fixtures) || fix=""
 t=$tap_tmp
-plan 69
+plan 70
 
 # run CMD...: runs fsstudio, keeps stdout in $t/out, stderr in $t/err, status in $rc.
 run() { "$FS_BIN" "$@" >"$t/out" 2>"$t/err"; rc=$?; out=$(cat "$t/out"); err=$(cat "$t/err"); }
@@ -176,14 +176,22 @@ run new "$w" inspections/visits view by_site
 check_eq "new with a taken name exits 1" 1 "$rc"
 check "refused creations write nothing" sh -c "diff -r '$t/new-before' '$w' && [ ! -e '$t/escaped.yaml' ]"
 run new "$w" inspections listener NewDocs --variant couchdb.FullSyncFilterListener
-check_eq "new listener with a variant" "0 inspections/NewDocs" "$rc $out"
-run show "$w" inspections/NewDocs --json
+check_eq "new listener with a class" "0 inspections/NewDocs" "$rc $out"
+"$FS_BIN" new "$w" inspections listener Gone --variant delete-filter >/dev/null 2>&1
+"$FS_BIN" new "$w" inspections transaction ByAuthor --variant GetView >/dev/null 2>&1
 if have_node; then
-	check_eq "the new listener has the variant's class" "couchdb.FullSyncFilterListener" \
-		"$(json 'console.log(j.class)')"
+	classes=""
+	for o in NewDocs Gone ByAuthor; do
+		run show "$w" "inspections/$o" --json
+		classes="$classes $(json 'console.log(j.class)')"
+	done
+	check_eq "new listener and transaction classes from a class or a short variant" \
+		" couchdb.FullSyncFilterListener couchdb.FullSyncDeleteFilterListener transactions.couchdb.GetViewTransaction" "$classes"
 else
 	skip_test "node absent: new listener class"
 fi
+run new "$w" inspections transaction Odd --variant "Get View"
+check_eq "new transaction with a bad variant exits 1" 1 "$rc"
 run new "$w" inspections gizmo X
 check_eq "new with an unknown kind is a usage error" 2 "$rc"
 
