@@ -477,12 +477,12 @@ int fs_couch_doc_get(fs_couch *c, const char *db, const char *id,
 		add_flag(&q, "att_encoding_info", o->att_encoding_info);
 		add_flag(&q, "latest", o->latest);
 	}
-	/* open_revs answers multipart unless asked for JSON */
-	static const char *const accept_json[] = { "Accept: application/json", NULL };
 	fs_buf p = FS_BUF_INIT;
 	fs_couch_path_doc(&p, db, id);
 	fs_buf_adds(&p, fs_buf_str(&q));
-	call k = { "GET", fs_buf_str(&p), NULL, o && o->open_revs_all ? accept_json : NULL, 0, { db, id, NULL } };
+	/* (open_revs answers multipart unless asked for JSON: every request
+	 * sends Accept: application/json) */
+	call k = { "GET", fs_buf_str(&p), NULL, NULL, 0, { db, id, NULL } };
 	int rc = send_call(c, &k, out, NULL, e);
 	fs_buf_free(&p);
 	fs_buf_free(&q);
@@ -749,15 +749,16 @@ static void view_query(fs_buf *q, const fs_couch_view_opts *o)
 }
 
 /* GET path?query, or POST {"keys": [...]} when keys are given. */
-static int view_call(fs_couch *c, const fs_buf *p, const cJSON *keys, const target *t,
+static int view_call(fs_couch *c, const fs_buf *p, const fs_couch_view_opts *o, const target *t,
 	cJSON **out, fs_err *e)
 {
+	const cJSON *keys = o ? o->keys : NULL;
 	cJSON *body = NULL;
 	if (keys) {
 		body = cJSON_CreateObject();
 		cJSON_AddItemReferenceToObject(body, "keys", (cJSON *)keys);
 	}
-	call k = { body ? "POST" : "GET", fs_buf_str(p), body, NULL, 0, *t };
+	call k = { body ? "POST" : "GET", fs_buf_str(p), body, NULL, o ? o->timeout_ms : 0, *t };
 	int rc = send_call(c, &k, out, NULL, e);
 	cJSON_Delete(body);
 	return rc;
@@ -772,7 +773,7 @@ int fs_couch_all_docs(fs_couch *c, const char *db, const fs_couch_view_opts *o, 
 	view_query(&q, o);
 	fs_buf_adds(&p, fs_buf_str(&q));
 	target t = { db, NULL, NULL };
-	int rc = view_call(c, &p, o ? o->keys : NULL, &t, out, e);
+	int rc = view_call(c, &p, o, &t, out, e);
 	fs_buf_free(&q);
 	fs_buf_free(&p);
 	return rc;
@@ -806,7 +807,7 @@ int fs_couch_view(fs_couch *c, const char *db, const char *ddoc, const char *vie
 	char *what = fs_xasprintf("view '%s' of design document '_design/%s' in database '%s'",
 		view, ddoc_name(ddoc), db);
 	target t = { db, NULL, what };
-	int rc = view_call(c, &p, o ? o->keys : NULL, &t, out, e);
+	int rc = view_call(c, &p, o, &t, out, e);
 	free(what);
 	fs_buf_free(&q);
 	fs_buf_free(&p);

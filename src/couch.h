@@ -136,6 +136,8 @@ typedef struct fs_couch_view_opts {
 	int sorted;               /* -1 / 0 / 1 */
 	const char *update;       /* "true", "false", "lazy", NULL */
 	const char *stale;        /* "ok", "update_after" (CouchDB < 3), NULL */
+	long timeout_ms;          /* deadline of this query (an index build can take
+				     long); 0: the client's default */
 } fs_couch_view_opts;
 #define FS_COUCH_LIMIT_ZERO (-1L)
 /* Defaults: everything unset. */

@@ -211,6 +211,12 @@ void fs_http_free(fs_http *h)
 	free(h);
 }
 
+void fs_http_set_timeout(fs_http *h, long timeout_ms)
+{
+	if (timeout_ms > 0)
+		h->o.timeout_ms = timeout_ms;
+}
+
 const char *fs_http_url(const fs_http *h)
 {
 	return h->base;

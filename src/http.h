@@ -40,6 +40,8 @@ void fs_http_free(fs_http *h);
  * connection: for a long request (a followed changes feed) that must not
  * hold up the others, since one client runs one request at a time. */
 fs_http *fs_http_clone(const fs_http *h);
+/* Changes the default deadline of later requests (ms, > 0). */
+void fs_http_set_timeout(fs_http *h, long timeout_ms);
 /* The base URL without credentials and without a trailing slash. */
 const char *fs_http_url(const fs_http *h);
 /* The user used for authentication, or NULL (anonymous or ~/.netrc). */
