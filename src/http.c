@@ -475,9 +475,12 @@ static int transport_error(fs_http *h, const fs_http_req *r, CURLcode rc, transf
 			oserr == ECONNRESET || oserr == 0 ? "reset by the server" : strerror((int)oserr));
 		break;
 	case CURLE_WRITE_ERROR:
-		if (t->too_big)
+		if (t->too_big && h->o.max_body >= (1 << 20))
 			code = fs_err_set(e, FS_E_SERVER, "%s: the answer is larger than %zu MiB", what,
 				h->o.max_body >> 20);
+		else if (t->too_big)
+			code = fs_err_set(e, FS_E_SERVER, "%s: the answer is larger than %zu bytes", what,
+				h->o.max_body);
 		else
 			code = fs_err_set(e, FS_E_HTTP, "%s: %s", what, curl_easy_strerror(rc));
 		break;

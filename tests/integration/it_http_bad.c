@@ -90,6 +90,21 @@ static void slow_headers_hit_deadline(void **state)
 	expect("slowheaders", 800, FS_E_TIMEOUT, "after 0.8 s", NULL);
 }
 
+static void oversized_answer(void **state)
+{
+	char url[128];
+	snprintf(url, sizeof url, "%s/endless", fs_badserver_url(bad));
+	fs_http_opts o = { .url = url, .timeout_ms = 5000, .max_body = 40 };
+	fs_err e;
+	fs_couch *c = fs_couch_new(fs_http_new(&o, &e), NULL);
+	cJSON *out;
+	double t0 = now();
+	assert_int_equal(fs_couch_server_info(c, &out, &e), FS_E_SERVER);
+	assert_non_null(strstr(e.msg, "the answer is larger than 40 bytes"));
+	assert_true(now() - t0 < 3);
+	fs_couch_free(c);
+}
+
 static void reset_connection(void **state)
 {
 	fs_couch *c = client("reset", 3000, NULL, NULL);
@@ -430,6 +445,7 @@ int main(void)
 		cmocka_unit_test(truncated_body),
 		cmocka_unit_test(endless_body_hits_deadline),
 		cmocka_unit_test(slow_headers_hit_deadline),
+		cmocka_unit_test(oversized_answer),
 		cmocka_unit_test(reset_connection),
 		cmocka_unit_test(closed_without_answer),
 		cmocka_unit_test(server_errors),
