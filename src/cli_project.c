@@ -39,17 +39,6 @@ fs_obj *fs_cli_find(fs_project *p, const char *path)
 
 /* ---- Local helpers ------------------------------------------------------ */
 
-/* The last path segment of o as tree shows it ("by_site", "filters/NAME"). */
-static const char *obj_segment(const fs_obj *o, const char *path)
-{
-	if (!o->parent)
-		return o->name;
-	char *pp = fs_obj_path(o->parent);
-	size_t n = strlen(pp);
-	free(pp);
-	return n ? path + n + 1 : path;
-}
-
 /* Class without its package ("transactions.couchdb.PostDocumentTransaction"
  * -> "PostDocumentTransaction"), for display. */
 static const char *short_class(const char *cls)
@@ -58,26 +47,47 @@ static const char *short_class(const char *cls)
 	return dot ? dot + 1 : cls;
 }
 
-/* Prints the checks' findings on stderr after an edit: they do not fail the
- * command (the edit is valid) but tell what now needs attention. */
-static void print_issues(fs_project *p)
+static int same_issue(const fs_issue *a, const fs_issue *b)
 {
-	fs_issues is = { 0 };
-	fs_project_check(p, &is);
-	for (size_t i = 0; i < is.n; i++)
-		fprintf(stderr, "fsstudio: %s: %s: %s\n", is.v[i].warning ? "warning" : "error",
-			is.v[i].path && *is.v[i].path ? is.v[i].path : "(project)", is.v[i].message);
-	fs_issues_free(&is);
+	return a->warning == b->warning && !strcmp(a->message, b->message) &&
+	       !strcmp(a->path ? a->path : "", b->path ? b->path : "");
 }
 
-/* Saves after an edit; prints the error. */
-static int save_edit(fs_project *p)
+/* Opens the project for an edit and notes the checks' findings before it. */
+static int open_edit(const char *dir, fs_project **p, fs_issues *before)
+{
+	if (fs_cli_open(dir, p))
+		return FS_EXIT_ERROR;
+	fs_project_check(*p, before);
+	return FS_EXIT_OK;
+}
+
+/* Saves after an edit, then prints on stderr what the checks find now and
+ * did not find before: the edit is valid, so this does not fail the command,
+ * but it tells what the edit left to fix (a listener whose view is gone...).
+ * Frees before. */
+static int save_edit(fs_project *p, fs_issues *before)
 {
 	fs_err e = { 0 };
-	if (fs_project_save(p, &e) != FS_E_OK)
-		return fs_cli_error(&e);
-	print_issues(p);
-	return FS_EXIT_OK;
+	fs_issues after = { 0 };
+	int rc = FS_EXIT_OK;
+	if (fs_project_save(p, &e) != FS_E_OK) {
+		rc = fs_cli_error(&e);
+	} else {
+		fs_project_check(p, &after);
+		for (size_t i = 0; i < after.n; i++) {
+			const fs_issue *is = &after.v[i];
+			size_t j = 0;
+			while (j < before->n && !same_issue(is, &before->v[j]))
+				j++;
+			if (j == before->n)
+				fprintf(stderr, "fsstudio: %s: %s: %s\n", is->warning ? "warning" : "error",
+					is->path && *is->path ? is->path : "(project)", is->message);
+		}
+	}
+	fs_issues_free(&after);
+	fs_issues_free(before);
+	return rc;
 }
 
 /* Prints the path of an object the command produced (text or JSON). */
@@ -100,16 +110,19 @@ static int print_result(const fs_obj *o, int json)
 
 /* ---- tree --------------------------------------------------------------- */
 
-static void tree_text(const fs_obj *o, int depth, fs_buf *out)
+/* One line per object: its last path segment ("by_site", "filters/NAME"),
+ * found after the parent's path (plen characters and a slash). */
+static void tree_text(const fs_obj *o, int depth, size_t plen, fs_buf *out)
 {
 	char *path = fs_obj_path(o);
-	fs_buf_printf(out, "%*s%s  %s", depth * 2, "", obj_segment(o, path), fs_kind_name(o->kind));
+	const char *seg = !o->parent ? o->name : plen ? path + plen + 1 : path;
+	fs_buf_printf(out, "%*s%s  %s", depth * 2, "", seg, fs_kind_name(o->kind));
 	if (o->cls && o->kind != FS_K_PROJECT && o->kind != FS_K_CONNECTOR && o->kind != FS_K_DDOC)
 		fs_buf_printf(out, " %s", short_class(o->cls));
 	fs_buf_addc(out, '\n');
-	free(path);
 	for (size_t i = 0; i < o->nkids; i++)
-		tree_text(o->kids[i], depth + 1, out);
+		tree_text(o->kids[i], depth + 1, strlen(path), out);
+	free(path);
 }
 
 static cJSON *tree_json(const fs_obj *o)
@@ -144,7 +157,7 @@ int fs_cmd_tree(int argc, char **argv)
 		rc = fs_cli_json(tree_json(fs_project_root(p)));
 	} else {
 		fs_buf out = FS_BUF_INIT;
-		tree_text(fs_project_root(p), 0, &out);
+		tree_text(fs_project_root(p), 0, 0, &out);
 		fwrite(out.data, 1, out.len, stdout);
 		fs_buf_free(&out);
 	}
@@ -278,6 +291,7 @@ int fs_cmd_new(int argc, char **argv)
 			      { NULL, NULL, 0, NULL } };
 	char *pos[4];
 	fs_project *p;
+	fs_issues before = { 0 };
 	fs_kind kind;
 	fs_err e = { 0 };
 	if (fs_cli_parse(argc, argv, opts, pos, 4, 4) < 0)
@@ -285,16 +299,17 @@ int fs_cmd_new(int argc, char **argv)
 	if (!kind_parse(pos[2], &kind))
 		return fs_cli_usage(argv[0], "'%s' is not a kind (connector, designdoc, view, "
 				    "function, listener, transaction)", pos[2]);
-	if (fs_cli_open(pos[0], &p))
+	if (open_edit(pos[0], &p, &before))
 		return FS_EXIT_ERROR;
 	fs_obj *parent = fs_cli_find(p, pos[1]), *o = NULL;
 	char *variant = variant_class(kind, opts[0].value);
 	int rc = FS_EXIT_ERROR;
 	if (parent && fs_obj_new(parent, kind, pos[3], variant, &o, &e) != FS_E_OK)
 		fs_cli_error(&e);
-	else if (parent && !(rc = save_edit(p)))
+	else if (parent && !(rc = save_edit(p, &before)))
 		rc = print_result(o, opts[1].set);
 	free(variant);
+	fs_issues_free(&before);
 	fs_project_free(p);
 	return rc;
 }
@@ -303,10 +318,11 @@ int fs_cmd_rm(int argc, char **argv)
 {
 	char *pos[2];
 	fs_project *p;
+	fs_issues before = { 0 };
 	fs_err e = { 0 };
 	if (fs_cli_parse(argc, argv, NULL, pos, 2, 2) < 0)
 		return FS_EXIT_USAGE;
-	if (fs_cli_open(pos[0], &p))
+	if (open_edit(pos[0], &p, &before))
 		return FS_EXIT_ERROR;
 	fs_obj *o = fs_cli_find(p, pos[1]);
 	int rc = FS_EXIT_ERROR;
@@ -315,7 +331,8 @@ int fs_cmd_rm(int argc, char **argv)
 	else if (o && fs_obj_delete(o, &e) != FS_E_OK)
 		fs_cli_error(&e);
 	else if (o)
-		rc = save_edit(p);
+		rc = save_edit(p, &before);
+	fs_issues_free(&before);
 	fs_project_free(p);
 	return rc;
 }
@@ -325,17 +342,19 @@ int fs_cmd_mv(int argc, char **argv)
 	fs_cli_opt opts[] = { { "--json", NULL, 0, NULL }, { NULL, NULL, 0, NULL } };
 	char *pos[3];
 	fs_project *p;
+	fs_issues before = { 0 };
 	fs_err e = { 0 };
 	if (fs_cli_parse(argc, argv, opts, pos, 3, 3) < 0)
 		return FS_EXIT_USAGE;
-	if (fs_cli_open(pos[0], &p))
+	if (open_edit(pos[0], &p, &before))
 		return FS_EXIT_ERROR;
 	fs_obj *o = fs_cli_find(p, pos[1]);
 	int rc = FS_EXIT_ERROR;
 	if (o && fs_obj_rename(o, pos[2], &e) != FS_E_OK)
 		fs_cli_error(&e);
-	else if (o && !(rc = save_edit(p)))
+	else if (o && !(rc = save_edit(p, &before)))
 		rc = print_result(o, opts[0].set);
+	fs_issues_free(&before);
 	fs_project_free(p);
 	return rc;
 }
@@ -387,6 +406,7 @@ int fs_cmd_set(int argc, char **argv)
 	fs_cli_opt opts[] = { { "--file", "F", 0, NULL }, { NULL, NULL, 0, NULL } };
 	char *pos[4];
 	fs_project *p;
+	fs_issues before = { 0 };
 	fs_err e = { 0 };
 	int n = fs_cli_parse(argc, argv, opts, pos, 2, 4);
 	if (n < 0)
@@ -394,7 +414,7 @@ int fs_cmd_set(int argc, char **argv)
 	if (opts[0].set ? n != 2 : n != 4)
 		return fs_cli_usage(argv[0], opts[0].set ? "--file takes no KEY VALUE"
 				    : "give KEY VALUE, or --file F for a function");
-	if (fs_cli_open(pos[0], &p))
+	if (open_edit(pos[0], &p, &before))
 		return FS_EXIT_ERROR;
 	fs_obj *o = fs_cli_find(p, pos[1]);
 	int rc = FS_EXIT_ERROR;
@@ -402,7 +422,8 @@ int fs_cmd_set(int argc, char **argv)
 		  : fs_obj_set_prop(o, pos[2], pos[3], &e)) != FS_E_OK)
 		fs_cli_error(&e);
 	else if (o)
-		rc = save_edit(p);
+		rc = save_edit(p, &before);
+	fs_issues_free(&before);
 	fs_project_free(p);
 	return rc;
 }

@@ -21,8 +21,10 @@ function block(s, pad,   r) {
 	gsub(/\n/, "\n" pad, r)
 	return r
 }
-function map_fn(c, d, v) {
-	return "function (doc) {\n    // view " v " of ddoc " d "\n    if (doc.type === \"item_" c "_" d "\" && doc.owner) {\n        emit([doc.owner, doc.date], {value: doc.value, state: doc.state});\n    }\n}"
+# The last view of each design document is a listener view: it emits doc._id.
+function map_fn(c, d, v,   key) {
+	key = v == nview - 1 ? "doc._id" : "[doc.owner, doc.date]"
+	return "function (doc) {\n    // view " v " of ddoc " d "\n    if (doc.type === \"item_" c "_" d "\" && doc.owner) {\n        emit(" key ", {value: doc.value, state: doc.state});\n    }\n}"
 }
 function reduce_fn(v) {
 	if (v % 3 == 0) return "_count"
@@ -60,7 +62,7 @@ BEGIN {
 		printf "↓Save [transactions.couchdb.PostDocumentTransaction]: \n  policy: merge\n" > f
 		for (d = 0; d < nddoc; d++)
 			ddoc(c, d, f)
-		printf "↓Changes [couchdb.FullSyncListener]: \n  targetSequence: bench.OnChange\n  targetView: bench.db_%d.ddoc_0.view_1", c > f
+		printf "↓Changes [couchdb.FullSyncListener]: \n  targetSequence: bench.OnChange\n  targetView: bench.db_%d.ddoc_0.view_%d", c, nview - 1 > f
 		close(f)
 	}
 }'

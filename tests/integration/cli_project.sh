@@ -5,7 +5,7 @@
 sample=$FS_SRCDIR/projects/sample
 fix=$(fixtures) || fix=""
 t=$tap_tmp
-plan 70
+plan 72
 
 # run CMD...: runs fsstudio, keeps stdout in $t/out, stderr in $t/err, status in $rc.
 run() { "$FS_BIN" "$@" >"$t/out" 2>"$t/err"; rc=$?; out=$(cat "$t/out"); err=$(cat "$t/err"); }
@@ -213,6 +213,11 @@ run rm "$w" sites
 check "rm a connector removes its file" [ ! -e "$w/_c8oProject/connectors/sites.yaml" ]
 run rm "$w" ""
 check_eq "rm of the project itself exits 1" 1 "$rc"
+run rm "$w" inspections/visits/submitted
+check_contains "an edit warns about what it breaks" \
+	"warning: inspections/SubmittedInspections: targetView FieldInspections.inspections.visits.submitted names no existing view" "$err"
+run set "$w" inspections/SaveInspection policy create
+check_eq "a later edit does not repeat earlier warnings" "0 " "$rc $err"
 
 # ---- malformed files: file:line message, exit 1, nothing written
 fresh bad
