@@ -60,6 +60,7 @@ struct pattern {
 struct fs_hl_query {
 	TSQuery *q;
 	TSQueryCursor *cur;
+	char *src;            /* the query text */
 	int *cap_hl;          /* per capture id: fs_hl, or -1 (not drawn) */
 	struct pattern *pats;
 	uint32_t npat;
@@ -290,6 +291,7 @@ int fs_hl_query_new(fs_hl_query **out, const TSLanguage *lang, const char *src,
 		return e ? e->code : FS_E_PARSE;
 	}
 	hq->cur = ts_query_cursor_new();
+	hq->src = fs_xstrndup(src, len);
 	*out = hq;
 	return 0;
 }
@@ -303,6 +305,7 @@ void fs_hl_query_free(fs_hl_query *hq)
 	if (hq->cur)
 		ts_query_cursor_delete(hq->cur);
 	ts_query_delete(hq->q);
+	free(hq->src);
 	fs_buf_free(&hq->scratch);
 	fs_buf_free(&hq->scratch2);
 	free(hq->paint);
@@ -474,6 +477,42 @@ static void spans_add(fs_spans *out, uint32_t s, uint32_t e, fs_hl hl)
 	out->v[out->n++] = (fs_span){ s, e, hl };
 }
 
+/* Paints the matches of the query under node within [start, end). */
+static void run_query(fs_hl_query *hq, TSNode node, fs_hl_text t, uint32_t start, uint32_t end)
+{
+	ts_query_cursor_set_byte_range(hq->cur, start, end);
+	ts_query_cursor_exec(hq->cur, hq->q, node);
+	TSQueryMatch m;
+	while (ts_query_cursor_next_match(hq->cur, &m)) {
+		if (hq->pats[m.pattern_index].n && !match_passes(hq, &m, t))
+			continue;
+		for (uint16_t i = 0; i < m.capture_count; i++) {
+			int hl = hq->cap_hl[m.captures[i].index];
+			TSNode n = m.captures[i].node;
+			if (hl >= 0)
+				paint(hq, start, end, ts_node_start_byte(n), ts_node_end_byte(n),
+				      m.pattern_index, hl);
+		}
+	}
+}
+
+/* Whether the query source names a node type ("(program"): patterns on the
+ * root then need the query run from the root. */
+static int names_node(const char *src, const char *type)
+{
+	size_t n = strlen(type);
+	for (const char *p = src; (p = strstr(p, type)); p += n) {
+		const char *b = p;
+		while (b > src && (b[-1] == ' ' || b[-1] == '\t' || b[-1] == '\n'))
+			b--;
+		char after = p[n];
+		if (b > src && (b[-1] == '(' || b[-1] == '[') &&
+		    !(after == '_' || (after >= 'a' && after <= 'z')))
+			return 1;
+	}
+	return 0;
+}
+
 void fs_hl_spans(fs_hl_query *hq, const TSTree *tree, fs_hl_text t,
 		 uint32_t start, uint32_t end, fs_spans *out)
 {
@@ -486,19 +525,22 @@ void fs_hl_spans(fs_hl_query *hq, const TSTree *tree, fs_hl_text t,
 	paint_reserve(hq, end - start);
 	memset(hq->paint, 0, end - start);
 	memset(hq->prio, 0, (end - start) * sizeof *hq->prio);
-	ts_query_cursor_set_byte_range(hq->cur, start, end);
-	ts_query_cursor_exec(hq->cur, hq->q, root);
-	TSQueryMatch m;
-	while (ts_query_cursor_next_match(hq->cur, &m)) {
-		if (hq->pats[m.pattern_index].n && !match_passes(hq, &m, t))
-			continue;
-		for (uint16_t i = 0; i < m.capture_count; i++) {
-			int hl = hq->cap_hl[m.captures[i].index];
-			TSNode n = m.captures[i].node;
-			if (hl >= 0)
-				paint(hq, start, end, ts_node_start_byte(n), ts_node_end_byte(n),
-				      m.pattern_index, hl);
+	if (names_node(hq->src, ts_node_type(root))) {
+		run_query(hq, root, t, start, end);
+	} else {
+		/* Run the query on each top-level node in the range, not on the
+		 * root: tree-sitter 0.20's cursor steps over every earlier child
+		 * of the root, at a cost growing with the file. */
+		TSTreeCursor c = ts_tree_cursor_new(root);
+		if (ts_tree_cursor_goto_first_child_for_byte(&c, start) >= 0) {
+			do {
+				TSNode n = ts_tree_cursor_current_node(&c);
+				if (ts_node_start_byte(n) >= end)
+					break;
+				run_query(hq, n, t, start, end);
+			} while (ts_tree_cursor_goto_next_sibling(&c));
 		}
+		ts_tree_cursor_delete(&c);
 	}
 	for (uint32_t i = 0; i < end - start; ) {
 		uint32_t j = i + 1;

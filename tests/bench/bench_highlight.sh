@@ -29,6 +29,7 @@ awk -v p="$parse" -v f="$full" -v k="$key" -v n="$lines" 'BEGIN {
 	printf "parse of %d lines            %12d instructions\n", n, p
 	printf "full highlight (parse+query) %12d instructions  %.2fx parse  (goal <= 1.50x) %s\n",
 		f, f / p, f / p <= 1.5 ? "ok" : "OVER"
+	printf "  of which the query and spans %10d instructions  %.2fx parse\n", f - p, (f - p) / p
 	printf "one keystroke + 50-row screen %11d instructions  %.2f%% of full (goal <= 5%%) %s\n",
 		k, 100 * k / f, k / f <= 0.05 ? "ok" : "OVER"
 }'

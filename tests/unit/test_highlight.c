@@ -158,6 +158,29 @@ static void byte_range(void **state)
 	fs_hl_query_free(q);
 }
 
+/* Running the query per top-level node gives what a run from the root
+ * gives (a pattern naming "program" forces the run from the root). */
+static void split_matches_root(void **state)
+{
+	const char *src = fs_hl_builtin_source("javascript");
+	fs_buf b = FS_BUF_INIT;
+	fs_buf_adds(&b, src);
+	fs_buf_adds(&b, "\n(program) @_root\n");
+	fs_hl_query *q = js_query(), *qr = custom(b.data);
+	fs_buf_free(&b);
+	const char *s = "// top\nvar A = 1;\nfunction (doc) {\n\temit(doc._id, `x${A}`);\n}\n"
+		"/* c */ if (x) { log('y'); } else z = /r/;\n";
+	for (uint32_t start = 0; start < strlen(s); start += 7) {
+		char *a = render_range(q, tree_sitter_javascript(), s, start, start + 30);
+		char *r = render_range(qr, tree_sitter_javascript(), s, start, start + 30);
+		assert_string_equal(a, r);
+		free(a);
+		free(r);
+	}
+	fs_hl_query_free(q);
+	fs_hl_query_free(qr);
+}
+
 static void json_query(void **state)
 {
 	fs_err e = { 0 };
@@ -238,6 +261,7 @@ int main(void)
 		cmocka_unit_test(predicates),
 		cmocka_unit_test(priorities),
 		cmocka_unit_test(byte_range),
+		cmocka_unit_test(split_matches_root),
 		cmocka_unit_test(json_query),
 		cmocka_unit_test(query_errors),
 		cmocka_unit_test(user_override),
