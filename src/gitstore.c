@@ -375,6 +375,12 @@ static int open_rev(fs_repo *r, const char *rev, fs_project **out, fs_err *e)
 
 /* ---- Objects of a model, by path ------------------------------------------- */
 
+/* An object by path; "" is the project itself. */
+static fs_obj *find_obj(fs_project *p, const char *path)
+{
+	return !*path ? fs_project_root(p) : fs_project_find(p, path);
+}
+
 typedef struct oent {
 	char *path;
 	fs_obj *o;
@@ -827,7 +833,7 @@ int fs_git_diff(fs_repo *r, const char *rev1, const char *rev2, const char *obj,
 	int rc = open_rev(r, rev1, &a, e);
 	if (!rc)
 		rc = rev2 ? open_rev(r, rev2, &b, e) : fs_project_open(&b, r->projdir, e);
-	if (!rc && obj && *obj && !(a && fs_project_find(a, obj)) && !(b && fs_project_find(b, obj)))
+	if (!rc && obj && *obj && !(a && find_obj(a, obj)) && !(b && find_obj(b, obj)))
 		rc = fs_err_set(e, FS_E_NOTFOUND, "%s: no such object in %s or %s", obj,
 				rev1 ? rev1 : "HEAD", rev2 ? rev2 : "the working tree");
 	if (!rc) {
@@ -880,8 +886,8 @@ static int chosen_files(fs_project *head, fs_project *work, const fs_changes *ch
 {
 	for (size_t i = 0; i < nobjs; i++) {
 		const char *p = objs[i][0] == '/' ? objs[i] + 1 : objs[i];
-		fs_obj *w = work ? fs_project_find(work, p) : NULL;
-		fs_obj *h = head ? fs_project_find(head, p) : NULL;
+		fs_obj *w = work ? find_obj(work, p) : NULL;
+		fs_obj *h = head ? find_obj(head, p) : NULL;
 		if (!w && !h)
 			return fs_err_set(e, FS_E_NOTFOUND, "%s: no such object", p);
 		if (w)
@@ -890,7 +896,7 @@ static int chosen_files(fs_project *head, fs_project *work, const fs_changes *ch
 			obj_files(h, !w, files);
 		for (size_t k = 0; k < ch->n; k++)
 			if (ch->v[k].change == FS_CH_RENAMED && !strcmp(ch->v[k].path, p) && head) {
-				fs_obj *old = fs_project_find(head, ch->v[k].old_path);
+				fs_obj *old = find_obj(head, ch->v[k].old_path);
 				if (old)
 					obj_files(old, 1, files);
 				if (w)
@@ -979,7 +985,7 @@ static char *commit_message(const char *msg, const fs_changes *ch, const pathset
 	int first = 1;
 	for (size_t i = 0; head && i < ch->n; i++) {
 		const fs_change *c = &ch->v[i];
-		fs_obj *old = c->change == FS_CH_RENAMED ? fs_project_find(head, c->old_path) : NULL;
+		fs_obj *old = c->change == FS_CH_RENAMED ? find_obj(head, c->old_path) : NULL;
 		if (!old || !pathset_has(files, c->file) || !fs_obj_file(old) ||
 		    !pathset_has(files, fs_obj_file(old)))
 			continue;
@@ -1245,7 +1251,7 @@ static version *version_at(walk *w, git_commit *c, const track *t, const git_oid
 		v->err = fs_xstrdup(e.msg);
 		return v;
 	}
-	fs_obj *o = fs_project_find(p, t->path);
+	fs_obj *o = find_obj(p, t->path);
 	if (o) {
 		v->state = 1;
 		v->kind = o->kind;
@@ -1441,7 +1447,7 @@ static track *first_track(walk *w, git_commit *start, const char *obj)
 	fs_project *p = NULL;
 	const char *file = NULL;
 	if (!open_commit(w->r, start, &p, NULL)) {
-		fs_obj *o = fs_project_find(p, obj);
+		fs_obj *o = find_obj(p, obj);
 		file = o ? fs_obj_file(o) : NULL;
 	}
 	track *t = track_new(w, obj, file);
@@ -1732,8 +1738,8 @@ static int write_rev_file(fs_repo *r, git_commit *c, const char *rel, fs_err *e)
 
 static int uncommitted(fs_project *head, fs_project *work, const char *obj)
 {
-	fs_obj *h = head ? fs_project_find(head, obj) : NULL;
-	fs_obj *w = fs_project_find(work, obj);
+	fs_obj *h = head ? find_obj(head, obj) : NULL;
+	fs_obj *w = find_obj(work, obj);
 	if (!h || !w)
 		return !h != !w;
 	char *a = obj_signature(h), *b = obj_signature(w);
@@ -1766,10 +1772,10 @@ static char *path_at(fs_repo *r, git_commit *c, const char *obj)
 static int restore_object(fs_repo *r, git_commit *c, fs_project *old, fs_project *work,
 			  const char *obj, fs_err *e)
 {
-	fs_obj *o = fs_project_find(old, obj), *w = fs_project_find(work, obj);
+	fs_obj *o = find_obj(old, obj), *w = find_obj(work, obj);
 	if (!o) {
 		char *was = path_at(r, c, obj);
-		o = fs_project_find(old, was);
+		o = find_obj(old, was);
 		free(was);
 	}
 	if (!o && !w)
@@ -1780,7 +1786,7 @@ static int restore_object(fs_repo *r, git_commit *c, fs_project *old, fs_project
 	}
 	if (!w) {
 		char *pp = parent_path(obj);
-		fs_obj *parent = fs_project_find(work, pp);
+		fs_obj *parent = find_obj(work, pp);
 		int rc = parent ? fs_obj_new(parent, o->kind, o->name, variant_of(o), &w, e)
 				: fs_err_set(e, FS_E_NOTFOUND, "%s: restore %s first", obj, pp);
 		free(pp);

@@ -254,6 +254,14 @@ static void first_commit_and_scope(void **state)
 	 * nothing outside the project folder shows. */
 	check_status(&f, "A project \n? file NOTES.txt\n");
 
+	/* No history yet: said, not an error. */
+	fs_history h;
+	assert_int_equal(fs_git_log(f.r, NULL, NULL, 0, &h, &e), 0);
+	assert_int_equal(h.n, 0);
+	assert_int_equal(h.nnotes, 1);
+	assert_string_equal(h.notes[0], "master (no commit yet)");
+	fs_history_free(&h);
+
 	/* No author configured anywhere (HOME is a temp folder). */
 	assert_int_equal(fs_git_commit(f.r, "first", NULL, 0, NULL, &e), FS_E_GIT);
 	assert_non_null(strstr(e.msg, "user.name"));
@@ -699,6 +707,98 @@ static void fixture_histories(void **state)
 		skip();
 }
 
+/* The commands, through the real binary. */
+static int run(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int run(char **out, const char *fmt, ...)
+{
+	va_list ap;
+	fs_buf b = FS_BUF_INIT;
+	va_start(ap, fmt);
+	fs_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	int rc = fs_test_sh(out, 1, "'%s' %s", fs_test_bin(), b.data);
+	fs_buf_free(&b);
+	return rc;
+}
+
+static void cli_commands(void **state)
+{
+	char *dir = fs_test_tmpdir(), *out = NULL, *s = sample_dir();
+	char *proj = fs_path_join(dir, "p");
+	assert_int_equal(fs_test_copy_tree(s, proj), 0);
+	assert_int_equal(run(&out, "status '%s'", proj), 1);
+	assert_non_null(strstr(out, "no git repository holds"));
+	free(out);
+	assert_int_equal(run(NULL, "init '%s'", proj), 0);
+	assert_int_equal(fs_test_sh(NULL, 1, "cd '%s' && git config user.name Cli && git config user.email c@example.com",
+				    proj), 0);
+	assert_int_equal(run(&out, "commit '%s'", proj), 2);
+	free(out);
+	assert_int_equal(run(&out, "commit '%s' -m first", proj), 0);
+	assert_non_null(strstr(out, "[master "));
+	free(out);
+	assert_int_equal(run(NULL, "mv '%s' sites/catalog/by_region regions", proj), 0);
+	assert_int_equal(run(&out, "status '%s'", proj), 0);
+	assert_string_equal(out, "On master\n"
+			    "  M transaction sites/SitesByRegion\n"
+			    "  M designdoc   sites/catalog\n"
+			    "  R view        sites/catalog/by_region -> sites/catalog/regions\n");
+	free(out);
+	assert_int_equal(run(&out, "status '%s' --json", proj), 0);
+	cJSON *j = cJSON_Parse(out);
+	assert_non_null(j);
+	cJSON *ch = cJSON_GetObjectItem(j, "changes");
+	assert_int_equal(cJSON_GetArraySize(ch), 3);
+	cJSON *r = cJSON_GetArrayItem(ch, 2);
+	assert_string_equal(cJSON_GetObjectItem(r, "change")->valuestring, "renamed");
+	assert_string_equal(cJSON_GetObjectItem(r, "old_path")->valuestring, "sites/catalog/by_region");
+	assert_string_equal(cJSON_GetObjectItem(j, "head")->valuestring, "master");
+	cJSON_Delete(j);
+	free(out);
+	assert_int_equal(run(&out, "commit '%s' -m rename sites/catalog/regions", proj), 0);
+	free(out);
+
+	assert_int_equal(run(&out, "log '%s' sites/catalog/regions -n 1 --json", proj), 0);
+	j = cJSON_Parse(out);
+	cJSON *en = cJSON_GetObjectItem(j, "entries");
+	assert_int_equal(cJSON_GetArraySize(en), 1);
+	cJSON *c = cJSON_GetObjectItem(cJSON_GetArrayItem(en, 0), "change");
+	assert_string_equal(cJSON_GetObjectItem(c, "change")->valuestring, "renamed");
+	assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(en, 0), "summary")->valuestring, "rename");
+	cJSON_Delete(j);
+	free(out);
+
+	/* Edit a function: diff shows its JavaScript; restore refuses, then
+	 * forced puts it back. */
+	char *js = fs_path_join(dir, "map.js");
+	assert_int_equal(fs_write_file_atomic(js, MAP1, strlen(MAP1), 0644, NULL), 0);
+	assert_int_equal(run(NULL, "set '%s' sites/catalog/regions/map --file '%s'", proj, js), 0);
+	assert_int_equal(run(&out, "diff '%s' sites/catalog/regions/map", proj), 0);
+	assert_string_equal(out, "  M function    sites/catalog/regions/map\n"
+			    "--- a/sites/catalog/regions/map\n+++ b/sites/catalog/regions/map\n"
+			    "@@ -1,5 +1,4 @@\n function (doc) {\n-    if (doc.type === \"site\") {\n"
+			    "-        emit(doc.region, doc.name);\n-    }\n+  if (doc.type === \"site\")\n"
+			    "+    emit(doc.region, doc.name);\n }\n\\ No newline at end of file\n");
+	free(out);
+	assert_int_equal(run(&out, "diff '%s' HEAD~1 HEAD sites/catalog/regions/map", proj), 0);
+	assert_string_equal(out, "");
+	free(out);
+	assert_int_equal(run(&out, "restore '%s' sites/catalog/regions/map", proj), 3);
+	assert_non_null(strstr(out, "uncommitted changes"));
+	free(out);
+	assert_int_equal(run(&out, "restore '%s' sites/catalog/regions/map --force", proj), 0);
+	free(out);
+	assert_int_equal(run(&out, "status '%s'", proj), 0);
+	assert_string_equal(out, "On master\nnothing to commit\n");
+	free(out);
+	assert_int_equal(run(&out, "restore '%s' --all --rev HEAD~1", proj), 0);
+	free(out);
+	assert_true(fs_test_trees_equal(s, proj));
+	free(js);
+	free(proj);
+	free(s);
+}
+
 static int teardown(void **state)
 {
 	fs_test_cleanup();
@@ -721,6 +821,7 @@ int main(void)
 		cmocka_unit_test(restores),
 		cmocka_unit_test(unusual_repositories),
 		cmocka_unit_test(fixture_histories),
+		cmocka_unit_test(cli_commands),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, teardown);
 	return rc;
