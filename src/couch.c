@@ -117,9 +117,11 @@ static char *short_reason(const char *reason)
 
 /* "Compilation of the map function in the 'by_name' view failed: Expression
  * does not eval to a function. (function(doc) {...})" names the function. */
+/* "Compilation of the map function in the 'by_name' view failed: Expression
+ * does not eval to a function. (function(doc) {...})" (or "failed with exit
+ * status: 1") names the function. */
 static void compile_sentence(fs_buf *b, const target *t, const char *reason)
 {
-	const char *doc = t && t->id ? t->id : "a design document";
 	char fn[64] = "", view[200] = "";
 	const char *p = strstr(reason, " function in the '");
 	const char *detail = reason;
@@ -130,17 +132,21 @@ static void compile_sentence(fs_buf *b, const target *t, const char *reason)
 	} else if (strstr(reason, "validate_doc_update")) {
 		snprintf(fn, sizeof fn, "validate_doc_update");
 	}
-	const char *colon = strstr(reason, "failed: ");
-	if (colon)
-		detail = colon + 8;
+	const char *f = strstr(reason, "failed: "), *w = strstr(reason, "failed with ");
+	if (f)
+		detail = f + 8;
+	else if (w)
+		detail = w + 7;
 	char *d = short_reason(detail);
 	/* the function source CouchDB appends in parentheses adds nothing here */
 	char *paren = strstr(d, ". (");
 	if (paren)
 		paren[1] = '\0';
-	fs_buf_printf(b, "design document '%s'", doc);
-	if (t && t->db)
-		fs_buf_printf(b, " in database '%s'", t->db);
+	if (t && t->id)
+		fs_buf_printf(b, "design document '%s'%s%s%s", t->id, t->db ? " in database '" : "",
+			t->db ? t->db : "", t->db ? "'" : "");
+	else
+		fs_buf_adds(b, t && t->what ? t->what : "a design document");
 	if (view[0])
 		fs_buf_printf(b, ": the %s function of view '%s' does not compile: %s", fn, view, d);
 	else if (fn[0])
@@ -183,7 +189,7 @@ static int error_sentence(fs_couch *c, const char *method, const char *path, con
 				fs_http_url(c->h), user, r[0] ? r : "unauthorized");
 		else
 			fs_buf_printf(&s, "%s needs a user for %s %s and none was given (set user in the "
-				"profile, FSSTUDIO_USER, or user:password@ in the URL)", fs_http_url(c->h), method, path);
+				"profile, FSSTUDIO_USER, user:password@ in the URL, or ~/.netrc)", fs_http_url(c->h), method, path);
 		break;
 	case 403:
 		code = FS_E_AUTH;

@@ -197,6 +197,39 @@ static void url_credentials(void **state)
 	assert_null(p);
 }
 
+/* CouchDB error answers become sentences (no network: the client only
+ * lends its display URL and user). */
+static void error_sentences(void **state)
+{
+	fs_http_opts o = { .url = "https://bob:pw-secret@couch.example.com:6984/" };
+	fs_err e;
+	fs_couch *c = fs_couch_new(fs_http_new(&o, &e), NULL);
+	const char *body = "{\"error\":\"compilation_error\",\"reason\":\"Compilation of the reduce function "
+		"in the 'totals' view failed: Expression does not eval to a function. (function(k, v) {\\r\\n sum(v)\"}";
+	assert_int_equal(fs_couch_error(c, "PUT", "/crm/_design/app", "design document '_design/app'",
+		400, body, strlen(body), &e), FS_E_INVALID);
+	assert_string_equal(e.msg, "design document '_design/app': the reduce function of view 'totals' "
+		"does not compile: Expression does not eval to a function.");
+	body = "{\"error\":\"compilation_error\",\"reason\":\"Compilation of the map function in the 'v' "
+		"view failed with exit status: 1\"}";
+	fs_couch_error(c, "PUT", "/crm/_design/app", NULL, 400, body, strlen(body), &e);
+	assert_string_equal(e.msg, "a design document: the map function of view 'v' does not compile: "
+		"with exit status: 1");
+	body = "{\"error\":\"unauthorized\",\"reason\":\"Name or password is incorrect.\"}";
+	assert_int_equal(fs_couch_error(c, "GET", "/_all_dbs", NULL, 401, body, strlen(body), &e), FS_E_AUTH);
+	assert_string_equal(e.msg, "https://couch.example.com:6984 refused the credentials of user 'bob' "
+		"(401 Name or password is incorrect.)");
+	body = "{\"error\":\"forbidden\",\"reason\":\"only admins may write\"}";
+	assert_int_equal(fs_couch_error(c, "PUT", "/crm/x", "document 'x'", 403, body, strlen(body), &e), FS_E_AUTH);
+	assert_string_equal(e.msg, "user 'bob' may not PUT document 'x' (403 forbidden: only admins may write)");
+	assert_int_equal(fs_couch_error(c, "GET", "/crm", NULL, 503, "<html>", 6, &e), FS_E_SERVER);
+	assert_string_equal(e.msg, "GET https://couch.example.com:6984/crm: server error 503 (not a CouchDB answer)");
+	assert_int_equal(fs_couch_error(c, "PUT", "/crm", "database 'crm'", 412, "", 0, &e), FS_E_EXISTS);
+	assert_string_equal(e.msg, "database 'crm' already exists");
+	assert_null(strstr(e.msg, "pw-secret"));
+	fs_couch_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -208,6 +241,7 @@ int main(void)
 		cmocka_unit_test(pretty_keeps_order),
 		cmocka_unit_test(url_encoding),
 		cmocka_unit_test(url_credentials),
+		cmocka_unit_test(error_sentences),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
