@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include "buf.h"
 #include "cli.h"
 #include "fsutil.h"
