@@ -652,6 +652,54 @@ static void edit_objects(fs_obj *o, int *nfn, int *nlis)
 		edit_objects(o->kids[i], nfn, nlis);
 }
 
+static fs_obj *first_of(fs_obj *o, fs_kind k)
+{
+	if (o->kind == k)
+		return o;
+	for (size_t i = 0; i < o->nkids; i++) {
+		fs_obj *x = first_of(o->kids[i], k);
+		if (x)
+			return x;
+	}
+	return NULL;
+}
+
+/* After "import" and "edit every function": rename the first view, then
+ * delete the first listener, and read their histories back. */
+static void rename_and_delete(fx *f)
+{
+	fs_project *p = open_proj(f);
+	fs_obj *view = first_of(fs_project_root(p), FS_K_VIEW);
+	fs_obj *lis = first_of(fs_project_root(p), FS_K_LISTENER);
+	char *vpath = view ? fs_obj_path(view) : NULL, *lpath = lis ? fs_obj_path(lis) : NULL;
+	fs_project_free(p);
+	char *want = NULL;
+	if (vpath) {
+		rename_obj(f, vpath, "renamed_by_test");
+		char *np = fs_xasprintf("%.*s/renamed_by_test", (int)(strrchr(vpath, '/') - vpath), vpath);
+		free(commit(f, "rename a view", NULL, 0));
+		want = fs_xasprintf("rename a view: R view %s <- %s\n"
+				    "edit every function: M view %s\nimport: A view %s\n", np, vpath, vpath, vpath);
+		check_log(f, np, want);
+		free(want);
+		free(np);
+	} else {
+		assert_int_equal(git(f, NULL, "git commit -q --allow-empty -m 'no view'"), 0);
+	}
+	if (lpath) {
+		delete_obj(f, lpath);
+		free(commit(f, "delete a listener", NULL, 0));
+		want = fs_xasprintf("delete a listener: D listener %s\n"
+				    "edit every function: M listener %s\nimport: A listener %s\n", lpath, lpath, lpath);
+		check_log(f, lpath, want);
+		free(want);
+	} else {
+		assert_int_equal(git(f, NULL, "git commit -q --allow-empty -m 'no listener'"), 0);
+	}
+	free(vpath);
+	free(lpath);
+}
+
 static void fixture_histories(void **state)
 {
 	static const char *const names[] = { "c8oprj-lib-fullsync-grp", "c8oprj-lib-user-manager",
@@ -697,7 +745,8 @@ static void fixture_histories(void **state)
 		}
 		fs_changes_free(&ch);
 		fs_history_free(&h);
-		assert_int_equal(fs_git_restore(f.r, NULL, "HEAD~1", 0, &e), 0);
+		rename_and_delete(&f);
+		assert_int_equal(fs_git_restore(f.r, NULL, "HEAD~3", 0, &e), 0);
 		assert_true(fs_test_trees_equal(src, f.proj));
 		fx_free(&f);
 		free(src);
