@@ -238,6 +238,16 @@ static void revisions_and_conflicts(void **state)
 	assert_true(cJSON_IsArray(doc));
 	assert_int_equal(cJSON_GetArraySize(doc), 2);
 	cJSON_Delete(doc);
+	/* attachments come as stubs with type and length */
+	free(put(db, "{\"_id\":\"att\",\"_attachments\":{\"a b.txt\":{\"content_type\":\"text/plain\","
+		"\"data\":\"aGVsbG8=\"}}}"));
+	check(fs_couch_doc_get(c, db, "att", NULL, &doc, &e), "attachments");
+	cJSON *a = fs_json_obj(fs_json_obj(doc, "_attachments"), "a b.txt");
+	assert_non_null(a);
+	assert_true(fs_json_bool(a, "stub", 0));
+	assert_string_equal(fs_json_str(a, "content_type"), "text/plain");
+	assert_int_equal(fs_json_int(a, "length", -1), 5);
+	cJSON_Delete(doc);
 	fs_couch_get_opts one = { .rev = "1-aaa" };
 	check(fs_couch_doc_get(c, db, "x", &one, &doc, &e), "rev");
 	assert_int_equal(fs_json_int(doc, "v", 0), 1);
