@@ -1,0 +1,97 @@
+#!/bin/sh
+# fsstudio deploy / srvdiff / pull through the binary against a real
+# pouchdb-server: exit statuses, drift refusal (3) then --force, --dry-run
+# and srvdiff write nothing, --prune, --json without credentials, pull with
+# and without --yes, syntax errors, a dead server.
+. "$FS_SRCDIR/tests/lib/tap.sh"
+. "$FS_SRCDIR/tests/lib/couch.sh"
+couch_start || plan_skip "pouchdb-server not installed"
+plan 30
+
+export XDG_CONFIG_HOME="$tap_tmp/config"
+unset FSSTUDIO_SERVER FSSTUDIO_USER FSSTUDIO_PASSWORD
+P="$tap_tmp/sample"
+cp -R "$FS_SRCDIR/projects/sample" "$P"
+S="--server $COUCH_URL"
+
+rev() { curl -fsS "$COUCH_URL/inspections/_design/visits" | python3 -c 'import json,sys; print(json.load(sys.stdin)["_rev"])'; }
+
+out=$("$FS_BIN" deploy "$P" $S 2>&1); rc=$?
+check_eq "first deploy exits 0" 0 "$rc"
+check_contains "documents created" "created    _design/visits" "$out"
+check_contains "database created" "database inspections (connector inspections): created" "$out"
+r1=$(rev)
+
+out=$("$FS_BIN" deploy "$P" $S 2>&1); rc=$?
+check_eq "redeploy exits 0" 0 "$rc"
+check_contains "redeploy: all unchanged" "done: 3 unchanged" "$out"
+check_eq "redeploy keeps the revision" "$r1" "$(rev)"
+
+# someone edits a view on the server
+edit_view() {
+	curl -fsS "$COUCH_URL/inspections/_design/visits" | python3 -c '
+import json,sys
+d=json.load(sys.stdin)
+d["views"]["by_site"]["map"]="function (doc) {\n  emit(doc.changed_by_hand, 1);\n}"
+print(json.dumps(d))' >"$tap_tmp/edited.json"
+	curl -fsS -X PUT -H 'Content-Type: application/json' --data-binary @"$tap_tmp/edited.json" \
+		"$COUCH_URL/inspections/_design/visits" >/dev/null
+}
+edit_view
+r2=$(rev)
+
+out=$("$FS_BIN" deploy "$P" $S --dry-run 2>&1); rc=$?
+check_eq "dry run over drift exits 3" 3 "$rc"
+check_contains "dry run shows the function diff" "-  emit(doc.changed_by_hand, 1);" "$out"
+check_contains "dry run names the function" "+++ b/_design/visits/views/by_site/map" "$out"
+check_eq "dry run writes nothing" "$r2" "$(rev)"
+
+out=$("$FS_BIN" srvdiff "$P" $S 2>&1); rc=$?
+check_eq "srvdiff exits 0" 0 "$rc"
+check_contains "srvdiff shows the diff" "+        emit([doc.site, doc.date]" "$out"
+check_eq "srvdiff writes nothing" "$r2" "$(rev)"
+
+out=$("$FS_BIN" deploy "$P" $S 2>&1); rc=$?
+check_eq "deploy over drift exits 3" 3 "$rc"
+check_contains "refusal says why" "REFUSED    _design/visits: changed on the server since fsstudio deployed it" "$out"
+check_eq "refused document untouched" "$r2" "$(rev)"
+
+out=$("$FS_BIN" deploy "$P" $S --force 2>&1); rc=$?
+check_eq "--force exits 0" 0 "$rc"
+check_contains "--force updates" "updated    _design/visits" "$out"
+
+# pull: the server copy edited again, imported into the project
+edit_view
+before=$(cat "$P/_c8oProject/connectors/inspections.yaml" | cksum)
+out=$("$FS_BIN" pull "$P" inspections $S </dev/null 2>&1); rc=$?
+check_contains "pull without --yes writes nothing" "nothing written" "$out"
+check_eq "pull without --yes: file unchanged" "$before" "$(cat "$P/_c8oProject/connectors/inspections.yaml" | cksum)"
+out=$("$FS_BIN" pull "$P" inspections $S --yes 2>&1); rc=$?
+check_eq "pull --yes exits 0" 0 "$rc"
+check_contains "pulled text in the project" "changed_by_hand" "$(cat "$P/_c8oProject/connectors/inspections.yaml")"
+
+# prune
+curl -fsS -X PUT -H 'Content-Type: application/json' -d '{"views":{"v":{"map":"function (doc) {}"}}}' \
+	"$COUCH_URL/sites/_design/old" >/dev/null
+out=$("$FS_BIN" deploy "$P" $S sites --prune 2>&1); rc=$?
+check_contains "--prune deletes" "deleted    _design/old" "$out"
+check_eq "pruned document gone" 404 "$(curl -s -o /dev/null -w '%{http_code}' "$COUCH_URL/sites/_design/old")"
+
+# a function that does not parse is never deployed
+sed -i 's/emit(doc.status || \\"draft\\", 1);/emit(doc.status || \\"draft\\", 1;/' "$P/_c8oProject/connectors/inspections.yaml"
+out=$("$FS_BIN" deploy "$P" $S --force 2>&1); rc=$?
+check_eq "syntax error exits 3 even with --force" 3 "$rc"
+check_contains "syntax error names file, function, line" "inspections.yaml: function inspections/visits/by_status/map, line 3, column" "$out"
+
+out=$("$FS_BIN" deploy "$P" --server http://127.0.0.1:1 2>&1); rc=$?
+check_eq "dead server exits 1" 1 "$rc"
+check_contains "dead server named" "127.0.0.1:1" "$out"
+
+# --json never shows credentials (an admin makes basic auth meaningful)
+curl -fsS -X PUT -d '"s3cretPW"' "$COUCH_URL/_config/admins/admin" >/dev/null
+AUTH=$(echo "$COUCH_URL" | sed 's|://|://admin:s3cretPW@|')
+out=$("$FS_BIN" deploy "$P" --server "$AUTH" --json sites 2>&1); rc=$?
+check_eq "--json deploy with credentials exits 0" 0 "$rc"
+case $out in *s3cretPW*) not_ok "--json output without the password" ;; *) ok "--json output without the password" ;; esac
+
+done_testing
