@@ -144,6 +144,37 @@ int fs_cli_parse(int argc, char **argv, fs_cli_opt *opts, char **pos,
 
 /* ---- Dispatcher --------------------------------------------------------- */
 
+/* Prints n bytes of text filled to width columns; lines after the first
+ * start with indent spaces (the first line is at column first). */
+static void wrap(FILE *f, const char *text, size_t n, int first, int indent, int width)
+{
+	int col = first, fresh = 1;     /* fresh: no word on this line yet */
+	const char *p = text, *end = text + n;
+	for (;;) {
+		while (p < end && *p == ' ')
+			p++;
+		const char *w = p;
+		while (p < end && *p != ' ')
+			p++;
+		int len = (int)(p - w);
+		if (!len)
+			break;
+		if (!fresh && col + 1 + len > width) {
+			fprintf(f, "\n%*s", indent, "");
+			col = indent;
+			fresh = 1;
+		}
+		if (!fresh) {
+			fputc(' ', f);
+			col++;
+		}
+		fwrite(w, 1, (size_t)len, f);
+		col += len;
+		fresh = 0;
+	}
+	fputc('\n', f);
+}
+
 static void print_help(FILE *f)
 {
 	fputs("usage: fsstudio [DIR]\n"
@@ -160,7 +191,8 @@ static void print_help(FILE *f)
 		int n = end ? (int)(end - c->help) : (int)strlen(c->help);
 		if (n && c->help[n - 1] == '.' && !end)
 			n--;
-		fprintf(f, "  %-10s %.*s\n", c->name, n, c->help);
+		fprintf(f, "  %-10s ", c->name);
+		wrap(f, c->help, (size_t)n, 13, 13, 79);
 	}
 	fputs("\n"
 	      "Options: -h, --help (also after a command), --version.\n"
@@ -174,7 +206,8 @@ static int help_cmd(const char *name)
 	if (!c)
 		return fs_cli_usage(NULL, "'%s' is not a fsstudio command", name);
 	print_usage(stdout, c);
-	printf("\n%s\n", c->help);
+	putchar('\n');
+	wrap(stdout, c->help, strlen(c->help), 0, 0, 79);
 	return FS_EXIT_OK;
 }
 

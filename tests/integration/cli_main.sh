@@ -6,7 +6,7 @@ t=$tap_tmp
 run() { "$FS_BIN" "$@" >"$t/out" 2>"$t/err"; rc=$?; out=$(cat "$t/out"); err=$(cat "$t/err"); }
 
 run --help
-cmds=$(printf '%s\n' "$out" | sed -n '/^Commands:/,/^$/p' | awk 'NF > 1 { print $1 }')
+cmds=$(printf '%s\n' "$out" | sed -n '/^Commands:/,/^$/p' | awk '/^  [^ ]/ { print $1 }')
 n=$(printf '%s\n' "$cmds" | grep -c .)
 plan $((11 + 2 * n))
 
