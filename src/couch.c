@@ -8,6 +8,7 @@
 struct fs_couch {
 	fs_http *h;
 	char *name;
+	long revs_limit;          /* the profile's setting */
 };
 
 /* What a request is about, for error sentences. */
@@ -37,7 +38,20 @@ void fs_couch_free(fs_couch *c)
 fs_couch *fs_couch_clone(const fs_couch *c)
 {
 	fs_http *h = fs_http_clone(c->h);
-	return h ? fs_couch_new(h, c->name) : NULL;
+	fs_couch *k = h ? fs_couch_new(h, c->name) : NULL;
+	if (k)
+		k->revs_limit = c->revs_limit;
+	return k;
+}
+
+long fs_couch_revs_limit_setting(const fs_couch *c)
+{
+	return c->revs_limit;
+}
+
+void fs_couch_set_revs_limit_setting(fs_couch *c, long limit)
+{
+	c->revs_limit = limit;
 }
 
 fs_http *fs_couch_http(fs_couch *c)

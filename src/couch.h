@@ -33,6 +33,10 @@ fs_http *fs_couch_http(fs_couch *c);
 const char *fs_couch_name(const fs_couch *c);
 /* Display URL (no credentials). */
 const char *fs_couch_url(const fs_couch *c);
+/* The revs_limit setting of the profile the client was made from (0: none;
+ * deploy applies it). Set by fs_server_connect. */
+long fs_couch_revs_limit_setting(const fs_couch *c);
+void fs_couch_set_revs_limit_setting(fs_couch *c, long limit);
 
 /* ---- Server ---- */
 /* GET /. */

@@ -445,6 +445,8 @@ fs_couch *fs_server_connect(const fs_server *srv, long timeout_ms, fs_err *e)
 		h = fs_http_new(&o, e);
 	}
 	fs_couch *c = h ? fs_couch_new(h, tmp.name) : NULL;
+	if (c)
+		fs_couch_set_revs_limit_setting(c, tmp.revs_limit);
 	fs_server_free(&tmp);
 	return c;
 }

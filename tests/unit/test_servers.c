@@ -123,6 +123,13 @@ static void password_command_runs(void **state)
 	fs_server srv;
 	fs_err e;
 	assert_int_equal(fs_servers_load(&s, path, &e), 0);
+	assert_int_equal(fs_server_resolve(&s, "prod", &srv, &e), 0);
+	fs_couch *c = fs_server_connect(&srv, 0, &e);
+	assert_int_equal(fs_couch_revs_limit_setting(c), 10);
+	assert_string_equal(fs_couch_name(c), "prod");
+	assert_string_equal(fs_couch_url(c), "https://couch.example.com:6984");
+	fs_couch_free(c);
+	fs_server_free(&srv);
 	assert_int_equal(fs_server_resolve(&s, "lab", &srv, &e), 0);
 	assert_null(srv.password); /* not run until needed */
 	assert_int_equal(fs_server_password(&srv, &e), 0);
