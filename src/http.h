@@ -12,7 +12,11 @@
  * fs_http_do(). From an event loop (TUI), run any blocking call, including
  * whole couch operations made of several requests, in the background with
  * fs_bg (below): worker threads, a completion pipe to poll, completion
- * callbacks run on the loop's thread, and cancellation. */
+ * callbacks run on the loop's thread, and cancellation. (Worker threads rather
+ * than handing the UI curl multi handles: a couch operation such as a deploy
+ * or a page of documents is several dependent requests, written once as plain
+ * blocking code.) Requests on one client queue behind each other: give a long
+ * request (a followed changes feed) its own client with fs_http_clone. */
 #ifndef FS_HTTP_H
 #define FS_HTTP_H
 
