@@ -20,6 +20,8 @@ typedef struct target {
 
 fs_couch *fs_couch_new(fs_http *h, const char *name)
 {
+	if (!h)
+		return NULL; /* so that fs_couch_new(fs_http_new(...)) passes failures on */
 	fs_couch *c = fs_xcalloc(1, sizeof *c);
 	c->h = h;
 	c->name = fs_xstrdup(name ? name : fs_http_url(h));

@@ -23,7 +23,8 @@
 typedef struct fs_couch fs_couch;
 
 /* Wraps a client (taken over: freed with the couch). `name` is the profile
- * name shown in messages (may be NULL). Usually made by fs_server_open(). */
+ * name shown in messages (may be NULL). NULL when h is NULL. Usually made by
+ * fs_server_open(). */
 fs_couch *fs_couch_new(fs_http *h, const char *name);
 void fs_couch_free(fs_couch *c);
 /* Same server and credentials, own connection (see fs_http_clone). */
