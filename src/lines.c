@@ -326,10 +326,8 @@ void fs_lines_render(const fs_lfile *f, fs_buf *out)
 {
 	fs_buf t = FS_BUF_INIT;
 	render_line(f->root, &t);
-	if (t.len)
-		t.len--; /* lines are joined, not terminated */
-	if (f->final_eol && t.len)
-		fs_buf_addc(&t, '\n');
+	if (t.len && !f->final_eol)
+		t.len--; /* the last line has no line break */
 	for (size_t i = 0; i < t.len; i++) {
 		if (t.data[i] == '\n' && f->crlf)
 			fs_buf_addc(out, '\r');
@@ -471,7 +469,7 @@ static int read_block(reader *r, fs_line *l, int ind, fs_buf *raw)
 		fs_buf_free(&text);
 		return bad(r, first, "a '|' value needs its text on the next lines, indented 2 more spaces");
 	}
-	int rc = decode_text(r, first, text.data, text.len, &l->value);
+	int rc = decode_text(r, first, fs_buf_str(&text), text.len, &l->value);
 	fs_buf_free(&text);
 	return rc;
 }
@@ -610,7 +608,7 @@ static int read_lines(reader *r, fs_line *root)
 
 int fs_lines_parse(fs_lfile **out, const char *relpath, const char *data, size_t len, fs_err *e)
 {
-	const char *nul = memchr(data, 0, len);
+	const char *nul = len ? memchr(data, 0, len) : NULL;
 	if (nul) {
 		size_t line = 1;
 		for (const char *p = data; p < nul; p++)
@@ -630,7 +628,8 @@ int fs_lines_parse(fs_lfile **out, const char *relpath, const char *data, size_t
 	}
 	f->loaded = fs_xstrdup(relpath);
 	f->orig = fs_xmalloc(len + 1);
-	memcpy(f->orig, data, len);
+	if (len)
+		memcpy(f->orig, data, len);
 	f->orig[len] = 0;
 	f->origlen = len;
 	*out = f;

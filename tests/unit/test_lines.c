@@ -119,6 +119,15 @@ static void crlf_and_final_newline(void **state)
 	assert_string_equal(out, "\xe2\x86\x93p [core.Project]: \r\n  c: |\r\n    a\r\n    b\r\n  d: |\r\n    x\r\n    y\r\n");
 	free(out);
 	fs_lfile_free(f);
+	/* found by the fuzzer: one empty line, with or without CR; empty blocks */
+	const char *tiny[] = { "", "\n", "\r\n", "\n\n", "a: |\n  ", "a: |\n\nb: c" };
+	for (size_t i = 0; i < sizeof tiny / sizeof *tiny; i++) {
+		f = parse_ok(tiny[i]);
+		out = render(f);
+		assert_string_equal(out, tiny[i]);
+		free(out);
+		fs_lfile_free(f);
+	}
 	/* mixed line breaks stay as they are */
 	t = "a: b\r\nc: d\ne: f";
 	f = parse_ok(t);
