@@ -5,7 +5,7 @@
 sample=$FS_SRCDIR/projects/sample
 fix=$(fixtures) || fix=""
 t=$tap_tmp
-plan 72
+plan 75
 
 # run CMD...: runs fsstudio, keeps stdout in $t/out, stderr in $t/err, status in $rc.
 run() { "$FS_BIN" "$@" >"$t/out" 2>"$t/err"; rc=$?; out=$(cat "$t/out"); err=$(cat "$t/err"); }
@@ -119,6 +119,12 @@ check "save with no change writes nothing (mtimes kept)" cmp -s "$t/mtimes1" "$t
 check "save with no change keeps the files" diff -r "$sample" "$w"
 run save "$sample" --to "$t/sample-copy"
 check "save --to writes the same files" diff -r "$sample" "$t/sample-copy"
+run save --to="$t/sample-copy2" -- "$sample"
+check "save --to=OUT and -- before DIR" diff -r "$sample" "$t/sample-copy2"
+run tree --json=yes "$sample"
+check_eq "a flag given a value is a usage error" 2 "$rc"
+run save "$sample" --to
+check_eq "an option without its argument is a usage error" 2 "$rc"
 
 # ---- set a function from a file, then from stdin
 fresh fn
