@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include "app.h"
 #include "fsutil.h"
+#include "gitui.h"
 #include "recover.h"
 #include "tree.h"
 
@@ -388,6 +389,8 @@ int fs_action_save_all(fs_app *a)
 		fs_recover_discard(fs_project_dir(p));
 		saved++;
 	}
+	if (saved)
+		fs_gitui_refresh(a);
 	if (!failed)
 		fs_app_msg(a, saved ? "Saved %d project%s" : "Nothing to save", saved, saved == 1 ? "" : "s");
 	a->recover_at = fs_app_unsaved(a) ? a->recover_at : 0;
@@ -514,6 +517,20 @@ static void go_back(fs_app *a)
 	fs_ref_clear(r);
 }
 
+/* ---- git ------------------------------------------------------------------------ */
+
+void fs_gitui_restore(fs_app *a, int proj, const fs_obj *o, const char *rev);
+
+static void restore_head(fs_app *a)
+{
+	int proj;
+	fs_obj *o = fs_app_selected(a, &proj);
+	if (o && check_editable(a, o, "restored") )
+		fs_gitui_restore(a, proj, o, NULL);
+	else if (o && o->kind == FS_K_PROJECT)
+		fs_gitui_restore(a, proj, o, NULL);
+}
+
 /* ---- the context menu --------------------------------------------------------- */
 
 static void menu_done(fs_app *a, fs_modal *m, int key)
@@ -559,6 +576,13 @@ size_t fs_action_menu(fs_app *a, struct fs_menu_item *items, size_t max)
 	free(why);
 	if (fs_app_unsaved(a))
 		ITEM(SAVE);
+	if (fs_gitui_repo(a, proj)) {
+		ITEM(HISTORY);
+		if (fs_gitui_mark(a, proj, o))
+			ITEM(RESTORE);
+		ITEM(STATUS);
+		ITEM(COMMIT);
+	}
 	ITEM(HELP);
 #undef ITEM
 	return n;
@@ -627,6 +651,20 @@ fs_req fs_action(fs_app *a, fs_req r)
 		break;
 	case FS_REQ_MENU:
 		context_menu(a);
+		break;
+	case FS_REQ_STATUS:
+		fs_app_open(a, FS_P_STATUS);
+		break;
+	case FS_REQ_COMMIT:
+		fs_app_open(a, FS_P_STATUS);
+		fs_app_msg(a, "Space picks objects (none: all), then K commits");
+		break;
+	case FS_REQ_HISTORY:
+		if (fs_app_selected(a, NULL))
+			fs_app_open(a, FS_P_HISTORY);
+		break;
+	case FS_REQ_RESTORE:
+		restore_head(a);
 		break;
 	default:
 		return r;

@@ -22,6 +22,7 @@
 #include "config.h"
 #include "draw.h"
 #include "fsutil.h"
+#include "gitui.h"
 #include "recover.h"
 #include "studio.h"
 #include "tree.h"
@@ -81,7 +82,8 @@ static void pane_open(fs_app *a, fs_pane_id id)
 void fs_app_open(fs_app *a, fs_pane_id id)
 {
 	fs_pane *p = &a->panes[id];
-	if (!p->opened || id == FS_P_HELP)
+	/* the tree and the details live all along; the others start afresh */
+	if (!p->opened || (id != FS_P_TREE && id != FS_P_DETAILS))
 		pane_open(a, id);
 	if (id == FS_P_HELP)
 		a->full = p;
@@ -98,7 +100,7 @@ void fs_app_close_pane(fs_app *a, fs_pane *p)
 	if (a->right == p && p != &a->panes[FS_P_DETAILS])
 		a->right = &a->panes[FS_P_DETAILS];
 	if (a->focus == p)
-		a->focus = a->right && a->right != p ? &a->panes[FS_P_TREE] : &a->panes[FS_P_TREE];
+		a->focus = &a->panes[FS_P_TREE];
 	a->redraw = 1;
 }
 
@@ -173,6 +175,11 @@ void fs_app_selection_moved(fs_app *a)
 void fs_app_changed(fs_app *a)
 {
 	a->recover_at = now_ms() + 1000LL * fs_opt_int(FS_OPT_RECOVERY_DELAY);
+	fs_app_changed_view(a);
+}
+
+void fs_app_changed_view(fs_app *a)
+{
 	for (int i = 0; i < FS_P_COUNT; i++) {
 		fs_pane *p = &a->panes[i];
 		if (p->opened && p->ops->reload)
@@ -594,6 +601,8 @@ static void loop(fs_app *a)
 			draw(a);
 		}
 		if (a->test_keys) {
+			/* scripted runs see the git status of before each key */
+			fs_gitui_wait(a);
 			key = next_test_key(a);
 			if (key < 0 && !*a->test_keys)
 				break;
@@ -669,18 +678,22 @@ static int load_workspace(fs_app *a, const char *dir, fs_buf *errors)
 	return a->nprojects ? 0 : -1;
 }
 
-static void reload_project(fs_app *a, int i)
+int fs_app_reload_project(fs_app *a, int i)
 {
 	fs_project *p;
 	fs_err e = { 0 };
 	char *dir = fs_xstrdup(fs_project_dir(a->projects[i]));
-	if (fs_project_open(&p, dir, &e)) {
+	int rc = fs_project_open(&p, dir, &e);
+	if (rc) {
 		fs_app_error(a, "%s", e.msg);
 	} else {
 		fs_project_free(a->projects[i]);
 		a->projects[i] = p;
+		fs_tree_rebuild(a);
+		fs_app_changed_view(a);
 	}
 	free(dir);
+	return rc;
 }
 
 static void offer_recovery(fs_app *a, size_t from);
@@ -693,9 +706,8 @@ static void recovery_done(fs_app *a, fs_modal *m, int key)
 		if (fs_recover_apply(dir, &e)) {
 			fs_app_error(a, "Not recovered: %s", e.msg);
 		} else {
-			reload_project(a, m->ref.proj);
-			fs_tree_rebuild(a);
-			fs_app_changed(a);
+			fs_app_reload_project(a, m->ref.proj);
+			fs_gitui_refresh(a);
 			fs_app_msg(a, "Recovered the unsaved changes of %s (written to its files)", dir);
 		}
 	} else if (key == 'n') {
@@ -799,6 +811,7 @@ static void app_free(fs_app *a)
 			a->panes[i].ops->close(a, &a->panes[i]);
 	if (a->modal)
 		fs_modal_close(a);
+	fs_gitui_free(a);
 	for (size_t i = 0; i < a->nprojects; i++)
 		fs_project_free(a->projects[i]);
 	free(a->projects);
@@ -862,11 +875,7 @@ int fs_studio_main(int argc, char **argv)
 		fs_app_error(&a, "Not opened: %s", fs_buf_str(&errors));
 	offer_recovery(&a, 0);
 	a.redraw = 1;
-	if (getenv("FSSTUDIO_FIRST_FRAME_EXIT")) {
-		/* benchmark: the first full frame, then out */
-		draw(&a);
-		a.quit = 1;
-	}
+	fs_gitui_start(&a);
 	loop(&a);
 	if (a.test_keys)
 		dump_screen();

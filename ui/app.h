@@ -61,6 +61,7 @@ struct fs_app {
 	struct fs_watch *watches; /* other file descriptors of the main loop */
 	size_t nwatches;
 	const char *test_keys;   /* scripted mode: the keys left to play */
+	struct fs_gitui *git;    /* ui/git.c */
 };
 
 /* Calls fn when fd is ready (events as for poll), from the main loop, so
@@ -83,6 +84,8 @@ void fs_app_msg(fs_app *a, const char *fmt, ...) __attribute__((format(printf, 2
 void fs_app_error(fs_app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The model changed: mark unsaved, schedule the recovery file, rebuild panes. */
 void fs_app_changed(fs_app *a);
+/* Something shown changed, not the model (git status came back...). */
+void fs_app_changed_view(fs_app *a);
 /* Panes follow the tree's selection. */
 void fs_app_selection_moved(fs_app *a);
 /* Shows a pane: FS_P_HELP full screen, others on the right. */
@@ -123,6 +126,8 @@ int fs_tree_select(fs_app *a, int proj, const fs_obj *o);
 fs_obj *fs_tree_current(fs_app *a, int *proj);
 const char *fs_tree_filter(fs_app *a);
 
+/* Reads a project again from its folder (after a restore). */
+int fs_app_reload_project(fs_app *a, int proj);
 /* Suspends curses, runs argv-free shell command with one file argument. */
 int fs_app_run_editor(fs_app *a, const char *file);
 

@@ -38,6 +38,9 @@
 	_(HELP_GROUP,   "help-group",   A_BOLD | A_UNDERLINE) \
 	_(GIT_CHANGED,  "git-changed",  A_BOLD) \
 	_(GIT_ADDED,    "git-added",    A_BOLD) \
+	_(DIFF_ADD,     "diff-add",     A_BOLD) \
+	_(DIFF_DEL,     "diff-del",     A_DIM) \
+	_(DIFF_CHUNK,   "diff-chunk",   A_UNDERLINE) \
 	_(KEYWORD,      "keyword",      A_BOLD) \
 	_(FUNCTION_JS,  "function",     0) \
 	_(METHOD,       "method",       0) \

@@ -21,6 +21,7 @@
 	_(EDITOR,  "editor") \
 	_(BROWSER, "browser") \
 	_(STATUS,  "status") \
+	_(HISTORY, "history") \
 	_(DEPLOY,  "deploy")
 
 typedef enum fs_keymap {

@@ -41,6 +41,12 @@
 	R(EDIT,           "edit",           "e",          "Edit the selected function") \
 	R(EXTERNAL_EDIT,  "external-edit",  "E",          "Edit the selected function in $EDITOR") \
 	R(SAVE,           "save",           "s",          "Save every changed project") \
+	G("Git") \
+	R(STATUS,         "status",         "S",          "Git status of the projects, in objects") \
+	R(PICK,           "pick",           "",           "Pick an object for the next commit") \
+	R(COMMIT,         "commit",         "K",          "Commit (the picked objects, else all)") \
+	R(HISTORY,        "history",        "H",          "History of the selected object, with diffs") \
+	R(RESTORE,        "restore",        "O",          "Restore the object to the chosen revision (HEAD in the tree)") \
 	G("Misc") \
 	R(MENU,           "menu",           "m",          "Context menu of the selection") \
 	R(HELP,           "help",           "?",          "Show this help") \

@@ -11,6 +11,7 @@
 #include "colors.h"
 #include "config.h"
 #include "draw.h"
+#include "gitui.h"
 #include "tree.h"
 
 struct row {
@@ -272,9 +273,16 @@ static void tree_draw(fs_app *a, fs_pane *p, size_t lineno, int y, int x, int w,
 		fs_buf_printf(&label, " (%s)", dot ? dot + 1 : r->obj->cls);
 	}
 	int attr = base ? base : fs_color_attr(kind_color(r->obj));
+	int gmark = fs_gitui_mark(a, r->proj, r->obj), mw = gmark && w - col > 4 ? 2 : 0;
 	if (r->match && !cursor)
 		attr |= fs_color_attr(FS_C_MATCH);
-	fs_draw_text(y, x + col, w - col, fs_buf_str(&label), attr);
+	fs_draw_text(y, x + col, w - col - mw, fs_buf_str(&label), attr);
+	if (mw) {
+		/* the git mark sits at the right edge: names keep their place */
+		char m[2] = { (char)gmark, 0 };
+		fs_draw_text(y, x + w - 1, 1, m, base ? base : fs_color_attr(
+			gmark == 'A' || gmark == '?' ? FS_C_GIT_ADDED : gmark == '*' ? FS_C_MARKER : FS_C_GIT_CHANGED));
+	}
 	fs_buf_free(&label);
 }
 

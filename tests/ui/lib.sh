@@ -36,6 +36,17 @@ ui_screen() { ui_tmux capture-pane -p -t ui; }
 ui_row() { ui_screen | sed -n "$(($1 + 1))p"; }
 # ui_grep PATTERN: the screen has a line matching the basic regex.
 ui_grep() { ui_screen | grep -q -- "$1"; }
+# ui_wait_re PATTERN: waits until a line of the screen matches the basic regex.
+ui_wait_re() {
+	end=$(($(date +%s) + ui_deadline))
+	until ui_grep "$1"; do
+		if [ "$(date +%s)" -ge "$end" ]; then
+			echo "# timed out waiting for a line matching: $1"; ui_screen | sed 's/^/# | /'
+			return 1
+		fi
+		sleep 0.05
+	done
+}
 # ui_cell ROW COL: the character at a place (0-based), wide characters included.
 ui_cell() { ui_row "$1" | LC_ALL=C.UTF-8 sed -n "s/^.\{$2\}\(.\).*/\1/p"; }
 
@@ -86,8 +97,8 @@ ui_sample() {
 	d=$tap_tmp/ws/sample
 	mkdir -p "$tap_tmp/ws"
 	cp -R "$FS_SRCDIR/projects/sample" "$d" || return 1
-	(cd "$d" && git init -q && git add -A && \
-		git -c user.name=test -c user.email=test@example.com commit -qm sample) >/dev/null || return 1
+	(cd "$d" && git init -q && git config user.name test && git config user.email test@example.com && \
+		git add -A && git commit -qm sample) >/dev/null || return 1
 	echo "$d"
 }
 
