@@ -105,16 +105,18 @@ static int width(const fs_servers *s, int url)
 static void print_table(const fs_servers *s, const ping *pings, int pinged)
 {
 	int wn = width(s, 0), wu = width(s, 1);
-	printf("%-*s  %-*s  %-10s  %s\n", wn, "NAME", wu, "URL", "USER", pinged ? "STATUS" : "");
+	printf("%-*s  %-*s  %s\n", wn, "NAME", wu, "URL", pinged ? "USER        STATUS" : "USER");
 	for (size_t i = 0; i < s->n; i++) {
 		const fs_server *v = &s->v[i];
 		const ping *p = &pings[i];
-		printf("%-*s  %-*s  %-10s  ", wn, v->name, wu, v->url, v->user ? v->user : "-");
-		if (!pinged)
-			;
-		else if (p->rc == 0)
-			printf("%s (%.0f ms)", p->version, p->ms);
+		printf("%-*s  %-*s  ", wn, v->name, wu, v->url);
+		if (pinged)
+			printf("%-10s  ", v->user ? v->user : "-");
 		else
+			printf("%s", v->user ? v->user : "-");
+		if (pinged && p->rc == 0)
+			printf("%s (%.0f ms)", p->version, p->ms);
+		else if (pinged)
 			printf("error: %s", p->err.msg);
 		if (v->insecure)
 			printf("  [TLS NOT VERIFIED]");
