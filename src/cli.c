@@ -223,6 +223,16 @@ static int wants_help(int argc, char **argv)
 	return 0;
 }
 
+/* Runs a command; output that could not be written (a full disk, a closed
+ * pipe) is an error even when the command did its work. */
+static int run_cmd(const cmd *c, int argc, char **argv)
+{
+	int rc = c->fn(argc, argv);
+	if ((fflush(stdout) != 0 || ferror(stdout)) && rc == FS_EXIT_OK)
+		rc = fs_cli_errorf("cannot write to standard output");
+	return rc;
+}
+
 int fs_cli_main(int argc, char **argv, int (*studio)(int argc, char **argv))
 {
 	if (argc < 2)
@@ -249,7 +259,7 @@ int fs_cli_main(int argc, char **argv, int (*studio)(int argc, char **argv))
 	if (c) {
 		if (wants_help(argc - 1, argv + 1))
 			return help_cmd(c->name);
-		return c->fn(argc - 1, argv + 1);
+		return run_cmd(c, argc - 1, argv + 1);
 	}
 	if (argc == 2 && a[0] != '-' && fs_is_dir(a))
 		return studio(argc, argv);

@@ -5,7 +5,7 @@
 sample=$FS_SRCDIR/projects/sample
 fix=$(fixtures) || fix=""
 t=$tap_tmp
-plan 75
+plan 76
 
 # run CMD...: runs fsstudio, keeps stdout in $t/out, stderr in $t/err, status in $rc.
 run() { "$FS_BIN" "$@" >"$t/out" 2>"$t/err"; rc=$?; out=$(cat "$t/out"); err=$(cat "$t/err"); }
@@ -104,6 +104,12 @@ run show "$sample"
 check_eq "show without OBJECT is a usage error" 2 "$rc"
 run tree "$sample" --bogus
 check_eq "an unknown option is a usage error" 2 "$rc"
+if [ -w /dev/full ]; then
+	"$FS_BIN" tree "$sample" >/dev/full 2>"$t/err"; rc=$?
+	check_eq "output that cannot be written is an error" "1 fsstudio: cannot write to standard output" "$rc $(cat "$t/err")"
+else
+	skip_test "no /dev/full"
+fi
 run tree "$t/nothing-here"
 check_eq "tree of a missing folder exits 1" 1 "$rc"
 
