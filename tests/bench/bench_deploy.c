@@ -1,0 +1,240 @@
+/* Deploy benchmark: 100 design documents over 10 databases to a
+ * pouchdb-server, cold (fresh server) and unchanged (redeploy), by the
+ * fsstudio binary and by couchdb-bootstrap (npm) deploying the same
+ * documents to the same server under other database names. Prints both
+ * times, the ratio, and the requests and writes of an unchanged redeploy.
+ *
+ *   bench_deploy BOOTSTRAP_JS   (tests/bench/bench_deploy_bootstrap.js; "-": skip it)
+ * Environment: FS_BIN, FS_SRCDIR (as for the tests), BENCH_REPS (default 3). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/wait.h>
+#include "buf.h"
+#include "couch.h"
+#include "deploy.h"
+#include "http.h"
+#include "json.h"
+#include "project.h"
+#include "testlib.h"
+
+#define NDBS 10
+#define NDDOCS 10
+#define NVIEWS 3
+
+static void die(const char *what, const fs_err *e)
+{
+	fprintf(stderr, "bench_deploy: %s: %s\n", what, e ? e->msg : "failed");
+	exit(1);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* A design document with NVIEWS views, a filter and a validation. */
+static cJSON *make_ddoc(int db, int dd)
+{
+	cJSON *d = cJSON_CreateObject();
+	cJSON *views = cJSON_AddObjectToObject(d, "views");
+	for (int v = 0; v < NVIEWS; v++) {
+		char name[32];
+		snprintf(name, sizeof name, "by_field%d", v);
+		char *map = fs_xasprintf("function (doc) {\n"
+			"\tif (doc.type === \"item%d_%d\" && doc.field%d !== undefined) {\n"
+			"\t\t// key: the field, value: a summary for lists\n"
+			"\t\temit([doc.field%d, doc.date], {title: doc.title, owner: doc.owner});\n"
+			"\t}\n}", db, dd, v, v);
+		cJSON *view = cJSON_AddObjectToObject(views, name);
+		cJSON_AddStringToObject(view, "map", map);
+		cJSON_AddStringToObject(view, "reduce", "_count");
+		free(map);
+	}
+	cJSON *filters = cJSON_AddObjectToObject(d, "filters");
+	cJSON_AddStringToObject(filters, "mine", "function (doc, req) {\n"
+		"\treturn doc.owner === req.userCtx.name;\n}");
+	cJSON_AddStringToObject(d, "validate_doc_update", "function (newDoc, oldDoc, userCtx) {\n"
+		"\tif (!newDoc._deleted && !newDoc.type)\n\t\tthrow({forbidden: \"a document needs a type\"});\n}");
+	return d;
+}
+
+/* The project (sample + 10 connectors of 10 design documents) in dir, and
+ * the same documents as a couchdb-bootstrap source object in json_path. */
+static void generate(const char *dir, const char *json_path)
+{
+	fs_project *p;
+	fs_err e;
+	char *src = fs_xasprintf("%s/projects/sample", fs_test_srcdir());
+	if (fs_project_open(&p, src, &e))
+		die("open the sample", &e);
+	free(src);
+	cJSON *boot = cJSON_CreateObject();
+	for (int db = 0; db < NDBS; db++) {
+		char name[32], dname[32];
+		snprintf(name, sizeof name, "bench%02d", db);
+		fs_obj *conn;
+		if (fs_obj_new(fs_project_root(p), FS_K_CONNECTOR, name, NULL, &conn, &e))
+			die("new connector", &e);
+		snprintf(dname, sizeof dname, "bs_%s", name);
+		cJSON *design = cJSON_AddObjectToObject(cJSON_AddObjectToObject(boot, dname), "_design");
+		for (int dd = 0; dd < NDDOCS; dd++) {
+			char ddname[32];
+			snprintf(ddname, sizeof ddname, "dd%02d", dd);
+			fs_obj *o;
+			if (fs_obj_new(conn, FS_K_DDOC, ddname, NULL, &o, &e))
+				die("new design document", &e);
+			cJSON *doc = make_ddoc(db, dd);
+			if (fs_ddoc_set_json(o, doc, &e))
+				die("design document", &e);
+			cJSON_AddItemToObject(design, ddname, doc);
+		}
+	}
+	if (fs_project_save_to(p, dir, &e))
+		die("save", &e);
+	fs_project_free(p);
+	char *text = cJSON_Print(boot);
+	FILE *f = fopen(json_path, "w");
+	if (!f || fputs(text, f) < 0 || fclose(f))
+		die(json_path, NULL);
+	free(text);
+	cJSON_Delete(boot);
+}
+
+/* Runs a command quietly; returns its wall time in seconds (exit status
+ * in *status). */
+static double timed(int *status, char *const argv[])
+{
+	double t0 = now();
+	pid_t pid = fork();
+	if (pid == 0) {
+		if (!freopen("/dev/null", "w", stdout))
+			_exit(127);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	int st = 0;
+	waitpid(pid, &st, 0);
+	*status = WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+	return now() - t0;
+}
+
+static const char *const *connectors(void)
+{
+	static char names[NDBS][16];
+	static const char *v[NDBS + 1];
+	for (int i = 0; i < NDBS; i++) {
+		snprintf(names[i], sizeof names[i], "bench%02d", i);
+		v[i] = names[i];
+	}
+	return v;
+}
+
+/* fsstudio deploy DIR --server URL bench00..bench09 */
+static double run_fsstudio(const char *dir, const char *url)
+{
+	char *argv[NDBS + 6];
+	int n = 0, st;
+	argv[n++] = (char *)fs_test_bin();
+	argv[n++] = "deploy";
+	argv[n++] = (char *)dir;
+	argv[n++] = "--server";
+	argv[n++] = (char *)url;
+	for (int i = 0; i < NDBS; i++)
+		argv[n++] = (char *)connectors()[i];
+	argv[n] = NULL;
+	double t = timed(&st, argv);
+	if (st)
+		die("fsstudio deploy failed", NULL);
+	return t;
+}
+
+static double run_bootstrap(const char *js, const char *url, const char *json)
+{
+	char *argv[] = { "node", (char *)js, (char *)url, (char *)json, NULL };
+	int st;
+	double t = timed(&st, argv);
+	if (st)
+		die("couchdb-bootstrap failed", NULL);
+	return t;
+}
+
+/* The unchanged redeploy in process, to count its requests and writes. */
+static void count_unchanged(const char *dir, const char *url, long *req, long *wr)
+{
+	fs_project *p;
+	fs_err e;
+	if (fs_project_open(&p, dir, &e))
+		die("open", &e);
+	fs_http_opts ho = { .url = url };
+	fs_couch *c = fs_couch_new(fs_http_new(&ho, &e), "bench");
+	fs_deploy_opts o = { .connectors = connectors(), .nconnectors = NDBS };
+	fs_deploy_plan *plan;
+	if (fs_deploy_plan_make(p, c, &o, &plan, &e) || fs_deploy_run(plan, c, &e))
+		die("in-process deploy", &e);
+	if (plan->count[FS_DA_UNCHANGED] != NDBS * NDDOCS)
+		die("the redeploy is not all unchanged", NULL);
+	fs_http_stats st = fs_http_get_stats(fs_couch_http(c));
+	*req = st.requests;
+	*wr = st.writes;
+	fs_deploy_plan_free(plan);
+	fs_couch_free(c);
+	fs_project_free(p);
+}
+
+static double min_of(const double *v, int n)
+{
+	double m = v[0];
+	for (int i = 1; i < n; i++)
+		m = v[i] < m ? v[i] : m;
+	return m;
+}
+
+int main(int argc, char **argv)
+{
+	const char *js = argc > 1 && strcmp(argv[1], "-") ? argv[1] : NULL;
+	int reps = getenv("BENCH_REPS") ? atoi(getenv("BENCH_REPS")) : 3;
+	if (reps < 1 || reps > 20)
+		reps = 3;
+	char *tmp = fs_test_tmpdir();
+	char *dir = fs_xasprintf("%s/project", tmp), *json = fs_xasprintf("%s/bootstrap.json", tmp);
+	generate(dir, json);
+	double fc[20], fu[20], bc[20], bu[20];
+	long req = 0, wr = 0;
+	for (int r = 0; r < reps; r++) {
+		fs_test_couch *srv = fs_test_couch_start();
+		if (!srv) {
+			printf("bench_deploy: SKIP (pouchdb-server not installed)\n");
+			fs_test_cleanup();
+			return 0;
+		}
+		fc[r] = run_fsstudio(dir, srv->url);
+		fu[r] = run_fsstudio(dir, srv->url);
+		if (r == 0)
+			count_unchanged(dir, srv->url, &req, &wr);
+		if (js) {
+			bc[r] = run_bootstrap(js, srv->url, json);
+			bu[r] = run_bootstrap(js, srv->url, json);
+		}
+		fs_test_couch_stop(srv);
+	}
+	printf("deploy of %d design documents over %d databases (pouchdb-server, best of %d)\n",
+		NDBS * NDDOCS, NDBS, reps);
+	printf("  fsstudio deploy     cold %7.3f s   unchanged %7.3f s (%ld requests, %ld writes)\n",
+		min_of(fc, reps), min_of(fu, reps), req, wr);
+	if (js) {
+		printf("  couchdb-bootstrap   cold %7.3f s   unchanged %7.3f s\n", min_of(bc, reps), min_of(bu, reps));
+		printf("  ratio fsstudio/couchdb-bootstrap: cold %.2fx (goal <= 0.20x), unchanged %.2fx\n",
+			min_of(fc, reps) / min_of(bc, reps), min_of(fu, reps) / min_of(bu, reps));
+	} else {
+		printf("  couchdb-bootstrap   not installed: no comparison\n");
+	}
+	free(dir);
+	free(json);
+	fs_test_cleanup();
+	return wr != 0;
+}
