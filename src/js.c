@@ -322,16 +322,22 @@ void fs_js_check(fs_fn_type type, const char *text, fs_js_diags *out)
 	ts_tree_delete(t);
 }
 
-/* emit(P._id, ...) where P is the map's first parameter. */
+/* emit(P._id, ...) or emit(P["_id"], ...), P the map's first parameter. */
 static int emits_id(TSNode call, const char *text, void *ctx)
 {
 	TSNode args = ts_node_child_by_field_name(call, "arguments", 9), key;
-	if (ts_node_is_null(args) || !code_children(args, &key) || !is_type(key, "member_expression"))
+	if (ts_node_is_null(args) || !code_children(args, &key))
 		return 0;
 	TSNode obj = ts_node_child_by_field_name(key, "object", 6);
-	TSNode prop = ts_node_child_by_field_name(key, "property", 8);
-	return is_type(obj, "identifier") && node_is(obj, text, ctx) &&
-		node_is(prop, text, "_id");
+	if (!is_type(obj, "identifier") || !node_is(obj, text, ctx))
+		return 0;
+	if (is_type(key, "member_expression"))
+		return node_is(ts_node_child_by_field_name(key, "property", 8), text, "_id");
+	if (is_type(key, "subscript_expression")) {   /* doc["_id"] */
+		TSNode ix = ts_node_child_by_field_name(key, "index", 5);
+		return node_is(ix, text, "\"_id\"") || node_is(ix, text, "'_id'");
+	}
+	return 0;
 }
 
 int fs_js_map_emits_id(const char *text)

@@ -111,6 +111,9 @@ static void builtins_and_emit_id(void **state)
 	assert_false(fs_js_builtin_reduce("_avg"));
 	assert_true(fs_js_map_emits_id("function (doc) { emit(doc._id, null); }"));
 	assert_true(fs_js_map_emits_id("function (d) { if (d.x) emit(d._id); }"));
+	assert_true(fs_js_map_emits_id("function (doc) {\n  // key\n  emit( doc[\"_id\"], 1);\n}"));
+	assert_true(fs_js_map_emits_id("function (d) { emit(d['_id']); }"));
+	assert_false(fs_js_map_emits_id("function (doc) { emit(doc['id']); }"));
 	assert_false(fs_js_map_emits_id("function (doc) { emit(doc.id, null); }"));
 	assert_false(fs_js_map_emits_id("function (doc) { emit(other._id); }"));
 	assert_false(fs_js_map_emits_id("function (doc) { emit([doc._id]); }"));
