@@ -276,17 +276,29 @@ typedef struct tree_src {
 	fs_repo *r;
 	git_tree *tree;
 	char label[16];
-	const char *only;   /* the one file needed besides c8oProject.yaml */
+	/* When set, the only files read besides c8oProject.yaml; the others
+	 * read as empty beans. The history of one object needs its own file;
+	 * the changes of one commit, the files it changed. */
+	const char *const *only;
+	size_t nonly;
 } tree_src;
 
 #define PROJECT_FILE "c8oProject.yaml"
 
+static int needed(const tree_src *s, const char *relpath)
+{
+	if (!strcmp(relpath, PROJECT_FILE))
+		return 1;
+	for (size_t i = 0; i < s->nonly; i++)
+		if (!strcmp(relpath, s->only[i]))
+			return 1;
+	return 0;
+}
+
 static int read_blob(void *ctx, const char *relpath, char **data, size_t *len, fs_err *e)
 {
 	tree_src *s = ctx;
-	if (s->only && strcmp(relpath, s->only) && strcmp(relpath, PROJECT_FILE)) {
-		/* Other files read as empty beans: the history of one object
-		 * needs its own file only. */
+	if (s->only && !needed(s, relpath)) {
 		*data = fs_xstrdup("");
 		if (len)
 			*len = 0;
@@ -317,9 +329,10 @@ static int read_blob(void *ctx, const char *relpath, char **data, size_t *len, f
 
 /* The project as committed in c (only: see tree_src). Parse errors read
  * "SHORTID: file:line: ...". */
-static int open_commit_only(fs_repo *r, git_commit *c, const char *only, fs_project **out, fs_err *e)
+static int open_commit_only(fs_repo *r, git_commit *c, const char *const *only, size_t nonly,
+			    fs_project **out, fs_err *e)
 {
-	tree_src s = { r, NULL, "", only };
+	tree_src s = { r, NULL, "", only, nonly };
 	*out = NULL;
 	git_oid_tostr(s.label, 8, git_commit_id(c));
 	if (git_commit_tree(&s.tree, c) < 0)
@@ -333,7 +346,7 @@ static int open_commit_only(fs_repo *r, git_commit *c, const char *only, fs_proj
 
 static int open_commit(fs_repo *r, git_commit *c, fs_project **out, fs_err *e)
 {
-	return open_commit_only(r, c, NULL, out, e);
+	return open_commit_only(r, c, NULL, 0, out, e);
 }
 
 /* rev (NULL: HEAD) as a commit; *out NULL and 0 when HEAD is unborn. */
@@ -1244,7 +1257,8 @@ static version *version_at(walk *w, git_commit *c, const track *t, const git_oid
 	fs_err e = { 0 };
 	/* The object's file alone first; the whole project when that does not
 	 * load (then the error names the file that is really broken). */
-	if (t->file && open_commit_only(w->r, c, t->file, &p, NULL))
+	const char *only[1] = { t->file };
+	if (t->file && open_commit_only(w->r, c, only, 1, &p, NULL))
 		p = NULL;
 	if (!p && open_commit(w->r, c, &p, &e)) {
 		v->state = 2;
@@ -1284,26 +1298,83 @@ static fs_hist_entry *entry_push(walk *w, git_commit *c)
 	return h;
 }
 
+/* The files of the project folder that differ between two commits
+ * (relative to the project folder). */
+static void changed_files(fs_repo *r, git_commit *a, git_commit *b, pathset *out)
+{
+	git_tree *ta = NULL, *tb = NULL;
+	git_diff *d = NULL;
+	git_diff_options o;
+	git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
+	size_t plen = strlen(r->prefix);
+	char *spec = fs_xstrndup(r->prefix, plen ? plen - 1 : 0);
+	char *specs[1] = { spec };
+	if (plen) {
+		o.pathspec.strings = specs;
+		o.pathspec.count = 1;
+	}
+	if ((!a || git_commit_tree(&ta, a) == 0) && git_commit_tree(&tb, b) == 0 &&
+	    git_diff_tree_to_tree(&d, r->repo, ta, tb, &o) == 0) {
+		for (size_t i = 0; i < git_diff_num_deltas(d); i++) {
+			const git_diff_delta *x = git_diff_get_delta(d, i);
+			const char *paths[2] = { x->old_file.path, x->new_file.path };
+			for (int k = 0; k < 2; k++)
+				if (paths[k] && !strncmp(paths[k], r->prefix, plen))
+					pathset_add(out, paths[k] + plen);
+		}
+	}
+	git_diff_free(d);
+	git_tree_free(ta);
+	git_tree_free(tb);
+	free(spec);
+}
+
+/* The object changes of c against its parent (NULL: a first commit), reading
+ * only the files c changed: objects of other files read empty on both
+ * sides, so they cannot differ. The whole project when that does not load;
+ * *broken tells whether c itself (1) or its parent (2) does not parse. */
+static int commit_changes(fs_repo *r, git_commit *c, git_commit *parent, fs_changes *out,
+			  int *broken, fs_err *e)
+{
+	pathset files = { 0 };
+	fs_project *a = NULL, *b = NULL;
+	changed_files(r, parent, c, &files);
+	const char *const *only = (const char *const *)files.v;
+	int rc = open_commit_only(r, c, only, files.n, &b, NULL);
+	if (!rc && parent)
+		rc = open_commit_only(r, parent, only, files.n, &a, NULL);
+	if (rc) {
+		fs_project_free(b);
+		a = b = NULL;
+		rc = open_commit(r, c, &b, e);
+		*broken = rc ? 1 : 0;
+		if (!rc && parent && (rc = open_commit(r, parent, &a, e)) != 0)
+			*broken = 2;
+	}
+	if (!rc) {
+		renames rn;
+		renames_from_message(git_commit_message(c), &rn);
+		diff_models(a, b, NULL, &rn, 0, out);
+		renames_free(&rn);
+	}
+	fs_project_free(a);
+	fs_project_free(b);
+	strs_free(files.v, files.n);
+	return rc;
+}
+
 /* The rename (of the object or of an ancestor) that made path appear in c:
  * the object's path in the parent, or NULL. */
 static char *renamed_from(walk *w, git_commit *c, git_commit *parent, const char *path)
 {
-	fs_project *a = NULL, *b = NULL;
-	char *old = NULL;
-	if (open_commit(w->r, parent, &a, NULL) || open_commit(w->r, c, &b, NULL))
-		goto out;
-	renames rn;
-	renames_from_message(git_commit_message(c), &rn);
 	fs_changes ch = { 0 };
-	diff_models(a, b, NULL, &rn, 0, &ch);
-	for (size_t i = 0; i < ch.n && !old; i++)
-		if (ch.v[i].change == FS_CH_RENAMED && starts_with_dir(path, ch.v[i].path))
-			old = fs_xasprintf("%s%s", ch.v[i].old_path, path + strlen(ch.v[i].path));
+	char *old = NULL;
+	int broken = 0;
+	if (commit_changes(w->r, c, parent, &ch, &broken, NULL) == 0)
+		for (size_t i = 0; i < ch.n && !old; i++)
+			if (ch.v[i].change == FS_CH_RENAMED && starts_with_dir(path, ch.v[i].path))
+				old = fs_xasprintf("%s%s", ch.v[i].old_path, path + strlen(ch.v[i].path));
 	fs_changes_free(&ch);
-	renames_free(&rn);
-out:
-	fs_project_free(a);
-	fs_project_free(b);
 	return old;
 }
 
@@ -1357,22 +1428,16 @@ static track *object_entry(walk *w, git_commit *c, git_commit *parent, track *t,
  * the commit after it says what it could not be compared with. */
 static void project_entry(walk *w, git_commit *c, git_commit *parent)
 {
-	fs_project *a = NULL, *b = NULL;
 	fs_err e = { 0 };
 	fs_hist_entry *h = entry_push(w, c);
-	if (open_commit(w->r, c, &b, &e)) {
+	int broken = 0;
+	commit_changes(w->r, c, parent, &h->changes, &broken, &e);
+	if (broken == 1) {
 		h->error = fs_xstrdup(e.msg);
 		h->ch.change = FS_CH_BROKEN;
-	} else if (parent && open_commit(w->r, parent, &a, &e)) {
+	} else if (broken == 2) {
 		h->error = fs_xasprintf("not compared with its parent: %s", e.msg);
-	} else {
-		renames rn;
-		renames_from_message(git_commit_message(c), &rn);
-		diff_models(a, b, NULL, &rn, 0, &h->changes);
-		renames_free(&rn);
 	}
-	fs_project_free(a);
-	fs_project_free(b);
 }
 
 static cstate *state_of(walk *w, const git_commit *c, track *t)
@@ -1715,7 +1780,7 @@ static int owns_file(const fs_obj *o)
 
 static int write_rev_file(fs_repo *r, git_commit *c, const char *rel, fs_err *e)
 {
-	tree_src s = { r, NULL, "", NULL };
+	tree_src s = { r, NULL, "", NULL, 0 };
 	git_oid_tostr(s.label, 8, git_commit_id(c));
 	if (git_commit_tree(&s.tree, c) < 0)
 		return git_fail(e, s.label);

@@ -153,7 +153,7 @@ static void generate(const char *root, int ncommits)
 	git_repository_free(repo);
 }
 
-static double time_fsstudio(const char *proj, const char *obj, size_t *n)
+static double time_fsstudio(const char *proj, const char *obj, size_t max, size_t *n)
 {
 	double best = 0;
 	for (int run = 0; run < 3; run++) {
@@ -161,7 +161,7 @@ static double time_fsstudio(const char *proj, const char *obj, size_t *n)
 		fs_history h;
 		fs_err e = { 0 };
 		double t0 = now_ms();
-		if (fs_repo_open(&r, proj, &e) || fs_git_log(r, NULL, obj, 0, &h, &e)) {
+		if (fs_repo_open(&r, proj, &e) || fs_git_log(r, NULL, obj, max, &h, &e)) {
 			fprintf(stderr, "bench_history: %s\n", e.msg);
 			exit(1);
 		}
@@ -205,8 +205,10 @@ int main(int argc, char **argv)
 	double gen = now_ms() - t0;
 	char *proj = fs_xasprintf("%s/proj", root);
 	size_t nfs = 0, nfs_fn = 0, ngit = 0;
-	double fs = time_fsstudio(proj, "db_0/ddoc_0/view_0", &nfs);
-	double fs_fn = time_fsstudio(proj, "db_0/ddoc_0/view_0/map", &nfs_fn);
+	size_t nproj = 0;
+	double fs = time_fsstudio(proj, "db_0/ddoc_0/view_0", 0, &nfs);
+	double fs_fn = time_fsstudio(proj, "db_0/ddoc_0/view_0/map", 0, &nfs_fn);
+	double fs_proj = time_fsstudio(proj, NULL, 100, &nproj);
 	double g = time_git(root, "proj/_c8oProject/connectors/db_0.yaml", &ngit);
 
 	printf("repository: %d commits over %d connectors x %d design documents x %d views "
@@ -216,6 +218,7 @@ int main(int argc, char **argv)
 	printf("%-44s %9zu %9.1f %8.1f\n", "fsstudio log view db_0/ddoc_0/view_0", nfs, fs, g > 0 ? fs / g : 0);
 	printf("%-44s %9zu %9.1f %8.1f\n", "fsstudio log function .../view_0/map", nfs_fn, fs_fn,
 	       g > 0 ? fs_fn / g : 0);
+	printf("%-44s %9zu %9.1f %8s\n", "fsstudio log project -n 100 (all objects)", nproj, fs_proj, "-");
 	fs_rm_rf(root);
 	free(proj);
 	git_libgit2_shutdown();
