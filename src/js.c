@@ -97,9 +97,32 @@ static int unterminated_string(TSNode err, TSNode *where)
 	return 0;
 }
 
+/* The first ERROR or MISSING node below n: tree-sitter often wraps the
+ * precise error in a larger one while recovering. */
+static int inner_error(TSNode n, TSNode *found)
+{
+	uint32_t c = ts_node_child_count(n);
+	for (uint32_t i = 0; i < c; i++) {
+		TSNode ch = ts_node_child(n, i);
+		if (ts_node_is_missing(ch) || !strcmp(ts_node_type(ch), "ERROR")) {
+			*found = ch;
+			return 1;
+		}
+		if (ts_node_has_error(ch) && inner_error(ch, found))
+			return 1;
+	}
+	return 0;
+}
+
+static void syntax_walk(TSNode n, const char *text, fs_js_diags *out);
+
 static void error_node(TSNode n, const char *text, fs_js_diags *out)
 {
 	TSNode at;
+	if (inner_error(n, &at)) {
+		syntax_walk(at, text, out);
+		return;
+	}
 	if (unterminated_string(n, &at)) {
 		/* point at the opening quote when it is there */
 		TSNode prev = ts_node_prev_sibling(at);
