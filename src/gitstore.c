@@ -755,7 +755,8 @@ static int is_project_file(fs_files *files, const char *rel)
 	return 0;
 }
 
-int fs_git_status(fs_repo *r, fs_changes *out, fs_err *e)
+/* Status against model (NULL: the working tree read from disk). */
+static int status_with(fs_repo *r, fs_project *model, fs_changes *out, fs_err *e)
 {
 	memset(out, 0, sizeof *out);
 	file_sts fs;
@@ -763,9 +764,9 @@ int fs_git_status(fs_repo *r, fs_changes *out, fs_err *e)
 	if (rc)
 		return rc;
 	state_notes(r, &out->notes, &out->nnotes);
-	fs_project *head = NULL, *work = NULL;
+	fs_project *head = NULL, *work = model;
 	fs_err pe = { 0 };
-	int broken = open_rev(r, NULL, &head, &pe) || fs_project_open(&work, r->projdir, &pe);
+	int broken = open_rev(r, NULL, &head, &pe) || (!work && fs_project_open(&work, r->projdir, &pe));
 	fs_files files = { 0 };
 	if (broken)
 		strs_add(&out->notes, &out->nnotes, "%s", pe.msg);
@@ -785,9 +786,20 @@ int fs_git_status(fs_repo *r, fs_changes *out, fs_err *e)
 		qsort(out->v + nobj, out->n - nobj, sizeof *out->v, change_cmp);
 	fs_files_free(&files);
 	fs_project_free(head);
-	fs_project_free(work);
+	if (work != model)
+		fs_project_free(work);
 	file_sts_free(&fs);
 	return 0;
+}
+
+int fs_git_status(fs_repo *r, fs_changes *out, fs_err *e)
+{
+	return status_with(r, NULL, out, e);
+}
+
+int fs_git_status_model(fs_repo *r, fs_project *model, fs_changes *out, fs_err *e)
+{
+	return status_with(r, model, out, e);
 }
 
 /* ---- Diff --------------------------------------------------------------------- */

@@ -100,6 +100,9 @@ char *fs_repo_head_name(fs_repo *r);
  * When the working tree does not parse, the changed files are listed instead
  * and a note says why. No texts or hunks. */
 int fs_git_status(fs_repo *r, fs_changes *out, fs_err *e);
+/* The same against a model the caller holds (the studio's, with unsaved
+ * edits), for the changed marks of its tree. */
+int fs_git_status_model(fs_repo *r, fs_project *model, fs_changes *out, fs_err *e);
 
 /* Object changes from rev1 to rev2 (NULL rev1: HEAD; NULL rev2: the working
  * tree), limited to one object and its subtree when obj is not NULL; with

@@ -302,6 +302,22 @@ static void status_in_objects(void **state)
 			 "M view sites/catalog/by_region\n"
 			 "M function sites/catalog/by_region/map\n");
 
+	/* The studio's model with an unsaved edit: marked, nothing written. */
+	fs_project *p = open_proj(&f);
+	fs_err e = { 0 };
+	assert_int_equal(fs_obj_set_prop(find(p, "inspections/SubmittedInspections"), "chunk", "25", &e), 0);
+	fs_changes ch;
+	assert_int_equal(fs_git_status_model(f.r, p, &ch, &e), 0);
+	char *s = changes_str(&ch);
+	assert_string_equal(s, "D listener inspections/DefectChanges\n"
+			    "M listener inspections/SubmittedInspections\n"
+			    "M designdoc sites/catalog\n"
+			    "M view sites/catalog/by_region\n"
+			    "M function sites/catalog/by_region/map\n");
+	free(s);
+	fs_changes_free(&ch);
+	fs_project_free(p);
+
 	/* Commit one object: only its file goes in. */
 	const char *one[] = { "sites/catalog/by_region/map" };
 	free(commit(&f, "by_region: sites only", one, 1));
