@@ -1,4 +1,4 @@
-/* The project commands: tree, show, new, rm, mv, set, save. Each one opens
+/* The project commands: tree, show, new, rm, mv, cp, set, save. Each one opens
  * the project, does one thing through the model (which validates), and saves
  * only when that thing succeeded, so a refused edit writes nothing. */
 #include <errno.h>
@@ -243,7 +243,7 @@ int fs_cmd_show(int argc, char **argv)
 	return rc;
 }
 
-/* ---- new, rm, mv -------------------------------------------------------- */
+/* ---- new, rm, mv, cp ---------------------------------------------------- */
 
 static int kind_parse(const char *s, fs_kind *out)
 {
@@ -284,6 +284,26 @@ static char *variant_class(fs_kind kind, const char *v)
 	return fs_xstrdup(v);
 }
 
+/* A function named as tree shows it needs no --variant: "filters/NAME" and
+ * "updates/NAME" carry their type, "validate_doc_update" and "reduce" are
+ * their own type. Moves *name past the type prefix; returns the type or v. */
+static const char *function_variant(const char **name, const char *v)
+{
+	static const char *const types[] = { "filters", "updates", NULL };
+	if (v)
+		return v;
+	for (int i = 0; types[i]; i++) {
+		size_t n = strlen(types[i]);
+		if (!strncmp(*name, types[i], n) && (*name)[n] == '/') {
+			*name += n + 1;
+			return types[i];
+		}
+	}
+	if (!strcmp(*name, "validate_doc_update") || !strcmp(*name, "reduce"))
+		return *name;
+	return NULL;
+}
+
 int fs_cmd_new(int argc, char **argv)
 {
 	fs_cli_opt opts[] = { { "--variant", "V", 0, NULL }, { "--json", NULL, 0, NULL },
@@ -301,9 +321,12 @@ int fs_cmd_new(int argc, char **argv)
 	if (open_edit(pos[0], &p, &before))
 		return FS_EXIT_ERROR;
 	fs_obj *parent = fs_cli_find(p, pos[1]), *o = NULL;
-	char *variant = variant_class(kind, opts[0].value);
+	const char *name = pos[3], *v = opts[0].value;
+	if (kind == FS_K_FUNCTION)
+		v = function_variant(&name, v);
+	char *variant = variant_class(kind, v);
 	int rc = FS_EXIT_ERROR;
-	if (parent && fs_obj_new(parent, kind, pos[3], variant, &o, &e) != FS_E_OK)
+	if (parent && fs_obj_new(parent, kind, name, variant, &o, &e) != FS_E_OK)
 		fs_cli_error(&e);
 	else if (parent && !(rc = save_edit(p, &before)))
 		rc = print_result(o, opts[1].set);
@@ -353,6 +376,33 @@ int fs_cmd_mv(int argc, char **argv)
 		fs_cli_error(&e);
 	else if (o && !(rc = save_edit(p, &before)))
 		rc = print_result(o, opts[0].set);
+	fs_issues_free(&before);
+	fs_project_free(p);
+	return rc;
+}
+
+int fs_cmd_cp(int argc, char **argv)
+{
+	fs_cli_opt opts[] = { { "--into", "PARENT", 0, NULL }, { "--json", NULL, 0, NULL },
+			      { NULL, NULL, 0, NULL } };
+	char *pos[3];
+	fs_project *p;
+	fs_issues before = { 0 };
+	fs_err e = { 0 };
+	if (fs_cli_parse(argc, argv, opts, pos, 3, 3) < 0)
+		return FS_EXIT_USAGE;
+	if (open_edit(pos[0], &p, &before))
+		return FS_EXIT_ERROR;
+	fs_obj *o = fs_cli_find(p, pos[1]), *parent = NULL, *copy = NULL;
+	if (o)
+		parent = opts[0].set ? fs_cli_find(p, opts[0].value) : o->parent;
+	int rc = FS_EXIT_ERROR;
+	if (o && !o->parent)
+		fs_cli_errorf("the project itself cannot be copied");
+	else if (parent && fs_obj_copy(o, parent, pos[2], &copy, &e) != FS_E_OK)
+		fs_cli_error(&e);
+	else if (parent && !(rc = save_edit(p, &before)))
+		rc = print_result(copy, opts[1].set);
 	fs_issues_free(&before);
 	fs_project_free(p);
 	return rc;

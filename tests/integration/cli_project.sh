@@ -5,7 +5,7 @@
 sample=$FS_SRCDIR/projects/sample
 fix=$(fixtures) || fix=""
 t=$tap_tmp
-plan 76
+plan 84
 
 # run CMD...: runs fsstudio, keeps stdout in $t/out, stderr in $t/err, status in $rc.
 run() { "$FS_BIN" "$@" >"$t/out" 2>"$t/err"; rc=$?; out=$(cat "$t/out"); err=$(cat "$t/err"); }
@@ -215,6 +215,40 @@ check "mv keeps the listener's targetView in step" \
 	grep -q 'targetView: FieldInspections.inspections.visits.to_review' "$w/$conn"
 run mv "$w" inspections/visits/to_review by_site
 check_eq "mv onto a sibling's name exits 1" 1 "$rc"
+
+# ---- functions named as tree shows them; a view's reduce added and removed
+fresh fns
+for f in validate_doc_update filters/mine updates/touch; do
+	"$FS_BIN" new "$w" sites/catalog function "$f" >>"$t/out-fns" 2>&1
+done
+"$FS_BIN" new "$w" sites/catalog/checklist_items function reduce >>"$t/out-fns" 2>&1
+"$FS_BIN" rm "$w" sites/catalog/by_region/reduce >>"$t/out-fns" 2>&1
+run tree "$w"
+check_contains "new function by path: validate, filter, update" "      validate_doc_update  function
+      filters/mine  function
+      updates/touch  function" "$out"
+check_contains "a reduce added to one view and removed from another" "      by_region  view
+        map  function
+      checklist_items  view
+        map  function
+        reduce  function" "$out"
+
+# ---- cp
+fresh cp
+run cp "$w" inspections/visits/by_site by_place
+check_eq "cp a view beside itself" "0 inspections/visits/by_place" "$rc $out"
+check_eq "the copy has the same map" "$("$FS_BIN" show "$w" inspections/visits/by_site/map)" \
+	"$("$FS_BIN" show "$w" inspections/visits/by_place/map)"
+run cp "$w" inspections/visits/by_site by_site --into inspections/defects
+check_eq "cp a view into another design document" "0 inspections/defects/by_site" "$rc $out"
+run cp "$w" inspections audits
+check "cp a connector writes its own file" [ -f "$w/_c8oProject/connectors/audits.yaml" ]
+cp -R "$w" "$t/cp-before"
+run cp "$w" inspections/visits/by_site x --into sites
+check_eq "cp under a parent of another kind exits 1" 1 "$rc"
+run cp "$w" inspections/visits/by_site by_status
+check_eq "cp onto a taken name exits 1" 1 "$rc"
+check "refused copies write nothing" diff -r "$t/cp-before" "$w"
 
 # ---- rm
 fresh rm
