@@ -106,7 +106,10 @@ int fs_git_status_model(fs_repo *r, fs_project *model, fs_changes *out, fs_err *
 
 /* Object changes from rev1 to rev2 (NULL rev1: HEAD; NULL rev2: the working
  * tree), limited to one object and its subtree when obj is not NULL; with
- * texts and hunks (FS_DIFF_CONTEXT lines of context). */
+ * texts and hunks (FS_DIFF_CONTEXT lines of context). The rename trailers
+ * of the commits in between pair renamed objects (also when their content
+ * changed), and what changed below a renamed object is listed with its old
+ * path. */
 int fs_git_diff(fs_repo *r, const char *rev1, const char *rev2, const char *obj,
 		fs_changes *out, fs_err *e);
 
@@ -158,8 +161,10 @@ void fs_history_free(fs_history *h);
 
 /* Puts obj (NULL: the whole project) back to its content at rev, in the
  * working tree only, without touching other objects: the result is a normal
- * change to review and commit. An object absent at rev is deleted; one
- * absent now is created again. Refused (FS_E_CONFLICT) when the object (or,
+ * change to review and commit. The object is looked up at rev under the
+ * path it had then (renames since rev are followed). An object absent at
+ * rev is deleted; one absent now is created again (its parent must exist);
+ * a connector or a sequence comes back as its whole file. Refused (FS_E_CONFLICT) when the object (or,
  * for the whole project, any file of the project) has uncommitted changes,
  * unless force. */
 int fs_git_restore(fs_repo *r, const char *obj, const char *rev, int force, fs_err *e);
