@@ -10,6 +10,7 @@
 struct report {
 	cJSON *issues;       /* --json: the list; NULL: print lines */
 	size_t errors, warnings;
+	size_t functions;    /* checked */
 };
 
 static void issue(struct report *r, const char *path, const fs_js_diag *d,
@@ -44,6 +45,7 @@ static void check_obj(fs_obj *o, struct report *r)
 		const char *text = fs_fn_text(o);
 		char *path = fs_obj_path(o);
 		fs_js_diags d = { 0 };
+		r->functions++;
 		fs_js_check(o->fn, text ? text : "", &d);
 		for (size_t i = 0; i < d.n; i++)
 			issue(r, path, &d.v[i], d.v[i].warning, d.v[i].message);
@@ -76,6 +78,7 @@ int fs_cmd_check(int argc, char **argv)
 	int status = r.errors ? FS_EXIT_ERROR : FS_EXIT_OK;
 	if (r.issues) {
 		cJSON *j = cJSON_CreateObject();
+		cJSON_AddNumberToObject(j, "functions", r.functions);
 		cJSON_AddNumberToObject(j, "errors", r.errors);
 		cJSON_AddNumberToObject(j, "warnings", r.warnings);
 		cJSON_AddItemToObject(j, "issues", r.issues);

@@ -178,6 +178,31 @@ static void check_command(void **state)
 	fs_test_cleanup();
 }
 
+/* The functions of real Convertigo projects (CRLF, tabs, comments) pass. */
+static void fixtures_are_clean(void **state)
+{
+	const char *names[] = { "c8oprj-lib-fullsync-grp", "c8oprj-lib-user-manager",
+				"c8oprj-sample-resolveconflicts" };
+	int nfn = 0;
+	if (!fs_test_fixtures())
+		skip();
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+		char *dir = fs_test_fixture(names[i]), *out;
+		if (!dir)
+			continue;
+		int rc = fs_test_sh(&out, 1, "'%s' check --json '%s'", fs_test_bin(), dir);
+		cJSON *j = cJSON_Parse(out);
+		assert_non_null(j);
+		assert_int_equal(cJSON_GetObjectItem(j, "errors")->valueint, 0);
+		nfn += cJSON_GetObjectItem(j, "functions")->valueint;
+		assert_int_equal(rc, 0);
+		cJSON_Delete(j);
+		free(out);
+		free(dir);
+	}
+	assert_true(nfn >= 7);   /* 4 + 3 + 0 functions */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -188,6 +213,7 @@ int main(void)
 		cmocka_unit_test(other_kinds),
 		cmocka_unit_test(builtins_and_emit_id),
 		cmocka_unit_test(check_command),
+		cmocka_unit_test(fixtures_are_clean),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
