@@ -38,7 +38,12 @@ static const cmd *cmd_find(const char *name)
 int fs_cli_error(const fs_err *e)
 {
 	const char *msg = e && e->msg[0] ? e->msg : "unknown error";
-	fprintf(stderr, "fsstudio: %s\n", msg);
+	/* Messages quote names from files and servers: control characters
+	 * (escape sequences, line breaks) must not reach the terminal. */
+	fputs("fsstudio: ", stderr);
+	for (const unsigned char *s = (const unsigned char *)msg; *s; s++)
+		fputc(*s < 0x20 || *s == 0x7f ? '?' : *s, stderr);
+	fputc('\n', stderr);
 	return FS_EXIT_ERROR;
 }
 

@@ -5,7 +5,7 @@
 sample=$FS_SRCDIR/projects/sample
 fix=$(fixtures) || fix=""
 t=$tap_tmp
-plan 84
+plan 85
 
 # run CMD...: runs fsstudio, keeps stdout in $t/out, stderr in $t/err, status in $rc.
 run() { "$FS_BIN" "$@" >"$t/out" 2>"$t/err"; rc=$?; out=$(cat "$t/out"); err=$(cat "$t/err"); }
@@ -100,6 +100,8 @@ fi
 run show "$sample" inspections/visits/nope
 check_eq "show of an unknown object exits 1" 1 "$rc"
 check_contains "show of an unknown object says so" "inspections/visits/nope: no such object" "$err"
+run show "$sample" "$(printf 'a\033[31mb\nc')"
+check_eq "control characters in a message are masked" "fsstudio: a?[31mb?c: no such object (see fsstudio tree)" "$err"
 run show "$sample"
 check_eq "show without OBJECT is a usage error" 2 "$rc"
 run tree "$sample" --bogus
