@@ -205,13 +205,18 @@ static void delete_done(fs_app *a, fs_modal *m, int key)
 	if (key != 'y' || !o)
 		return;
 	parent = o->parent;
+	char *ppath = parent ? fs_obj_path(parent) : NULL;
 	if (fs_obj_delete(o, &e)) {
 		fs_app_error(a, "Not deleted: %s", e.msg);
+		free(ppath);
 		return;
 	}
+	/* the tree's rows may point at what was just freed */
+	fs_tree_forget(a);
 	fs_app_changed(a);
-	if (parent)
-		select_obj(a, m->ref.proj, parent);
+	if (ppath)
+		fs_app_select(a, m->ref.proj, ppath);
+	free(ppath);
 	fs_app_msg(a, "Deleted");
 }
 

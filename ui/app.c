@@ -683,24 +683,34 @@ int fs_app_reload_project(fs_app *a, int i)
 	fs_project *p;
 	fs_err e = { 0 };
 	char *dir = fs_xstrdup(fs_project_dir(a->projects[i]));
-	int rc = fs_project_open(&p, dir, &e);
+	int rc = fs_project_open(&p, dir, &e), proj = 0;
+	fs_ref cur = { 0 };
+	fs_obj *o;
 	if (rc) {
 		fs_app_error(a, "%s", e.msg);
-	} else {
-		fs_project_free(a->projects[i]);
-		a->projects[i] = p;
-		fs_tree_rebuild(a);
-		fs_app_changed_view(a);
+		free(dir);
+		return rc;
 	}
+	/* the rows point into the old model: keep the selection by path */
+	if ((o = fs_tree_current(a, &proj)))
+		fs_ref_set(&cur, proj, o);
+	fs_tree_forget(a);
+	fs_project_free(a->projects[i]);
+	a->projects[i] = p;
+	fs_tree_rebuild(a);
+	if (!cur.path || fs_app_select(a, cur.proj, cur.path))
+		fs_app_selection_moved(a);
+	fs_app_changed_view(a);
+	fs_ref_clear(&cur);
 	free(dir);
-	return rc;
+	return 0;
 }
 
 static void offer_recovery(fs_app *a, size_t from);
 
 static void recovery_done(fs_app *a, fs_modal *m, int key)
 {
-	const char *dir = fs_project_dir(a->projects[m->ref.proj]);
+	char *dir = fs_xstrdup(fs_project_dir(a->projects[m->ref.proj]));
 	fs_err e = { 0 };
 	if (key == 'y') {
 		if (fs_recover_apply(dir, &e)) {
@@ -713,6 +723,7 @@ static void recovery_done(fs_app *a, fs_modal *m, int key)
 	} else if (key == 'n') {
 		fs_recover_discard(dir);
 	}
+	free(dir);
 	offer_recovery(a, m->ref.proj + 1);
 }
 

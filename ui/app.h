@@ -125,6 +125,8 @@ void fs_tree_rebuild(fs_app *a);
 int fs_tree_select(fs_app *a, int proj, const fs_obj *o);
 fs_obj *fs_tree_current(fs_app *a, int *proj);
 const char *fs_tree_filter(fs_app *a);
+/* Drops the rows (their objects are about to be freed). */
+void fs_tree_forget(fs_app *a);
 
 /* Reads a project again from its folder (after a restore). */
 int fs_app_reload_project(fs_app *a, int proj);

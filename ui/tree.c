@@ -211,6 +211,12 @@ int fs_tree_select(fs_app *a, int proj, const fs_obj *o)
 	return 0;
 }
 
+void fs_tree_forget(fs_app *a)
+{
+	T(a)->n = 0;
+	a->panes[FS_P_TREE].lines = 0;
+}
+
 const char *fs_tree_filter(fs_app *a)
 {
 	return T(a) ? T(a)->filter : NULL;
