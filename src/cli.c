@@ -120,8 +120,10 @@ int fs_cli_parse(int argc, char **argv, fs_cli_opt *opts, char **pos,
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *val;
 		if (only_pos || a[0] != '-' || !a[1]) {
-			if (npos >= maxpos)
-				return fs_cli_usage(argv[0], "unexpected argument '%s'", a), -1;
+			if (npos >= maxpos) {
+				fs_cli_usage(argv[0], "unexpected argument '%s'", a);
+				return -1;
+			}
 			pos[npos++] = argv[i];
 			continue;
 		}
@@ -130,20 +132,28 @@ int fs_cli_parse(int argc, char **argv, fs_cli_opt *opts, char **pos,
 			continue;
 		}
 		fs_cli_opt *o = opt_match(opts, a, &val);
-		if (!o)
-			return fs_cli_usage(argv[0], "unknown option '%s'", a), -1;
-		if (!o->arg && val)
-			return fs_cli_usage(argv[0], "option %s takes no argument", o->name), -1;
+		if (!o) {
+			fs_cli_usage(argv[0], "unknown option '%s'", a);
+			return -1;
+		}
+		if (!o->arg && val) {
+			fs_cli_usage(argv[0], "option %s takes no argument", o->name);
+			return -1;
+		}
 		if (o->arg && !val) {
-			if (i + 1 >= argc)
-				return fs_cli_usage(argv[0], "option %s needs %s", o->name, o->arg), -1;
+			if (i + 1 >= argc) {
+				fs_cli_usage(argv[0], "option %s needs %s", o->name, o->arg);
+				return -1;
+			}
 			val = argv[++i];
 		}
 		o->set = 1;
 		o->value = val;
 	}
-	if (npos < minpos)
-		return fs_cli_usage(argv[0], "missing arguments"), -1;
+	if (npos < minpos) {
+		fs_cli_usage(argv[0], "missing arguments");
+		return -1;
+	}
 	return npos;
 }
 
