@@ -4,7 +4,8 @@
  * its connector every 10th); then the history of that view through
  * fs_git_log, next to `git log --format=%H -- FILE` on its connector file.
  *
- * usage: bench_history [COMMITS] (FS_SRCDIR locates gen_project.sh). */
+ * usage: bench_history [COMMITS] (FS_SRCDIR locates gen_project.sh;
+ * FS_BENCH_KEEP=1 keeps the repository for profiling). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,6 +152,11 @@ static void generate(const char *root, int ncommits)
 		die("checkout");
 	git_index_free(idx);
 	git_repository_free(repo);
+	/* Packed, as a real repository is: both tools then read the same packs. */
+	char *pack = fs_xasprintf("git -C '%s' repack -adq", root);
+	if (system(pack) != 0)
+		die("git repack");
+	free(pack);
 }
 
 static double time_fsstudio(const char *proj, const char *obj, size_t max, size_t *n)
@@ -212,14 +218,17 @@ int main(int argc, char **argv)
 	double g = time_git(root, "proj/_c8oProject/connectors/db_0.yaml", &ngit);
 
 	printf("repository: %d commits over %d connectors x %d design documents x %d views "
-	       "(generated in %.0f ms)\n", ncommits, NCONN, NDDOC, NVIEW, gen);
+	       "(generated and packed in %.0f ms)\n", ncommits, NCONN, NDDOC, NVIEW, gen);
 	printf("%-44s %9s %9s %8s\n", "", "entries", "ms", "ratio");
 	printf("%-44s %9zu %9.1f %8s\n", "git log --format=%H -- db_0.yaml", ngit, g, "1.0");
 	printf("%-44s %9zu %9.1f %8.1f\n", "fsstudio log view db_0/ddoc_0/view_0", nfs, fs, g > 0 ? fs / g : 0);
 	printf("%-44s %9zu %9.1f %8.1f\n", "fsstudio log function .../view_0/map", nfs_fn, fs_fn,
 	       g > 0 ? fs_fn / g : 0);
 	printf("%-44s %9zu %9.1f %8s\n", "fsstudio log project -n 100 (all objects)", nproj, fs_proj, "-");
-	fs_rm_rf(root);
+	if (getenv("FS_BENCH_KEEP"))
+		printf("repository kept in %s\n", root);
+	else
+		fs_rm_rf(root);
 	free(proj);
 	git_libgit2_shutdown();
 	return 0;
