@@ -382,9 +382,37 @@ static int check_connectors(fs_project *p, const fs_deploy_opts *o, fs_err *e)
 	return 0;
 }
 
-/* One request: the design documents of the database with their bodies. */
-static int plan_one_db(fs_deploy_plan *p, fs_couch *c, fs_deploy_db *db, fs_obj **ddocs,
-	size_t n, fs_err *e)
+static fs_deploy_doc *db_find_doc(fs_deploy_db *db, const char *id)
+{
+	for (size_t k = 0; k < db->ndocs; k++)
+		if (!strcmp(db->docs[k].id, id))
+			return &db->docs[k];
+	return NULL;
+}
+
+static void plan_local(fs_deploy_plan *p, fs_deploy_db *db, fs_obj *ddoc, cJSON *rows, const char *at)
+{
+	char *id = fs_xasprintf("_design/%s", ddoc->name);
+	fs_deploy_doc *twin = db_find_doc(db, id);
+	fs_deploy_doc *d = db_add_doc(db, id);
+	free(id);
+	d->file = fs_xstrdup(fs_obj_file(ddoc));
+	d->local = local_doc(ddoc, p->opts.commit, at);
+	if (twin) {
+		/* two connectors of one database define the same document */
+		d->action = FS_DA_REFUSED;
+		d->refusal = FS_DR_DUPLICATE;
+		d->reason = fs_xasprintf("%s: defined twice for database '%s' (also in %s)",
+			d->file, db->name, twin->file);
+		return;
+	}
+	d->remote = take_remote(rows, d->id);
+	decide(p, d, ddoc);
+}
+
+/* One request: the design documents of the database with their bodies;
+ * then the documents of every wanted connector using this database. */
+static int plan_one_db(fs_deploy_plan *p, fs_couch *c, fs_deploy_db *db, fs_obj *root, fs_err *e)
 {
 	cJSON *ans = NULL;
 	int rc = fs_couch_design_docs(c, db->name, 1, &ans, e);
@@ -394,14 +422,14 @@ static int plan_one_db(fs_deploy_plan *p, fs_couch *c, fs_deploy_db *db, fs_obj 
 	cJSON *rows = fs_json_arr(ans, "rows");
 	char at[32];
 	iso_now(at);
-	for (size_t i = 0; i < n; i++) {
-		char *id = fs_xasprintf("_design/%s", ddocs[i]->name);
-		fs_deploy_doc *d = db_add_doc(db, id);
-		free(id);
-		d->file = fs_xstrdup(fs_obj_file(ddocs[i]));
-		d->local = local_doc(ddocs[i], p->opts.commit, at);
-		d->remote = take_remote(rows, d->id);
-		decide(p, d, ddocs[i]);
+	for (size_t i = 0; i < root->nkids; i++) {
+		fs_obj *conn = root->kids[i];
+		if (conn->kind != FS_K_CONNECTOR || !wanted(&p->opts, conn->name) ||
+		    strcmp(fs_connector_db(conn), db->name))
+			continue;
+		for (size_t k = 0; k < conn->nkids; k++)
+			if (conn->kids[k]->kind == FS_K_DDOC)
+				plan_local(p, db, conn->kids[k], rows, at);
 	}
 	plan_server_only(p, db, rows);
 	cJSON_Delete(ans);
@@ -435,19 +463,13 @@ int fs_deploy_plan_make(fs_project *proj, fs_couch *c, const fs_deploy_opts *o,
 	p->server = fs_xstrdup(fs_couch_name(c));
 	p->url = fs_xstrdup(fs_couch_url(c));
 	fs_obj *root = fs_project_root(proj);
-	for (size_t i = 0; i < root->nkids && !rc; i++) {
+	for (size_t i = 0; i < root->nkids; i++) {
 		fs_obj *conn = root->kids[i];
-		if (conn->kind != FS_K_CONNECTOR || !wanted(o, conn->name))
-			continue;
-		fs_obj **ddocs = fs_xcalloc(conn->nkids + 1, sizeof *ddocs);
-		size_t n = 0;
-		for (size_t k = 0; k < conn->nkids; k++)
-			if (conn->kids[k]->kind == FS_K_DDOC)
-				ddocs[n++] = conn->kids[k];
-		fs_deploy_db *db = plan_db(p, fs_connector_db(conn), conn->name);
-		rc = plan_one_db(p, c, db, ddocs, n, e);
-		free(ddocs);
+		if (conn->kind == FS_K_CONNECTOR && wanted(o, conn->name))
+			plan_db(p, fs_connector_db(conn), conn->name);
 	}
+	for (size_t i = 0; i < p->ndbs && !rc; i++)
+		rc = plan_one_db(p, c, &p->dbs[i], root, e);
 	if (rc) {
 		fs_deploy_plan_free(p);
 		return rc;
@@ -602,6 +624,46 @@ static cJSON *deletion(const char *id, const char *rev)
 	return x;
 }
 
+/* A document the server refused; a function that does not compile is
+ * named as the couch layer names it for a single write. */
+static void fail_result(run *r, fs_deploy_db *db, fs_deploy_doc *d, const fs_couch_bulk_result *res)
+{
+	if (!res->error || strcmp(res->error, "compilation_error")) {
+		fail_doc(r, d, res->code, res->msg);
+		return;
+	}
+	cJSON *body = cJSON_CreateObject();
+	cJSON_AddStringToObject(body, "error", res->error);
+	cJSON_AddStringToObject(body, "reason", res->reason ? res->reason : "");
+	char *text = cJSON_PrintUnformatted(body);
+	char *what = fs_xasprintf("design document '%s' in database '%s'", d->id, db->name);
+	fs_err ce;
+	int code = fs_couch_error(r->c, "POST", "/_bulk_docs", what, 400, text, strlen(text), &ce);
+	fail_doc(r, d, code, ce.msg);
+	free(what);
+	free(text);
+	cJSON_Delete(body);
+}
+
+/* A whole _bulk_docs refused for a function that does not compile (the
+ * server names no document): name the one uploaded, or the batch. */
+static void name_batch(const fs_deploy_db *db, const cJSON *docs, fs_deploy_doc **targets, size_t n, fs_err *e)
+{
+	static const char anon[] = "a design document";
+	if (e->code != FS_E_INVALID || strncmp(e->msg, anon, strlen(anon)))
+		return;
+	fs_buf ids = FS_BUF_INIT;
+	size_t count = 0;
+	for (size_t i = 0; i < n; i++)
+		if (targets[i] && targets[i]->action != FS_DA_DELETE)
+			fs_buf_printf(&ids, "%s'%s'", count++ ? ", " : "", fs_json_str(cJSON_GetArrayItem(docs, (int)i), "_id"));
+	char *rest = fs_xstrdup(e->msg + strlen(anon));
+	fs_err_set(e, FS_E_INVALID, "%s %s in database '%s'%s", count == 1 ? "design document" :
+		"one of the design documents", fs_buf_str(&ids), db->name, rest);
+	free(rest);
+	fs_buf_free(&ids);
+}
+
 /* One _bulk_docs; targets[i] is the plan document of docs[i] (NULL: a
  * staging document). A failed request fails every target. */
 static int bulk(run *r, fs_deploy_db *db, cJSON *docs, fs_deploy_doc **targets, char **revs, fs_err *e)
@@ -612,6 +674,7 @@ static int bulk(run *r, fs_deploy_db *db, cJSON *docs, fs_deploy_doc **targets, 
 	fs_couch_bulk res;
 	int rc = fs_couch_bulk_docs(r->c, db->name, docs, 1, &res, e);
 	if (rc) {
+		name_batch(db, docs, targets, n, e);
 		for (size_t i = 0; i < n; i++)
 			if (targets[i] && !targets[i]->code)
 				fail_doc(r, targets[i], rc, e->msg);
@@ -623,7 +686,7 @@ static int bulk(run *r, fs_deploy_db *db, cJSON *docs, fs_deploy_doc **targets, 
 		if (!targets[i])
 			continue;
 		if (res.r[i].code)
-			fail_doc(r, targets[i], res.r[i].code, res.r[i].msg);
+			fail_result(r, db, targets[i], &res.r[i]);
 	}
 	fs_couch_bulk_free(&res);
 	return 0;
@@ -932,6 +995,11 @@ static const char *outcome(const fs_deploy_plan *p, const fs_deploy_doc *d)
 	}
 }
 
+static int forceable(const fs_deploy_doc *d)
+{
+	return d->action == FS_DA_REFUSED && (d->refusal == FS_DR_DRIFT || d->refusal == FS_DR_FOREIGN);
+}
+
 static void format_doc(const fs_deploy_plan *p, const fs_deploy_doc *d, int diffs, fs_buf *out)
 {
 	fs_buf_printf(out, "  %-10s %s", outcome(p, d), d->id);
@@ -941,12 +1009,12 @@ static void format_doc(const fs_deploy_plan *p, const fs_deploy_doc *d, int diff
 		fs_buf_printf(out, " [forced: %s]", d->reason);
 	else if (d->reason)
 		fs_buf_printf(out, ": %s", d->reason);
-	if (d->action == FS_DA_REFUSED && d->refusal != FS_DR_SYNTAX)
+	if (forceable(d))
 		fs_buf_adds(out, "; use --force to overwrite it");
 	if (d->error)
 		fs_buf_printf(out, ": %s", d->error);
 	fs_buf_addc(out, '\n');
-	if (diffs && d->action != FS_DA_SERVER && d->refusal != FS_DR_SYNTAX)
+	if (diffs && d->action != FS_DA_SERVER && (d->action != FS_DA_REFUSED || forceable(d)))
 		fs_deploy_fdiffs_format(d->id, d->diffs, d->ndiffs, out);
 }
 

@@ -23,7 +23,8 @@
  * longer matches its marker was edited by someone else since fsstudio
  * deployed it; a server copy without a marker that differs from the project
  * belongs to someone else. Both are refused unless force is set. A design
- * document whose JavaScript does not parse is refused even with force.
+ * document whose JavaScript does not parse, or defined by two connectors of
+ * one database, is refused even with force.
  */
 #ifndef FS_DEPLOY_H
 #define FS_DEPLOY_H
@@ -63,7 +64,8 @@ const char *fs_deploy_action_name(fs_deploy_action a);
 	_(NONE,   "") \
 	_(DRIFT,  "drift") \
 	_(FOREIGN, "foreign") \
-	_(SYNTAX, "syntax")
+	_(SYNTAX, "syntax") \
+	_(DUPLICATE, "duplicate")
 
 typedef enum fs_deploy_refusal {
 #define FS_DR_ENUM(k, n) FS_DR_##k,

@@ -6,7 +6,7 @@
 . "$FS_SRCDIR/tests/lib/tap.sh"
 . "$FS_SRCDIR/tests/lib/couch.sh"
 couch_start || plan_skip "pouchdb-server not installed"
-plan 30
+plan 32
 
 export XDG_CONFIG_HOME="$tap_tmp/config"
 unset FSSTUDIO_SERVER FSSTUDIO_USER FSSTUDIO_PASSWORD
@@ -86,6 +86,15 @@ check_contains "syntax error names file, function, line" "inspections.yaml: func
 out=$("$FS_BIN" deploy "$P" --server http://127.0.0.1:1 2>&1); rc=$?
 check_eq "dead server exits 1" 1 "$rc"
 check_contains "dead server named" "127.0.0.1:1" "$out"
+
+# the marker records the project's git commit (visits differs: P pulled an edit)
+P2="$tap_tmp/ingit"
+cp -R "$FS_SRCDIR/projects/sample" "$P2"
+(cd "$P2" && git init -q && git add -A && git -c user.name=t -c user.email=t@t commit -qm init)
+out=$("$FS_BIN" deploy "$P2" $S --force 2>&1); rc=$?
+check_eq "deploy from git exits 0" 0 "$rc"
+marker=$(curl -fsS "$COUCH_URL/inspections/_design/visits" | python3 -c 'import json,sys; print(json.load(sys.stdin)["fsstudio"]["commit"])')
+check_eq "marker names the commit" "$(git -C "$P2" rev-parse HEAD)" "$marker"
 
 # --json never shows credentials (an admin makes basic auth meaningful)
 curl -fsS -X PUT -d '"s3cretPW"' "$COUCH_URL/_config/admins/admin" >/dev/null

@@ -589,6 +589,130 @@ static void unknown_connector(void **state)
 	fs_deploy_plan_free(p);
 }
 
+/* Two connectors on one database: one request, no document of one seen as
+ * "only on server" by the other. */
+static void shared_database(void **state)
+{
+	ctx *x = *state;
+	sample(x);
+	ok(fs_obj_set_prop(fs_project_find(x->p, "sites"), "databaseName", "inspections", &e), "set db");
+	fs_deploy_plan *p = plan(x, NULL);
+	assert_int_equal(p->ndbs, 1);
+	assert_int_equal(p->count[FS_DA_CREATE], 3);
+	fs_deploy_plan_free(p);
+	deploy_and_redeploy(x);
+	p = plan(x, NULL);
+	assert_int_equal(p->count[FS_DA_SERVER], 0);
+	fs_deploy_plan_free(p);
+}
+
+/* A database name that needs encoding, deployed and redeployed. */
+static void hostile_database_name(void **state)
+{
+	ctx *x = *state;
+	sample(x);
+	ok(fs_obj_set_prop(fs_project_find(x->p, "inspections"), "databaseName", "in/sp+ec$(x)-1", &e), "set db");
+	deploy_and_redeploy(x);
+	cJSON *d = get(x, "in/sp+ec$(x)-1", "_design/visits");
+	cJSON_Delete(d);
+}
+
+static int cancel_at_upload(void *arg, const fs_deploy_event *ev)
+{
+	return ev->type == FS_DE_UPLOAD;
+}
+
+/* Cancelled from the progress callback: nothing uploaded, then a rerun
+ * converges. */
+static void cancel(void **state)
+{
+	ctx *x = *state;
+	sample(x);
+	fs_deploy_opts o = { .progress = cancel_at_upload };
+	fs_deploy_plan *p = plan(x, &o);
+	fs_err ce;
+	assert_int_equal(fs_deploy_run(p, x->c, &ce), FS_E_CANCELLED);
+	assert_false(find(p, "_design/visits")->done);
+	fs_deploy_plan_free(p);
+	cJSON *d = NULL;
+	assert_int_equal(fs_couch_doc_get(x->c, "inspections", "_design/visits", NULL, &d, &e), FS_E_NOTFOUND);
+	deploy_and_redeploy(x);
+}
+
+typedef struct bgjob {
+	ctx *x;
+	fs_deploy_plan *plan;
+	events ev;
+	int rc, done;
+} bgjob;
+
+static int bg_work(fs_bg_job *job, void *arg, fs_err *err)
+{
+	bgjob *j = arg;
+	fs_deploy_opts o = { .staged = 1, .progress = on_event, .progress_arg = &j->ev };
+	int rc = fs_deploy_plan_make(j->x->p, j->x->c, &o, &j->plan, err);
+	return rc ? rc : fs_deploy_run(j->plan, j->x->c, err);
+}
+
+static void bg_done(fs_bg_job *job, void *arg, int rc, const fs_err *err)
+{
+	bgjob *j = arg;
+	j->rc = rc;
+	j->done = 1;
+}
+
+/* As the studio runs it: plan and run on a worker, progress on the way,
+ * the outcome as data in the done callback. */
+static void background(void **state)
+{
+	ctx *x = *state;
+	sample(x);
+	bgjob j = { .x = x };
+	fs_bg *bg = fs_bg_new(1);
+	fs_bg_submit(bg, bg_work, bg_done, &j);
+	fs_bg_wait_all(bg);
+	fs_bg_free(bg);
+	assert_true(j.done);
+	assert_int_equal(j.rc, 0);
+	assert_true(j.ev.build > 0 && j.ev.swap > 0);
+	assert_true(find(j.plan, "_design/visits")->done);
+	fs_deploy_plan_free(j.plan);
+	size_t n = 0;
+	check_on_server(x, &n);
+	assert_int_equal(n, 3);
+}
+
+/* The server refuses the upload because a function does not compile: the
+ * message names the function and its view. */
+static void compile_error(void **state)
+{
+	ctx *x = *state;
+	sample(x);
+	fs_deploy_plan_free(deploy(x, NULL));
+	ok(fs_fn_set_text(fs_project_find(x->p, "inspections/visits/by_site/map"),
+		"function (doc) {\n  emit(doc.name);\n}", &e), "edit");
+	fs_deploy_plan *p = plan(x, NULL);
+	fs_badserver *b = fs_badserver_start();
+	assert_non_null(b);
+	char *url = fs_xasprintf("%s/compile", fs_badserver_url(b));
+	fs_couch *bc = connect_url(url);
+	fs_err re;
+	assert_int_equal(fs_deploy_run(p, bc, &re), FS_E_INVALID);
+	fs_deploy_doc *d = find(p, "_design/visits");
+	assert_false(d->done);
+	assert_non_null(d->error);
+	assert_non_null(strstr(d->error, "map function of view 'by_name' does not compile"));
+	assert_non_null(strstr(d->error, "design document '_design/visits' in database 'inspections'"));
+	fs_buf out = FS_BUF_INIT;
+	fs_deploy_format(p, 0, &out);
+	assert_non_null(strstr(out.data, "FAILED     _design/visits"));
+	fs_buf_free(&out);
+	fs_deploy_plan_free(p);
+	fs_couch_free(bc);
+	free(url);
+	fs_badserver_stop(b);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -597,7 +721,8 @@ int main(void)
 		T(deploy_sample), T(deploy_fixtures), T(drift_refused_then_forced),
 		T(foreign_copy_refused), T(prune), T(plan_writes_nothing), T(staged),
 		T(syntax_error_refused), T(pull_round_trip), T(server_dies_mid_deploy),
-		T(revs_limit_warns), T(bad_server), T(unknown_connector),
+		T(revs_limit_warns), T(bad_server), T(unknown_connector), T(shared_database),
+		T(hostile_database_name), T(cancel), T(background), T(compile_error),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	fs_test_cleanup();
