@@ -587,6 +587,8 @@ static void run_timers(fs_app *a)
 			if (fs_project_dirty(a->projects[i]) && fs_recover_write(a->projects[i], &e))
 				fs_app_error(a, "Recovery file not written: %s", e.msg);
 		}
+		/* the change marks follow unsaved edits too, at the same pace */
+		fs_gitui_refresh(a);
 	}
 }
 

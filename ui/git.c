@@ -24,6 +24,7 @@ struct proj_git {
 struct job {
 	size_t n;
 	char **dirs;
+	fs_files *files;     /* unsaved projects: their files as the model has them */
 	fs_changes *changes;
 	char **errors;
 };
@@ -42,6 +43,38 @@ static struct fs_gitui *G(fs_app *a)
 	return a->git;
 }
 
+/* Reads a file of an unsaved project from its rendered files. */
+static int read_rendered(void *ctx, const char *relpath, char **data, size_t *len, fs_err *e)
+{
+	const fs_files *f = ctx;
+	for (size_t i = 0; i < f->n; i++)
+		if (!strcmp(f->v[i].relpath, relpath)) {
+			*data = fs_xmalloc(f->v[i].len + 1);
+			memcpy(*data, f->v[i].data, f->v[i].len);
+			(*data)[f->v[i].len] = 0;
+			if (len)
+				*len = f->v[i].len;
+			return 0;
+		}
+	return fs_err_set(e, FS_E_NOTFOUND, "%s: no such file", relpath);
+}
+
+/* The status of one project; an unsaved one is compared through a copy of
+ * its model made from its rendered files, so that the thread never reads
+ * the model the screen edits. */
+static int status_of(struct job *j, size_t i, fs_repo *r, fs_err *e)
+{
+	fs_project *copy = NULL;
+	int rc;
+	if (!j->files[i].n)
+		return fs_git_status(r, &j->changes[i], e);
+	if ((rc = fs_project_open_with(&copy, j->dirs[i], read_rendered, &j->files[i], e)))
+		return rc;
+	rc = fs_git_status_model(r, copy, &j->changes[i], e);
+	fs_project_free(copy);
+	return rc;
+}
+
 static void *status_thread(void *arg)
 {
 	struct fs_gitui *g = arg;
@@ -51,7 +84,7 @@ static void *status_thread(void *arg)
 		fs_err e = { 0 };
 		if (!j->dirs[i])
 			continue;
-		if (fs_repo_open(&r, j->dirs[i], &e) || fs_git_status(r, &j->changes[i], &e))
+		if (fs_repo_open(&r, j->dirs[i], &e) || status_of(j, i, r, &e))
 			j->errors[i] = fs_xstrdup(e.msg);
 		fs_repo_free(r);
 	}
@@ -65,10 +98,12 @@ static void job_free(struct job *j)
 {
 	for (size_t i = 0; i < j->n; i++) {
 		free(j->dirs[i]);
+		fs_files_free(&j->files[i]);
 		fs_changes_free(&j->changes[i]);
 		free(j->errors[i]);
 	}
 	free(j->dirs);
+	free(j->files);
 	free(j->changes);
 	free(j->errors);
 	memset(j, 0, sizeof *j);
@@ -80,11 +115,16 @@ static void start(fs_app *a)
 	struct job *j = &g->job;
 	j->n = g->n;
 	j->dirs = fs_xcalloc(g->n, sizeof *j->dirs);
+	j->files = fs_xcalloc(g->n, sizeof *j->files);
 	j->changes = fs_xcalloc(g->n, sizeof *j->changes);
 	j->errors = fs_xcalloc(g->n, sizeof *j->errors);
 	for (size_t i = 0; i < g->n; i++)
-		if (g->p[i].repo && fs_project_dir(a->projects[i]))
+		if (g->p[i].repo && fs_project_dir(a->projects[i])) {
 			j->dirs[i] = fs_xstrdup(fs_project_dir(a->projects[i]));
+			if (fs_project_dirty(a->projects[i]) &&
+			    fs_project_render(a->projects[i], &j->files[i], NULL))
+				memset(&j->files[i], 0, sizeof j->files[i]);
+		}
 	if (pthread_create(&g->thread, NULL, status_thread, g)) {
 		job_free(j);
 		return;

@@ -6,7 +6,7 @@
 . "$FS_SRCDIR/tests/ui/lib.sh"
 ui_need
 command -v git >/dev/null || plan_skip "git is not installed"
-plan 12
+plan 13
 
 proj=$(ui_sample)
 conn=$proj/_c8oProject/connectors/inspections.yaml
@@ -21,6 +21,7 @@ ui_keys / ; ui_type by_site; ui_keys Enter Escape
 ui_wait_row 0 "visits/by_site "
 ui_keys E
 ui_wait "[+] 1 unsaved"
+check "an unsaved edit gets its M mark a few seconds later" ui_wait_re '▸ by_site  *M│'
 ui_keys s
 ui_wait "Saved 1 project"
 check "the changed view gets an M mark at the tree's right edge" ui_wait_re '▸ by_site  *M│'
