@@ -89,22 +89,31 @@ static int save_edit(fs_project *p, fs_issues *before)
 	return rc;
 }
 
+/* The members every JSON object of these commands starts with. */
+static cJSON *obj_json(const fs_obj *o)
+{
+	cJSON *j = cJSON_CreateObject();
+	char *path = fs_obj_path(o);
+	cJSON_AddStringToObject(j, "kind", fs_kind_name(o->kind));
+	cJSON_AddStringToObject(j, "name", o->name);
+	cJSON_AddStringToObject(j, "path", path);
+	if (o->cls)
+		cJSON_AddStringToObject(j, "class", o->cls);
+	if (o->kind == FS_K_FUNCTION)
+		cJSON_AddStringToObject(j, "function", fs_fn_name(o->fn));
+	free(path);
+	return j;
+}
+
 /* Prints the path of an object the command produced (text or JSON). */
 static int print_result(const fs_obj *o, int json)
 {
+	if (json)
+		return fs_cli_json(obj_json(o));
 	char *path = fs_obj_path(o);
-	int rc = FS_EXIT_OK;
-	if (json) {
-		cJSON *j = cJSON_CreateObject();
-		cJSON_AddStringToObject(j, "kind", fs_kind_name(o->kind));
-		cJSON_AddStringToObject(j, "name", o->name);
-		cJSON_AddStringToObject(j, "path", path);
-		rc = fs_cli_json(j);
-	} else {
-		puts(path);
-	}
+	puts(path);
 	free(path);
-	return rc;
+	return FS_EXIT_OK;
 }
 
 /* ---- tree --------------------------------------------------------------- */
@@ -126,19 +135,10 @@ static void tree_text(const fs_obj *o, int depth, size_t plen, fs_buf *out)
 
 static cJSON *tree_json(const fs_obj *o)
 {
-	cJSON *j = cJSON_CreateObject();
-	char *path = fs_obj_path(o);
-	cJSON_AddStringToObject(j, "kind", fs_kind_name(o->kind));
-	cJSON_AddStringToObject(j, "name", o->name);
-	cJSON_AddStringToObject(j, "path", path);
-	if (o->cls)
-		cJSON_AddStringToObject(j, "class", o->cls);
-	if (o->kind == FS_K_FUNCTION)
-		cJSON_AddStringToObject(j, "function", fs_fn_name(o->fn));
+	cJSON *j = obj_json(o);
 	cJSON *kids = cJSON_AddArrayToObject(j, "children");
 	for (size_t i = 0; i < o->nkids; i++)
 		cJSON_AddItemToArray(kids, tree_json(o->kids[i]));
-	free(path);
 	return j;
 }
 
@@ -178,25 +178,17 @@ static cJSON *props_json(const fs_obj *o)
 
 static int show_json(const fs_obj *o)
 {
-	cJSON *j = cJSON_CreateObject();
-	char *path = fs_obj_path(o);
-	cJSON_AddStringToObject(j, "kind", fs_kind_name(o->kind));
-	cJSON_AddStringToObject(j, "name", o->name);
-	cJSON_AddStringToObject(j, "path", path);
-	if (o->cls)
-		cJSON_AddStringToObject(j, "class", o->cls);
+	cJSON *j = obj_json(o);
 	if (fs_obj_file(o))
 		cJSON_AddStringToObject(j, "file", fs_obj_file(o));
 	cJSON_AddBoolToObject(j, "editable", fs_obj_editable(o));
 	if (o->kind == FS_K_FUNCTION) {
-		cJSON_AddStringToObject(j, "function", fs_fn_name(o->fn));
 		cJSON_AddStringToObject(j, "text", fs_fn_text(o) ? fs_fn_text(o) : "");
 	} else if (o->kind == FS_K_DDOC && fs_ddoc_json(o)) {
 		cJSON_AddItemToObject(j, "doc", cJSON_Duplicate(fs_ddoc_json(o), 1));
 	}
 	if (o->kind != FS_K_FUNCTION && o->kind != FS_K_VIEW)
 		cJSON_AddItemToObject(j, "properties", props_json(o));
-	free(path);
 	return fs_cli_json(j);
 }
 
