@@ -1400,8 +1400,12 @@ static track *object_entry(walk *w, git_commit *c, git_commit *parent, track *t,
 		key_of(w, parent, t, &pkey);
 	version *was = parent ? version_at(w, parent, t, &pkey) : NULL;
 	track *next = t;
-	if (now->state == 1 && !t->file)
+	/* Once the object is seen, its file gives the fast key (a deleted
+	 * object is first seen in the parent). */
+	if (!t->file && now->state == 1)
 		next = track_new(w, t->path, now->file);
+	else if (!t->file && was && was->state == 1)
+		next = track_new(w, t->path, was->file);
 	if (now->state == 2) {
 		fs_hist_entry *h = entry_push(w, c);
 		h->error = fs_xstrdup(now->err);
