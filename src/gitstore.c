@@ -20,6 +20,10 @@ struct fs_repo {
 	char *projdir;   /* the project folder as given */
 	char *workdir;   /* repository work folder, with a final slash */
 	char *prefix;    /* project folder inside it: "" or "a/b/" */
+	/* The model at HEAD, kept while HEAD stays: the studio asks for the
+	 * status after every save. */
+	git_oid head_id;
+	fs_project *head;
 };
 
 #define TRAILER_RENAME "Fsstudio-Rename"
@@ -182,6 +186,7 @@ void fs_repo_free(fs_repo *r)
 	if (!r)
 		return;
 	git_repository_free(r->repo);
+	fs_project_free(r->head);
 	free(r->projdir);
 	free(r->workdir);
 	free(r->prefix);
@@ -383,6 +388,26 @@ static int open_rev(fs_repo *r, const char *rev, fs_project **out, fs_err *e)
 	if (!rc && c)
 		rc = open_commit(r, c, out, e);
 	git_commit_free(c);
+	return rc;
+}
+
+/* The model at HEAD, owned by r (NULL and 0 on an unborn branch). */
+static int head_model(fs_repo *r, fs_project **out, fs_err *e)
+{
+	git_commit *c = NULL;
+	*out = NULL;
+	int rc = resolve(r, NULL, &c, e);
+	if (rc || !c)
+		return rc;
+	if (!r->head || !git_oid_equal(&r->head_id, git_commit_id(c))) {
+		fs_project_free(r->head);
+		r->head = NULL;
+		rc = open_commit(r, c, &r->head, e);
+		if (!rc)
+			git_oid_cpy(&r->head_id, git_commit_id(c));
+	}
+	git_commit_free(c);
+	*out = r->head;
 	return rc;
 }
 
@@ -766,7 +791,7 @@ static int status_with(fs_repo *r, fs_project *model, fs_changes *out, fs_err *e
 	state_notes(r, &out->notes, &out->nnotes);
 	fs_project *head = NULL, *work = model;
 	fs_err pe = { 0 };
-	int broken = open_rev(r, NULL, &head, &pe) || (!work && fs_project_open(&work, r->projdir, &pe));
+	int broken = head_model(r, &head, &pe) || (!work && fs_project_open(&work, r->projdir, &pe));
 	fs_files files = { 0 };
 	if (broken)
 		strs_add(&out->notes, &out->nnotes, "%s", pe.msg);
@@ -785,7 +810,6 @@ static int status_with(fs_repo *r, fs_project *model, fs_changes *out, fs_err *e
 	if (out->n > nobj)
 		qsort(out->v + nobj, out->n - nobj, sizeof *out->v, change_cmp);
 	fs_files_free(&files);
-	fs_project_free(head);
 	if (work != model)
 		fs_project_free(work);
 	file_sts_free(&fs);
@@ -1083,7 +1107,7 @@ int fs_git_commit(fs_repo *r, const char *message, const char *const *objs, size
 		/* Models give the renames (and the files of chosen objects); a
 		 * version that does not parse only loses the rename trailers. */
 		fs_err we = { 0 };
-		int hok = !open_rev(r, NULL, &hp, NULL);
+		int hok = !head_model(r, &hp, NULL);
 		int wok = !fs_project_open(&wp, r->projdir, &we);
 		if (hok && wok)
 			diff_models(hp, wp, NULL, NULL, 0, &ch);
@@ -1112,7 +1136,6 @@ int fs_git_commit(fs_repo *r, const char *message, const char *const *objs, size
 	free(msg);
 	strs_free(files.v, files.n);
 	fs_changes_free(&ch);
-	fs_project_free(hp);
 	fs_project_free(wp);
 	git_commit_free(head);
 	file_sts_free(&fs);
@@ -1944,7 +1967,7 @@ int fs_git_restore(fs_repo *r, const char *obj, const char *rev, int force, fs_e
 	if (!rc && !c)
 		rc = fs_err_set(e, FS_E_NOTFOUND, "nothing to restore: no commit yet");
 	if (!rc)
-		open_rev(r, NULL, &head, NULL);
+		head_model(r, &head, NULL);
 	if (!rc && obj) {
 		rc = open_commit(r, c, &old, e);
 		if (!rc)
@@ -1969,7 +1992,6 @@ int fs_git_restore(fs_repo *r, const char *obj, const char *rev, int force, fs_e
 			rc = restore_all(r, c, head, work, e);
 	}
 	fs_project_free(old);
-	fs_project_free(head);
 	fs_project_free(work);
 	git_commit_free(c);
 	return rc;
