@@ -6,7 +6,7 @@
 . "$FS_SRCDIR/tests/lib/tap.sh"
 . "$FS_SRCDIR/tests/lib/couch.sh"
 couch_start || plan_skip "pouchdb-server not installed"
-plan 32
+plan 36
 
 export XDG_CONFIG_HOME="$tap_tmp/config"
 unset FSSTUDIO_SERVER FSSTUDIO_USER FSSTUDIO_PASSWORD
@@ -29,13 +29,14 @@ check_eq "redeploy keeps the revision" "$r1" "$(rev)"
 
 # someone edits a view on the server
 edit_view() {
-	curl -fsS "$COUCH_URL/inspections/_design/visits" | python3 -c '
+	u=${1:-$COUCH_URL}
+	curl -fsS "$u/inspections/_design/visits" | python3 -c '
 import json,sys
 d=json.load(sys.stdin)
 d["views"]["by_site"]["map"]="function (doc) {\n  emit(doc.changed_by_hand, 1);\n}"
 print(json.dumps(d))' >"$tap_tmp/edited.json"
 	curl -fsS -X PUT -H 'Content-Type: application/json' --data-binary @"$tap_tmp/edited.json" \
-		"$COUCH_URL/inspections/_design/visits" >/dev/null
+		"$u/inspections/_design/visits" >/dev/null
 }
 edit_view
 r2=$(rev)
@@ -102,5 +103,22 @@ AUTH=$(echo "$COUCH_URL" | sed 's|://|://admin:s3cretPW@|')
 out=$("$FS_BIN" deploy "$P" --server "$AUTH" --json sites 2>&1); rc=$?
 check_eq "--json deploy with credentials exits 0" 0 "$rc"
 case $out in *s3cretPW*) not_ok "--json output without the password" ;; *) ok "--json output without the password" ;; esac
+
+BAD=$(echo "$COUCH_URL" | sed 's|://|://admin:wrongPW@|')
+out=$("$FS_BIN" deploy "$P" --server "$BAD" sites 2>&1); rc=$?
+check_eq "refused credentials exit 1" 1 "$rc"
+check_contains "refused credentials name the user" "user 'admin'" "$out"
+case $out in *wrongPW*) not_ok "refused credentials: no password shown" ;; *) ok "refused credentials: no password shown" ;; esac
+
+# pull asks on a terminal (script(1) gives it one)
+if command -v script >/dev/null 2>&1; then
+	P3="$tap_tmp/ask"
+	cp -R "$FS_SRCDIR/projects/sample" "$P3"
+	edit_view "$AUTH"
+	printf 'y\n' | script -qec "'$FS_BIN' pull '$P3' inspections --server '$AUTH'" /dev/null >"$tap_tmp/ask.out" 2>&1
+	check_contains "pull on a terminal writes after y" "changed_by_hand" "$(cat "$P3/_c8oProject/connectors/inspections.yaml")"
+else
+	skip_test "script(1) not installed"
+fi
 
 done_testing
