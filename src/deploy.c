@@ -19,21 +19,21 @@ static const char *const diff_ignore[] = { "_id", "_rev", FS_DEPLOY_MARKER, NULL
 const char *fs_deploy_action_name(fs_deploy_action a)
 {
 	static const char *const names[] = {
-#define FS_DA_NAME(k, n, w) n,
+#define FS_DA_NAME(k, n, w, d) n,
 		FS_DA_LIST(FS_DA_NAME)
 #undef FS_DA_NAME
 	};
 	return a < FS_DA_COUNT ? names[a] : "?";
 }
 
-static const char *action_word(fs_deploy_action a)
+static const char *action_word(fs_deploy_action a, int past)
 {
-	static const char *const words[] = {
-#define FS_DA_WORD(k, n, w) w,
+	static const char *const words[][2] = {
+#define FS_DA_WORD(k, n, w, d) { w, d },
 		FS_DA_LIST(FS_DA_WORD)
 #undef FS_DA_WORD
 	};
-	return a < FS_DA_COUNT ? words[a] : "?";
+	return a < FS_DA_COUNT ? words[a][past] : "?";
 }
 
 static const char *refusal_name(fs_deploy_refusal r)
@@ -981,18 +981,11 @@ int fs_deploy_run(fs_deploy_plan *p, fs_couch *c, fs_err *e)
 
 static const char *outcome(const fs_deploy_plan *p, const fs_deploy_doc *d)
 {
-	if (!p->ran || d->action == FS_DA_REFUSED || d->action == FS_DA_UNCHANGED || d->action == FS_DA_SERVER)
-		return action_word(d->action);
-	if (d->code)
+	if (p->ran && d->code)
 		return "FAILED";
-	if (!d->done)
+	if (p->ran && writes(d) && !d->done)
 		return "not done";
-	switch (d->action) {
-	case FS_DA_CREATE: return "created";
-	case FS_DA_UPDATE: return "updated";
-	case FS_DA_DELETE: return "deleted";
-	default: return action_word(d->action);
-	}
+	return action_word(d->action, p->ran);
 }
 
 static int forceable(const fs_deploy_doc *d)
@@ -1020,7 +1013,10 @@ static void format_doc(const fs_deploy_plan *p, const fs_deploy_doc *d, int diff
 
 void fs_deploy_format(const fs_deploy_plan *p, int diffs, fs_buf *out)
 {
-	fs_buf_printf(out, "server %s (%s)\n", p->server, p->url);
+	if (strcmp(p->server, p->url))
+		fs_buf_printf(out, "server %s (%s)\n", p->server, p->url);
+	else
+		fs_buf_printf(out, "server %s\n", p->url);
 	for (size_t i = 0; i < p->ndbs; i++) {
 		const fs_deploy_db *db = &p->dbs[i];
 		fs_buf_printf(out, "database %s (connector %s)%s\n", db->name, db->connector,
@@ -1035,7 +1031,8 @@ void fs_deploy_format(const fs_deploy_plan *p, int diffs, fs_buf *out)
 	fs_buf_adds(out, p->ran ? "done:" : "plan:");
 	for (int a = 0; a < FS_DA_COUNT; a++)
 		if (p->count[a])
-			fs_buf_printf(out, " %zu %s,", p->count[a], fs_deploy_action_name(a));
+			fs_buf_printf(out, " %zu %s,", p->count[a], a == FS_DA_SERVER ? "only on server" :
+				action_word(a, p->ran));
 	if (out->len && out->data[out->len - 1] == ',')
 		out->data[--out->len] = 0;
 	if (p->failed)

@@ -42,17 +42,18 @@
 #define FS_DEPLOY_STAGING_SUFFIX "-fsstudio-staging"
 extern const char *const fs_deploy_ignore[]; /* {"_rev", "fsstudio", NULL} */
 
-/* Planned action of a design document: enum, name (--json), word (text). */
+/* Planned action of a design document: enum, name (--json), word (plan),
+ * past (outcome). */
 #define FS_DA_LIST(_) \
-	_(CREATE,    "create",         "create") \
-	_(UPDATE,    "update",         "update") \
-	_(UNCHANGED, "unchanged",      "unchanged") \
-	_(SERVER,    "only-on-server", "only on server, left alone") \
-	_(DELETE,    "delete",         "delete (--prune)") \
-	_(REFUSED,   "refused",        "REFUSED")
+	_(CREATE,    "create",         "create",                     "created") \
+	_(UPDATE,    "update",         "update",                     "updated") \
+	_(UNCHANGED, "unchanged",      "unchanged",                  "unchanged") \
+	_(SERVER,    "only-on-server", "only on server, left alone", "only on server, left alone") \
+	_(DELETE,    "delete",         "delete (--prune)",           "deleted") \
+	_(REFUSED,   "refused",        "REFUSED",                    "REFUSED")
 
 typedef enum fs_deploy_action {
-#define FS_DA_ENUM(k, n, w) FS_DA_##k,
+#define FS_DA_ENUM(k, n, w, d) FS_DA_##k,
 	FS_DA_LIST(FS_DA_ENUM)
 #undef FS_DA_ENUM
 	FS_DA_COUNT
