@@ -61,13 +61,14 @@ static char *project_commit(const char *dir)
 	return id;
 }
 
+/* One line of progress on the terminal, redrawn in place. */
 static int progress(void *arg, const fs_deploy_event *ev)
 {
 	if (ev->type == FS_DE_BUILD)
-		fprintf(stderr, "\r%s: %s: building the index%s%d%%   ", ev->db, ev->id,
-			ev->percent >= 0 ? " " : "", ev->percent >= 0 ? ev->percent : 0);
+		fprintf(stderr, "\r%s: %s: building the index %d%%\033[K", ev->db, ev->id,
+			ev->percent >= 0 ? ev->percent : 0);
 	else if (ev->type == FS_DE_SWAP)
-		fprintf(stderr, "\r%s: replacing the live design documents\n", ev->db);
+		fprintf(stderr, "\r%s: replacing the live design documents\033[K\n", ev->db);
 	return 0;
 }
 

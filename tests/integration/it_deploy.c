@@ -713,12 +713,46 @@ static void compile_error(void **state)
 	fs_badserver_stop(b);
 }
 
+/* Member-level diffs: functions by name, other values as JSON, _id, _rev
+ * and the marker ignored. (No server needed.) */
+static void member_diffs(void **state)
+{
+	cJSON *a = cJSON_Parse("{\"_id\":\"_design/a\",\"_rev\":\"1-x\",\"fsstudio\":{\"hash\":\"h\"},"
+		"\"language\":\"javascript\",\"views\":{\"v\":{\"map\":\"function (doc) {\\n  emit(1);\\n}\"},"
+		"\"gone\":{\"map\":\"function (doc) {}\"}},\"options\":{\"local_seq\":true}}");
+	cJSON *b = cJSON_Parse("{\"_id\":\"_design/b\",\"language\":\"javascript\",\"views\":{\"v\":"
+		"{\"map\":\"function (doc) {\\n  emit(2);\\n}\",\"reduce\":\"_count\"}},\"options\":{\"local_seq\":false}}");
+	fs_deploy_fdiff *d;
+	size_t n;
+	fs_deploy_diff_docs(a, b, &d, &n);
+	assert_int_equal(n, 4);
+	assert_string_equal(d[0].name, "views/v/map");
+	assert_int_equal(d[0].hunks.added, 1);
+	assert_int_equal(d[0].hunks.removed, 1);
+	assert_string_equal(d[1].name, "views/v/reduce");
+	assert_int_equal(d[1].hunks.removed, 0);
+	assert_string_equal(d[2].name, "options/local_seq");
+	assert_string_equal(d[3].name, "views/gone/map");
+	assert_int_equal(d[3].hunks.added, 0);
+	fs_buf out = FS_BUF_INIT;
+	fs_deploy_fdiffs_format("_design/b", d, n, &out);
+	assert_non_null(strstr(out.data, "--- a/_design/b/views/v/map\n+++ b/_design/b/views/v/map\n"));
+	assert_non_null(strstr(out.data, "-  emit(1);\n+  emit(2);\n"));
+	fs_buf_free(&out);
+	fs_deploy_fdiffs_free(d, n);
+	fs_deploy_diff_docs(a, a, &d, &n);
+	assert_int_equal(n, 0);
+	fs_deploy_fdiffs_free(d, n);
+	cJSON_Delete(a);
+	cJSON_Delete(b);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(deploy_sample), T(deploy_fixtures), T(drift_refused_then_forced),
+		cmocka_unit_test(member_diffs), T(deploy_sample), T(deploy_fixtures), T(drift_refused_then_forced),
 		T(foreign_copy_refused), T(prune), T(plan_writes_nothing), T(staged),
 		T(syntax_error_refused), T(pull_round_trip), T(server_dies_mid_deploy),
 		T(revs_limit_warns), T(bad_server), T(unknown_connector), T(shared_database),
