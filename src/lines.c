@@ -328,10 +328,15 @@ void fs_lines_render(const fs_lfile *f, fs_buf *out)
 	render_line(f->root, &t);
 	if (t.len && !f->final_eol)
 		t.len--; /* the last line has no line break */
-	for (size_t i = 0; i < t.len; i++) {
-		if (t.data[i] == '\n' && f->crlf)
-			fs_buf_addc(out, '\r');
-		fs_buf_addc(out, t.data[i]);
+	for (size_t i = 0; i < t.len;) {
+		const char *nl = f->crlf ? memchr(t.data + i, '\n', t.len - i) : NULL;
+		size_t n = nl ? (size_t)(nl - t.data) - i : t.len - i;
+		fs_buf_add(out, t.data + i, n);
+		i += n;
+		if (nl) {
+			fs_buf_add(out, "\r\n", 2);
+			i++;
+		}
 	}
 	fs_buf_free(&t);
 }

@@ -742,34 +742,47 @@ static char *decode_segment(const char *s, size_t n)
 	return fs_buf_steal(&b);
 }
 
+static size_t seg_len(const char *s)
+{
+	return strcspn(s, "/");
+}
+
+static const char *seg_next(const char *s)
+{
+	s += seg_len(s);
+	return *s == '/' ? s + 1 : s;
+}
+
+/* Resolves the rest of a path under o. Siblings may share a name (a
+ * listener and a design document, duplicate JSON keys): the first one
+ * under which the rest resolves wins. */
+static fs_obj *find_from(fs_obj *o, const char *s)
+{
+	if (!*s)
+		return o;
+	char *seg = decode_segment(s, seg_len(s));
+	const char *rest = seg_next(s);
+	fs_obj *found = NULL;
+	if (o->kind == FS_K_DDOC && *rest && (!strcmp(seg, "filters") || !strcmp(seg, "updates"))) {
+		fs_fn_type t = !strcmp(seg, "filters") ? FS_FN_FILTER : FS_FN_UPDATE;
+		char *name = decode_segment(rest, seg_len(rest));
+		for (size_t i = 0; i < o->nkids && !found; i++)
+			if (o->kids[i]->kind == FS_K_FUNCTION && o->kids[i]->fn == t && !strcmp(o->kids[i]->name, name))
+				found = find_from(o->kids[i], seg_next(rest));
+		free(name);
+	}
+	for (size_t i = 0; i < o->nkids && !found; i++) {
+		fs_obj *k = o->kids[i];
+		if (!strcmp(k->name, seg) && !(k->kind == FS_K_FUNCTION && (k->fn == FS_FN_FILTER || k->fn == FS_FN_UPDATE)))
+			found = find_from(k, rest);
+	}
+	free(seg);
+	return found;
+}
+
 fs_obj *fs_project_find(fs_project *p, const char *path)
 {
-	fs_obj *o = p->root;
-	const char *s = path;
-	while (o && *s) {
-		size_t n = strcspn(s, "/");
-		char *seg = decode_segment(s, n);
-		s += n;
-		if (*s == '/')
-			s++;
-		fs_obj *next = NULL;
-		if (o->kind == FS_K_DDOC && *s && (!strcmp(seg, "filters") || !strcmp(seg, "updates"))) {
-			size_t m = strcspn(s, "/");
-			char *name = decode_segment(s, m);
-			next = fs_obj_kid(o, FS_K_FUNCTION, !strcmp(seg, "filters") ? FS_FN_FILTER : FS_FN_UPDATE, name);
-			free(name);
-			if (next) {
-				s += m;
-				if (*s == '/')
-					s++;
-			}
-		}
-		if (!next)
-			next = fs_obj_kid(o, FS_K_COUNT, FS_FN_NONE, seg);
-		free(seg);
-		o = next;
-	}
-	return o;
+	return path ? find_from(p->root, path) : NULL;
 }
 
 const char *fs_obj_file(const fs_obj *o)

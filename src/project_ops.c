@@ -499,6 +499,14 @@ static int insert_bean(fs_obj *parent, fs_kind kind, fs_line *l, fs_obj **out, f
 	return 0;
 }
 
+static int has_connector(const fs_obj *project)
+{
+	for (size_t i = 0; i < project->nkids; i++)
+		if (project->kids[i]->kind == FS_K_CONNECTOR)
+			return 1;
+	return 0;
+}
+
 static int new_bean(fs_obj *parent, fs_kind kind, const char *name, const char *variant, fs_obj **out, fs_err *e)
 {
 	int rc;
@@ -511,7 +519,15 @@ static int new_bean(fs_obj *parent, fs_kind kind, const char *name, const char *
 			fs_line_free(l);
 			return rc;
 		}
-		fs_line_insert(l->file->root, 0, fs_line_new(FS_LN_PROP, "databaseName", name));
+		fs_line *body = l->file->root;
+		/* as Convertigo creates one: the first connector is the default one,
+		 * and every connector has a default transaction */
+		if (!has_connector(parent))
+			fs_line_insert(body, SIZE_MAX, fs_line_new(FS_LN_ATTR, "default", "true"));
+		fs_line_insert(body, SIZE_MAX, fs_line_new(FS_LN_PROP, "databaseName", name));
+		fs_line *info = bean_line("GetServerInfo", FS_PFX_TRANS "GetServerInfoTransaction");
+		fs_line_insert(body, SIZE_MAX, info);
+		fs_line_insert(info, 0, fs_line_new(FS_LN_ATTR, "default", "true"));
 	} else if (kind == FS_K_DDOC) {
 		l = bean_line(name, FS_CLS_DDOC);
 		fs_line *prop = fs_line_new(FS_LN_PROP, "docdata", NULL);

@@ -366,6 +366,8 @@ static void rename_view_keeps_references(void **state)
 
 static const char new_conn_file[] =
 	"databaseName: fresh\n"
+	"\xe2\x86\x93GetServerInfo [transactions.couchdb.GetServerInfoTransaction]: \n"
+	"  \xe2\x86\x91" "default: true\n"
 	"\xe2\x86\x93PostDoc [transactions.couchdb.PostDocumentTransaction]: \n"
 	"  policy: override\n"
 	"\xe2\x86\x93OnFresh [couchdb.FullSyncListener]: \n"
@@ -464,6 +466,42 @@ static void create_and_delete(void **state)
 	assert_true(fs_test_trees_equal(orig, dir));
 	free(orig);
 	free(dir);
+}
+
+static void first_connector(void **state)
+{
+	for (int crlf = 0; crlf <= 1; crlf++) {
+		char *dir = fmt_layout("minimal", crlf);
+		fs_project *p = open_ok(dir);
+		fs_err e;
+		fs_obj *c;
+		ok(fs_obj_new(fs_project_root(p), FS_K_CONNECTOR, "db(1)+x/y", NULL, &c, &e), &e);
+		char *path = fs_obj_path(c);
+		assert_string_equal(path, "db(1)+x%2Fy");
+		assert_ptr_equal(fs_project_find(p, path), c);
+		free(path);
+		save_ok(p);
+		fs_project_free(p);
+		const char *nl = crlf ? "\r\n" : "\n";
+		char *want = fs_xasprintf("\xe2\x86\x91" "default: true%sdatabaseName: db(1)+x/y%s"
+					  "\xe2\x86\x93GetServerInfo [transactions.couchdb.GetServerInfoTransaction]: %s"
+					  "  \xe2\x86\x91" "default: true", nl, nl, nl);
+		char *text = fmt_read(dir, "_c8oProject/connectors/db(1)+x/y.yaml");
+		assert_string_equal(text, want);
+		free(text);
+		free(want);
+		want = fs_xasprintf("\xe2\x86\x91" "convertigo: 8.1.0.m006%s\xe2\x86\x93minimal [core.Project]: %s"
+				    "  version: 1.0.0%s  \xe2\x86\x93" "db(1)+x/y [connectors.FullSyncConnector]: "
+				    "\xf0\x9f\x97\x8f connectors/db(1)+x/y.yaml", nl, nl, nl);
+		text = fmt_read(dir, "c8oProject.yaml");
+		assert_string_equal(text, want);
+		free(text);
+		free(want);
+		p = open_ok(dir);
+		assert_non_null(find_ok(p, "db(1)+x%2Fy/GetServerInfo"));
+		fs_project_free(p);
+		free(dir);
+	}
 }
 
 static void copies(void **state)
@@ -600,6 +638,7 @@ int main(void)
 		cmocka_unit_test_teardown(set_props, teardown),
 		cmocka_unit_test_teardown(rename_view_keeps_references, teardown),
 		cmocka_unit_test_teardown(create_and_delete, teardown),
+		cmocka_unit_test_teardown(first_connector, teardown),
 		cmocka_unit_test_teardown(copies, teardown),
 		cmocka_unit_test_teardown(checks, teardown),
 		cmocka_unit_test_teardown(set_json_from_server, teardown),
