@@ -588,6 +588,7 @@ size_t fs_action_menu(fs_app *a, struct fs_menu_item *items, size_t max)
 		ITEM(STATUS);
 		ITEM(COMMIT);
 	}
+	ITEM(DEPLOY);
 	ITEM(HELP);
 #undef ITEM
 	return n;
@@ -670,6 +671,9 @@ fs_req fs_action(fs_app *a, fs_req r)
 		break;
 	case FS_REQ_RESTORE:
 		restore_head(a);
+		break;
+	case FS_REQ_DEPLOY:
+		fs_deploy_start(a);
 		break;
 	default:
 		return r;

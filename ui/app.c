@@ -616,6 +616,9 @@ static void loop(fs_app *a)
 			long long left = a->recover_at - now_ms();
 			timeout = left > 0 ? (int)left : 0;
 		}
+		/* a spinner turns while background jobs run */
+		if (a->busy && (timeout < 0 || timeout > 100))
+			timeout = 100;
 		fds[0] = (struct pollfd){ .fd = 0, .events = POLLIN };
 		for (size_t i = 0; i < nw; i++)
 			fds[1 + i] = (struct pollfd){ .fd = a->watches[i].fd, .events = a->watches[i].events };
@@ -628,6 +631,8 @@ static void loop(fs_app *a)
 			if (fds[1 + i].revents)
 				a->watches[i].fn(a, fds[1 + i].fd, fds[1 + i].revents, a->watches[i].ctx);
 		run_timers(a);
+		if (a->busy)
+			a->redraw = 1;
 	}
 }
 

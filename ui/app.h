@@ -62,6 +62,7 @@ struct fs_app {
 	size_t nwatches;
 	const char *test_keys;   /* scripted mode: the keys left to play */
 	struct fs_gitui *git;    /* ui/git.c */
+	int busy;                /* background jobs shown with a spinner */
 };
 
 /* Calls fn when fd is ready (events as for poll), from the main loop, so
@@ -128,6 +129,8 @@ const char *fs_tree_filter(fs_app *a);
 /* Drops the rows (their objects are about to be freed). */
 void fs_tree_forget(fs_app *a);
 
+/* Starts a deploy: server menu, connectors menu, plan (ui/deploy.c). */
+void fs_deploy_start(fs_app *a);
 /* Reads a project again from its folder (after a restore). */
 int fs_app_reload_project(fs_app *a, int proj);
 /* Suspends curses, runs argv-free shell command with one file argument. */

@@ -219,7 +219,7 @@ void fs_modal_key(fs_app *a, int key)
 			finish(a, m, KEY_ESC);
 		} else {
 			/* the key of an item runs it */
-			for (size_t i = 0; i < m->nitems; i++)
+			for (size_t i = 0; i < m->nitems && r != FS_REQ_NONE; i++)
 				if (m->items[i].req == r) {
 					m->sel = i;
 					finish(a, m, '\r');
@@ -263,7 +263,8 @@ static void draw_menu(fs_app *a, fs_modal *m, int rows, int cols)
 	fs_buf keys = FS_BUF_INIT;
 	for (size_t i = 0; i < m->nitems; i++) {
 		fs_buf_reset(&keys);
-		fs_keys_for(FS_KM_TREE, m->items[i].req, &keys);
+		if (m->items[i].req != FS_REQ_NONE)
+			fs_keys_for(FS_KM_TREE, m->items[i].req, &keys);
 		int iw = fs_text_width(m->items[i].label) + fs_text_width(fs_buf_str(&keys)) + 6;
 		if (iw > w)
 			w = iw;
@@ -282,7 +283,8 @@ static void draw_menu(fs_app *a, fs_modal *m, int rows, int cols)
 	for (size_t i = 0; i < m->nitems && (int)i < h - 2; i++) {
 		int ia = i == m->sel ? fs_color_attr(FS_C_MENU_CURSOR) : attr;
 		fs_buf_reset(&keys);
-		fs_keys_for(FS_KM_TREE, m->items[i].req, &keys);
+		if (m->items[i].req != FS_REQ_NONE)
+			fs_keys_for(FS_KM_TREE, m->items[i].req, &keys);
 		/* the first key only: the others are in the help */
 		char *comma = strstr(fs_buf_str(&keys), ", ");
 		if (comma)

@@ -47,6 +47,8 @@
 	R(COMMIT,         "commit",         "K",          "Commit (the picked objects, else all)") \
 	R(HISTORY,        "history",        "H",          "History of the selected object, with diffs") \
 	R(RESTORE,        "restore",        "O",          "Restore the object to the chosen revision (HEAD in the tree)") \
+	G("Deploy") \
+	R(DEPLOY,         "deploy",         "P",          "Deploy design documents: server, plan, confirm") \
 	G("Misc") \
 	R(MENU,           "menu",           "m",          "Context menu of the selection") \
 	R(HELP,           "help",           "?",          "Show this help") \

@@ -45,7 +45,8 @@ struct fs_pane_ops {
 	_(DETAILS, fs_details_ops) \
 	_(HELP,    fs_help_ops) \
 	_(STATUS,  fs_status_ops) \
-	_(HISTORY, fs_history_ops)
+	_(HISTORY, fs_history_ops) \
+	_(DEPLOY,  fs_deploy_ops)
 
 #define FS_PANE_DECL(id, ops) extern const struct fs_pane_ops ops;
 FS_PANE_LIST(FS_PANE_DECL)

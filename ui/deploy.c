@@ -1,0 +1,632 @@
+/* The deploy pane: choose a server and the connectors, see the plan with
+ * its diffs, confirm, watch the progress, read the outcome per document.
+ *
+ * Planning and running happen on a worker (fs_bg from http.h) so that the
+ * screen never waits for the network. The worker gets its own copy of the
+ * model (made from the rendered files), never the one the user edits.
+ * Progress events come back through a pipe the main loop watches; Esc
+ * cancels (what was written stays written; a rerun converges). */
+#include <curses.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <fcntl.h>
+#include "app.h"
+#include "colors.h"
+#include "deploy.h"
+#include "draw.h"
+#include "gitui.h"
+#include "servers.h"
+
+void fs_gitui_add_hunks(const fs_hunks *h, void (*emit)(void *ctx, const char *text, int color), void *ctx);
+
+enum dstate { D_IDLE, D_PLANNING, D_PLANNED, D_RUNNING, D_DONE };
+
+struct pline {
+	char *text;
+	int color;
+	char *doc;           /* "db\tid" of a document line, for Enter */
+};
+
+struct deploy {
+	int proj;
+	enum dstate state;
+	fs_servers servers;  /* the menu's labels point here */
+	char *server;
+	char *connector;     /* NULL: all FullSync connectors */
+	char **conn_names;
+	size_t nconn;
+	fs_bg *bg;
+	fs_bg_job *job;
+	fs_deploy_plan *plan;
+	char *error;
+	int force;
+	int cancel;          /* read by the worker (progress callback) */
+	int pipe[2];         /* worker -> main: progress lines (char * by value) */
+	char **log;
+	size_t nlog;
+	char *open;          /* documents shown with their diffs: "db\tid\n"... */
+	struct pline *v;
+	size_t n;
+};
+
+/* What a worker job gets: everything it touches is its own. */
+struct job {
+	struct deploy *d;
+	char *server;
+	fs_project *copy;
+	fs_deploy_plan *plan;    /* in: the plan to run; out: the plan made */
+	char *conn;
+	char *commit;
+	int run;
+};
+
+static struct deploy *DP(fs_app *a)
+{
+	return a->panes[FS_P_DEPLOY].priv;
+}
+
+static void add(struct deploy *d, const char *text, int color, const char *doc)
+{
+	d->v = fs_xrealloc(d->v, (d->n + 1) * sizeof *d->v);
+	d->v[d->n++] = (struct pline){ fs_xstrdup(text), color, doc ? fs_xstrdup(doc) : NULL };
+}
+
+static void lines_free(struct deploy *d)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		free(d->v[i].text);
+		free(d->v[i].doc);
+	}
+	free(d->v);
+	d->v = NULL;
+	d->n = 0;
+}
+
+static int action_color(const fs_deploy_doc *doc)
+{
+	if (doc->error)
+		return FS_C_ERROR;
+	switch (doc->action) {
+	case FS_DA_CREATE: return FS_C_GIT_ADDED;
+	case FS_DA_UPDATE: return FS_C_GIT_CHANGED;
+	case FS_DA_DELETE:
+	case FS_DA_REFUSED: return FS_C_ERROR;
+	default: return FS_C_PROP_READONLY;
+	}
+}
+
+static void emit(void *ctx, const char *text, int color)
+{
+	char *t = fs_xasprintf("      %s", text);
+	add(ctx, t, color, NULL);
+	free(t);
+}
+
+static void add_doc(struct deploy *d, const fs_deploy_db *db, const fs_deploy_doc *doc)
+{
+	fs_buf b = FS_BUF_INIT;
+	char *key = fs_xasprintf("%s\t%s\n", db->name, doc->id);
+	const char *outcome = !d->plan->ran ? "" : doc->error ? "\u2717 " : doc->done ? "\u2713 " : "  ";
+	fs_buf_printf(&b, "  %s%-10s %s", outcome, fs_deploy_action_name(doc->action), doc->id);
+	if (doc->forced)
+		fs_buf_adds(&b, " (forced)");
+	if (doc->rev && d->plan->ran)
+		fs_buf_printf(&b, "  rev %s", doc->rev);
+	if (doc->error)
+		fs_buf_printf(&b, ": %s", doc->error);
+	else if (doc->reason)
+		fs_buf_printf(&b, ": %s", doc->reason);
+	key[strlen(key) - 1] = 0;
+	add(d, fs_buf_str(&b), action_color(doc), key);
+	key[strlen(key)] = '\n';
+	fs_buf_free(&b);
+	if (d->open && strstr(d->open, key)) {
+		for (size_t k = 0; k < doc->ndiffs; k++) {
+			char *t = fs_xasprintf("    %s", doc->diffs[k].name);
+			add(d, t, FS_C_HEADER, NULL);
+			free(t);
+			fs_gitui_add_hunks(&doc->diffs[k].hunks, emit, d);
+		}
+		if (!doc->ndiffs)
+			add(d, "      (no difference)", FS_C_PROP_READONLY, NULL);
+	}
+	free(key);
+}
+
+static void build(fs_app *a, fs_pane *p)
+{
+	struct deploy *d = p->priv;
+	fs_deploy_plan *pl = d->plan;
+	fs_buf b = FS_BUF_INIT;
+	lines_free(d);
+	switch (d->state) {
+	case D_IDLE:
+		add(d, "Choose a server (P)", FS_C_MESSAGE, NULL);
+		break;
+	case D_PLANNING:
+		fs_buf_printf(&b, "Reading %s to plan the deploy... (Esc cancels)", d->server);
+		add(d, fs_buf_str(&b), FS_C_MESSAGE, NULL);
+		break;
+	default:
+		break;
+	}
+	if (d->error)
+		add(d, d->error, FS_C_ERROR, NULL);
+	/* the outcome first: long plans scroll */
+	if (d->state == D_RUNNING)
+		add(d, "Deploying... (Esc cancels)", FS_C_MESSAGE, NULL);
+	if (d->state == D_DONE && pl)
+		add(d, pl->failed ? "Deploy finished with failures" : "Deploy done", pl->failed ? FS_C_ERROR : FS_C_GIT_ADDED, NULL);
+	if (pl) {
+		fs_buf_reset(&b);
+		fs_buf_printf(&b, "%s: %zu to create, %zu to update, %zu unchanged, %zu refused",
+			      pl->server, pl->count[FS_DA_CREATE], pl->count[FS_DA_UPDATE],
+			      pl->count[FS_DA_UNCHANGED], pl->count[FS_DA_REFUSED]);
+		add(d, fs_buf_str(&b), FS_C_HEADER, NULL);
+		for (size_t i = 0; i < pl->nwarnings; i++)
+			add(d, pl->warnings[i], FS_C_ERROR, NULL);
+		for (size_t i = 0; i < pl->ndbs; i++) {
+			fs_deploy_db *db = &pl->dbs[i];
+			fs_buf_reset(&b);
+			fs_buf_printf(&b, "database %s%s", db->name, db->exists ? "" : " (to create)");
+			if (db->error)
+				fs_buf_printf(&b, ": %s", db->error);
+			add(d, fs_buf_str(&b), db->error ? FS_C_ERROR : FS_C_CONNECTOR, NULL);
+			for (size_t k = 0; k < db->ndocs; k++)
+				add_doc(d, db, &db->docs[k]);
+		}
+		if (d->state == D_PLANNED)
+			add(d, "Enter shows a document's diff; P deploys, Esc closes", FS_C_MESSAGE, NULL);
+	}
+	if (d->nlog)
+		add(d, "Progress", FS_C_HEADER, NULL);
+	for (size_t i = 0; i < d->nlog; i++)
+		add(d, d->log[i], FS_C_DEFAULT, NULL);
+	fs_buf_free(&b);
+	p->lines = d->n;
+	fs_pane_goto(p, p->lineno);
+}
+
+/* ---- the worker ------------------------------------------------------------ */
+
+static const char *const event_names[] = {
+#define FS_DE_NAME(k, n) n,
+	FS_DE_LIST(FS_DE_NAME)
+#undef FS_DE_NAME
+};
+
+static int progress(void *arg, const fs_deploy_event *ev)
+{
+	struct deploy *d = arg;
+	char pct[16] = "";
+	if (ev->type == FS_DE_BUILD && ev->percent >= 0)
+		snprintf(pct, sizeof pct, " %d%%", ev->percent);
+	char *line = fs_xasprintf("[%zu/%zu] %s%s%s%s%s%s", ev->step, ev->steps,
+				  ev->db ? ev->db : "", ev->db ? " " : "", ev->id ? ev->id : "", ev->id ? " " : "",
+				  ev->message && *ev->message ? ev->message : event_names[ev->type], pct);
+	/* the pointer itself goes through the pipe (atomic, below PIPE_BUF) */
+	if (write(d->pipe[1], &line, sizeof line) != sizeof line)
+		free(line);
+	return __atomic_load_n(&d->cancel, __ATOMIC_RELAXED);
+}
+
+static int work(fs_bg_job *bj, void *arg, fs_err *e)
+{
+	struct job *j = arg;
+	fs_couch *c = fs_server_open(j->server, e);
+	int rc;
+	if (!c)
+		return e->code ? e->code : FS_E_IO;
+	if (j->run) {
+		rc = fs_deploy_run(j->plan, c, e);
+	} else {
+		const char *conns[1] = { j->conn };
+		fs_deploy_opts o = { 0 };
+		o.connectors = j->conn ? conns : NULL;
+		o.nconnectors = j->conn ? 1 : 0;
+		o.force = j->d->force;
+		o.revs_limit = fs_couch_revs_limit_setting(c);
+		o.commit = j->commit;
+		o.progress = progress;
+		o.progress_arg = j->d;
+		rc = fs_deploy_plan_make(j->copy, c, &o, &j->plan, e);
+	}
+	fs_couch_free(c);
+	return rc;
+}
+
+static void job_free(struct job *j)
+{
+	free(j->server);
+	free(j->conn);
+	free(j->commit);
+	fs_project_free(j->copy);
+	free(j);
+}
+
+static fs_app *the_app;
+
+static void done(fs_bg_job *bj, void *arg, int rc, const fs_err *e)
+{
+	struct job *j = arg;
+	struct deploy *d = j->d;
+	fs_app *a = the_app;
+	d->job = NULL;
+	a->busy--;
+	free(d->error);
+	d->error = NULL;
+	if (j->run) {
+		d->state = D_DONE;
+		if (rc)
+			d->error = fs_xasprintf("%s", e->code == FS_E_CANCELLED ?
+				"Cancelled: what was written stays written; deploying again converges" : e->msg);
+		fs_app_msg(a, rc ? "Deploy stopped" : "Deployed to %s", d->server);
+	} else {
+		if (j->plan) {
+			fs_deploy_plan_free(d->plan);
+			d->plan = j->plan;
+			j->plan = NULL;
+		}
+		d->state = rc ? D_IDLE : D_PLANNED;
+		if (rc)
+			d->error = fs_xasprintf("No plan: %s", e->msg);
+	}
+	job_free(j);
+	build(a, &a->panes[FS_P_DEPLOY]);
+	a->redraw = 1;
+}
+
+static void bg_ready(fs_app *a, int fd, int revents, void *ctx)
+{
+	struct deploy *d = DP(a);
+	if (d && d->bg)
+		fs_bg_dispatch(d->bg);
+}
+
+static void progress_ready(fs_app *a, int fd, int revents, void *ctx)
+{
+	struct deploy *d = DP(a);
+	char *line;
+	while (read(fd, &line, sizeof line) == sizeof line) {
+		d->log = fs_xrealloc(d->log, (d->nlog + 1) * sizeof *d->log);
+		d->log[d->nlog++] = line;
+	}
+	build(a, &a->panes[FS_P_DEPLOY]);
+	a->redraw = 1;
+}
+
+/* A model of the worker's own, from the files the project would write now. */
+static int read_rendered(void *ctx, const char *relpath, char **data, size_t *len, fs_err *e)
+{
+	const fs_files *f = ctx;
+	for (size_t i = 0; i < f->n; i++)
+		if (!strcmp(f->v[i].relpath, relpath)) {
+			*data = fs_xstrndup(f->v[i].data, f->v[i].len);
+			if (len)
+				*len = f->v[i].len;
+			return 0;
+		}
+	return fs_err_set(e, FS_E_NOTFOUND, "%s: no such file", relpath);
+}
+
+static fs_project *model_copy(fs_app *a, int proj, fs_err *e)
+{
+	fs_project *p = a->projects[proj], *copy = NULL;
+	fs_files f = { 0 };
+	if (fs_project_render(p, &f, e))
+		return NULL;
+	if (fs_project_open_with(&copy, fs_project_dir(p) ? fs_project_dir(p) : "project",
+				 read_rendered, &f, e))
+		copy = NULL;
+	fs_files_free(&f);
+	return copy;
+}
+
+static char *head_commit(fs_app *a, int proj)
+{
+	fs_repo *r = fs_gitui_repo(a, proj);
+	fs_history h = { 0 };
+	char *id = NULL;
+	if (r && fs_git_log(r, NULL, NULL, 1, &h, NULL) == 0 && h.n)
+		id = fs_xstrdup(h.v[0].id);
+	fs_history_free(&h);
+	return id;
+}
+
+static void submit(fs_app *a, struct job *j)
+{
+	struct deploy *d = DP(a);
+	__atomic_store_n(&d->cancel, 0, __ATOMIC_RELAXED);
+	d->job = fs_bg_submit(d->bg, work, done, j);
+	a->busy++;
+	build(a, &a->panes[FS_P_DEPLOY]);
+}
+
+static void plan_start(fs_app *a)
+{
+	struct deploy *d = DP(a);
+	struct job *j = fs_xcalloc(1, sizeof *j);
+	fs_err e = { 0 };
+	j->d = d;
+	j->server = fs_xstrdup(d->server);
+	j->conn = d->connector ? fs_xstrdup(d->connector) : NULL;
+	j->commit = head_commit(a, d->proj);
+	j->copy = model_copy(a, d->proj, &e);
+	if (!j->copy) {
+		fs_app_error(a, "No deploy: %s", e.msg);
+		job_free(j);
+		return;
+	}
+	fs_deploy_plan_free(d->plan);
+	d->plan = NULL;
+	for (size_t i = 0; i < d->nlog; i++)
+		free(d->log[i]);
+	d->nlog = 0;
+	d->state = D_PLANNING;
+	submit(a, j);
+}
+
+static void run_done(fs_app *a, fs_modal *m, int key)
+{
+	struct deploy *d = DP(a);
+	struct job *j;
+	if (key == 'f' && !d->force) {
+		/* forcing changes the plan: plan again, then ask again */
+		d->force = 1;
+		plan_start(a);
+		return;
+	}
+	if (key != 'y' || !d->plan)
+		return;
+	j = fs_xcalloc(1, sizeof *j);
+	j->d = d;
+	j->server = fs_xstrdup(d->server);
+	j->plan = d->plan;
+	j->run = 1;
+	d->state = D_RUNNING;
+	submit(a, j);
+}
+
+static void confirm_run(fs_app *a)
+{
+	struct deploy *d = DP(a);
+	fs_deploy_plan *pl = d->plan;
+	char q[256];
+	size_t writes;
+	if (d->state != D_PLANNED || !pl) {
+		fs_app_error(a, "No plan to deploy yet");
+		return;
+	}
+	writes = pl->count[FS_DA_CREATE] + pl->count[FS_DA_UPDATE] + pl->count[FS_DA_DELETE];
+	if (!writes && !pl->count[FS_DA_REFUSED]) {
+		fs_app_msg(a, "Nothing to deploy: the server is up to date");
+		return;
+	}
+	if (pl->count[FS_DA_REFUSED] && !d->force)
+		snprintf(q, sizeof q, "Deploy %zu design document%s to %s (%zu refused: f forces)?",
+			 writes, writes == 1 ? "" : "s", d->server, pl->count[FS_DA_REFUSED]);
+	else
+		snprintf(q, sizeof q, "Deploy %zu design document%s to %s?", writes, writes == 1 ? "" : "s", d->server);
+	fs_modal_confirm(a, q, pl->count[FS_DA_REFUSED] && !d->force ? "ynf" : "yn", run_done);
+}
+
+/* ---- choosing the server and the connectors ------------------------------- */
+
+static void conn_chosen(fs_app *a, fs_modal *m, int key)
+{
+	struct deploy *d = DP(a);
+	if (key != '\r')
+		return;
+	free(d->connector);
+	d->connector = m->sel == 0 ? NULL : fs_xstrdup(d->conn_names[m->sel - 1]);
+	fs_app_open(a, FS_P_DEPLOY);
+	plan_start(a);
+}
+
+static void choose_connectors(fs_app *a)
+{
+	struct deploy *d = DP(a);
+	fs_obj *root = fs_project_root(a->projects[d->proj]);
+	struct fs_menu_item items[33];
+	size_t n = 0;
+	free(d->conn_names);
+	d->conn_names = fs_xcalloc(root->nkids + 1, sizeof *d->conn_names);
+	d->nconn = 0;
+	items[n++] = (struct fs_menu_item){ FS_REQ_NONE, "All FullSync connectors" };
+	for (size_t i = 0; i < root->nkids && n < 33; i++)
+		if (root->kids[i]->kind == FS_K_CONNECTOR) {
+			d->conn_names[d->nconn++] = root->kids[i]->name;
+			items[n++] = (struct fs_menu_item){ FS_REQ_NONE, root->kids[i]->name };
+		}
+	fs_modal *m = fs_modal_menu(a, "Deploy which connectors?", items, n, conn_chosen);
+	/* the selected connector first */
+	int proj;
+	fs_obj *sel = fs_app_selected(a, &proj), *conn = sel ? fs_obj_up(sel, FS_K_CONNECTOR) : NULL;
+	for (size_t i = 0; conn && i < d->nconn; i++)
+		if (d->conn_names[i] == conn->name)
+			m->sel = i + 1;
+}
+
+static void server_chosen(fs_app *a, fs_modal *m, int key)
+{
+	struct deploy *d = DP(a);
+	if (key != '\r' || m->sel >= d->servers.n)
+		return;
+	free(d->server);
+	d->server = fs_xstrdup(d->servers.v[m->sel].name);
+	choose_connectors(a);
+}
+
+static void ensure(fs_app *a)
+{
+	fs_pane *p = &a->panes[FS_P_DEPLOY];
+	struct deploy *d;
+	if (p->priv)
+		return;
+	d = fs_xcalloc(1, sizeof *d);
+	p->priv = d;
+	d->pipe[0] = d->pipe[1] = -1;
+	d->bg = fs_bg_new(1);
+	if (!pipe(d->pipe)) {
+		fcntl(d->pipe[0], F_SETFL, O_NONBLOCK);
+		fcntl(d->pipe[0], F_SETFD, FD_CLOEXEC);
+		fcntl(d->pipe[1], F_SETFD, FD_CLOEXEC);
+		fs_app_watch(a, d->pipe[0], POLLIN, progress_ready, NULL);
+	}
+	if (d->bg)
+		fs_app_watch(a, fs_bg_fd(d->bg), POLLIN, bg_ready, NULL);
+	the_app = a;
+}
+
+/* The deploy request from anywhere: server, then connectors, then the plan. */
+void fs_deploy_start(fs_app *a)
+{
+	struct deploy *d;
+	struct fs_menu_item items[32];
+	fs_err e = { 0 };
+	size_t n = 0;
+	int proj;
+	if (!fs_app_selected(a, &proj))
+		return;
+	ensure(a);
+	d = DP(a);
+	if (d->job) {
+		fs_app_error(a, "A deploy is running: Esc in its pane cancels it");
+		fs_app_open(a, FS_P_DEPLOY);
+		return;
+	}
+	d->proj = proj;
+	d->force = 0;
+	fs_servers_free(&d->servers);
+	memset(&d->servers, 0, sizeof d->servers);
+	if (fs_servers_load(&d->servers, NULL, &e)) {
+		fs_app_error(a, "Server profiles: %s", e.msg);
+		return;
+	}
+	for (size_t i = 0; i < d->servers.n && n < 32; i++)
+		items[n++] = (struct fs_menu_item){ FS_REQ_NONE, d->servers.v[i].name };
+	fs_modal_menu(a, "Deploy to which server?", items, n, server_chosen);
+}
+
+/* ---- the pane ------------------------------------------------------------------ */
+
+static void deploy_open(fs_app *a, fs_pane *p)
+{
+	ensure(a);
+	build(a, p);
+}
+
+static void deploy_title(fs_app *a, fs_pane *p, fs_buf *out)
+{
+	struct deploy *d = p->priv;
+	static const char spin[] = "|/-\\";
+	fs_buf_printf(out, "Deploy %s", fs_project_root(a->projects[d->proj])->name);
+	if (d->connector)
+		fs_buf_printf(out, "/%s", d->connector);
+	if (d->server)
+		fs_buf_printf(out, " to %s", d->server);
+	if (d->job)
+		fs_buf_printf(out, " %c", spin[(time(NULL) + p->lines) % 4]);
+}
+
+static void deploy_draw(fs_app *a, fs_pane *p, size_t lineno, int y, int x, int w, int cursor)
+{
+	struct pline *l = &((struct deploy *)p->priv)->v[lineno];
+	int base = cursor ? fs_color_attr(FS_C_CURSOR) : 0;
+	fs_draw_fill(y, x, w, base ? base : fs_color_attr(FS_C_DEFAULT));
+	fs_draw_text(y, x, w, l->text, base ? base : fs_color_attr(l->color));
+}
+
+static void toggle_doc(fs_app *a, fs_pane *p, const char *doc)
+{
+	struct deploy *d = p->priv;
+	char *key = fs_xasprintf("%s\n", doc), *at = d->open ? strstr(d->open, key) : NULL;
+	fs_buf b = FS_BUF_INIT;
+	if (at) {
+		fs_buf_add(&b, d->open, at - d->open);
+		fs_buf_adds(&b, at + strlen(key));
+	} else {
+		fs_buf_printf(&b, "%s%s", d->open ? d->open : "", key);
+	}
+	free(d->open);
+	d->open = fs_buf_steal(&b);
+	free(key);
+	build(a, p);
+}
+
+static fs_req deploy_request(fs_app *a, fs_pane *p, fs_req r)
+{
+	struct deploy *d = p->priv;
+	struct pline *l = p->lineno < d->n ? &d->v[p->lineno] : NULL;
+	switch (r) {
+	case FS_REQ_ENTER:
+		if (l && l->doc)
+			toggle_doc(a, p, l->doc);
+		return FS_REQ_NONE;
+	case FS_REQ_DEPLOY:
+		if (d->state == D_PLANNED)
+			confirm_run(a);
+		else if (!d->job)
+			fs_deploy_start(a);
+		return FS_REQ_NONE;
+	case FS_REQ_CLOSE:
+	case FS_REQ_QUIT:
+		if (d->job) {
+			__atomic_store_n(&d->cancel, 1, __ATOMIC_RELAXED);
+			fs_bg_cancel(d->job);
+			fs_app_msg(a, "Cancelling...");
+			return FS_REQ_NONE;
+		}
+		fs_app_close_pane(a, p);
+		return FS_REQ_NONE;
+	default:
+		return r;
+	}
+}
+
+static void deploy_close(fs_app *a, fs_pane *p)
+{
+	struct deploy *d = p->priv;
+	if (!d)
+		return;
+	if (d->bg) {
+		fs_app_unwatch(a, fs_bg_fd(d->bg));
+		if (d->job)
+			a->busy--;
+		fs_bg_free(d->bg);   /* cancels and waits; done callbacks not run */
+	}
+	if (d->pipe[0] >= 0) {
+		char *line;
+		fs_app_unwatch(a, d->pipe[0]);
+		while (read(d->pipe[0], &line, sizeof line) == sizeof line)
+			free(line);
+		close(d->pipe[0]);
+		close(d->pipe[1]);
+	}
+	lines_free(d);
+	for (size_t i = 0; i < d->nlog; i++)
+		free(d->log[i]);
+	free(d->log);
+	fs_deploy_plan_free(d->plan);
+	fs_servers_free(&d->servers);
+	free(d->server);
+	free(d->connector);
+	free(d->conn_names);
+	free(d->error);
+	free(d->open);
+	free(d);
+	p->priv = NULL;
+}
+
+/* The pane lives on while a deploy runs in it, so close is only at exit. */
+const struct fs_pane_ops fs_deploy_ops = {
+	.name = "deploy",
+	.keymap = FS_KM_DEPLOY,
+	.open = deploy_open,
+	.title = deploy_title,
+	.draw = deploy_draw,
+	.request = deploy_request,
+	.close = deploy_close,
+};
