@@ -301,14 +301,13 @@ static cJSON *take_remote(cJSON *rows, const char *id)
 	return NULL;
 }
 
-static void decide(fs_deploy_plan *p, fs_deploy_doc *d, const fs_obj *ddoc)
+/* Compares the project's copy with the server's (refusals of the project
+ * itself were decided by prepare). */
+static void decide(fs_deploy_plan *p, fs_deploy_doc *d)
 {
-	char *syntax = syntax_error(ddoc);
-	if (syntax) {
-		d->action = FS_DA_REFUSED;
-		d->refusal = FS_DR_SYNTAX;
-		d->reason = syntax;
-	} else if (!d->remote) {
+	if (d->refusal)
+		return;
+	if (!d->remote) {
 		d->action = FS_DA_CREATE;
 	} else if (fs_json_equal(d->local, d->remote, fs_deploy_ignore)) {
 		d->action = FS_DA_UNCHANGED;
@@ -390,7 +389,8 @@ static fs_deploy_doc *db_find_doc(fs_deploy_db *db, const char *id)
 	return NULL;
 }
 
-static void plan_local(fs_deploy_plan *p, fs_deploy_db *db, fs_obj *ddoc, cJSON *rows, const char *at)
+/* The project's side of a document: what to upload, or why not. */
+static void prepare_doc(fs_deploy_plan *p, fs_deploy_db *db, fs_obj *ddoc, const char *at)
 {
 	char *id = fs_xasprintf("_design/%s", ddoc->name);
 	fs_deploy_doc *twin = db_find_doc(db, id);
@@ -400,28 +400,18 @@ static void plan_local(fs_deploy_plan *p, fs_deploy_db *db, fs_obj *ddoc, cJSON 
 	d->local = local_doc(ddoc, p->opts.commit, at);
 	if (twin) {
 		/* two connectors of one database define the same document */
-		d->action = FS_DA_REFUSED;
 		d->refusal = FS_DR_DUPLICATE;
 		d->reason = fs_xasprintf("%s: defined twice for database '%s' (also in %s)",
 			d->file, db->name, twin->file);
-		return;
+	} else if ((d->reason = syntax_error(ddoc))) {
+		d->refusal = FS_DR_SYNTAX;
 	}
-	d->remote = take_remote(rows, d->id);
-	decide(p, d, ddoc);
+	if (d->refusal)
+		d->action = FS_DA_REFUSED;
 }
 
-/* One request: the design documents of the database with their bodies;
- * then the documents of every wanted connector using this database. */
-static int plan_one_db(fs_deploy_plan *p, fs_couch *c, fs_deploy_db *db, fs_obj *root, fs_err *e)
+static void prepare_db_docs(fs_deploy_plan *p, fs_deploy_db *db, fs_obj *root, const char *at)
 {
-	cJSON *ans = NULL;
-	int rc = fs_couch_design_docs(c, db->name, 1, &ans, e);
-	if (rc && rc != FS_E_NOTFOUND)
-		return rc;
-	db->exists = rc == 0;
-	cJSON *rows = fs_json_arr(ans, "rows");
-	char at[32];
-	iso_now(at);
 	for (size_t i = 0; i < root->nkids; i++) {
 		fs_obj *conn = root->kids[i];
 		if (conn->kind != FS_K_CONNECTOR || !wanted(&p->opts, conn->name) ||
@@ -429,7 +419,24 @@ static int plan_one_db(fs_deploy_plan *p, fs_couch *c, fs_deploy_db *db, fs_obj 
 			continue;
 		for (size_t k = 0; k < conn->nkids; k++)
 			if (conn->kids[k]->kind == FS_K_DDOC)
-				plan_local(p, db, conn->kids[k], rows, at);
+				prepare_doc(p, db, conn->kids[k], at);
+	}
+}
+
+/* One request: the design documents of the database with their bodies. */
+static int fetch_db(fs_deploy_plan *p, fs_couch *c, fs_deploy_db *db, fs_err *e)
+{
+	cJSON *ans = NULL;
+	int rc = fs_couch_design_docs(c, db->name, 1, &ans, e);
+	if (rc && rc != FS_E_NOTFOUND)
+		return rc;
+	db->exists = rc == 0;
+	cJSON *rows = fs_json_arr(ans, "rows");
+	size_t nlocal = db->ndocs;
+	for (size_t k = 0; k < nlocal; k++) {
+		fs_deploy_doc *d = &db->docs[k];
+		d->remote = d->refusal == FS_DR_DUPLICATE ? NULL : take_remote(rows, d->id);
+		decide(p, d);
 	}
 	plan_server_only(p, db, rows);
 	cJSON_Delete(ans);
@@ -448,8 +455,7 @@ static void copy_opts(fs_deploy_plan *p, const fs_deploy_opts *o)
 		p->opts.build_timeout_ms = DEFAULT_BUILD_MS;
 }
 
-int fs_deploy_plan_make(fs_project *proj, fs_couch *c, const fs_deploy_opts *o,
-			fs_deploy_plan **out, fs_err *e)
+int fs_deploy_prepare(fs_project *proj, const fs_deploy_opts *o, fs_deploy_plan **out, fs_err *e)
 {
 	fs_deploy_opts none = { 0 };
 	*out = NULL;
@@ -460,25 +466,47 @@ int fs_deploy_plan_make(fs_project *proj, fs_couch *c, const fs_deploy_opts *o,
 		return rc;
 	fs_deploy_plan *p = fs_xcalloc(1, sizeof *p);
 	copy_opts(p, o);
-	p->server = fs_xstrdup(fs_couch_name(c));
-	p->url = fs_xstrdup(fs_couch_url(c));
 	fs_obj *root = fs_project_root(proj);
 	for (size_t i = 0; i < root->nkids; i++) {
 		fs_obj *conn = root->kids[i];
 		if (conn->kind == FS_K_CONNECTOR && wanted(o, conn->name))
 			plan_db(p, fs_connector_db(conn), conn->name);
 	}
-	for (size_t i = 0; i < p->ndbs && !rc; i++)
-		rc = plan_one_db(p, c, &p->dbs[i], root, e);
-	if (rc) {
-		fs_deploy_plan_free(p);
-		return rc;
+	char at[32];
+	iso_now(at);
+	for (size_t i = 0; i < p->ndbs; i++)
+		prepare_db_docs(p, &p->dbs[i], root, at);
+	*out = p;
+	return 0;
+}
+
+int fs_deploy_fetch(fs_deploy_plan *p, fs_couch *c, fs_err *e)
+{
+	if (p->fetched)
+		return fs_err_set(e, FS_E_INVALID, "this deploy plan was already compared with a server");
+	p->fetched = 1;
+	p->server = fs_xstrdup(fs_couch_name(c));
+	p->url = fs_xstrdup(fs_couch_url(c));
+	for (size_t i = 0; i < p->ndbs; i++) {
+		int rc = fetch_db(p, c, &p->dbs[i], e);
+		if (rc)
+			return rc;
 	}
 	for (size_t i = 0; i < p->ndbs; i++)
 		for (size_t k = 0; k < p->dbs[i].ndocs; k++)
 			p->count[p->dbs[i].docs[k].action]++;
-	*out = p;
 	return 0;
+}
+
+int fs_deploy_plan_make(fs_project *proj, fs_couch *c, const fs_deploy_opts *o,
+			fs_deploy_plan **out, fs_err *e)
+{
+	fs_deploy_plan *p;
+	int rc = fs_deploy_prepare(proj, o, &p, e);
+	if (!rc && (rc = fs_deploy_fetch(p, c, e)))
+		fs_deploy_plan_free(p);
+	*out = rc ? NULL : p;
+	return rc;
 }
 
 static void doc_free(fs_deploy_doc *d)
@@ -577,7 +605,7 @@ static size_t db_writes(const fs_deploy_db *db)
 }
 
 /* Creates the database when missing and applies the profile's revs_limit. */
-static int prepare_db(run *r, fs_deploy_db *db, fs_err *e)
+static int ensure_db(run *r, fs_deploy_db *db, fs_err *e)
 {
 	long want = r->p->opts.revs_limit;
 	if (!db->exists) {
@@ -940,7 +968,7 @@ static int run_db(run *r, fs_deploy_db *db)
 		return fs_err_set(&r->first, FS_E_CANCELLED, "deploy cancelled");
 	int rc = 0;
 	if (db_writes(db) || !db->exists)
-		rc = prepare_db(r, db, &e);
+		rc = ensure_db(r, db, &e);
 	if (!rc && db_writes(db))
 		rc = r->p->opts.staged ? upload_staged(r, db, &e) : upload_direct(r, db, &e);
 	for (size_t k = 0; k < db->ndocs; k++)
@@ -966,6 +994,8 @@ static int run_db(run *r, fs_deploy_db *db)
 int fs_deploy_run(fs_deploy_plan *p, fs_couch *c, fs_err *e)
 {
 	run r = { p, c, 0, 0, { 0 } };
+	if (!p->fetched || p->ran)
+		return fs_err_set(e, FS_E_INVALID, "a deploy plan runs once, after fs_deploy_fetch");
 	p->ran = 1;
 	for (size_t i = 0; i < p->ndbs; i++) {
 		int rc = run_db(&r, &p->dbs[i]);
@@ -1013,9 +1043,9 @@ static void format_doc(const fs_deploy_plan *p, const fs_deploy_doc *d, int diff
 
 void fs_deploy_format(const fs_deploy_plan *p, int diffs, fs_buf *out)
 {
-	if (strcmp(p->server, p->url))
+	if (p->server && strcmp(p->server, p->url))
 		fs_buf_printf(out, "server %s (%s)\n", p->server, p->url);
-	else
+	else if (p->server)
 		fs_buf_printf(out, "server %s\n", p->url);
 	for (size_t i = 0; i < p->ndbs; i++) {
 		const fs_deploy_db *db = &p->dbs[i];
@@ -1073,8 +1103,8 @@ static cJSON *doc_json(const fs_deploy_plan *p, const fs_deploy_doc *d, int diff
 cJSON *fs_deploy_json(const fs_deploy_plan *p, int diffs)
 {
 	cJSON *j = cJSON_CreateObject();
-	cJSON_AddStringToObject(j, "server", p->server);
-	cJSON_AddStringToObject(j, "url", p->url);
+	add_str(j, "server", p->server);
+	add_str(j, "url", p->url);
 	cJSON_AddBoolToObject(j, "ran", p->ran);
 	cJSON *dbs = cJSON_AddArrayToObject(j, "databases");
 	for (size_t i = 0; i < p->ndbs; i++) {

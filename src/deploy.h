@@ -1,14 +1,18 @@
 /* Deploy of a project's design documents to a CouchDB server, as data.
  *
- * Two steps so that the studio can show the plan before running it, and run
- * it in the background (fs_bg) with progress and cancellation:
+ * Steps, so that the studio can show the plan before running it, and run
+ * the network parts in the background (fs_bg) with progress and
+ * cancellation while the model stays on the UI thread:
  *
- *   fs_deploy_plan_make()  reads the server (one request per database: the
+ *   fs_deploy_prepare()    the project's side, no network: the documents to
+ *                          upload (copied out of the model), syntax checks;
+ *   fs_deploy_fetch()      reads the server (one request per database: the
  *                          design documents with their bodies) and decides,
  *                          per design document, one action of the list below;
  *   fs_deploy_run()        creates missing databases, uploads what changed in
  *                          one _bulk_docs per database (staged: two) and
  *                          records each document's outcome in the plan.
+ *   fs_deploy_plan_make()  prepare + fetch, for the CLI.
  *
  * The marker. Every design document fsstudio uploads carries a top-level
  * member (CouchDB keeps unknown top-level members of design documents):
@@ -164,12 +168,17 @@ typedef struct fs_deploy_plan {
 	size_t count[FS_DA_COUNT];
 	char **warnings;
 	size_t nwarnings;
-	int ran;
+	int fetched, ran;
 	size_t failed;            /* documents (and databases) that failed in the run */
 } fs_deploy_plan;
 
-/* Plans the deploy of project p to the server of c: one GET per database.
- * Unknown connector names are an error (FS_E_NOTFOUND). */
+/* The project's side of a plan (touches the model; no network). Unknown
+ * connector names are an error (FS_E_NOTFOUND). */
+int fs_deploy_prepare(fs_project *p, const fs_deploy_opts *o, fs_deploy_plan **out, fs_err *e);
+/* Completes a prepared plan against the server of c: one GET per database.
+ * Does not touch the project (safe on a worker thread). Once per plan. */
+int fs_deploy_fetch(fs_deploy_plan *plan, fs_couch *c, fs_err *e);
+/* Prepare and fetch. */
 int fs_deploy_plan_make(fs_project *p, fs_couch *c, const fs_deploy_opts *o,
 			fs_deploy_plan **out, fs_err *e);
 void fs_deploy_plan_free(fs_deploy_plan *plan);

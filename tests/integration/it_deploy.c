@@ -646,11 +646,11 @@ typedef struct bgjob {
 	int rc, done;
 } bgjob;
 
+/* The worker never touches the project: the plan was prepared before. */
 static int bg_work(fs_bg_job *job, void *arg, fs_err *err)
 {
 	bgjob *j = arg;
-	fs_deploy_opts o = { .staged = 1, .progress = on_event, .progress_arg = &j->ev };
-	int rc = fs_deploy_plan_make(j->x->p, j->x->c, &o, &j->plan, err);
+	int rc = fs_deploy_fetch(j->plan, j->x->c, err);
 	return rc ? rc : fs_deploy_run(j->plan, j->x->c, err);
 }
 
@@ -668,6 +668,12 @@ static void background(void **state)
 	ctx *x = *state;
 	sample(x);
 	bgjob j = { .x = x };
+	fs_deploy_opts o = { .staged = 1, .progress = on_event, .progress_arg = &j.ev };
+	ok(fs_deploy_prepare(x->p, &o, &j.plan, &e), "prepare");
+	/* prepared: no request yet, the documents are copies */
+	assert_int_equal(fs_http_get_stats(fs_couch_http(x->c)).requests, 0);
+	fs_project_free(x->p);
+	x->p = NULL;
 	fs_bg *bg = fs_bg_new(1);
 	fs_bg_submit(bg, bg_work, bg_done, &j);
 	fs_bg_wait_all(bg);
@@ -676,7 +682,9 @@ static void background(void **state)
 	assert_int_equal(j.rc, 0);
 	assert_true(j.ev.build > 0 && j.ev.swap > 0);
 	assert_true(find(j.plan, "_design/visits")->done);
+	assert_int_equal(j.plan->count[FS_DA_CREATE], 3);
 	fs_deploy_plan_free(j.plan);
+	ok(fs_project_open(&x->p, x->dir, &e), "reopen");
 	size_t n = 0;
 	check_on_server(x, &n);
 	assert_int_equal(n, 3);
