@@ -86,24 +86,33 @@ static void plan_remote(fs_pull_plan *p, fs_obj *conn, cJSON *row)
 		fs_deploy_diff_docs(ld, d, &x->diffs, &x->ndiffs);
 }
 
-int fs_pull_plan_make(fs_project *proj, fs_couch *c, const char *connector,
+int fs_pull_fetch(fs_couch *c, const char *db, cJSON **out, fs_err *e)
+{
+	return fs_couch_design_docs(c, db, 1, out, e);
+}
+
+static fs_obj *connector_or_fail(fs_project *proj, const char *connector, fs_err *e)
+{
+	fs_obj *conn = find_connector(proj, connector);
+	if (!conn)
+		fs_err_set(e, FS_E_NOTFOUND, "%s: no FullSync connector named '%s' in the project",
+			fs_project_dir(proj) ? fs_project_dir(proj) : "project", connector);
+	return conn;
+}
+
+int fs_pull_plan_from(fs_project *proj, const char *connector, const fs_couch *c, cJSON *fetched,
 		      fs_pull_plan **out, fs_err *e)
 {
 	*out = NULL;
-	fs_obj *conn = find_connector(proj, connector);
+	fs_obj *conn = connector_or_fail(proj, connector, e);
 	if (!conn)
-		return fs_err_set(e, FS_E_NOTFOUND, "%s: no FullSync connector named '%s' in the project",
-			fs_project_dir(proj) ? fs_project_dir(proj) : "project", connector);
-	cJSON *ans = NULL;
-	int rc = fs_couch_design_docs(c, fs_connector_db(conn), 1, &ans, e);
-	if (rc)
-		return rc;
+		return FS_E_NOTFOUND;
 	fs_pull_plan *p = fs_xcalloc(1, sizeof *p);
 	p->connector = fs_xstrdup(connector);
 	p->db = fs_xstrdup(fs_connector_db(conn));
 	p->server = fs_xstrdup(fs_couch_name(c));
 	p->url = fs_xstrdup(fs_couch_url(c));
-	cJSON *rows = fs_json_arr(ans, "rows");
+	cJSON *rows = fs_json_arr(fetched, "rows");
 	for (cJSON *r = rows ? rows->child : NULL; r; r = r->next)
 		plan_remote(p, conn, r);
 	for (size_t i = 0; i < conn->nkids; i++) {
@@ -117,9 +126,23 @@ int fs_pull_plan_make(fs_project *proj, fs_couch *c, const char *connector,
 			add_doc(p, id, FS_PA_LOCAL);
 		free(id);
 	}
-	cJSON_Delete(ans);
 	*out = p;
 	return 0;
+}
+
+int fs_pull_plan_make(fs_project *proj, fs_couch *c, const char *connector,
+		      fs_pull_plan **out, fs_err *e)
+{
+	*out = NULL;
+	fs_obj *conn = connector_or_fail(proj, connector, e);
+	if (!conn)
+		return FS_E_NOTFOUND;
+	cJSON *ans = NULL;
+	int rc = fs_pull_fetch(c, fs_connector_db(conn), &ans, e);
+	if (!rc)
+		rc = fs_pull_plan_from(proj, connector, c, ans, out, e);
+	cJSON_Delete(ans);
+	return rc;
 }
 
 void fs_pull_plan_free(fs_pull_plan *p)
