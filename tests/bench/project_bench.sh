@@ -53,4 +53,8 @@ printf '%-40s %9s ms  %6sx cat\n' "load (fsstudio tree)" "$load_ms" "$(ratio "$l
 printf '%-40s %9s ms  %6sx cat\n' "load + save, no change (fsstudio save)" "$save_ms" "$(ratio "$save_ms")"
 printf '%-40s %9s ms  %6sx cat\n' "load + write all (fsstudio save --to)" "$saveto_ms" "$(ratio "$saveto_ms")"
 echo "round trip: save --to wrote the same bytes"
+if [ -x /usr/bin/time ]; then
+	kb=$(/usr/bin/time -f %M "$FS_BIN" save "$proj" 2>&1 >/dev/null | tail -1)
+	printf '%-40s %9s KB  (files: %s KB)\n' "peak memory of fsstudio save" "$kb" $((bytes / 1024))
+fi
 printf '%-40s %9s ms  %6sx cat  (%s lines changed)\n' "load + edit one map + save (set --file)" "$edit_ms" "$(ratio "$edit_ms")" "$changed"
