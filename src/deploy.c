@@ -991,6 +991,14 @@ static int run_db(run *r, fs_deploy_db *db)
 	return rc;
 }
 
+static void stopped(fs_err *e, const char *db)
+{
+	char *msg = fs_xstrdup(e->msg);
+	fs_err_set(e, e->code, "%s; the deploy stopped at database '%s' (what was written stays "
+		"written: run it again to finish)", msg, db);
+	free(msg);
+}
+
 int fs_deploy_run(fs_deploy_plan *p, fs_couch *c, fs_err *e)
 {
 	run r = { p, c, 0, 0, { 0 } };
@@ -999,8 +1007,11 @@ int fs_deploy_run(fs_deploy_plan *p, fs_couch *c, fs_err *e)
 	p->ran = 1;
 	for (size_t i = 0; i < p->ndbs; i++) {
 		int rc = run_db(&r, &p->dbs[i]);
-		if (rc && fatal(rc))
+		if (rc && fatal(rc)) {
+			if (rc != FS_E_CANCELLED && i + 1 < p->ndbs)
+				stopped(&r.first, p->dbs[i].name);
 			break;
+		}
 	}
 	if (r.first_rc && e)
 		*e = r.first;
@@ -1041,6 +1052,37 @@ static void format_doc(const fs_deploy_plan *p, const fs_deploy_doc *d, int diff
 		fs_deploy_fdiffs_format(d->id, d->diffs, d->ndiffs, out);
 }
 
+/* "plan: 2 create, 1 unchanged" or, after a run, what happened. */
+static void format_summary(const fs_deploy_plan *p, fs_buf *out)
+{
+	size_t n[FS_DA_COUNT] = { 0 }, failed = 0, pending = 0;
+	for (size_t i = 0; i < p->ndbs; i++)
+		for (size_t k = 0; k < p->dbs[i].ndocs; k++) {
+			const fs_deploy_doc *d = &p->dbs[i].docs[k];
+			if (p->ran && d->code)
+				failed++;
+			else if (p->ran && writes(d) && !d->done)
+				pending++;
+			else
+				n[d->action]++;
+		}
+	fs_buf_adds(out, p->ran ? "done:" : "plan:");
+	const char *sep = " ";
+	for (int a = 0; a < FS_DA_COUNT; a++)
+		if (n[a]) {
+			fs_buf_printf(out, "%s%zu %s", sep, n[a], a == FS_DA_SERVER ? "only on server" :
+				action_word(a, p->ran));
+			sep = ", ";
+		}
+	if (failed)
+		fs_buf_printf(out, "%s%zu FAILED", sep, failed), sep = ", ";
+	if (pending)
+		fs_buf_printf(out, "%s%zu not done", sep, pending);
+	if (p->ran && p->failed > failed)
+		fs_buf_printf(out, " (%zu database%s failed)", p->failed - failed, p->failed - failed == 1 ? "" : "s");
+	fs_buf_addc(out, '\n');
+}
+
 void fs_deploy_format(const fs_deploy_plan *p, int diffs, fs_buf *out)
 {
 	if (p->server && strcmp(p->server, p->url))
@@ -1058,16 +1100,7 @@ void fs_deploy_format(const fs_deploy_plan *p, int diffs, fs_buf *out)
 	}
 	for (size_t i = 0; i < p->nwarnings; i++)
 		fs_buf_printf(out, "warning: %s\n", p->warnings[i]);
-	fs_buf_adds(out, p->ran ? "done:" : "plan:");
-	for (int a = 0; a < FS_DA_COUNT; a++)
-		if (p->count[a])
-			fs_buf_printf(out, " %zu %s,", p->count[a], a == FS_DA_SERVER ? "only on server" :
-				action_word(a, p->ran));
-	if (out->len && out->data[out->len - 1] == ',')
-		out->data[--out->len] = 0;
-	if (p->failed)
-		fs_buf_printf(out, "; %zu FAILED", p->failed);
-	fs_buf_addc(out, '\n');
+	format_summary(p, out);
 }
 
 static void add_str(cJSON *o, const char *k, const char *v)

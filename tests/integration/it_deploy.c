@@ -518,7 +518,14 @@ static void server_dies_mid_deploy(void **state)
 	int rc = fs_deploy_run(p, x->c, &re);
 	assert_true(rc == FS_E_HTTP || rc == FS_E_TIMEOUT);
 	assert_non_null(strstr(re.msg, "127.0.0.1"));
+	assert_non_null(strstr(re.msg, "run it again"));
 	assert_true(p->failed > 0);
+	fs_buf out = FS_BUF_INIT;
+	fs_deploy_format(p, 0, &out);
+	assert_non_null(strstr(out.data, "FAILED     _design/visits"));
+	assert_non_null(strstr(out.data, "not done   _design/catalog"));
+	assert_non_null(strstr(out.data, "done: 2 FAILED, 1 not done"));
+	fs_buf_free(&out);
 	fs_deploy_plan_free(p);
 	if (ev.srv)
 		fs_test_couch_stop(ev.srv);
