@@ -638,8 +638,15 @@ fs_req fs_action(fs_app *a, fs_req r)
 	case FS_REQ_PASTE:
 		paste_obj(a);
 		break;
-	case FS_REQ_EDIT:
-		/* the built-in editor pane plugs in here (FS_PANE_LIST) */
+	case FS_REQ_EDIT: {
+		int proj;
+		fs_obj *fn = function_of(a, &proj);
+		if (!fn)
+			fs_app_error(a, "Select a function (or a view) to edit");
+		else
+			fs_editor_edit(a, proj, fn);
+		break;
+	}
 	case FS_REQ_EXTERNAL_EDIT:
 		external_edit(a);
 		break;

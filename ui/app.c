@@ -178,6 +178,12 @@ void fs_app_changed(fs_app *a)
 	fs_app_changed_view(a);
 }
 
+void fs_app_touched(fs_app *a)
+{
+	a->recover_at = now_ms() + 1000LL * fs_opt_int(FS_OPT_RECOVERY_DELAY);
+	a->redraw = 1;
+}
+
 void fs_app_changed_view(fs_app *a)
 {
 	for (int i = 0; i < FS_P_COUNT; i++) {
@@ -385,6 +391,13 @@ static void draw(fs_app *a)
 				     fs_color_attr(a->msg_error ? FS_C_ERROR : FS_C_MESSAGE));
 	}
 	curs_set(0);
+	if (!a->modal && a->focus->ops->cursor && a->focus->h > 1) {
+		int cy, cx;
+		if (a->focus->ops->cursor(a, a->focus, &cy, &cx)) {
+			move(cy, cx);
+			curs_set(1);
+		}
+	}
 	fs_modal_draw(a, rows, cols);
 	attrset(A_NORMAL);
 	refresh();
@@ -532,6 +545,8 @@ static void handle_key(fs_app *a, int key)
 	}
 	free(a->msg);
 	a->msg = NULL;
+	if (a->focus->ops->key && a->focus->ops->key(a, a->focus, key))
+		return;
 	r = fs_keys_lookup(a->focus->ops->keymap, key);
 	if (r == FS_REQ_NONE) {
 		fs_buf k = FS_BUF_INIT;

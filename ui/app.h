@@ -85,6 +85,11 @@ void fs_app_msg(fs_app *a, const char *fmt, ...) __attribute__((format(printf, 2
 void fs_app_error(fs_app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The model changed: mark unsaved, schedule the recovery file, rebuild panes. */
 void fs_app_changed(fs_app *a);
+/* The model changed in a way only the pane that made the change shows (a
+ * keystroke in the editor): schedule the recovery file, redraw. */
+void fs_app_touched(fs_app *a);
+/* Opens the function editor on a function (ui/editor.c). */
+int fs_editor_edit(fs_app *a, int proj, fs_obj *fn);
 /* Something shown changed, not the model (git status came back...). */
 void fs_app_changed_view(fs_app *a);
 /* Panes follow the tree's selection. */

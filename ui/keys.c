@@ -30,6 +30,12 @@ static const char *keymap_names[] = {
 	_("Del", FS_KEY_FN + KEY_DC) \
 	_("Backspace", FS_KEY_FN + KEY_BACKSPACE) \
 	_("BackTab", FS_KEY_FN + KEY_BTAB) \
+	_("S-Left", FS_KEY_FN + KEY_SLEFT) \
+	_("S-Right", FS_KEY_FN + KEY_SRIGHT) \
+	_("S-Up", FS_KEY_FN + KEY_SR) \
+	_("S-Down", FS_KEY_FN + KEY_SF) \
+	_("S-Home", FS_KEY_FN + KEY_SHOME) \
+	_("S-End", FS_KEY_FN + KEY_SEND) \
 	_("Enter", '\r') \
 	_("Return", '\r') \
 	_("Tab", '\t') \
@@ -85,6 +91,8 @@ static int ctrl_of(int c)
 		return c - 'a' + 1;
 	if (c >= 'A' && c <= 'Z')
 		return c - 'A' + 1;
+	if (c >= '[' && c <= '_')       /* C-[ is Esc, C-] 29, C-_ 31 */
+		return c - '[' + 27;
 	return -1;
 }
 
@@ -132,6 +140,8 @@ void fs_key_name(int key, fs_buf *out)
 		fs_buf_printf(out, "<F%d>", key - FS_KEY_FN - KEY_F(0));
 	} else if (key >= 1 && key <= 26) {
 		fs_buf_printf(out, "<C-%c>", 'a' + key - 1);
+	} else if (key >= 28 && key <= 31) {
+		fs_buf_printf(out, "<C-%c>", '[' + key - 27);
 	} else if (key > 0 && key < FS_KEY_FN) {
 		char mb[MB_LEN_MAX + 1];
 		mbstate_t st;
@@ -168,6 +178,12 @@ static int find(int km, int key, fs_req *r)
 			return 1;
 		}
 	return 0;
+}
+
+fs_req fs_keys_lookup_own(int km, int key)
+{
+	fs_req r;
+	return find(km, key, &r) ? r : FS_REQ_NONE;
 }
 
 fs_req fs_keys_lookup(int km, int key)

@@ -46,6 +46,8 @@ void fs_key_name(int key, fs_buf *out);
 void fs_keys_bind(int km, int key, fs_req r);
 /* The pane's keymap first, then generic. FS_REQ_NONE when unbound. */
 fs_req fs_keys_lookup(int km, int key);
+/* The pane's keymap only (editors give the other keys to the text). */
+fs_req fs_keys_lookup_own(int km, int key);
 /* The keys bound to a request in a keymap (generic included when km is not
  * generic), as "k, <Up>"; empty when none. */
 void fs_keys_for(int km, fs_req r, fs_buf *out);

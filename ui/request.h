@@ -41,6 +41,20 @@
 	R(EDIT,           "edit",           "e",          "Edit the selected function") \
 	R(EXTERNAL_EDIT,  "external-edit",  "E",          "Edit the selected function in $EDITOR") \
 	R(SAVE,           "save",           "s",          "Save every changed project") \
+	G("Function editor") \
+	R(UNDO,           "undo",           "",           "Undo (typing a word is one step)") \
+	R(REDO,           "redo",           "",           "Redo") \
+	R(MARK,           "mark",           "",           "Start or drop a selection at the cursor") \
+	R(CUT,            "cut",            "",           "Cut the selection (or the line)") \
+	R(COPY_TEXT,      "copy-text",      "",           "Copy the selection (or the line)") \
+	R(PASTE_TEXT,     "paste-text",     "",           "Paste at the cursor") \
+	R(SEARCH,         "search",         "",           "Search forward (wraps)") \
+	R(SEARCH_BACK,    "search-back",    "",           "Search backward (wraps)") \
+	R(SEARCH_NEXT,    "search-next",    "",           "Next match of the last search") \
+	R(REPLACE,        "replace",        "",           "Replace the matches, one by one or all") \
+	R(GOTO_LINE,      "goto-line",      "",           "Go to a line") \
+	R(MATCH_BRACKET,  "match-bracket",  "",           "Jump to the matching bracket") \
+	R(REDUCE_BUILTIN, "reduce-builtin", "",           "Choose a built-in reduce (_count, _sum...)") \
 	G("Git") \
 	R(STATUS,         "status",         "S",          "Git status of the projects, in objects") \
 	R(PICK,           "pick",           "",           "Pick an object for the next commit") \

@@ -37,6 +37,12 @@ struct fs_pane_ops {
 	void (*reload)(fs_app *a, fs_pane *p);
 	/* Frees what the pane holds. */
 	void (*close)(fs_app *a, fs_pane *p);
+	/* Optional: sees every key first (a text editor types them); returns 1
+	 * when it took the key. */
+	int (*key)(fs_app *a, fs_pane *p, int key);
+	/* Optional: where the terminal cursor goes when the pane has the focus;
+	 * returns 0 to hide it. */
+	int (*cursor)(fs_app *a, fs_pane *p, int *y, int *x);
 };
 
 /* The panes; the slots for the panes of the other areas come here. */
@@ -46,7 +52,8 @@ struct fs_pane_ops {
 	_(HELP,    fs_help_ops) \
 	_(STATUS,  fs_status_ops) \
 	_(HISTORY, fs_history_ops) \
-	_(DEPLOY,  fs_deploy_ops)
+	_(DEPLOY,  fs_deploy_ops) \
+	_(EDITOR,  fs_editor_ops)
 
 #define FS_PANE_DECL(id, ops) extern const struct fs_pane_ops ops;
 FS_PANE_LIST(FS_PANE_DECL)

@@ -27,8 +27,22 @@ ui_start() {
 ui_stop() { ui_tmux kill-server 2>/dev/null; true; }
 
 ui_keys() { ui_tmux send-keys -t ui "$@"; }
-# Literal text (no key names).
-ui_type() { ui_tmux send-keys -t ui -l "$1"; }
+# Literal text (no key names). tmux reads a ';' ending an argument as the
+# end of its command, so semicolons go as hex bytes.
+ui_type() {
+	rest=$1
+	while :; do
+		case $rest in
+		*';'*)
+			[ -n "${rest%%;*}" ] && ui_tmux send-keys -t ui -l "${rest%%;*}"
+			ui_tmux send-keys -t ui -H 3b
+			rest=${rest#*;} ;;
+		*)
+			[ -n "$rest" ] && ui_tmux send-keys -t ui -l "$rest"
+			return 0 ;;
+		esac
+	done
+}
 
 ui_screen() { ui_tmux capture-pane -p -t ui; }
 
