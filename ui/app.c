@@ -593,8 +593,29 @@ static int read_key(fs_app *a)
 	return rc == KEY_CODE_YES ? FS_KEY_FN + (int)wc : (int)wc;
 }
 
+/* SIGHUP (the terminal went away) and SIGTERM: keep the unsaved work in
+ * the recovery files at once, then leave. */
+static volatile sig_atomic_t got_signal;
+
+static void on_signal(int sig)
+{
+	got_signal = sig;
+}
+
+static void catch_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
 static void run_timers(fs_app *a)
 {
+	if (got_signal) {
+		a->recover_at = now_ms();
+		a->quit = 1;
+	}
 	if (a->recover_at && now_ms() >= a->recover_at) {
 		a->recover_at = 0;
 		for (size_t i = 0; i < a->nprojects; i++) {
@@ -909,6 +930,7 @@ int fs_studio_main(int argc, char **argv)
 	offer_recovery(&a, 0);
 	a.redraw = 1;
 	fs_gitui_start(&a);
+	catch_signals();
 	loop(&a);
 	if (a.test_keys)
 		dump_screen();

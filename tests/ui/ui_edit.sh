@@ -5,7 +5,7 @@
 . "$FS_SRCDIR/tests/lib/tap.sh"
 . "$FS_SRCDIR/tests/ui/lib.sh"
 ui_need
-plan 18
+plan 19
 
 proj=$(ui_sample)
 conn=$proj/_c8oProject/connectors/inspections.yaml
@@ -101,4 +101,25 @@ ui_wait "restore them?"
 ui_keys y
 ui_wait "Recovered"
 check "the recovered change is back in the file" grep -q 'edited by the test editor' "$conn"
+ui_keys q
+ui_wait "fsstudio-exit"
+ui_stop
+
+# SIGHUP (the terminal closed): the recovery file at once, even with a long delay
+(cd "$proj" && git checkout -q -- .)
+rm -f "$state"/*.json
+mkdir -p "$tap_tmp/home3/.config/fsstudio"
+echo "set recovery-delay = 600" > "$tap_tmp/home3/.config/fsstudio/config"
+ui_sock="fstest-hup-$$"
+UI_HOME=$tap_tmp/home3 UI_ENV="EDITOR=$tap_tmp/editor.sh" ui_start 100 30 "$proj" .
+ui_wait "FieldInspections"
+ui_keys / ; ui_type by_tech; ui_keys Enter Escape
+ui_keys / ; ui_type by_site; ui_keys Enter Escape
+ui_wait_row 0 "visits/by_site"
+ui_keys E
+ui_wait "[+] 1 unsaved"
+pid=$(ps -o pid=,comm= --ppid "$(ui_tmux display -p -t ui '#{pane_pid}')" | awk '$2 == "fsstudio" { print $1 }')
+kill -HUP "$pid"
+ui_wait "fsstudio-exit"
+check "SIGHUP writes the recovery file before leaving" sh -c "ls '$tap_tmp/home3/.local/state/fsstudio/'*.json >/dev/null 2>&1"
 done_testing
