@@ -6,7 +6,7 @@
 . "$FS_SRCDIR/tests/lib/tap.sh"
 . "$FS_SRCDIR/tests/ui/lib.sh"
 ui_need
-plan 14
+plan 13
 
 proj=$(ui_sample)
 conn=$proj/_c8oProject/connectors/inspections.yaml

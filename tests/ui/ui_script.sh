@@ -4,7 +4,7 @@
 . "$FS_SRCDIR/tests/lib/tap.sh"
 [ -x "$FS_BIN" ] || plan_skip "no fsstudio binary"
 [ -f "$FS_SRCDIR/projects/sample/c8oProject.yaml" ] || plan_skip "projects/sample is missing"
-plan 5
+plan 4
 
 proj=$tap_tmp/sample
 cp -R "$FS_SRCDIR/projects/sample" "$proj"
