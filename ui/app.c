@@ -687,7 +687,9 @@ static void add_project(fs_app *a, const char *dir, fs_buf *errors)
 	fs_project *p;
 	fs_err e = { 0 };
 	if (fs_project_open(&p, dir, &e)) {
-		fs_buf_printf(errors, "%s%s", errors->len ? "; " : "", e.msg);
+		/* name the project folder: the message names a file inside it */
+		const char *base = strrchr(dir, '/');
+		fs_buf_printf(errors, "%s%s: %s", errors->len ? "; " : "", base && base[1] ? base + 1 : dir, e.msg);
 		return;
 	}
 	a->projects = fs_xrealloc(a->projects, (a->nprojects + 1) * sizeof *a->projects);

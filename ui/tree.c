@@ -206,7 +206,12 @@ int fs_tree_select(fs_app *a, int proj, const fs_obj *o)
 	}
 	if (row < 0)
 		return -1;
-	fs_pane_goto(&a->panes[FS_P_TREE], row);
+	fs_pane *p = &a->panes[FS_P_TREE];
+	size_t rows = fs_pane_rows(p) > 0 ? fs_pane_rows(p) : 1;
+	/* a jump out of sight lands in the middle of the pane, with context */
+	if ((size_t)row < p->offset || (size_t)row >= p->offset + rows)
+		p->offset = (size_t)row > rows / 2 ? row - rows / 2 : 0;
+	fs_pane_goto(p, row);
 	fs_app_selection_moved(a);
 	return 0;
 }

@@ -4,7 +4,7 @@
 . "$FS_SRCDIR/tests/lib/tap.sh"
 . "$FS_SRCDIR/tests/ui/lib.sh"
 ui_need
-plan 12
+plan 14
 
 proj=$(ui_sample)
 ui_start 100 30 "$proj" .
@@ -49,4 +49,16 @@ row=$(ui_screen | grep '現場点検' | head -1)
 check_contains "a long name ends with an ellipsis in its pane" "…" "$row"
 ui_keys G u
 check "the long name shows in the details" ui_wait "現場点検_inspections_sur_le_terrain"
+ui_keys q
+ui_wait "fsstudio-exit"
+ui_stop
+
+# a broken project in the workspace: the others open, the error says where
+mkdir -p "$ws/broken"
+printf '↓Broken [core.Project]: \n  this line has no key\n' > "$ws/broken/c8oProject.yaml"
+ui_sock="fstest-wsb-$$"
+ui_start 100 30 "$ws" .
+ui_wait "Workspace"
+check "the broken project is named with file:line" ui_wait "Not opened: broken: c8oProject.yaml:2:"
+check_eq "the other projects still open" "2" "$(ui_screen | grep -c '^▸ \|^▾ ')"
 done_testing
