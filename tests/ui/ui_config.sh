@@ -4,7 +4,7 @@
 . "$FS_SRCDIR/tests/lib/tap.sh"
 . "$FS_SRCDIR/tests/ui/lib.sh"
 ui_need
-plan 9
+plan 12
 
 proj=$(ui_sample)
 cfg=$tap_tmp/home/.config/fsstudio/config
@@ -51,4 +51,21 @@ mono=$(ui_tmux capture-pane -e -p -t ui)
 case $mono in *'[3'[0-7]m*|*'[4'[0-7]m*|*'38;5'*|*'48;5'*|*'[9'[0-7]m*) not_ok "NO_COLOR: no color escapes" ;; *) ok "NO_COLOR: no color escapes" ;; esac
 case $mono in *'[7m'*) ok "NO_COLOR: the cursor still shows (reverse)" ;; *) not_ok "NO_COLOR: the cursor still shows (reverse)" ;; esac
 check_eq "no config file: no error line" "" "$(ui_row 29 | tr -d ' ')"
+ui_stop
+
+# an 8-color terminal: bright colors fall back to bold base colors
+ui_sock="fstest-8c-$$"
+UI_HOME=$tap_tmp/home2 UI_ENV="TERM=xterm" ui_start 100 30 "$proj" .
+ui_wait "FieldInspections"
+c8=$(ui_tmux capture-pane -e -p -t ui)
+case $c8 in *'[9'[0-7]m*|*'38;5'*) not_ok "8 colors: no bright or 256-color codes" ;; *) ok "8 colors: no bright or 256-color codes" ;; esac
+case $c8 in *'[3'[0-7]m*) ok "8 colors: base colors in use" ;; *) not_ok "8 colors: base colors in use" ;; esac
+ui_stop
+
+# a terminal without colors: usable in reverse video
+ui_sock="fstest-vt-$$"
+UI_HOME=$tap_tmp/home2 UI_ENV="TERM=vt100" ui_start 100 30 "$proj" .
+ui_wait "FieldInspections"
+ui_keys j j
+check "no colors: still moves and shows the details" ui_wait_row 0 "inspections/CountByStatus"
 done_testing
