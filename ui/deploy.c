@@ -378,8 +378,10 @@ static void run_done(fs_app *a, fs_modal *m, int key)
 		plan_start(a);
 		return;
 	}
-	if (key != 'y' || !d->plan)
+	if ((key != 'y' && key != 's') || !d->plan)
 		return;
+	/* staged: a staging copy, its indexes built, then the swap */
+	d->plan->opts.staged = key == 's';
 	j = fs_xcalloc(1, sizeof *j);
 	j->d = d;
 	j->server = fs_xstrdup(d->server);
@@ -405,11 +407,12 @@ static void confirm_run(fs_app *a)
 		return;
 	}
 	if (pl->count[FS_DA_REFUSED] && !d->force)
-		snprintf(q, sizeof q, "Deploy %zu design document%s to %s (%zu refused: f forces)?",
+		snprintf(q, sizeof q, "Deploy %zu design document%s to %s (s: staged; %zu refused: f forces)?",
 			 writes, writes == 1 ? "" : "s", d->server, pl->count[FS_DA_REFUSED]);
 	else
-		snprintf(q, sizeof q, "Deploy %zu design document%s to %s?", writes, writes == 1 ? "" : "s", d->server);
-	fs_modal_confirm(a, q, pl->count[FS_DA_REFUSED] && !d->force ? "ynf" : "yn", run_done);
+		snprintf(q, sizeof q, "Deploy %zu design document%s to %s (s: staged, indexes built first)?",
+			 writes, writes == 1 ? "" : "s", d->server);
+	fs_modal_confirm(a, q, pl->count[FS_DA_REFUSED] && !d->force ? "ynsf" : "yns", run_done);
 }
 
 /* ---- choosing the server and the connectors ------------------------------- */

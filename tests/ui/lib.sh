@@ -24,7 +24,18 @@ ui_start() {
 	at_exit ui_stop
 }
 
-ui_stop() { ui_tmux kill-server 2>/dev/null; true; }
+# Stops the tmux server and waits for the studio to be gone (on SIGHUP it
+# still writes its recovery files, which must not race the cleanup).
+ui_stop() {
+	pane=$(ui_tmux display -p -t ui '#{pane_pid}' 2>/dev/null)
+	kids=$( [ -n "$pane" ] && ps -o pid= --ppid "$pane" 2>/dev/null)
+	ui_tmux kill-server 2>/dev/null
+	end=$(($(date +%s) + 5))
+	for k in $kids; do
+		while kill -0 "$k" 2>/dev/null && [ "$(date +%s)" -lt "$end" ]; do sleep 0.05; done
+	done
+	true
+}
 
 ui_keys() { ui_tmux send-keys -t ui "$@"; }
 # Literal text (no key names). tmux reads a ';' ending an argument as the

@@ -8,7 +8,7 @@
 . "$FS_SRCDIR/tests/ui/lib.sh"
 ui_need
 couch_start || plan_skip "pouchdb-server is not installed"
-plan 10
+plan 11
 
 proj=$(ui_sample)
 mkdir -p "$tap_tmp/home/.config/fsstudio"
@@ -32,7 +32,7 @@ ui_keys j j
 ui_keys Enter
 check "Enter shows a design document's diff" ui_wait "+function (doc) {"
 ui_keys P
-ui_wait "Deploy 3 design documents to test?"
+ui_wait "Deploy 3 design documents to test"
 ui_keys y
 check "the run ends with a result per document" ui_wait "Deploy done"
 check "each document says it was written" ui_wait_re '✓ create *_design/visits'
@@ -51,8 +51,9 @@ ui_wait "Deploy which connectors?"
 ui_keys Enter
 check "the plan (of the selected connector) has one update" ui_wait "0 to create, 1 to update, 1 unchanged"
 ui_keys P
-ui_wait "Deploy 1 design document to test?"
-ui_keys y
+ui_wait "Deploy 1 design document to test"
+ui_keys s
+check "a staged deploy shows its steps" ui_wait_re "build\\|swap"
 ui_wait "Deploy done"
 check "the server has the edited function" sh -c "curl -fsS '$COUCH_URL/inspections/_design/visits' | grep -q 'v2'"
 ui_keys Escape
