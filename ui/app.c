@@ -803,9 +803,29 @@ static void report_config_errors(fs_app *a)
 
 static SCREEN *test_screen;
 
+/* FSSTUDIO_TEST_SCRIPT: the keys from a file, one group per line, lines
+ * starting with '#' left out (the line ends are not keys: <Enter> is). */
+static char *script_keys(void)
+{
+	const char *path = getenv("FSSTUDIO_TEST_SCRIPT");
+	char *text, *line, *save = NULL;
+	fs_buf keys = FS_BUF_INIT;
+	if (!path || fs_read_file(path, &text, NULL, NULL))
+		return NULL;
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		if (line[0] != '#')
+			fs_buf_adds(&keys, line);
+	free(text);
+	return fs_buf_steal(&keys);
+}
+
+static char *test_keys_owned;
+
 static int start_curses(fs_app *a)
 {
 	const char *keys = getenv("FSSTUDIO_TEST_KEYS");
+	if (!keys && (test_keys_owned = script_keys()))
+		keys = test_keys_owned;
 	if (keys) {
 		/* scripted mode: a virtual screen, dumped as text at the end */
 		int rows = 24, cols = 80;
@@ -941,5 +961,6 @@ int fs_studio_main(int argc, char **argv)
 		delscreen(test_screen);
 	fs_buf_free(&errors);
 	app_free(&a);
+	free(test_keys_owned);
 	return status;
 }

@@ -4,7 +4,7 @@
 . "$FS_SRCDIR/tests/lib/tap.sh"
 [ -x "$FS_BIN" ] || plan_skip "no fsstudio binary"
 [ -f "$FS_SRCDIR/projects/sample/c8oProject.yaml" ] || plan_skip "projects/sample is missing"
-plan 4
+plan 5
 
 proj=$tap_tmp/sample
 cp -R "$FS_SRCDIR/projects/sample" "$proj"
@@ -27,6 +27,14 @@ out=$(run 80x24 '/score<Enter>')
 check_contains "filter by typing" "▾ score_stats" "$out"
 out=$(run 80x24 '?G')
 check_contains "help ends with the options" "recovery-delay" "$out"
+cat > "$tap_tmp/keys" <<'KEYS'
+# to the score_stats view, then its details
+/score<Enter>
+<Esc>
+KEYS
+out=$(cd "$proj" && env HOME="$tap_tmp/home" LANG=C.UTF-8 LC_ALL=C.UTF-8 FSSTUDIO_TEST_SIZE=80x24 \
+	FSSTUDIO_TEST_SCRIPT="$tap_tmp/keys" "$FS_BIN" . | head -1)
+check_contains "keys from a script file" "inspections/visits/score" "$out"
 out=$(run 80x24 'jjm')
 check_contains "the context menu lists actions with their keys" "Rename the selected object" "$out"
 done_testing
