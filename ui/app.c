@@ -493,11 +493,8 @@ static void run_request(fs_app *a, fs_req r)
 		if (a->focus != &a->panes[FS_P_TREE])
 			fs_app_focus(a, &a->panes[FS_P_TREE]);
 		break;
-	default: {
-		fs_buf k = FS_BUF_INIT;
+	default:
 		fs_app_msg(a, "%s does nothing here", fs_req_name(r));
-		fs_buf_free(&k);
-	}
 	}
 }
 
