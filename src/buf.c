@@ -56,7 +56,7 @@ char *fs_xasprintf(const char *fmt, ...)
 	return fs_buf_steal(&b);
 }
 
-void fs_buf_grow(fs_buf *b, size_t extra)
+void fs_buf_grow_slow(fs_buf *b, size_t extra)
 {
 	size_t need = b->len + extra + 1;
 	if (need <= b->cap)
@@ -80,11 +80,6 @@ void fs_buf_add(fs_buf *b, const void *p, size_t n)
 void fs_buf_adds(fs_buf *b, const char *s)
 {
 	fs_buf_add(b, s, strlen(s));
-}
-
-void fs_buf_addc(fs_buf *b, char c)
-{
-	fs_buf_add(b, &c, 1);
 }
 
 void fs_buf_vprintf(fs_buf *b, const char *fmt, va_list ap)

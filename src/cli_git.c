@@ -235,8 +235,23 @@ static int diff_args(fs_repo *r, char **pos, int n, const char **rev1, const cha
 	return 0;
 }
 
+/* `diff` speaks of git revisions; with --server it compares the project with
+ * a server instead (the deploy issue's `fsstudio diff`), one verb for both. */
+static int wants_server(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (!strcmp(argv[i], "--server") || !strncmp(argv[i], "--server=", 9))
+			return 1;
+	}
+	return 0;
+}
+
 int fs_cmd_diff(int argc, char **argv)
 {
+	if (wants_server(argc, argv))
+		return fs_cmd_srvdiff(argc, argv);
 	fs_cli_opt opts[] = { { "--json", NULL, 0, NULL }, { NULL, NULL, 0, NULL } };
 	char *pos[4] = { "." };
 	int n = fs_cli_parse(argc, argv, opts, pos, 1, 4);

@@ -63,7 +63,7 @@ int fs_couch_security_put(fs_couch *c, const char *db, const cJSON *sec, fs_err 
 int fs_couch_revs_limit_get(fs_couch *c, const char *db, long *out, fs_err *e);
 int fs_couch_revs_limit_put(fs_couch *c, const char *db, long limit, fs_err *e);
 /* The code for "the server does not implement this endpoint". */
-#define FS_COUCH_E_UNSUPPORTED FS_E_INVALID  /* until err.h has its own code */
+#define FS_COUCH_E_UNSUPPORTED FS_E_UNSUPPORTED
 /* POST /db/_view_cleanup (best effort after staged deploys). */
 int fs_couch_view_cleanup(fs_couch *c, const char *db, fs_err *e);
 
