@@ -275,8 +275,10 @@ static void draw_menu(fs_app *a, fs_modal *m, int rows, int cols)
 		h = rows - 1;
 	y = (rows - 1 - h) / 2;
 	x = (cols - w) / 2;
-	if (h < 1 || w < 4)
+	if (h < 1 || w < 4) {
+		fs_buf_free(&keys);
 		return;
+	}
 	for (int r = 0; r < h; r++)
 		fs_draw_fill(y + r, x, w, attr);
 	fs_draw_text(y, x + 1, w - 2, m->label, attr | A_BOLD);
