@@ -4,7 +4,7 @@
 . "$FS_SRCDIR/tests/lib/tap.sh"
 [ -x "$FS_BIN" ] || plan_skip "no fsstudio binary"
 [ -f "$FS_SRCDIR/projects/sample/c8oProject.yaml" ] || plan_skip "projects/sample is missing"
-plan 5
+plan 6
 
 proj=$tap_tmp/sample
 cp -R "$FS_SRCDIR/projects/sample" "$proj"
@@ -23,6 +23,11 @@ check_eq "two rows down: the transaction and its target" "$expected" "$(run 70x1
 
 
 
+bad=""
+for size in 1x1 5x2 10x3 3x10 200x2; do
+	run "$size" 'jj?<Esc>m<Esc>/x<Enter>S<Esc>e<Esc>' >/dev/null 2>&1 || bad="$bad $size"
+done
+check_eq "tiny screens: no crash with panes, help, menu, filter, editor" "" "$bad"
 out=$(run 80x24 '/score<Enter>')
 check_contains "filter by typing" "▾ score_stats" "$out"
 out=$(run 80x24 '?G')
