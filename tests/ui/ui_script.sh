@@ -4,7 +4,7 @@
 . "$FS_SRCDIR/tests/lib/tap.sh"
 [ -x "$FS_BIN" ] || plan_skip "no fsstudio binary"
 [ -f "$FS_SRCDIR/projects/sample/c8oProject.yaml" ] || plan_skip "projects/sample is missing"
-plan 6
+plan 7
 
 proj=$tap_tmp/sample
 cp -R "$FS_SRCDIR/projects/sample" "$proj"
@@ -28,6 +28,10 @@ for size in 1x1 5x2 10x3 3x10 200x2; do
 	run "$size" 'jj?<Esc>m<Esc>/x<Enter>S<Esc>e<Esc>' >/dev/null 2>&1 || bad="$bad $size"
 done
 check_eq "tiny screens: no crash with panes, help, menu, filter, editor" "" "$bad"
+echo "set line-graphics = ascii" > "$tap_tmp/ascii.rc"
+out=$(cd "$proj" && env HOME="$tap_tmp/home" LANG=C.UTF-8 FSSTUDIO_CONFIG="$tap_tmp/ascii.rc" \
+	FSSTUDIO_TEST_SIZE=80x24 FSSTUDIO_TEST_KEYS= "$FS_BIN" . | sed -n 2p)
+check_contains "set line-graphics = ascii: ASCII tree markers" "- FieldInspections" "$out"
 out=$(run 80x24 '/score<Enter>')
 check_contains "filter by typing" "▾ score_stats" "$out"
 out=$(run 80x24 '?G')
