@@ -200,7 +200,11 @@ fs_obj *fs_obj_kid(const fs_obj *o, fs_kind kind, fs_fn_type fn, const char *nam
 fs_line *fs_ddoc_docline(fs_obj *ddoc)
 {
 	fs_line *prop = fs_line_kid(fs_bean_body(ddoc), FS_LN_PROP, "docdata");
-	return prop ? fs_line_kid(prop, FS_LN_CDATA, NULL) : NULL;
+	if (!prop)
+		return NULL;
+	/* Convertigo writes a CDATA; a hand-written plain value is read too */
+	fs_line *cdata = fs_line_kid(prop, FS_LN_CDATA, NULL);
+	return cdata ? cdata : prop->value && !prop->nkids ? prop : NULL;
 }
 
 fs_obj *fs_view_add_fn(fs_obj *view, fs_fn_type t)

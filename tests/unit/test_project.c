@@ -32,6 +32,18 @@ static fs_obj *find_ok(fs_project *p, const char *path)
 	return o;
 }
 
+static void ok(int rc, const fs_err *e)
+{
+	if (rc)
+		fail_msg("%s", e->msg);
+}
+
+static void save_ok(fs_project *p)
+{
+	fs_err e;
+	ok(fs_project_save(p, &e), &e);
+}
+
 static void tree_and_paths(void **state)
 {
 	char *dir = fmt_layout("features", 0);
@@ -158,6 +170,33 @@ static void edit_one_map(void **state)
 	}
 }
 
+/* docdata as a plain value (hand-written) reads and writes in place. */
+static void plain_docdata(void **state)
+{
+	char *dir = fs_path_join(fs_test_tmpdir(), "plain");
+	char *rel = fs_path_join(dir, "c8oProject.yaml");
+	assert_int_equal(fs_mkdir_p(dir, 0755, NULL), 0);
+	const char *text = "\xe2\x86\x93p [core.Project]: \n  \xe2\x86\x93" "c [connectors.FullSyncConnector]: \n"
+			   "    \xe2\x86\x93" "d [couchdb.DesignDocument]: \n"
+			   "      docdata: '{\"_id\": \"_design/d\", \"views\": {\"v\": {\"map\": \"function (doc) {}\"}}}'";
+	assert_int_equal(fs_write_file_atomic(rel, text, strlen(text), 0644, NULL), 0);
+	fs_project *p = open_ok(dir);
+	fs_err e;
+	fs_obj *map = find_ok(p, "c/d/v/map");
+	assert_string_equal(fs_fn_text(map), "function (doc) {}");
+	ok(fs_fn_set_text(map, "function (doc) {\n}", &e), &e);
+	save_ok(p);
+	fs_project_free(p);
+	char *after = fmt_read(dir, "c8oProject.yaml");
+	assert_non_null(strstr(after, "      docdata: |\n        '{\n          \"_id\": \"_design\\/d\",\n"));
+	p = open_ok(dir);
+	assert_string_equal(fs_fn_text(find_ok(p, "c/d/v/map")), "function (doc) {\n}");
+	fs_project_free(p);
+	free(after);
+	free(rel);
+	free(dir);
+}
+
 static void edit_fixture_map(void **state)
 {
 	char *fx = fs_test_fixture("c8oprj-lib-user-manager");
@@ -246,17 +285,6 @@ static void bad_input(void **state)
 }
 
 
-static void ok(int rc, const fs_err *e)
-{
-	if (rc)
-		fail_msg("%s", e->msg);
-}
-
-static void save_ok(fs_project *p)
-{
-	fs_err e;
-	ok(fs_project_save(p, &e), &e);
-}
 
 static void set_props(void **state)
 {
@@ -634,6 +662,7 @@ int main(void)
 		cmocka_unit_test_teardown(props_and_text, teardown),
 		cmocka_unit_test_teardown(edit_one_map, teardown),
 		cmocka_unit_test_teardown(edit_fixture_map, teardown),
+		cmocka_unit_test_teardown(plain_docdata, teardown),
 		cmocka_unit_test_teardown(bad_input, teardown),
 		cmocka_unit_test_teardown(set_props, teardown),
 		cmocka_unit_test_teardown(rename_view_keeps_references, teardown),
