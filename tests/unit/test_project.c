@@ -286,6 +286,43 @@ static void bad_input(void **state)
 
 
 
+typedef struct mem {
+	const char *main;
+} mem;
+
+static int read_mem(void *ctx, const char *relpath, char **data, size_t *len, fs_err *e)
+{
+	mem *m = ctx;
+	if (strcmp(relpath, "c8oProject.yaml"))
+		return fs_err_set(e, FS_E_NOTFOUND, "%s: not in this revision", relpath);
+	*data = fs_xstrdup(m->main);
+	*len = strlen(m->main);
+	return 0;
+}
+
+/* Projects read from any store (git blobs): messages carry the label. */
+static void open_with_reader(void **state)
+{
+	mem m = { "\xe2\x86\x93p [core.Project]: \n  \xe2\x86\x93" "c [connectors.FullSyncConnector]: \xf0\x9f\x97\x8f connectors/c.yaml" };
+	fs_project *p;
+	fs_err e;
+	assert_int_equal(fs_project_open_with(&p, "HEAD", read_mem, &m, &e), FS_E_PARSE);
+	assert_string_equal(e.msg, "HEAD: c8oProject.yaml:2: cannot read the included file: _c8oProject/connectors/c.yaml: not in this revision");
+	m.main = "\xe2\x86\x93p [core.Project]: \n  version: 2";
+	ok(fs_project_open_with(&p, "HEAD", read_mem, &m, &e), &e);
+	assert_null(fs_project_dir(p));
+	assert_string_equal(fs_obj_prop(fs_project_root(p), "version"), "2");
+	ok(fs_obj_set_prop(fs_project_root(p), "version", "3", &e), &e);
+	assert_int_equal(fs_project_save(p, &e), FS_E_USAGE);
+	char *out = fs_path_join(fs_test_tmpdir(), "out");
+	ok(fs_project_save_to(p, out, &e), &e);
+	char *text = fmt_read(out, "c8oProject.yaml");
+	assert_string_equal(text, "\xe2\x86\x93p [core.Project]: \n  version: 3");
+	free(text);
+	free(out);
+	fs_project_free(p);
+}
+
 static void set_props(void **state)
 {
 	char *dir = fmt_layout("features", 0);
@@ -664,6 +701,7 @@ int main(void)
 		cmocka_unit_test_teardown(edit_fixture_map, teardown),
 		cmocka_unit_test_teardown(plain_docdata, teardown),
 		cmocka_unit_test_teardown(bad_input, teardown),
+		cmocka_unit_test_teardown(open_with_reader, teardown),
 		cmocka_unit_test_teardown(set_props, teardown),
 		cmocka_unit_test_teardown(rename_view_keeps_references, teardown),
 		cmocka_unit_test_teardown(create_and_delete, teardown),
