@@ -105,6 +105,18 @@ static int valid_value(const char *v, const char *allowed)
 	return one_of(v, allowed);
 }
 
+/* What valid_value accepts, for messages. */
+static const char *allowed_text(const char *allowed)
+{
+	if (!strcmp(allowed, "#int"))
+		return "an integer";
+	if (!strcmp(allowed, "#view"))
+		return "Project.connector.ddoc.view";
+	if (!strcmp(allowed, "#ddocview"))
+		return "ddoc/view";
+	return allowed;
+}
+
 /* Convertigo's rule for FullSync connectors (the database name). */
 int fs_connector_name_ok(const char *s)
 {
@@ -217,11 +229,7 @@ int fs_obj_set_prop(fs_obj *o, const char *key, const char *value, fs_err *e)
 		return fs_err_set(e, FS_E_INVALID, "'%s' is not a property name", key);
 	const struct propdef *d = propdef(o, key);
 	if (value && d && !valid_value(value, d->allowed))
-		return fs_err_set(e, FS_E_INVALID, "'%s' is not a valid %s (%s)", value, key,
-				  d->allowed[0] == '#' ? (!strcmp(d->allowed, "#int") ? "an integer"
-							  : !strcmp(d->allowed, "#view") ? "Project.connector.ddoc.view"
-							  : "ddoc/view")
-						       : d->allowed);
+		return fs_err_set(e, FS_E_INVALID, "'%s' is not a valid %s (%s)", value, key, allowed_text(d->allowed));
 	if (value && d && !strcmp(value, d->def))
 		value = NULL; /* Convertigo does not write defaults */
 	fs_line *body = fs_bean_body(o);
