@@ -67,6 +67,14 @@ void fs_line_detach(fs_line *l)
 	l->parent = NULL;
 }
 
+int fs_line_has_kids(const fs_line *l)
+{
+	for (size_t i = 0; i < l->nkids; i++)
+		if (l->kids[i]->type != FS_LN_BLANK)
+			return 1;
+	return 0;
+}
+
 int fs_line_kid_indent(const fs_line *l)
 {
 	return l->indent + 2;

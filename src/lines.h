@@ -94,6 +94,8 @@ void fs_line_set_include(fs_line *l, const char *include);
 void fs_line_touch(fs_line *l);
 /* First kid of the given type (and key when not NULL). */
 fs_line *fs_line_kid(const fs_line *l, fs_ln_type type, const char *key);
+/* True when l has kids other than blank lines. */
+int fs_line_has_kids(const fs_line *l);
 /* Indentation of the kids of l (0 for a root). */
 int fs_line_kid_indent(const fs_line *l);
 /* The text of l's kids as written, with l's kid indentation removed. */

@@ -813,14 +813,6 @@ int fs_obj_editable(const fs_obj *o)
 
 /* ---- properties ---------------------------------------------------------- */
 
-static int has_kids(const fs_line *l)
-{
-	for (size_t i = 0; i < l->nkids; i++)
-		if (l->kids[i]->type != FS_LN_BLANK)
-			return 1;
-	return 0;
-}
-
 static void props_build(const fs_obj *o)
 {
 	objpriv *pv = fs_priv(o);
@@ -839,7 +831,7 @@ static void props_build(const fs_obj *o)
 			continue;
 		fs_prop *pr = &pv->props[pv->nprops];
 		pr->key = l->key;
-		if (has_kids(l)) {
+		if (fs_line_has_kids(l)) {
 			pr->complex = 1;
 			pv->propvals[pv->nprops] = fs_line_kids_text(l);
 			pr->value = pv->propvals[pv->nprops];

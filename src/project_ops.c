@@ -234,7 +234,7 @@ int fs_obj_set_prop(fs_obj *o, const char *key, const char *value, fs_err *e)
 		value = NULL; /* Convertigo does not write defaults */
 	fs_line *body = fs_bean_body(o);
 	fs_line *l = fs_line_kid(body, FS_LN_PROP, key);
-	if (l && l->nkids)
+	if (l && fs_line_has_kids(l))
 		return fs_err_set(e, FS_E_INVALID, "%s of %s is not a plain text", key, o->name);
 	if (!l && !value)
 		return 0;
@@ -597,7 +597,7 @@ typedef struct refmap {
 static void ref_visit(fs_line *l, void *ctx)
 {
 	refmap *m = ctx;
-	if (l->type != FS_LN_PROP || !l->value || l->nkids)
+	if (l->type != FS_LN_PROP || !l->value || fs_line_has_kids(l))
 		return;
 	int hit = 0;
 	for (const char *const *k = m->keys; *k && !hit; k++)

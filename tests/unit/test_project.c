@@ -308,7 +308,7 @@ static void open_with_reader(void **state)
 	fs_err e;
 	assert_int_equal(fs_project_open_with(&p, "HEAD", read_mem, &m, &e), FS_E_PARSE);
 	assert_string_equal(e.msg, "HEAD: c8oProject.yaml:2: cannot read the included file: _c8oProject/connectors/c.yaml: not in this revision");
-	m.main = "\xe2\x86\x93p [core.Project]: \n  version: 2";
+	m.main = "\xe2\x86\x93p [core.Project]: \n  version: 2\n\n  comment: blank line kept";
 	ok(fs_project_open_with(&p, "HEAD", read_mem, &m, &e), &e);
 	assert_null(fs_project_dir(p));
 	assert_string_equal(fs_obj_prop(fs_project_root(p), "version"), "2");
@@ -317,7 +317,7 @@ static void open_with_reader(void **state)
 	char *out = fs_path_join(fs_test_tmpdir(), "out");
 	ok(fs_project_save_to(p, out, &e), &e);
 	char *text = fmt_read(out, "c8oProject.yaml");
-	assert_string_equal(text, "\xe2\x86\x93p [core.Project]: \n  version: 3");
+	assert_string_equal(text, "\xe2\x86\x93p [core.Project]: \n  version: 3\n\n  comment: blank line kept");
 	free(text);
 	free(out);
 	fs_project_free(p);
