@@ -5,8 +5,15 @@
  *
  * The model stays the one truth: every change is handed to it at once
  * (fs_fn_set_text), so the project shows unsaved, the recovery file covers
- * the buffer, and a save writes it. Keys of the editor keymap run requests;
- * other keys that are text are typed; the rest go to the generic keymap. */
+ * the buffer (and is offered again when the studio starts after a crash),
+ * and a save writes it. Keys of the editor keymap run requests; other keys
+ * that are text are typed; the rest go to the generic keymap.
+ *
+ * Highlighting goes through the row cache of ui/editor_rows.c: a frame
+ * queries tree-sitter only for the damaged rows. Syntax errors and domain
+ * warnings come from the buffer's own tree (src/js.h): '!' and '?' in the
+ * gutter, counted in the title, spelled out with line:column on the message
+ * line while the cursor is on their line. */
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,12 +23,15 @@
 #include "colors.h"
 #include "config.h"
 #include "draw.h"
+#include "editor.h"
+#include "gitui.h"
 #include "highlight.h"
 #include "js.h"
 #include "textbuf.h"
 
 #define TABSTOP 4
 #define GUTTER 6
+#define INDENT 4
 
 struct editor {
 	fs_ref ref;            /* the function */
@@ -38,6 +48,11 @@ struct editor {
 	char *search;
 	char *replace_with;
 	int rows, cols;        /* text area of the last draw */
+	fs_ed_rows rc;         /* highlight spans of the visible rows */
+	int hl_attr[FS_HL_COUNT];  /* curses attributes of the captures */
+	char *saved;           /* the text when opened or last saved */
+	int close_after_save;  /* the save was the answer to leaving */
+	int tabs;              /* the text indents with tabs */
 };
 
 static char *clip;         /* the editor's clipboard, shared by its buffers */
@@ -74,9 +89,14 @@ static void apply(fs_app *a, struct editor *ed)
 	free(text);
 }
 
+/* Syntax errors and domain warnings of the buffer, on its own tree (kept
+ * in step by the edits, so no second parse); a built-in reduce name is no
+ * JavaScript and has nothing to check. */
 static void check(fs_app *a, struct editor *ed)
 {
 	fs_obj *fn = function(a, ed);
+	fs_fn_type type = fn ? fn->fn : FS_FN_NONE;
+	const TSTree *tree;
 	char *text;
 	if (ed->diag_gen && fs_tb_generation(ed->tb) == ed->diag_gen)
 		return;
@@ -84,8 +104,50 @@ static void check(fs_app *a, struct editor *ed)
 	fs_js_diags_free(&ed->diags);
 	memset(&ed->diags, 0, sizeof ed->diags);
 	text = fs_tb_text_lf(ed->tb, NULL);
-	fs_js_check(fn ? fn->fn : FS_FN_NONE, text, &ed->diags);
+	tree = fs_tb_tree(ed->tb);
+	if (type == FS_FN_REDUCE && fs_js_builtin_reduce(text))
+		;
+	else if (tree) {
+		fs_js_syntax(tree, text, &ed->diags);
+		fs_js_domain(tree, text, type, &ed->diags);
+	} else {
+		fs_js_check(type, text, &ed->diags);
+	}
 	free(text);
+}
+
+/* The findings of a line (0-based): the first one, and how many. */
+static const fs_js_diag *line_diag(struct editor *ed, size_t line, size_t *count)
+{
+	const fs_js_diag *first = NULL;
+	size_t n = 0;
+	for (size_t i = 0; i < ed->diags.n; i++)
+		if (ed->diags.v[i].line == line + 1) {
+			/* an error before a warning of the same line */
+			if (!first || (first->warning && !ed->diags.v[i].warning))
+				first = &ed->diags.v[i];
+			n++;
+		}
+	if (count)
+		*count = n;
+	return first;
+}
+
+/* The cursor's line has findings: the message line spells them out, unless
+ * the last request said something. */
+static void show_diag(fs_app *a, struct editor *ed)
+{
+	size_t n;
+	const fs_js_diag *d;
+	if (a->msg || a->modal)
+		return;
+	check(a, ed);
+	if (!(d = line_diag(ed, ed->cur.line, &n)))
+		return;
+	if (d->warning)
+		fs_app_msg(a, "%u:%u warning: %s%s", d->line, d->col, d->message, n > 1 ? " (and more)" : "");
+	else
+		fs_app_error(a, "%u:%u error: %s%s", d->line, d->col, d->message, n > 1 ? " (and more)" : "");
 }
 
 /* ---- cursor and selection --------------------------------------------------- */
@@ -337,11 +399,147 @@ static void choose_builtin(fs_app *a, struct editor *ed)
 	fs_modal_menu(a, "Reduce", items, 5, builtin_done);
 }
 
-static void close_editor(fs_app *a, fs_pane *p)
+/* ---- saving and leaving ----------------------------------------------------- */
+
+static void commit_done(fs_app *a, fs_modal *m, int key)
+{
+	const char *msg = fs_buf_str(&m->text);
+	const char *objs[1] = { m->ref.path };
+	fs_repo *repo = fs_gitui_repo(a, m->ref.proj);
+	fs_err e = { 0 };
+	char id[41];
+	if (key == 27 || !repo)
+		return;
+	if (!*msg) {
+		fs_app_error(a, "An empty message: nothing committed");
+		m->keep = 1;
+		return;
+	}
+	if (fs_git_commit(repo, msg, objs, 1, id, &e)) {
+		fs_app_error(a, "Not committed: %s", e.msg);
+		return;
+	}
+	fs_app_msg(a, "Committed %.7s: %s", id, msg);
+	fs_gitui_refresh(a);
+}
+
+/* After a save: in a git repository, the commit of the function's file is
+ * one Enter away (Esc: not now). */
+static void offer_commit(fs_app *a, const fs_ref *ref)
+{
+	fs_modal *m;
+	char *init;
+	if (!fs_gitui_repo(a, ref->proj))
+		return;
+	init = fs_xasprintf("Edit %s", ref->path);
+	m = fs_modal_prompt(a, "Commit it? Message (Esc: not now): ", init, commit_done);
+	m->ref.proj = ref->proj;
+	m->ref.path = fs_xstrdup(ref->path);
+	free(init);
+}
+
+static void leave(fs_app *a, fs_pane *p)
 {
 	apply(a, E(p));
 	fs_app_changed(a);
 	fs_app_close_pane(a, p);
+}
+
+/* Saves through the studio's save (every changed project, atomically,
+ * recovery files dropped), then offers the commit. */
+static void save_now(fs_app *a, fs_pane *p)
+{
+	struct editor *ed = E(p);
+	fs_obj *fn = function(a, ed);
+	fs_ref ref = { ed->ref.proj, fs_xstrdup(ed->ref.path) };
+	int changed, close = ed->close_after_save;
+	ed->close_after_save = 0;
+	apply(a, ed);
+	changed = fn && fs_project_dirty(fn->project);
+	fs_app_changed(a);
+	if (fs_action_save_all(a) == 0) {
+		free(ed->saved);
+		ed->saved = fs_tb_text(ed->tb, NULL);
+		fs_tb_mark_clean(ed->tb);
+		if (close)
+			fs_app_close_pane(a, p);
+		if (changed)
+			offer_commit(a, &ref);
+	}
+	fs_ref_clear(&ref);
+}
+
+static void save_anyway(fs_app *a, fs_modal *m, int key)
+{
+	fs_pane *p = editor_pane(a);
+	if (!E(p))
+		return;
+	if (key == 'y')
+		save_now(a, p);
+	else
+		E(p)->close_after_save = 0;
+}
+
+/* Syntax errors ask first: a broken function would reach the server. */
+static void save(fs_app *a, fs_pane *p)
+{
+	struct editor *ed = E(p);
+	char label[256];
+	const fs_js_diag *d = NULL;
+	check(a, ed);
+	for (size_t i = 0; i < ed->diags.n && !d; i++)
+		if (!ed->diags.v[i].warning)
+			d = &ed->diags.v[i];
+	if (!d) {
+		save_now(a, p);
+		return;
+	}
+	snprintf(label, sizeof label, "%zu syntax error%s (%u:%u %s): save anyway? (y/n) ",
+		 ed->diags.nerrors, ed->diags.nerrors == 1 ? "" : "s", d->line, d->col, d->message);
+	fs_modal_confirm(a, label, "yn", save_anyway);
+}
+
+static void leave_done(fs_app *a, fs_modal *m, int key)
+{
+	fs_pane *p = editor_pane(a);
+	struct editor *ed = E(p);
+	fs_obj *fn;
+	fs_err e = { 0 };
+	if (!ed)
+		return;
+	switch (key) {
+	case 's':
+		ed->close_after_save = 1;
+		save(a, p);
+		break;
+	case 'k':
+		leave(a, p);
+		fs_app_msg(a, "The edits stay in the project, unsaved (s saves)");
+		break;
+	case 'd':
+		fn = function(a, ed);
+		if (fn && ed->saved && fs_fn_set_text(fn, ed->saved, &e)) {
+			fs_app_error(a, "Not discarded: %s", e.msg);
+			return;
+		}
+		ed->applied_gen = fs_tb_generation(ed->tb);
+		fs_app_changed(a);
+		fs_app_close_pane(a, p);
+		fs_app_msg(a, "Edits discarded");
+		break;
+	}
+}
+
+/* Leaving with edits not saved since the editor opened asks what to do. */
+static void close_editor(fs_app *a, fs_pane *p)
+{
+	struct editor *ed = E(p);
+	if (!fs_tb_dirty(ed->tb)) {
+		leave(a, p);
+		return;
+	}
+	fs_modal_confirm(a, "Unsaved edits: save (s), keep them unsaved in the project (k), discard (d)? ",
+			 "skd", leave_done);
 }
 
 static fs_req editor_request(fs_app *a, fs_pane *p, fs_req r)
@@ -404,23 +602,27 @@ static fs_req editor_request(fs_app *a, fs_pane *p, fs_req r)
 		choose_builtin(a, ed);
 		return FS_REQ_NONE;
 	case FS_REQ_SAVE:
+		save(a, p);
+		return FS_REQ_NONE;
 	case FS_REQ_EXTERNAL_EDIT:
-		/* the model first, then the generic save or the external editor */
-		apply(a, ed);
-		fs_app_changed(a);
-		if (r == FS_REQ_EXTERNAL_EDIT)
-			fs_app_close_pane(a, p);
+		/* the model first, then the external editor on this function */
+		leave(a, p);
+		fs_app_select(a, ed->ref.proj, ed->ref.path);
 		return r;
 	case FS_REQ_CLOSE:
-	case FS_REQ_QUIT:
 		close_editor(a, p);
-		return r == FS_REQ_QUIT ? r : FS_REQ_NONE;
+		return FS_REQ_NONE;
+	case FS_REQ_QUIT:
+		/* the studio's quit asks about unsaved projects */
+		leave(a, p);
+		return r;
 	default:
 		return r;
 	}
 	set_want(ed);
 	keep_visible(ed);
 	apply(a, ed);
+	show_diag(a, ed);
 	return FS_REQ_NONE;
 }
 
@@ -470,8 +672,12 @@ static int edit_key(struct editor *ed, int key)
 			fs_tb_indent(ed->tb, a.line, b.line, key == '\t' ? 1 : -1);
 			ed->cur = fs_tb_clamp(ed->tb, ed->cur);
 			ed->anchor = fs_tb_clamp(ed->tb, ed->anchor);
-		} else {
+		} else if (ed->tabs) {
 			insert_text(ed, "\t", 1);
+		} else {
+			/* spaces to the next indent stop, as the text indents */
+			size_t dcol = fs_tb_display_col(ed->tb, ed->cur.line, ed->cur.col);
+			insert_text(ed, "        ", INDENT - dcol % INDENT);
 		}
 		return 1;
 	case FS_KEY_FN + KEY_BACKSPACE:
@@ -504,19 +710,20 @@ static int edit_key(struct editor *ed, int key)
 static int editor_key(fs_app *a, fs_pane *p, int key)
 {
 	struct editor *ed = E(p);
-	fs_req r = fs_keys_lookup_own(FS_KM_EDITOR, key);
-	if (r != FS_REQ_NONE) {
-		r = editor_request(a, p, r);
-		return r == FS_REQ_NONE;
-	}
+	/* keys of the editor keymap go the app's way (help, menus and quitting
+	 * see them as requests), the others type */
+	if (fs_keys_lookup_own(FS_KM_EDITOR, key) != FS_REQ_NONE)
+		return 0;
 	if (move_key(ed, key)) {
 		keep_visible(ed);
+		show_diag(a, ed);
 		return 1;
 	}
 	if (edit_key(ed, key)) {
 		set_want(ed);
 		keep_visible(ed);
 		apply(a, ed);
+		show_diag(a, ed);
 		return 1;
 	}
 	return 0;
@@ -540,79 +747,101 @@ static int in_selection(struct editor *ed, size_t line, size_t col)
 	return fs_tb_pos_cmp(p, a) >= 0 && fs_tb_pos_cmp(p, b) < 0;
 }
 
-static int line_error(struct editor *ed, size_t line, const char **msg)
+/* Line numbers and the finding mark ("  12! "), or the mark alone when the
+ * line-numbers option is off; nothing in a very narrow pane. */
+static int gutter_width(const fs_pane *p)
+{
+	int gw = fs_opt_int(FS_OPT_LINE_NUMBERS) ? GUTTER : 2;
+	return p->w > gw + 4 ? gw : 0;
+}
+
+static int in_error(struct editor *ed, size_t off)
 {
 	for (size_t i = 0; i < ed->diags.n; i++)
-		if (ed->diags.v[i].line == line + 1) {
-			if (msg)
-				*msg = ed->diags.v[i].message;
-			return ed->diags.v[i].warning ? 1 : 2;
-		}
+		if (!ed->diags.v[i].warning && off >= ed->diags.v[i].start && off < ed->diags.v[i].end)
+			return 1;
 	return 0;
 }
 
+static void draw_gutter(struct editor *ed, size_t lineno, int y, int x, int gw)
+{
+	const fs_js_diag *d = line_diag(ed, lineno, NULL);
+	char num[24];
+	char mark = d ? (d->warning ? '?' : '!') : ' ';
+	if (gw == GUTTER)
+		snprintf(num, sizeof num, "%4zu%c ", lineno + 1, mark);
+	else
+		snprintf(num, sizeof num, "%c ", mark);
+	fs_draw_text(y, x, gw, num, fs_color_attr(d && !d->warning ? FS_C_ERROR : FS_C_LINE_NUMBER));
+}
+
+/* One character cell run: tabs and wide characters cut by an edge show as
+ * spaces, control characters as ^X. */
+static void draw_char(struct editor *ed, const char *s, size_t clen, size_t dcol, int cw, int y, int x0, int attr)
+{
+	int col = x0 + (int)(dcol >= ed->left ? dcol - ed->left : 0);
+	char buf[16];
+	if (*s == '\t' || dcol < ed->left || dcol + cw > ed->left + ed->cols) {
+		int n = (int)(dcol + cw > ed->left + ed->cols ? ed->left + ed->cols - dcol : (size_t)cw);
+		n = dcol < ed->left ? (int)(dcol + cw - ed->left) : n;
+		fs_draw_fill(y, col, n, attr);
+	} else if ((unsigned char)*s < ' ' || *s == 127) {
+		snprintf(buf, sizeof buf, "^%c", *s == 127 ? '?' : *s + '@');
+		fs_draw_text(y, col, cw, buf, attr);
+	} else {
+		size_t n = clen < sizeof buf - 1 ? clen : sizeof buf - 1;
+		memcpy(buf, s, n);
+		buf[n] = 0;
+		fs_draw_text(y, col, cw, buf, attr);
+	}
+}
+
+/* A row as kilo renders one: its spans come from the row cache (filled for
+ * the damaged rows only, see editor_title), the rest is plain drawing that
+ * curses turns into the cells that changed. */
 static void editor_draw(fs_app *a, fs_pane *p, size_t lineno, int y, int x, int w, int cursor)
 {
 	struct editor *ed = E(p);
-	size_t len, off = fs_tb_offset(ed->tb, (fs_pos){ lineno, 0 }), dcol = 0, si = 0;
+	size_t len, dcol = 0, si = 0, off = fs_tb_offset(ed->tb, (fs_pos){ lineno, 0 });
 	const char *s = fs_tb_line(ed->tb, lineno, &len);
-	fs_spans spans = { 0 };
-	int gw = w > GUTTER + 4 ? GUTTER : 0, err = line_error(ed, lineno, NULL);
-	char num[16];
+	const fs_spans *spans = fs_ed_rows_get(&ed->rc, lineno);
+	int gw = gutter_width(p), x0 = x + gw;
+	(void)a, (void)cursor;
 	ed->cols = w - gw;
-	ed->rows = fs_pane_rows(p);
 	fs_draw_fill(y, x, w, fs_color_attr(FS_C_DEFAULT));
-	if (gw) {
-		snprintf(num, sizeof num, "%4zu%c ", lineno + 1, err == 2 ? '!' : err ? '?' : ' ');
-		fs_draw_text(y, x, gw, num, fs_color_attr(err == 2 ? FS_C_ERROR : FS_C_LINE_NUMBER));
-	}
-	if (query(ed))
-		fs_tb_spans(ed->tb, ed->q, lineno, 1, &spans);
+	if (gw)
+		draw_gutter(ed, lineno, y, x, gw);
 	for (size_t i = 0; i < len;) {
 		size_t clen;
-		int cw = fs_char_width(s + i, len - i, dcol, TABSTOP, &clen);
-		while (si < spans.n && spans.v[si].end <= off + i)
+		int cw = fs_char_width(s + i, len - i, dcol, TABSTOP, &clen), attr;
+		while (spans && si < spans->n && spans->v[si].end <= i)
 			si++;
-		int attr = si < spans.n && spans.v[si].start <= off + i ?
-			fs_color_attr(fs_color_of_capture(fs_hl_name(spans.v[si].hl))) : fs_color_attr(FS_C_DEFAULT);
+		attr = spans && si < spans->n && spans->v[si].start <= i ?
+			ed->hl_attr[spans->v[si].hl] : fs_color_attr(FS_C_DEFAULT);
+		if (ed->diags.nerrors && in_error(ed, off + i))
+			attr = fs_color_attr(FS_C_SYNTAX_ERROR);
 		if (in_selection(ed, lineno, i))
 			attr |= A_REVERSE;
-		if (dcol + cw > ed->left && dcol < ed->left + ed->cols) {
-			int col = x + gw + (int)(dcol >= ed->left ? dcol - ed->left : 0);
-			char buf[16];
-			if (s[i] == '\t' || dcol < ed->left || dcol + cw > ed->left + ed->cols) {
-				/* tabs, and wide characters cut by an edge, as spaces */
-				int n = (int)(dcol + cw > ed->left + ed->cols ? ed->left + ed->cols - dcol : cw);
-				n = dcol < ed->left ? (int)(dcol + cw - ed->left) : n;
-				fs_draw_fill(y, col, n, attr);
-			} else if ((unsigned char)s[i] < ' ' || s[i] == 127) {
-				snprintf(buf, sizeof buf, "^%c", s[i] == 127 ? '?' : s[i] + '@');
-				fs_draw_text(y, col, cw, buf, attr);
-			} else {
-				memcpy(buf, s + i, clen < 15 ? clen : 15);
-				buf[clen < 15 ? clen : 15] = 0;
-				fs_draw_text(y, col, cw, buf, attr);
-			}
-		}
+		if (dcol + cw > ed->left && dcol < ed->left + ed->cols)
+			draw_char(ed, s + i, clen, dcol, cw, y, x0, attr);
 		dcol += cw;
 		i += clen ? clen : 1;
 	}
 	/* a selection that runs over the line end shows one cell */
 	if (in_selection(ed, lineno, len) && lineno + 1 < fs_tb_lines(ed->tb) && dcol >= ed->left &&
 	    dcol < ed->left + ed->cols)
-		fs_draw_fill(y, x + gw + (int)(dcol - ed->left), 1, A_REVERSE);
-	fs_spans_free(&spans);
+		fs_draw_fill(y, x0 + (int)(dcol - ed->left), 1, A_REVERSE);
 }
 
 static int editor_cursor(fs_app *a, fs_pane *p, int *y, int *x)
 {
 	struct editor *ed = E(p);
 	size_t dcol = fs_tb_display_col(ed->tb, ed->cur.line, ed->cur.col);
-	int gw = p->w > GUTTER + 4 ? GUTTER : 0;
+	(void)a;
 	if (ed->cur.line < ed->top || ed->cur.line >= ed->top + fs_pane_rows(p) || dcol < ed->left)
 		return 0;
 	*y = p->y + 1 + (int)(ed->cur.line - ed->top);
-	*x = p->x + gw + (int)(dcol - ed->left);
+	*x = p->x + gutter_width(p) + (int)(dcol - ed->left);
 	return *x < p->x + p->w;
 }
 
@@ -625,48 +854,90 @@ static void sync(fs_pane *p)
 	p->offset = ed->top;
 }
 
+/* The title comes first in a frame: the place to bring the rows up to date
+ * (the layout may have resized the pane) before the rows are drawn. */
+static void prepare(fs_pane *p)
+{
+	struct editor *ed = E(p);
+	int rows = fs_pane_rows(p);
+	ed->rows = rows > 0 ? rows : 0;
+	ed->cols = p->w - gutter_width(p);
+	keep_visible(ed);
+	sync(p);
+	for (int h = 0; h < FS_HL_COUNT; h++)
+		ed->hl_attr[h] = fs_color_attr(fs_color_of_capture(fs_hl_name(h)));
+	fs_ed_rows_update(&ed->rc, ed->tb, query(ed), ed->top, ed->rows);
+}
+
 static void editor_title(fs_app *a, fs_pane *p, fs_buf *out)
 {
 	struct editor *ed = E(p);
 	fs_obj *fn = function(a, ed);
-	const char *msg = NULL;
-	size_t errors = 0;
+	size_t warnings;
 	check(a, ed);
-	for (size_t i = 0; i < ed->diags.n; i++)
-		errors += !ed->diags.v[i].warning;
+	prepare(p);
+	warnings = ed->diags.n - ed->diags.nerrors;
 	fs_buf_printf(out, "Edit %s", ed->ref.path);
 	if (fn && fs_project_dirty(fn->project))
 		fs_buf_adds(out, " [+]");
-	if (errors)
-		fs_buf_printf(out, "  %zu error%s", errors, errors == 1 ? "" : "s");
-	if (line_error(ed, ed->cur.line, &msg))
-		fs_buf_printf(out, "  line %zu: %s", ed->cur.line + 1, msg);
-	sync(p);
+	if (ed->diags.nerrors)
+		fs_buf_printf(out, "  %zu error%s", ed->diags.nerrors, ed->diags.nerrors == 1 ? "" : "s");
+	if (warnings)
+		fs_buf_printf(out, "  %zu warning%s", warnings, warnings == 1 ? "" : "s");
 }
 
+/* Convertigo's own functions indent with spaces; a text whose lines start
+ * with tabs keeps tabs. */
+static int indents_with_tabs(const char *text)
+{
+	for (const char *l = text; l; l = strchr(l, '\n')) {
+		l += *l == '\n';
+		if (*l == '\t')
+			return 1;
+		if (*l == ' ')
+			return 0;
+	}
+	return 0;
+}
+
+/* The buffer of a function: kept when it is the one shown and still holds
+ * the model's text, else made afresh from the model. */
 static void editor_load(fs_app *a, fs_pane *p, int proj, fs_obj *fn)
 {
 	struct editor *ed = E(p);
 	const char *text = fs_fn_text(fn);
+	if (!text)
+		text = "";
 	if (ed->tb && ed->ref.path) {
-		char *path = fs_obj_path(fn);
+		char *path = fs_obj_path(fn), *cur;
 		int same = ed->ref.proj == proj && !strcmp(path, ed->ref.path);
 		free(path);
-		if (same)
-			return;
-		apply(a, ed);
+		if (!same) {
+			apply(a, ed);
+		} else {
+			cur = fs_tb_text(ed->tb, NULL);
+			same = !strcmp(cur, text);
+			free(cur);
+			if (same)
+				return;
+		}
 	}
 	fs_tb_free(ed->tb);
-	ed->tb = fs_tb_new(text ? text : "", text ? strlen(text) : 0);
+	ed->tb = fs_tb_new(text, strlen(text));
 	fs_tb_set_language(ed->tb, tree_sitter_javascript());
 	fs_tb_set_tabstop(ed->tb, TABSTOP);
-	fs_tb_set_indent(ed->tb, 4);
+	ed->tabs = indents_with_tabs(text);
+	fs_tb_set_indent(ed->tb, ed->tabs ? 0 : INDENT);
 	fs_tb_mark_clean(ed->tb);
+	free(ed->saved);
+	ed->saved = fs_xstrdup(text);
 	ed->applied_gen = fs_tb_generation(ed->tb);
 	ed->diag_gen = 0;
+	fs_ed_rows_reset(&ed->rc);
+	fs_ref_clear(&ed->ref);
 	fs_ref_set(&ed->ref, proj, fn);
 	ed->cur = ed->anchor = (fs_pos){ 0, 0 };
-	ed->sel = 0;
+	ed->sel = ed->marked = 0;
 	ed->top = ed->left = ed->want = 0;
 	sync(p);
 }
@@ -686,29 +957,43 @@ int fs_editor_edit(fs_app *a, int proj, fs_obj *fn)
 
 static void editor_open(fs_app *a, fs_pane *p)
 {
+	(void)a;
 	if (!p->priv)
 		p->priv = fs_xcalloc(1, sizeof(struct editor));
 }
 
-/* The model changed under the editor: a function gone closes it. */
+/* The model changed under the editor: a function gone closes it, a text
+ * changed elsewhere (restore, $EDITOR, recovery) comes into the buffer. */
 static void editor_reload(fs_app *a, fs_pane *p)
 {
 	struct editor *ed = E(p);
-	if (ed && ed->tb && !function(a, ed) && a->right == p)
-		fs_app_close_pane(a, p);
+	fs_obj *fn;
+	if (!ed || !ed->tb)
+		return;
+	fn = function(a, ed);
+	if (!fn) {
+		if (a->right == p)
+			fs_app_close_pane(a, p);
+		return;
+	}
+	apply(a, ed);
+	editor_load(a, p, ed->ref.proj, fn);
 }
 
 static void editor_close(fs_app *a, fs_pane *p)
 {
 	struct editor *ed = E(p);
+	(void)a;
 	if (!ed)
 		return;
 	fs_tb_free(ed->tb);
 	fs_hl_query_free(ed->q);
 	fs_js_diags_free(&ed->diags);
+	fs_ed_rows_free(&ed->rc);
 	fs_ref_clear(&ed->ref);
 	free(ed->search);
 	free(ed->replace_with);
+	free(ed->saved);
 	free(ed);
 	p->priv = NULL;
 	free(clip);
