@@ -876,6 +876,9 @@ static void editor_title(fs_app *a, fs_pane *p, fs_buf *out)
 	size_t warnings;
 	check(a, ed);
 	prepare(p);
+	/* after every key, also those a prompt (go to line, search) took */
+	if (a->focus == p)
+		show_diag(a, ed);
 	warnings = ed->diags.n - ed->diags.nerrors;
 	fs_buf_printf(out, "Edit %s", ed->ref.path);
 	if (fn && fs_project_dirty(fn->project))

@@ -1,0 +1,109 @@
+#!/bin/sh
+# The function editor's keys: selection with shift+arrows and with a mark,
+# cut/copy/paste, replace all, matching bracket, a domain warning, long lines
+# scrolling sideways, tabs shown as spaces (and Tab typing a tab in a text
+# indented with tabs), an editor binding from the user's config, the help
+# listing the editor keys.
+. "$FS_SRCDIR/tests/lib/tap.sh"
+. "$FS_SRCDIR/tests/ui/lib.sh"
+ui_need
+plan 22
+
+proj=$(ui_sample)
+conn=$proj/_c8oProject/connectors/inspections.yaml
+# by_status's map indented with tabs (a JSON "\t" in the file)
+sed -i 's/^          if (doc.type === \\"inspection\\") {\\n$/      \\tif (doc.type === \\"inspection\\") {\\n/
+	s/^              emit(doc.status/      \\t\\temit(doc.status/' "$conn"
+grep -q '\\t\\temit(doc.status' "$conn" || { echo "Bail out! the sample changed: no by_status map to indent with tabs"; exit 1; }
+(cd "$proj" && git commit -qam tabs)
+mkdir -p "$tap_tmp/home/.config/fsstudio"
+printf 'bind editor <C-e> undo\n' > "$tap_tmp/home/.config/fsstudio/config"
+
+ui_start 100 30 "$proj" .
+ui_wait "FieldInspections" || { not_ok "starts"; done_testing; }
+ui_keys / ; ui_type by_site; ui_keys Enter Escape
+ui_wait_row 0 "visits/by_site "
+ui_keys e
+ui_wait_row 0 "Edit inspections/visits/by_site/map"
+
+# shift+arrows select "function", cut, paste at the end of the line
+ui_keys Home S-Right S-Right S-Right S-Right S-Right S-Right S-Right S-Right C-x
+check "shift+arrows and cut take the selection" ui_wait "   1!  (doc) {"
+ui_keys End C-v
+check "paste puts it at the cursor" ui_wait "   1!  (doc) {function"
+ui_keys C-e C-e
+check "a binding of the user's config (C-e undo) undoes both" ui_wait "   1  function (doc) {"
+
+# a mark: moves select; copy, then paste on a new line
+ui_keys Down Home C-t End C-c
+check "copy of a marked region says its size" ui_wait "Copied "
+ui_keys C-e
+ui_keys End Enter C-v
+check "the copied line is pasted" ui_wait_re "   3          *if (doc.type"
+ui_keys C-e C-e
+
+# matching bracket: from the { of line 1 to the } closing the function
+ui_keys C-g; ui_wait "Go to line:"; ui_type 1; ui_keys Enter
+ui_keys End Left C-]
+check "match-bracket jumps to the closing brace" ui_wait_row 0 " 5/5"
+
+# replace all: emit becomes emix, and the map no longer emits: a warning
+ui_keys C-o; ui_wait "Replace:"
+ui_type emit; ui_keys Enter
+ui_wait "Replace with:"
+ui_type emix; ui_keys Enter
+ui_wait "Replace this one (y), skip it (n), all the rest (a)?"
+ui_keys a
+check "replace all counts" ui_wait "Replaced 1"
+check "the map is marked with a warning" ui_wait "   1? function"
+check "the title counts it" ui_wait_row 0 "1 warning"
+ui_keys C-g; ui_wait "Go to line:"; ui_type 1; ui_keys Enter
+check "the warning is spelled out on its line" ui_wait "1:1 warning: a map function should call emit"
+ui_keys C-e
+check "undo brings emit back" ui_wait_gone "   1?"
+
+# a long line scrolls sideways, the gutter stays
+ui_keys End Enter
+ui_type "var long = \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa END\";"
+check "the end of a long line shows" ui_wait "END\";"
+check "its start has scrolled out" ui_wait_gone "var long"
+check "the gutter stays" ui_wait_re "^.*│   2 "
+ui_keys Home
+check "Home scrolls back" ui_wait "var long"
+ui_keys C-q
+ui_wait "Unsaved edits"
+ui_keys d
+ui_wait_gone "Edit inspections"
+
+# tabs show as spaces (tab stop 4); Enter copies them, Tab types one in
+# such a text: the cursor steps over a tab in one move
+cursor_x() { ui_tmux display -p -t ui '#{cursor_x}'; }
+ui_keys Escape / ; ui_type by_status; ui_keys Enter Escape
+ui_wait_row 0 "visits/by_status "
+ui_keys e
+ui_wait_row 0 "Edit inspections/visits/by_status/map"
+check "a tab shows as four spaces" ui_wait "   2      if (doc.type"
+check "two tabs as eight" ui_wait "   3          emit(doc.status"
+ui_keys Down Down End Enter Home Right
+ui_wait_row 0 " 4/6"
+check_eq "Enter copied the tabs" 51 "$(cursor_x)"
+ui_keys End BSpace BSpace Tab Home Right
+ui_wait_row 0 " 4/6"
+check_eq "Tab typed a tab" 51 "$(cursor_x)"
+ui_keys C-q
+ui_wait "Unsaved edits"
+ui_keys d
+ui_wait_gone "Edit inspections"
+
+# the help lists the editor's keys
+ui_keys F1
+ui_wait "fsstudio keys"
+ui_keys PgDn
+check "the help lists the editor's own keys" ui_wait_re "editor: <C-z>, <C-e> *undo *Undo"
+ui_keys q
+ui_wait_gone "fsstudio keys"
+ui_keys q
+check "quitting with discarded edits still asks (the project model stays touched)" ui_wait "save before quitting?"
+ui_keys n
+check "quits" ui_wait "fsstudio-exit=0"
+done_testing
