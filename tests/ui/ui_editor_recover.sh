@@ -1,0 +1,68 @@
+#!/bin/sh
+# Unsaved edits of the function editor: leaving the editor keeps them in the
+# project (k), quitting asks, and after a crash (SIGKILL) the next start
+# offers them again from the recovery file, only the function's line changed.
+. "$FS_SRCDIR/tests/lib/tap.sh"
+. "$FS_SRCDIR/tests/ui/lib.sh"
+ui_need
+plan 12
+
+proj=$(ui_sample)
+conn=$proj/_c8oProject/connectors/inspections.yaml
+rel=_c8oProject/connectors/inspections.yaml
+state=$tap_tmp/home/.local/state/fsstudio
+mkdir -p "$tap_tmp/home/.config/fsstudio"
+printf 'set recovery-delay = 1\n' > "$tap_tmp/home/.config/fsstudio/config"
+
+# waits until the recovery folder holds a file
+recovery_written() {
+	end=$(($(date +%s) + ui_deadline))
+	until [ -n "$(ls -A "$state" 2>/dev/null)" ]; do
+		[ "$(date +%s)" -ge "$end" ] && return 1
+		sleep 0.05
+	done
+}
+
+ui_start 100 30 "$proj" .
+ui_wait "FieldInspections" || { not_ok "starts"; done_testing; }
+ui_keys / ; ui_type by_site; ui_keys Enter Escape
+ui_wait_row 0 "visits/by_site "
+ui_keys e
+ui_wait_row 0 "Edit inspections/visits/by_site/map"
+ui_keys Down End Enter
+ui_type "var kept = 3;"
+ui_wait "var kept = 3;"
+
+ui_keys C-q
+check "leaving with unsaved edits asks" ui_wait "Unsaved edits: save (s), keep them unsaved in the project (k), discard (d)?"
+ui_keys k
+check "k keeps them in the project" ui_wait "The edits stay in the project, unsaved"
+check "the project shows unsaved" ui_wait "FieldInspections [+]"
+ui_keys q
+check "quitting asks" ui_wait "1 project with unsaved changes: save before quitting?"
+ui_keys c
+ui_wait_gone "save before quitting"
+
+check "a recovery file is written a moment after the edit" recovery_written
+pane=$(ui_tmux display -p -t ui '#{pane_pid}')
+pid=$(ps -o pid= --ppid "$pane" | head -1)
+kill -9 $pid
+check "the studio is gone (killed)" ui_wait "fsstudio-exit=137"
+check "nothing reached the project file" sh -c "! grep -q 'var kept' '$conn'"
+
+ui_stop
+ui_start 100 30 "$proj" .
+check "the next start offers the edits again" ui_wait "Unsaved changes of FieldInspections from"
+ui_keys y
+check "y restores them" ui_wait "Recovered the unsaved changes"
+check_eq "into the function's line only" "+              var kept = 3;\\n" \
+	"$(cd "$proj" && git diff -U0 -- "$rel" | grep '^[-+][^-+]')"
+ui_keys / ; ui_type by_site; ui_keys Enter Escape
+ui_wait_row 0 "visits/by_site "
+ui_keys e
+check "the editor shows them" ui_wait "   3          var kept = 3;"
+ui_keys Escape
+ui_wait_gone "Edit inspections"
+ui_keys q
+check "quits (nothing unsaved: the recovery wrote the files)" ui_wait "fsstudio-exit=0"
+done_testing
