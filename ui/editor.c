@@ -368,17 +368,24 @@ static const char *const builtins[] = { "_count", "_sum", "_stats", "_approx_cou
 static void builtin_done(fs_app *a, fs_modal *m, int key)
 {
 	struct editor *ed = E(editor_pane(a));
+	const char *js = ed->tabs ? "function (keys, values, rereduce) {\n\treturn values.length;\n}" :
+		"function (keys, values, rereduce) {\n    return values.length;\n}";
+	const char *with = m->sel < 4 ? builtins[m->sel] : js;
+	char *text;
 	fs_pos end;
 	size_t n = fs_tb_lines(ed->tb);
+	int builtin;
 	if (key != '\r')
+		return;
+	/* a JavaScript reduce chosen while one is there: keep the user's */
+	text = fs_tb_text(ed->tb, NULL);
+	builtin = fs_js_builtin_reduce(text) || !*text;
+	free(text);
+	if (m->sel == 4 && !builtin)
 		return;
 	fs_tb_group_begin(ed->tb);
 	fs_tb_delete(ed->tb, (fs_pos){ 0, 0 }, (fs_pos){ n - 1, fs_tb_line_len(ed->tb, n - 1) });
-	if (m->sel < 4)
-		fs_tb_insert(ed->tb, (fs_pos){ 0, 0 }, builtins[m->sel], strlen(builtins[m->sel]), &end);
-	else
-		fs_tb_insert(ed->tb, (fs_pos){ 0, 0 }, "function (keys, values, rereduce) {\n\treturn values.length;\n}",
-			     60, &end);
+	fs_tb_insert(ed->tb, (fs_pos){ 0, 0 }, with, strlen(with), &end);
 	fs_tb_group_end(ed->tb);
 	ed->cur = (fs_pos){ 0, 0 };
 	ed->sel = 0;
@@ -389,6 +396,8 @@ static void choose_builtin(fs_app *a, struct editor *ed)
 {
 	fs_obj *fn = function(a, ed);
 	struct fs_menu_item items[5];
+	fs_modal *m;
+	char *text;
 	if (!fn || fn->fn != FS_FN_REDUCE) {
 		fs_app_error(a, "Built-in reduces are for reduce functions");
 		return;
@@ -396,7 +405,14 @@ static void choose_builtin(fs_app *a, struct editor *ed)
 	for (int i = 0; i < 4; i++)
 		items[i] = (struct fs_menu_item){ FS_REQ_NONE, builtins[i] };
 	items[4] = (struct fs_menu_item){ FS_REQ_NONE, "a JavaScript function" };
-	fs_modal_menu(a, "Reduce", items, 5, builtin_done);
+	m = fs_modal_menu(a, "Reduce", items, 5, builtin_done);
+	/* the menu opens on what the reduce is now */
+	text = fs_tb_text(ed->tb, NULL);
+	m->sel = 4;
+	for (size_t i = 0; i < 4; i++)
+		if (!strcmp(text, builtins[i]))
+			m->sel = i;
+	free(text);
 }
 
 /* ---- saving and leaving ----------------------------------------------------- */

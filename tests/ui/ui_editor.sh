@@ -7,7 +7,7 @@
 . "$FS_SRCDIR/tests/lib/tap.sh"
 . "$FS_SRCDIR/tests/ui/lib.sh"
 ui_need
-plan 30
+plan 34
 
 proj=$(ui_sample)
 conn=$proj/_c8oProject/connectors/inspections.yaml
@@ -129,8 +129,18 @@ ui_wait "Commit it?"
 check_eq "the only change is the reduce, _count to _sum" \
 	"$(printf '%s\n%s' '-            "reduce": "_count"' '+            "reduce": "_sum"')" "$(changed)"
 ui_keys Escape
+# the list opens on _sum; the last item puts a JavaScript reduce in place
+ui_keys F2
+ui_wait "_approx_count_distinct"
+ui_keys j j j Enter
+check "a JavaScript reduce replaces the built-in" ui_wait "   1  function (keys, values, rereduce) {"
+check "indented as the studio indents" ui_wait "   2      return values.length;"
+ui_keys C-z
+check "one undo brings _sum back" ui_wait "   1  _sum"
 ui_keys Escape
 ui_wait_gone "Edit inspections"
 ui_keys q
+check "quitting after edits undone still asks (the model stays touched)" ui_wait "save before quitting?"
+ui_keys n
 check "quits" ui_wait "fsstudio-exit=0"
 done_testing

@@ -7,7 +7,7 @@
 . "$FS_SRCDIR/tests/lib/tap.sh"
 . "$FS_SRCDIR/tests/ui/lib.sh"
 ui_need
-plan 22
+plan 24
 
 proj=$(ui_sample)
 conn=$proj/_c8oProject/connectors/inspections.yaml
@@ -16,6 +16,9 @@ sed -i 's/^          if (doc.type === \\"inspection\\") {\\n$/      \\tif (doc.t
 	s/^              emit(doc.status/      \\t\\temit(doc.status/' "$conn"
 grep -q '\\t\\temit(doc.status' "$conn" || { echo "Bail out! the sample changed: no by_status map to indent with tabs"; exit 1; }
 (cd "$proj" && git commit -qam tabs)
+printf '#!/bin/sh\nprintf "\\n// external" >> "$1"\n' > "$tap_tmp/ed.sh"
+chmod +x "$tap_tmp/ed.sh"
+UI_ENV="EDITOR=$tap_tmp/ed.sh"
 mkdir -p "$tap_tmp/home/.config/fsstudio"
 printf 'bind editor <C-e> undo\n' > "$tap_tmp/home/.config/fsstudio/config"
 
@@ -73,6 +76,16 @@ check "Home scrolls back" ui_wait "var long"
 ui_keys C-q
 ui_wait "Unsaved edits"
 ui_keys d
+ui_wait_gone "Edit inspections"
+
+# the $EDITOR alternative from the editor (F4) edits the same function
+ui_keys e
+ui_wait_row 0 "Edit inspections/visits/by_site/map"
+ui_keys F4
+check "F4 hands the function to \$EDITOR" ui_wait "Function updated (not saved yet"
+ui_keys e
+check "and the editor shows what it wrote" ui_wait "   6  // external"
+ui_keys Escape
 ui_wait_gone "Edit inspections"
 
 # tabs show as spaces (tab stop 4); Enter copies them, Tab types one in
