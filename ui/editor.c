@@ -277,13 +277,33 @@ static fs_pane *editor_pane(fs_app *a)
 	return &a->panes[FS_P_EDITOR];
 }
 
+/* Search prompts start empty and show the last needle, which an empty
+ * answer takes again (as nano does). */
+static fs_modal *needle_prompt(fs_app *a, struct editor *ed, const char *what, fs_modal_fn done)
+{
+	char *label = ed->search && *ed->search ? fs_xasprintf("%s [%s]: ", what, ed->search) :
+		fs_xasprintf("%s: ", what);
+	fs_modal *m = fs_modal_prompt(a, label, "", done);
+	free(label);
+	return m;
+}
+
+/* The answer, else the last needle; 0 when there is neither. */
+static int take_needle(struct editor *ed, fs_modal *m)
+{
+	if (*fs_buf_str(&m->text)) {
+		free(ed->search);
+		ed->search = fs_xstrdup(fs_buf_str(&m->text));
+	}
+	return ed->search && *ed->search;
+}
+
 static void search_done(fs_app *a, fs_modal *m, int key)
 {
 	struct editor *ed = E(editor_pane(a));
 	if (key == 27 || !ed)
 		return;
-	free(ed->search);
-	ed->search = fs_xstrdup(fs_buf_str(&m->text));
+	take_needle(ed, m);
 	find(a, ed, m->arg && *m->arg == 'b');
 	keep_visible(ed);
 }
@@ -338,10 +358,8 @@ static void replace_with_done(fs_app *a, fs_modal *m, int key)
 static void replace_what_done(fs_app *a, fs_modal *m, int key)
 {
 	struct editor *ed = E(editor_pane(a));
-	if (key == 27 || !*fs_buf_str(&m->text))
+	if (key == 27 || !take_needle(ed, m))
 		return;
-	free(ed->search);
-	ed->search = fs_xstrdup(fs_buf_str(&m->text));
 	fs_modal_prompt(a, "Replace with: ", ed->replace_with, replace_with_done);
 }
 
@@ -591,8 +609,7 @@ static fs_req editor_request(fs_app *a, fs_pane *p, fs_req r)
 		break;
 	case FS_REQ_SEARCH:
 	case FS_REQ_SEARCH_BACK: {
-		fs_modal *m = fs_modal_prompt(a, r == FS_REQ_SEARCH ? "Search: " : "Search backward: ",
-					      ed->search, search_done);
+		fs_modal *m = needle_prompt(a, ed, r == FS_REQ_SEARCH ? "Search" : "Search backward", search_done);
 		m->arg = fs_xstrdup(r == FS_REQ_SEARCH ? "f" : "b");
 		return FS_REQ_NONE;
 	}
@@ -603,7 +620,7 @@ static fs_req editor_request(fs_app *a, fs_pane *p, fs_req r)
 		find(a, ed, 0);
 		break;
 	case FS_REQ_REPLACE:
-		fs_modal_prompt(a, "Replace: ", ed->search, replace_what_done);
+		needle_prompt(a, ed, "Replace", replace_what_done);
 		return FS_REQ_NONE;
 	case FS_REQ_GOTO_LINE:
 		fs_modal_prompt(a, "Go to line: ", "", goto_done);

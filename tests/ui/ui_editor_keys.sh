@@ -7,7 +7,7 @@
 . "$FS_SRCDIR/tests/lib/tap.sh"
 . "$FS_SRCDIR/tests/ui/lib.sh"
 ui_need
-plan 24
+plan 29
 
 proj=$(ui_sample)
 conn=$proj/_c8oProject/connectors/inspections.yaml
@@ -106,6 +106,24 @@ check_eq "Tab typed a tab" 51 "$(cursor_x)"
 ui_keys C-q
 ui_wait "Unsaved edits"
 ui_keys d
+ui_wait_gone "Edit inspections"
+
+# validate and filter functions open too; a backward search wraps
+for fn in validate_doc_update filters/by_inspector; do
+	ui_keys Escape / ; ui_type "$fn"; ui_keys Enter Escape
+	ui_wait_row 0 "$fn "
+	ui_keys e
+	check "e opens $fn" ui_wait_row 0 "Edit inspections/visits/$fn "
+done
+ui_keys C-b
+check "the search prompt shows the last needle" ui_wait "Search backward [emit]:"
+ui_type "function"; ui_keys Enter
+check "a backward search from the first line wraps" ui_wait "Search wrapped: function"
+ui_keys C-f
+ui_wait "Search [function]:"
+ui_keys Enter
+check "an empty answer searches the last needle again" ui_wait "Search wrapped: function"
+ui_keys Escape
 ui_wait_gone "Edit inspections"
 
 # the help lists the editor's keys
