@@ -41,7 +41,8 @@ char *fs_xstrdup(const char *s)
 char *fs_xstrndup(const char *s, size_t n)
 {
 	char *p = fs_xmalloc(n + 1);
-	memcpy(p, s, n);
+	if (n)
+		memcpy(p, s, n);
 	p[n] = '\0';
 	return p;
 }
