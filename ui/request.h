@@ -63,6 +63,18 @@
 	R(RESTORE,        "restore",        "O",          "Restore the object to the chosen revision (HEAD in the tree)") \
 	G("Deploy") \
 	R(DEPLOY,         "deploy",         "P",          "Deploy design documents: server, plan, confirm") \
+	G("Browsing") \
+	R(BROWSE,         "browse",         "B",          "Browse servers, databases and documents") \
+	R(RUN_VIEW,       "run-view",       "X",          "Run the selected view on a server (query form)") \
+	R(PAGE_NEXT,      "page-next",      "]",          "Next page of documents or rows") \
+	R(PAGE_PREV,      "page-prev",      "[",          "Previous page of documents or rows") \
+	R(REVISIONS,      "revisions",      "v",          "Revisions and conflicts of the document") \
+	R(DIFF_REVS,      "diff-revs",      "=",          "Mark a revision; on a second one, show the diff") \
+	R(RESOLVE,        "resolve",        "w",          "Keep this revision, delete the other leaves") \
+	R(CONFLICTS_ONLY, "conflicts-only", "!",          "Only documents with conflicts (toggle)") \
+	R(CHANGES,        "changes",        "F",          "Changes of the database; again: follow live") \
+	R(AS_USER,        "view-as-user",   "U",          "Only the documents a FullSync user receives") \
+	R(REFRESH,        "refresh",        "<F5>",       "Read again from the server") \
 	G("Misc") \
 	R(MENU,           "menu",           "m",          "Context menu of the selection") \
 	R(HELP,           "help",           "?",          "Show this help") \

