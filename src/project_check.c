@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "buf.h"
+#include "js.h"
 #include "project_int.h"
 
 static void add(fs_issues *out, const fs_obj *o, int warning, const char *fmt, ...)
@@ -53,18 +54,6 @@ static fs_obj *find_in_conn(fs_obj *conn, const char *ref, fs_kind kind, fs_fn_t
 }
 
 /* A textual check: the engine queries the view with the changed ids as keys. */
-static int emits_doc_id(const char *js)
-{
-	fs_buf b = FS_BUF_INIT;
-	for (const char *s = js; s && *s; s++)
-		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
-			fs_buf_addc(&b, *s);
-	const char *t = fs_buf_str(&b);
-	int ok = strstr(t, "emit(doc._id") || strstr(t, "emit(doc[\"_id\"]") || strstr(t, "emit(doc['_id']");
-	fs_buf_free(&b);
-	return ok;
-}
-
 static void check_listener(fs_project *p, fs_obj *o, fs_issues *out)
 {
 	int by_view = fs_listener_by_view(o->cls);
@@ -94,7 +83,7 @@ static void check_listener(fs_project *p, fs_obj *o, fs_issues *out)
 		return;
 	}
 	fs_obj *map = fs_obj_kid(view, FS_K_FUNCTION, FS_FN_MAP, "map");
-	if (!map || !emits_doc_id(fs_fn_text(map)))
+	if (!map || !fs_js_map_emits_id(fs_fn_text(map)))
 		add(out, o, 1, "the view %s does not emit(doc._id, ...): the listener gets no documents", tv);
 }
 

@@ -640,6 +640,17 @@ static void checks(void **state)
 	assert_true(has_issue(&is, "shop/OnFilter", 1, "targetSequence features.Nope"));
 	assert_true(has_issue(&is, "shop/orders/count/map", 0, "empty map function"));
 	fs_issues_free(&is);
+	/* the listener check reads the JavaScript, not the text: any parameter
+	 * name and spacing count, a commented-out emit does not */
+	fs_obj *map = find_ok(p, "shop/orders/by_customer/map");
+	ok(fs_fn_set_text(map, "function (d) { emit( d._id , 1); }", &e), &e);
+	fs_project_check(p, &is);
+	assert_false(has_issue(&is, "shop/OnOrder", 1, "does not emit(doc._id"));
+	fs_issues_free(&is);
+	ok(fs_fn_set_text(map, "function (doc) { // emit(doc._id)\n emit(doc.x); }", &e), &e);
+	fs_project_check(p, &is);
+	assert_true(has_issue(&is, "shop/OnOrder", 1, "does not emit(doc._id"));
+	fs_issues_free(&is);
 	/* a fixture: the filter listener has no targetFilter (_doc_ids) and is fine */
 	fs_project_free(p);
 	free(dir);
