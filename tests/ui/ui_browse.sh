@@ -8,7 +8,7 @@
 . "$FS_SRCDIR/tests/ui/lib.sh"
 ui_need
 couch_start || plan_skip "pouchdb-server not installed"
-plan 20
+plan 25
 
 # the fixture: documents, a design document with a view, a conflict
 curl -fsS -X PUT "$COUCH_URL/shop" >/dev/null
@@ -27,6 +27,15 @@ post("/shop/_bulk_docs", {"new_edits": False, "docs": [
     {"_id": "clash", "_rev": "2-bbbb", "_revisions": {"start": 2, "ids": ["bbbb", h]}, "v": "right"}]})
 EOF
 
+curl -fsS -X PUT "$COUCH_URL/inspections" >/dev/null
+python3 - "$COUCH_URL" <<'EOF'
+import json, sys, urllib.request
+docs = [{"type": "inspection", "status": s} for s in ["open", "open", "closed"]]
+docs.append({"_id": "_design/visits", "views": {"by_status": {"map": "function (doc) { if (doc.type === 'inspection') { emit(doc.status || 'draft', 1); } }", "reduce": "_sum"}}})
+req = urllib.request.Request(sys.argv[1] + "/inspections/_bulk_docs", json.dumps({"docs": docs}).encode(), {"Content-Type": "application/json"})
+urllib.request.urlopen(req).read()
+EOF
+
 proj=$(ui_sample)
 : "${UI_HOME:=$tap_tmp/home}"
 mkdir -p "$UI_HOME/.config/fsstudio"
@@ -38,7 +47,7 @@ ui_wait "FieldInspections" || { not_ok "starts"; done_testing; }
 ui_keys B
 if ! ui_wait "testcouch"; then
 	# the studio routes `browse` from the tree through ui/actions.c
-	for i in $(seq 20); do skip_test "the browse key is not wired in ui/actions.c yet"; done
+	for i in $(seq 25); do skip_test "the browse key is not wired in ui/actions.c yet"; done
 	done_testing
 fi
 ok "B opens the browser on the server list"
@@ -95,4 +104,24 @@ ui_keys F
 ui_wait "Following the changes"
 curl -fsS -X PUT "$COUCH_URL/shop/live1" -H 'Content-Type: application/json' -d '{}' >/dev/null
 check "F follows the changes live" ui_wait "live1"
+
+# a document deleted after a question
+ui_keys Enter
+ui_wait '"_id": "live1"'
+ui_keys d
+check "d asks before deleting a document" ui_wait "Delete document live1"
+ui_keys y
+ui_wait "Deleted live1"
+check "the document is gone from the server" [ "$(curl -s -o /dev/null -w '%{http_code}' "$COUCH_URL/shop/live1")" = 404 ]
+
+# the view selected in the project tree, run on a chosen server
+ui_keys Tab
+ui_keys / ; ui_type by_status; ui_keys Enter Escape
+ui_keys X
+check "X on a view asks for the server" ui_wait "Run the view on which server?"
+ui_keys Enter
+ui_wait "Query visits/by_status"
+ui_type "group=true"; ui_keys Enter
+check "the view of the project runs on that server's database" ui_wait "inspections/visits/by_status"
+check "with the options of the form" ui_wait '"closed"'
 done_testing
