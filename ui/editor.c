@@ -15,10 +15,14 @@
  * gutter, counted in the title, spelled out with line:column on the message
  * line while the cursor is on their line. */
 #include <curses.h>
+#include <poll.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <limits.h>
 #include <wchar.h>
+#include <unistd.h>
+#include <sys/timerfd.h>
 #include "app.h"
 #include "colors.h"
 #include "config.h"
@@ -32,6 +36,11 @@
 #define TABSTOP 4
 #define GUTTER 6
 #define INDENT 4
+/* Checks walk the whole function: a text this large is checked once typing
+ * pauses for CHECK_DELAY_MS, a smaller one at every frame. */
+#define CHECK_NOW_BYTES 16384
+#define CHECK_DELAY_MS 150
+#define NEVER ULONG_MAX
 
 struct editor {
 	fs_ref ref;            /* the function */
@@ -44,7 +53,8 @@ struct editor {
 	fs_hl_query *q;
 	int q_failed;
 	fs_js_diags diags;
-	unsigned long diag_gen, applied_gen;
+	unsigned long diag_gen;  /* generation checked, NEVER before the first */
+	unsigned long applied_gen;
 	char *search;
 	char *replace_with;
 	int rows, cols;        /* text area of the last draw */
@@ -53,6 +63,7 @@ struct editor {
 	char *saved;           /* the text when opened or last saved */
 	int close_after_save;  /* the save was the answer to leaving */
 	int tabs;              /* the text indents with tabs */
+	int timer, has_timer;  /* timerfd of a pending check */
 };
 
 static char *clip;         /* the editor's clipboard, shared by its buffers */
@@ -98,7 +109,7 @@ static void check(fs_app *a, struct editor *ed)
 	fs_fn_type type = fn ? fn->fn : FS_FN_NONE;
 	const TSTree *tree;
 	char *text;
-	if (ed->diag_gen && fs_tb_generation(ed->tb) == ed->diag_gen)
+	if (fs_tb_generation(ed->tb) == ed->diag_gen)
 		return;
 	ed->diag_gen = fs_tb_generation(ed->tb);
 	fs_js_diags_free(&ed->diags);
@@ -114,6 +125,40 @@ static void check(fs_app *a, struct editor *ed)
 		fs_js_check(type, text, &ed->diags);
 	}
 	free(text);
+}
+
+static fs_pane *editor_pane(fs_app *a);
+
+static void check_due(fs_app *a, int fd, int revents, void *ctx)
+{
+	struct editor *ed = editor_pane(a)->priv;
+	uint64_t n;
+	(void)revents, (void)ctx;
+	if (read(fd, &n, sizeof n) < 0 || !ed || !ed->tb)
+		return;
+	check(a, ed);
+	a->redraw = 1;
+}
+
+/* The findings follow the text: at once for a small text (and the first
+ * time, and in scripted runs, which have no timers), else after a pause. */
+static void check_soon(fs_app *a, struct editor *ed)
+{
+	struct itimerspec t = { .it_value = { 0, CHECK_DELAY_MS * 1000000L } };
+	if (fs_tb_generation(ed->tb) == ed->diag_gen)
+		return;
+	if (!ed->has_timer && (ed->timer = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC)) >= 0) {
+		ed->has_timer = 1;
+		fs_app_watch(a, ed->timer, POLLIN, check_due, NULL);
+	}
+	if (!ed->has_timer || ed->diag_gen == NEVER || a->test_keys || fs_tb_size(ed->tb) < CHECK_NOW_BYTES ||
+	    timerfd_settime(ed->timer, 0, &t, NULL))
+		check(a, ed);
+}
+
+static int checked(const struct editor *ed)
+{
+	return ed->diag_gen == fs_tb_generation(ed->tb);
 }
 
 /* The findings of a line (0-based): the first one, and how many. */
@@ -141,7 +186,6 @@ static void show_diag(fs_app *a, struct editor *ed)
 	const fs_js_diag *d;
 	if (a->msg || a->modal)
 		return;
-	check(a, ed);
 	if (!(d = line_diag(ed, ed->cur.line, &n)))
 		return;
 	if (d->warning)
@@ -615,8 +659,12 @@ static fs_req editor_request(fs_app *a, fs_pane *p, fs_req r)
 	}
 	case FS_REQ_SEARCH_NEXT:
 	case FS_REQ_FIND_NEXT:
-		if (!ed->search)
-			fs_app_msg(a, "No search yet: C-f searches");
+		if (!ed->search) {
+			fs_buf k = FS_BUF_INIT;
+			fs_keys_own(FS_KM_EDITOR, FS_REQ_SEARCH, &k);
+			fs_app_msg(a, "No search yet (search: %s)", k.len ? fs_buf_str(&k) : "unbound");
+			fs_buf_free(&k);
+		}
 		find(a, ed, 0);
 		break;
 	case FS_REQ_REPLACE:
@@ -655,7 +703,6 @@ static fs_req editor_request(fs_app *a, fs_pane *p, fs_req r)
 	set_want(ed);
 	keep_visible(ed);
 	apply(a, ed);
-	show_diag(a, ed);
 	return FS_REQ_NONE;
 }
 
@@ -749,14 +796,12 @@ static int editor_key(fs_app *a, fs_pane *p, int key)
 		return 0;
 	if (move_key(ed, key)) {
 		keep_visible(ed);
-		show_diag(a, ed);
 		return 1;
 	}
 	if (edit_key(ed, key)) {
 		set_want(ed);
 		keep_visible(ed);
 		apply(a, ed);
-		show_diag(a, ed);
 		return 1;
 	}
 	return 0;
@@ -851,7 +896,7 @@ static void editor_draw(fs_app *a, fs_pane *p, size_t lineno, int y, int x, int 
 			si++;
 		attr = spans && si < spans->n && spans->v[si].start <= i ?
 			ed->hl_attr[spans->v[si].hl] : fs_color_attr(FS_C_DEFAULT);
-		if (ed->diags.nerrors && in_error(ed, off + i))
+		if (ed->diags.nerrors && checked(ed) && in_error(ed, off + i))
 			attr = fs_color_attr(FS_C_SYNTAX_ERROR);
 		if (in_selection(ed, lineno, i))
 			attr |= A_REVERSE;
@@ -879,7 +924,7 @@ static int editor_cursor(fs_app *a, fs_pane *p, int *y, int *x)
 }
 
 /* The pane's generic fields follow the buffer (the title shows them). */
-static void sync(fs_pane *p)
+static void sync_pane(fs_pane *p)
 {
 	struct editor *ed = E(p);
 	p->lines = fs_tb_lines(ed->tb);
@@ -896,7 +941,7 @@ static void prepare(fs_pane *p)
 	ed->rows = rows > 0 ? rows : 0;
 	ed->cols = p->w - gutter_width(p);
 	keep_visible(ed);
-	sync(p);
+	sync_pane(p);
 	for (int h = 0; h < FS_HL_COUNT; h++)
 		ed->hl_attr[h] = fs_color_attr(fs_color_of_capture(fs_hl_name(h)));
 	fs_ed_rows_update(&ed->rc, ed->tb, query(ed), ed->top, ed->rows);
@@ -907,9 +952,9 @@ static void editor_title(fs_app *a, fs_pane *p, fs_buf *out)
 	struct editor *ed = E(p);
 	fs_obj *fn = function(a, ed);
 	size_t warnings;
-	check(a, ed);
+	check_soon(a, ed);
 	prepare(p);
-	/* after every key, also those a prompt (go to line, search) took */
+	/* once a frame, after the keys of the frame (prompts' ones too) */
 	if (a->focus == p)
 		show_diag(a, ed);
 	warnings = ed->diags.n - ed->diags.nerrors;
@@ -968,14 +1013,14 @@ static void editor_load(fs_app *a, fs_pane *p, int proj, fs_obj *fn)
 	free(ed->saved);
 	ed->saved = fs_xstrdup(text);
 	ed->applied_gen = fs_tb_generation(ed->tb);
-	ed->diag_gen = 0;
+	ed->diag_gen = NEVER;
 	fs_ed_rows_reset(&ed->rc);
 	fs_ref_clear(&ed->ref);
 	fs_ref_set(&ed->ref, proj, fn);
 	ed->cur = ed->anchor = (fs_pos){ 0, 0 };
 	ed->sel = ed->marked = 0;
 	ed->top = ed->left = ed->want = 0;
-	sync(p);
+	sync_pane(p);
 }
 
 /* Opens the editor on a function (fs_app_open then shows it). */
@@ -1019,9 +1064,12 @@ static void editor_reload(fs_app *a, fs_pane *p)
 static void editor_close(fs_app *a, fs_pane *p)
 {
 	struct editor *ed = E(p);
-	(void)a;
 	if (!ed)
 		return;
+	if (ed->has_timer) {
+		fs_app_unwatch(a, ed->timer);
+		close(ed->timer);
+	}
 	fs_tb_free(ed->tb);
 	fs_hl_query_free(ed->q);
 	fs_js_diags_free(&ed->diags);

@@ -7,7 +7,7 @@
 . "$FS_SRCDIR/tests/lib/tap.sh"
 . "$FS_SRCDIR/tests/ui/lib.sh"
 ui_need
-plan 29
+plan 32
 
 proj=$(ui_sample)
 conn=$proj/_c8oProject/connectors/inspections.yaml
@@ -15,6 +15,12 @@ conn=$proj/_c8oProject/connectors/inspections.yaml
 sed -i 's/^          if (doc.type === \\"inspection\\") {\\n$/      \\tif (doc.type === \\"inspection\\") {\\n/
 	s/^              emit(doc.status/      \\t\\temit(doc.status/' "$conn"
 grep -q '\\t\\temit(doc.status' "$conn" || { echo "Bail out! the sample changed: no by_status map to indent with tabs"; exit 1; }
+# submitted's map made large (800 more lines): its checks wait for a pause
+awk '{ print } /^          "submitted": \{$/ { f = 1 }
+	f && /"map": "function \(doc\) \{\\n$/ {
+		for (i = 0; i < 800; i++) printf "          var x%d = doc.a + %d;\\n\n", i, i; f = 0 }' \
+	"$conn" > "$conn.new" && mv "$conn.new" "$conn"
+[ "$(grep -c 'var x[0-9]* = doc.a' "$conn")" = 800 ] || { echo "Bail out! no submitted map to enlarge"; exit 1; }
 (cd "$proj" && git commit -qam tabs)
 printf '#!/bin/sh\nprintf "\\n// external" >> "$1"\n' > "$tap_tmp/ed.sh"
 chmod +x "$tap_tmp/ed.sh"
@@ -123,6 +129,21 @@ ui_keys C-f
 ui_wait "Search [function]:"
 ui_keys Enter
 check "an empty answer searches the last needle again" ui_wait "Search wrapped: function"
+ui_keys Escape
+ui_wait_gone "Edit inspections"
+
+# a large function: the error shows once typing pauses
+ui_keys Escape / ; ui_type submitted; ui_keys Enter Escape
+ui_wait_row 0 "visits/submitted "
+ui_keys e
+ui_wait_row 0 "Edit inspections/visits/submitted/map"
+ui_keys C-g; ui_wait "Go to line:"; ui_type 400; ui_keys Enter
+ui_keys End
+ui_type ")"
+check "a syntax error in a large function is marked after a pause" ui_wait " 400!"
+check "and spelled out" ui_wait_re "^400:[0-9]* error: "
+ui_keys C-z
+check "undo clears it" ui_wait_gone " 400!"
 ui_keys Escape
 ui_wait_gone "Edit inspections"
 
