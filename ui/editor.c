@@ -233,15 +233,26 @@ static void vertical(struct editor *ed, long delta)
 	ed->cur.col = fs_tb_col_at_display(ed->tb, line, ed->want);
 }
 
-/* Keeps the cursor on screen. */
+/* A page up or down: the text scrolls with the cursor, which keeps its row. */
+static void page(struct editor *ed, int dir)
+{
+	size_t row = ed->cur.line >= ed->top ? ed->cur.line - ed->top : 0;
+	vertical(ed, dir * (ed->rows > 1 ? ed->rows - 1 : 1));
+	ed->top = ed->cur.line > row ? ed->cur.line - row : 0;
+}
+
+/* Keeps the cursor on screen: a step past an edge scrolls by that step, a
+ * jump out of sight (search, go to line, bracket) lands mid-pane. */
 static void keep_visible(struct editor *ed)
 {
-	size_t dcol = fs_tb_display_col(ed->tb, ed->cur.line, ed->cur.col);
-	if (ed->rows > 0) {
-		if (ed->cur.line < ed->top)
+	size_t dcol = fs_tb_display_col(ed->tb, ed->cur.line, ed->cur.col), rows = ed->rows;
+	if (rows > 0) {
+		if (ed->cur.line + 1 < ed->top || ed->cur.line > ed->top + rows)
+			ed->top = ed->cur.line > rows / 2 ? ed->cur.line - rows / 2 : 0;
+		else if (ed->cur.line < ed->top)
 			ed->top = ed->cur.line;
-		else if (ed->cur.line >= ed->top + ed->rows)
-			ed->top = ed->cur.line - ed->rows + 1;
+		else if (ed->cur.line >= ed->top + rows)
+			ed->top = ed->cur.line - rows + 1;
 	}
 	if (ed->cols > 0) {
 		if (dcol < ed->left)
@@ -721,8 +732,8 @@ static int move_key(struct editor *ed, int key)
 	case FS_KEY_FN + KEY_UP:     vertical(ed, -1); break;
 	case FS_KEY_FN + KEY_SF:     extend = 1; /* fall through */
 	case FS_KEY_FN + KEY_DOWN:   vertical(ed, 1); break;
-	case FS_KEY_FN + KEY_PPAGE:  vertical(ed, -(ed->rows > 1 ? ed->rows - 1 : 1)); break;
-	case FS_KEY_FN + KEY_NPAGE:  vertical(ed, ed->rows > 1 ? ed->rows - 1 : 1); break;
+	case FS_KEY_FN + KEY_PPAGE:  page(ed, -1); break;
+	case FS_KEY_FN + KEY_NPAGE:  page(ed, 1); break;
 	case FS_KEY_FN + KEY_SHOME:  extend = 1; /* fall through */
 	case FS_KEY_FN + KEY_HOME:   ed->cur.col = 0; set_want(ed); break;
 	case FS_KEY_FN + KEY_SEND:   extend = 1; /* fall through */
