@@ -126,6 +126,9 @@ static int fetch_segment(struct fetch *f, const struct seg *s, char **start, int
 			from = s->lo, skip_from = 0;
 		if (f->desc && s->hi && (!from || strcmp(from, s->hi) >= 0))
 			from = s->hi, skip_from = 1;
+		/* *start moves while the rows are read: keep this request's own */
+		char *from_copy = from ? fs_xstrdup(from) : NULL;
+		from = from_copy;
 		fs_couch_view_opts_init(&o);
 		o.descending = f->desc;
 		o.limit = filtered ? SCAN_BATCH : (long)want + skip_from;
@@ -142,8 +145,10 @@ static int fetch_segment(struct fetch *f, const struct seg *s, char **start, int
 		int rc = fs_couch_all_docs(f->c, f->db, &o, &res, e);
 		cJSON_Delete(sk);
 		cJSON_Delete(ek);
-		if (rc)
+		if (rc) {
+			free(from_copy);
 			return rc;
+		}
 		cJSON *rows = fs_json_arr(res, "rows");
 		long got = cJSON_GetArraySize(rows);
 		cJSON_ArrayForEach(row, rows) {
@@ -165,6 +170,7 @@ static int fetch_segment(struct fetch *f, const struct seg *s, char **start, int
 					 cJSON_GetArraySize(fs_json_arr(fs_json_obj(row, "doc"), "_conflicts")));
 		}
 		cJSON_Delete(res);
+		free(from_copy);
 		if (f->out->n >= f->need || got < o.limit)
 			return 0;   /* enough, or the segment is exhausted */
 		if (filtered && f->out->scanned >= scan_max) {
