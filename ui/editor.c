@@ -943,6 +943,22 @@ static void sync_pane(fs_pane *p)
 	p->offset = ed->top;
 }
 
+/* The app moved the pane's cursor (a click, the wheel): the text cursor
+ * goes to that line, the text scrolls as the pane did. */
+static void editor_select(fs_app *a, fs_pane *p)
+{
+	struct editor *ed = E(p);
+	(void)a;
+	if (!ed || !ed->tb || (p->lineno == ed->cur.line && p->offset == ed->top))
+		return;
+	fs_tb_group_close(ed->tb);
+	ed->cur.line = p->lineno < fs_tb_lines(ed->tb) ? p->lineno : fs_tb_lines(ed->tb) - 1;
+	ed->cur.col = fs_tb_col_at_display(ed->tb, ed->cur.line, ed->want);
+	ed->top = p->offset;
+	if (!ed->marked)
+		ed->sel = 0;
+}
+
 /* The title comes first in a frame: the place to bring the rows up to date
  * (the layout may have resized the pane) before the rows are drawn. */
 static void prepare(fs_pane *p)
@@ -1102,6 +1118,7 @@ const struct fs_pane_ops fs_editor_ops = {
 	.title = editor_title,
 	.draw = editor_draw,
 	.request = editor_request,
+	.select = editor_select,
 	.reload = editor_reload,
 	.close = editor_close,
 	.key = editor_key,

@@ -7,7 +7,7 @@
 . "$FS_SRCDIR/tests/lib/tap.sh"
 . "$FS_SRCDIR/tests/ui/lib.sh"
 ui_need
-plan 32
+plan 34
 
 proj=$(ui_sample)
 conn=$proj/_c8oProject/connectors/inspections.yaml
@@ -34,6 +34,17 @@ ui_keys / ; ui_type by_site; ui_keys Enter Escape
 ui_wait_row 0 "visits/by_site "
 ui_keys e
 ui_wait_row 0 "Edit inspections/visits/by_site/map"
+
+# a click puts the cursor on its line; the wheel moves it
+ui_mouse() {
+	ui_tmux send-keys -t ui -H 1b 5b 4d "$(printf %x $((32 + $1)))" \
+		"$(printf %x $((33 + $2)))" "$(printf %x $((33 + $3)))"
+}
+ui_mouse 0 60 3; ui_mouse 3 60 3
+check "a click on the third row goes to line 3" ui_wait_row 0 " 3/5"
+ui_mouse 64 60 3
+check "the wheel moves up" ui_wait_row 0 " 1/5"
+ui_keys C-g; ui_wait "Go to line:"; ui_type 1; ui_keys Enter
 
 # shift+arrows select "function", cut, paste at the end of the line
 ui_keys Home S-Right S-Right S-Right S-Right S-Right S-Right S-Right S-Right C-x
