@@ -8,7 +8,7 @@
 . "$FS_SRCDIR/tests/ui/lib.sh"
 ui_need
 couch_start || plan_skip "pouchdb-server not installed"
-plan 25
+plan 28
 
 # the fixture: documents, a design document with a view, a conflict
 curl -fsS -X PUT "$COUCH_URL/shop" >/dev/null
@@ -20,6 +20,7 @@ def post(path, body):
 docs = [{"_id": "item%03d" % i, "price": i, "tags": ["a", "b"]} for i in range(250)]
 docs.append({"_id": "_design/shop", "views": {"by_price": {"map": "function(doc){ if (doc.price !== undefined) emit(doc.price, doc._id); }"}}})
 post("/shop/_bulk_docs", {"docs": docs})
+post("/shop", {"_id": "big", "nested": {"k%02d" % i: i for i in range(50)}})
 r = post("/shop", {"_id": "clash", "v": "base"})
 h = r["rev"].split("-")[1]
 post("/shop/_bulk_docs", {"new_edits": False, "docs": [
@@ -47,12 +48,12 @@ ui_wait "FieldInspections" || { not_ok "starts"; done_testing; }
 ui_keys B
 if ! ui_wait "testcouch"; then
 	# the studio routes `browse` from the tree through ui/actions.c
-	for i in $(seq 25); do skip_test "the browse key is not wired in ui/actions.c yet"; done
+	for i in $(seq 28); do skip_test "the browse key is not wired in ui/actions.c yet"; done
 	done_testing
 fi
 ok "B opens the browser on the server list"
 ui_keys / ; ui_wait "Find:"; ui_type testcouch; ui_keys Enter Enter
-check "Enter on a server lists its databases with counts" ui_wait "252"
+check "Enter on a server lists its databases with counts" ui_wait "253"
 ui_keys / ; ui_wait "Find:"; ui_type shop; ui_keys Enter Enter
 check "a database opens on its first page of documents" ui_wait "item000"
 check "design documents are apart" ui_wait "[design documents]"
@@ -96,8 +97,17 @@ ui_keys Escape
 ui_wait "view by_price"
 ui_keys Escape
 ui_wait "[design documents]"
+ui_keys / ; ui_wait "Jump to id:"; ui_type big; ui_keys Enter
+ui_wait "big "
+ui_keys Enter
+check "a large object starts folded" ui_wait '"nested": { ... 50 lines'
+ui_keys / ; ui_wait "Find:"; ui_type nested; ui_keys Enter Enter
+check "Enter unfolds it" ui_wait '"k30": 30'
+check "JSON is highlighted with tree-sitter-json" [ "$(ui_tmux capture-pane -e -p -t ui | grep -c 'k30.*\[')" -ge 1 ]
 ui_keys Escape
-ui_wait "252"
+ui_wait "[design documents]"
+ui_keys Escape
+ui_wait "253"
 ui_keys F
 check "F shows the latest changes of the database" ui_wait "Changes  testcouch/shop"
 ui_keys F
