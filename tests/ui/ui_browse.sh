@@ -8,7 +8,7 @@
 . "$FS_SRCDIR/tests/ui/lib.sh"
 ui_need
 couch_start || plan_skip "pouchdb-server not installed"
-plan 28
+plan 33
 
 # the fixture: documents, a design document with a view, a conflict
 curl -fsS -X PUT "$COUCH_URL/shop" >/dev/null
@@ -21,6 +21,9 @@ docs = [{"_id": "item%03d" % i, "price": i, "tags": ["a", "b"]} for i in range(2
 docs.append({"_id": "_design/shop", "views": {"by_price": {"map": "function(doc){ if (doc.price !== undefined) emit(doc.price, doc._id); }"}}})
 post("/shop/_bulk_docs", {"docs": docs})
 post("/shop", {"_id": "big", "nested": {"k%02d" % i: i for i in range(50)}})
+post("/shop/_bulk_docs", {"docs": [{"_id": "acl1", "~c8oAcl": "amy"}, {"_id": "acl2", "~c8oAcl": "bob"}, {"_id": "acl3", "c8oGrp": {"sales": "true"}}]})
+urllib.request.urlopen(urllib.request.Request(sys.argv[1] + "/grp", method="PUT")).read()
+post("/grp", {"type": "c8oGrp", "user": "amy", "group": "sales"})
 r = post("/shop", {"_id": "clash", "v": "base"})
 h = r["rev"].split("-")[1]
 post("/shop/_bulk_docs", {"new_edits": False, "docs": [
@@ -48,15 +51,25 @@ ui_wait "FieldInspections" || { not_ok "starts"; done_testing; }
 ui_keys B
 if ! ui_wait "testcouch"; then
 	# the studio routes `browse` from the tree through ui/actions.c
-	for i in $(seq 28); do skip_test "the browse key is not wired in ui/actions.c yet"; done
+	for i in $(seq 33); do skip_test "the browse key is not wired in ui/actions.c yet"; done
 	done_testing
 fi
 ok "B opens the browser on the server list"
 ui_keys / ; ui_wait "Find:"; ui_type testcouch; ui_keys Enter Enter
-check "Enter on a server lists its databases with counts" ui_wait "253"
+check "Enter on a server lists its databases with counts" ui_wait "256"
 ui_keys / ; ui_wait "Find:"; ui_type shop; ui_keys Enter Enter
 check "a database opens on its first page of documents" ui_wait "item000"
 check "design documents are apart" ui_wait "[design documents]"
+ui_keys U
+ui_wait "View as user"
+ui_type "amy@grp"; ui_keys Enter
+check "U lists what a FullSync user receives" ui_wait "[as amy@grp]"
+check "her own and her group's documents" ui_wait "acl3"
+check "not another user's" ui_wait_gone "acl2"
+ui_keys U
+ui_wait "View as user"
+ui_keys C-u Enter
+check "an empty user lists everything again" ui_wait "acl2"
 check "a next page is offered" ui_wait "]:next"
 ui_keys ]
 check "] shows the next page" ui_wait "item100"
@@ -107,13 +120,15 @@ check "JSON is highlighted with tree-sitter-json" [ "$(ui_tmux capture-pane -e -
 ui_keys Escape
 ui_wait "[design documents]"
 ui_keys Escape
-ui_wait "253"
+ui_wait "256"
 ui_keys F
 check "F shows the latest changes of the database" ui_wait "Changes  testcouch/shop"
 ui_keys F
 ui_wait "Following the changes"
 curl -fsS -X PUT "$COUCH_URL/shop/live1" -H 'Content-Type: application/json' -d '{}' >/dev/null
 check "F follows the changes live" ui_wait "live1"
+ui_keys Escape
+check "Esc cancels the running request" ui_wait "Cancelled"
 
 # a document deleted after a question
 ui_keys Enter
