@@ -6,8 +6,11 @@
  * The model stays the one truth: every change is handed to it at once
  * (fs_fn_set_text), so the project shows unsaved, the recovery file covers
  * the buffer (and is offered again when the studio starts after a crash),
- * and a save writes it. Keys of the editor keymap run requests; other keys
- * that are text are typed; the rest go to the generic keymap.
+ * and a save writes it (asking first when it has syntax errors, offering
+ * the commit after); leaving with edits asks to save, keep or discard them.
+ * Keys of the editor keymap run requests (through the app, as every pane's
+ * requests); other keys that are text are typed; the rest go to the generic
+ * keymap.
  *
  * Highlighting goes through the row cache of ui/editor_rows.c: a frame
  * queries tree-sitter only for the damaged rows. Syntax errors and domain
@@ -820,10 +823,15 @@ static int editor_key(fs_app *a, fs_pane *p, int key)
 
 /* ---- drawing ------------------------------------------------------------------------ */
 
-static fs_hl_query *query(struct editor *ed)
+/* The highlight query, loaded once; a broken user query file is named once
+ * and the text shows plain. */
+static fs_hl_query *query(fs_app *a, struct editor *ed)
 {
-	if (!ed->q && !ed->q_failed && fs_hl_query_load(&ed->q, "javascript", NULL))
+	fs_err e = { 0 };
+	if (!ed->q && !ed->q_failed && fs_hl_query_load(&ed->q, "javascript", &e)) {
 		ed->q_failed = 1;
+		fs_app_error(a, "No highlighting: %s", e.msg);
+	}
 	return ed->q;
 }
 
@@ -961,7 +969,7 @@ static void editor_select(fs_app *a, fs_pane *p)
 
 /* The title comes first in a frame: the place to bring the rows up to date
  * (the layout may have resized the pane) before the rows are drawn. */
-static void prepare(fs_pane *p)
+static void prepare(fs_app *a, fs_pane *p)
 {
 	struct editor *ed = E(p);
 	int rows = fs_pane_rows(p);
@@ -971,7 +979,7 @@ static void prepare(fs_pane *p)
 	sync_pane(p);
 	for (int h = 0; h < FS_HL_COUNT; h++)
 		ed->hl_attr[h] = fs_color_attr(fs_color_of_capture(fs_hl_name(h)));
-	fs_ed_rows_update(&ed->rc, ed->tb, query(ed), ed->top, ed->rows);
+	fs_ed_rows_update(&ed->rc, ed->tb, query(a, ed), ed->top, ed->rows);
 }
 
 static void editor_title(fs_app *a, fs_pane *p, fs_buf *out)
@@ -980,7 +988,7 @@ static void editor_title(fs_app *a, fs_pane *p, fs_buf *out)
 	fs_obj *fn = function(a, ed);
 	size_t warnings;
 	check_soon(a, ed);
-	prepare(p);
+	prepare(a, p);
 	/* once a frame, after the keys of the frame (prompts' ones too) */
 	if (a->focus == p)
 		show_diag(a, ed);

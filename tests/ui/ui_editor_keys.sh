@@ -7,7 +7,7 @@
 . "$FS_SRCDIR/tests/lib/tap.sh"
 . "$FS_SRCDIR/tests/ui/lib.sh"
 ui_need
-plan 34
+plan 35
 
 proj=$(ui_sample)
 conn=$proj/_c8oProject/connectors/inspections.yaml
@@ -27,6 +27,9 @@ chmod +x "$tap_tmp/ed.sh"
 UI_ENV="EDITOR=$tap_tmp/ed.sh"
 mkdir -p "$tap_tmp/home/.config/fsstudio"
 printf 'bind editor <C-e> undo\n' > "$tap_tmp/home/.config/fsstudio/config"
+# a broken highlight query of the user's: named, the text shows plain
+mkdir -p "$tap_tmp/home/.config/fsstudio/queries"
+printf '(identifier @variable\n' > "$tap_tmp/home/.config/fsstudio/queries/javascript.scm"
 
 ui_start 100 30 "$proj" .
 ui_wait "FieldInspections" || { not_ok "starts"; done_testing; }
@@ -34,6 +37,7 @@ ui_keys / ; ui_type by_site; ui_keys Enter Escape
 ui_wait_row 0 "visits/by_site "
 ui_keys e
 ui_wait_row 0 "Edit inspections/visits/by_site/map"
+check "a broken query file is named" ui_wait_re "^No highlighting: .*javascript.scm"
 
 # a click puts the cursor on its line; the wheel moves it
 ui_mouse() {
