@@ -5,7 +5,7 @@
 . "$FS_SRCDIR/tests/lib/couch.sh"
 
 couch_start || plan_skip "pouchdb-server not installed"
-plan 34
+plan 36
 
 t=$tap_tmp
 S="--server $COUCH_URL"
@@ -100,6 +100,17 @@ run db changes cdb $S --since now --follow --timeout 2500
 wait "$writer"
 check_contains "changes --follow sees a change made while following" "late" "$out"
 check "changes --follow ends at its own deadline" [ $(( $(date +%s) - start )) -le 6 ]
+
+# view as user with a group database
+curl -fsS -X PUT "$COUCH_URL/grp" >/dev/null
+curl -fsS -X POST "$COUCH_URL/grp" -H 'Content-Type: application/json' -d '{"type":"c8oGrp","user":"amy","group":"sales"}' >/dev/null
+curl -fsS -X PUT "$COUCH_URL/acl" >/dev/null
+curl -fsS -X POST "$COUCH_URL/acl/_bulk_docs" -H 'Content-Type: application/json' \
+	-d '{"docs":[{"_id":"a1","~c8oAcl":"amy"},{"_id":"b1","~c8oAcl":"bob"},{"_id":"g1","c8oGrp":"sales"},{"_id":"g2","c8oGrp":{"hr":true}},{"_id":"pub"}]}' >/dev/null
+run db docs acl $S --as-user amy --groups-db grp
+check_eq "docs --as-user: what amy receives" "a1 g1 pub" "$(printf '%s\n' "$out" | cut -f1 | tr '\n' ' ' | sed 's/ $//')"
+run db docs acl $S --as-user amy
+check_eq "docs --as-user without groups: owner and anonymous" "a1 pub" "$(printf '%s\n' "$out" | cut -f1 | tr '\n' ' ' | sed 's/ $//')"
 
 run db get nope x $S
 check_contains "a missing database is said plainly" "does not exist" "$err"
