@@ -1068,6 +1068,13 @@ int fs_editor_edit(fs_app *a, int proj, fs_obj *fn)
 		p->priv = fs_xcalloc(1, sizeof(struct editor));
 	editor_load(a, p, proj, fn);
 	fs_app_open(a, FS_P_EDITOR);
+	if (fn->fn == FS_FN_REDUCE) {
+		fs_buf k = FS_BUF_INIT;
+		fs_keys_own(FS_KM_EDITOR, FS_REQ_REDUCE_BUILTIN, &k);
+		if (k.len)
+			fs_app_msg(a, "%s chooses a built-in reduce (_count, _sum, _stats...)", fs_buf_str(&k));
+		fs_buf_free(&k);
+	}
 	return 0;
 }
 

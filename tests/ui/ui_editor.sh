@@ -7,7 +7,7 @@
 . "$FS_SRCDIR/tests/lib/tap.sh"
 . "$FS_SRCDIR/tests/ui/lib.sh"
 ui_need
-plan 34
+plan 35
 
 proj=$(ui_sample)
 conn=$proj/_c8oProject/connectors/inspections.yaml
@@ -120,6 +120,7 @@ ui_keys l j j
 ui_wait_row 0 "visits/by_site/reduce"
 ui_keys e
 ui_wait_row 0 "Edit inspections/visits/by_site/reduce"
+check "a reduce says how to choose a built-in" ui_wait "<F2> chooses a built-in reduce"
 ui_keys F2
 ui_wait "_approx_count_distinct"
 ui_keys j Enter
