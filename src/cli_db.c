@@ -352,16 +352,34 @@ static int cmd_query(fs_couch *c, fs_cli_opt *o, char **pos, int npos)
 	}
 	if ((v = fs_cli_opt_get(o, "--page")->value))
 		size = atol(v);
-	int rc = fs_browse_view(c, pos[0], view, &a, size, FS_PAGE_FIRST, NULL, &p, &e);
+	/* the next page: after the edge row printed by the previous one */
+	cJSON *edge = NULL;
+	if ((v = fs_cli_opt_get(o, "--after")->value) &&
+	    !(edge = fs_json_parse(v, strlen(v), "--after", &e))) {
+		fs_view_args_free(&a);
+		return fail(&e);
+	}
+	int rc = fs_browse_view(c, pos[0], view, &a, size, edge ? FS_PAGE_NEXT : FS_PAGE_FIRST, edge, &p, &e);
 	fs_view_args_free(&a);
+	cJSON_Delete(edge);
 	if (rc)
 		return fail(&e);
+	cJSON *last = cJSON_GetArrayItem(p.rows, cJSON_GetArraySize(p.rows) - 1);
+	cJSON *next = NULL;
+	if (p.has_next && last) {
+		next = cJSON_CreateObject();
+		cJSON_AddItemToObject(next, "key", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(last, "key"), 1));
+		if (fs_json_str(last, "id"))
+			cJSON_AddStringToObject(next, "id", fs_json_str(last, "id"));
+	}
 	if (want_json(o)) {
 		cJSON *j = cJSON_CreateObject();
 		if (p.total_rows)
 			cJSON_AddItemToObject(j, "total_rows", cJSON_Duplicate(p.total_rows, 1));
 		cJSON_AddItemToObject(j, "rows", p.rows);
 		cJSON_AddBoolToObject(j, "has_next", p.has_next);
+		if (next)
+			cJSON_AddItemToObject(j, "next", next);
 		p.rows = NULL;
 		fs_view_page_free(&p);
 		return fs_cli_json(j);
@@ -374,6 +392,13 @@ static int cmd_query(fs_couch *c, fs_cli_opt *o, char **pos, int npos)
 		printf("%s%s%s\t%s\n", id ? id : "", id ? "\t" : "", k ? k : "null", val ? val : "null");
 		free(k);
 		free(val);
+	}
+	if (next) {
+		/* where the next page starts, ready for --after */
+		char *t = cJSON_PrintUnformatted(next);
+		fprintf(stderr, "fsstudio: more rows: --after '%s'\n", t);
+		free(t);
+		cJSON_Delete(next);
 	}
 	fs_view_page_free(&p);
 	return 0;

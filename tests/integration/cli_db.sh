@@ -5,7 +5,7 @@
 . "$FS_SRCDIR/tests/lib/couch.sh"
 
 couch_start || plan_skip "pouchdb-server not installed"
-plan 36
+plan 37
 
 t=$tap_tmp
 S="--server $COUCH_URL"
@@ -88,6 +88,10 @@ run db query cdb v/by_k $S group=true
 check_eq "query with group" "0	30" "$(printf '%s\n' "$out" | head -1)"
 run db query cdb v/by_k $S reduce=false key=3 limit=2 --json
 check_eq "query with key and limit" "2 3" "$(printf '%s' "$out" | jget 'len(d["rows"]), d["rows"][0]["key"]' | tr -d '(),')"
+run db query cdb v/by_k $S reduce=false --page 50 --json
+edge=$(printf '%s' "$out" | jget 'json.dumps(d["next"])')
+run db query cdb v/by_k $S reduce=false --page 50 --after "$edge" --json
+check_eq "query --after continues after the edge row" "50 1 d081" "$(printf '%s' "$out" | jget 'len(d["rows"]), d["rows"][0]["key"], d["rows"][0]["id"]' | tr -d "(),'")"
 run db query cdb v/by_k $S colour=red
 check_contains "an unknown view option is named" "colour" "$err"
 
