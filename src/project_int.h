@@ -39,8 +39,10 @@ struct fs_project {
 	char **loaded;       /* relpaths of the files as last read or saved */
 	size_t nloaded;
 	fs_obj *root;
-	int dirty;
+	int dirty;           /* an edit happened since the last load or save */
 	unsigned edits;      /* bumped by every edit: invalidates caches */
+	unsigned dirty_at;   /* edit count fs_project_dirty last compared at */
+	int dirty_cmp;       /* what that comparison found */
 };
 
 static inline objpriv *fs_priv(const fs_obj *o)
