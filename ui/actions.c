@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "app.h"
+#include "browser.h"
 #include "fsutil.h"
 #include "gitui.h"
 #include "recover.h"
@@ -589,6 +590,9 @@ size_t fs_action_menu(fs_app *a, struct fs_menu_item *items, size_t max)
 		ITEM(COMMIT);
 	}
 	ITEM(DEPLOY);
+	if (o->kind == FS_K_VIEW || (o->kind == FS_K_FUNCTION && o->parent && o->parent->kind == FS_K_VIEW))
+		ITEM(RUN_VIEW);
+	ITEM(BROWSE);
 	ITEM(HELP);
 #undef ITEM
 	return n;
@@ -681,6 +685,12 @@ fs_req fs_action(fs_app *a, fs_req r)
 		break;
 	case FS_REQ_DEPLOY:
 		fs_deploy_start(a);
+		break;
+	case FS_REQ_BROWSE:
+		fs_browser_open(a);
+		break;
+	case FS_REQ_RUN_VIEW:
+		fs_browser_run_view(a);
 		break;
 	default:
 		return r;
