@@ -75,7 +75,8 @@ ui_keys ]
 check "] shows the next page" ui_wait "item100"
 check "and offers the previous one" ui_wait "[:prev"
 ui_keys / ; ui_wait "Jump to id:"; ui_type clash; ui_keys Enter
-ui_wait "clash"
+ui_wait_gone "Jump to id:"
+ui_wait "2-bbbb"
 ui_keys Enter
 check "a document shows as JSON" ui_wait '"_id": "clash"'
 check "its conflicts are announced" ui_wait "has conflicts"
@@ -111,7 +112,8 @@ ui_wait "view by_price"
 ui_keys Escape
 ui_wait "[design documents]"
 ui_keys / ; ui_wait "Jump to id:"; ui_type big; ui_keys Enter
-ui_wait "big "
+ui_wait_gone "Jump to id:"
+ui_wait_row 3 "│big "
 ui_keys Enter
 check "a large object starts folded" ui_wait '"nested": { ... 50 lines'
 ui_keys / ; ui_wait "Find:"; ui_type nested; ui_keys Enter Enter
