@@ -8,7 +8,7 @@
 . "$FS_SRCDIR/tests/ui/lib.sh"
 ui_need
 couch_start || plan_skip "pouchdb-server not installed"
-plan 33
+plan 34
 
 # the fixture: documents, a design document with a view, a conflict
 curl -fsS -X PUT "$COUCH_URL/shop" >/dev/null
@@ -43,13 +43,16 @@ EOF
 proj=$(ui_sample)
 : "${UI_HOME:=$tap_tmp/home}"
 mkdir -p "$UI_HOME/.config/fsstudio"
-printf '[testcouch]\nurl = %s\n' "$COUCH_URL" >"$UI_HOME/.config/fsstudio/servers"
+printf '[testcouch]\nurl = %s\n[dead]\nurl = http://127.0.0.1:9\n' "$COUCH_URL" >"$UI_HOME/.config/fsstudio/servers"
 chmod 600 "$UI_HOME/.config/fsstudio/servers"
 ui_start 120 40 "$proj" .
 ui_wait "FieldInspections" || { not_ok "starts"; done_testing; }
 
 ui_keys B
 check "B opens the browser on the server list" ui_wait "testcouch"
+# a dead server (nothing listens on the discard port): plain words
+ui_keys / ; ui_wait "Find:"; ui_type "dead "; ui_keys Enter Enter
+check "a dead server is said plainly" ui_wait "cannot connect to http://127.0.0.1:9"
 ui_keys / ; ui_wait "Find:"; ui_type testcouch; ui_keys Enter Enter
 check "Enter on a server lists its databases with counts" ui_wait "256"
 ui_keys / ; ui_wait "Find:"; ui_type shop; ui_keys Enter Enter
