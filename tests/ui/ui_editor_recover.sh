@@ -14,10 +14,11 @@ state=$tap_tmp/home/.local/state/fsstudio
 mkdir -p "$tap_tmp/home/.config/fsstudio"
 printf 'set recovery-delay = 1\n' > "$tap_tmp/home/.config/fsstudio/config"
 
-# waits until the recovery folder holds a file
+# waits until the recovery folder holds a recovery file (*.json: the
+# atomic write's temp file shows first, and a kill then would leave only it)
 recovery_written() {
 	end=$(($(date +%s) + ui_deadline))
-	until [ -n "$(ls -A "$state" 2>/dev/null)" ]; do
+	until ls "$state"/*.json >/dev/null 2>&1; do
 		[ "$(date +%s)" -ge "$end" ] && return 1
 		sleep 0.05
 	done
