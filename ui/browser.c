@@ -32,6 +32,7 @@
 #define FOLD_LINES 30          /* objects longer than this start folded */
 #define CHANGES_MAX 1000
 #define FOLLOW_MS 20000
+#define DBS_SUMMARIES 200      /* databases summarized (3 requests each) */
 
 /* _(ID, title) */
 #define LEVEL_LIST(_) \
@@ -240,6 +241,8 @@ static void build_dbs(struct browser *b)
 		security_text(cJSON_GetObjectItemCaseSensitive(s, "security"), &sec);
 		if (fs_json_str(s, "error"))
 			add_line(b, FS_C_ERROR, name, i, "%-24s %s", name, fs_json_str(s, "error"));
+		else if (!cJSON_GetObjectItemCaseSensitive(s, "doc_count"))
+			add_line(b, FS_C_DEFAULT, name, i, "%-24s %9s", name, "-");
 		else
 			add_line(b, FS_C_DEFAULT, name, i, "%-24s %9lld %8lld %10s %8s %6s  %s", name,
 				 fs_json_int(s, "doc_count", 0), fs_json_int(s, "doc_del_count", 0), size, seq,
@@ -534,11 +537,19 @@ static int job_work(fs_bg_job *bj, void *arg, fs_err *e)
 		if (rc)
 			return rc;
 		j->out = cJSON_CreateArray();
+		int k = 0;
 		cJSON_ArrayForEach(it, names) {
 			cJSON *s = NULL;
 			fs_err e2 = { 0 };
 			if (fs_bg_cancelled(bj))
 				break;
+			if (k++ >= DBS_SUMMARIES) {
+				/* a server with very many databases: names only past these */
+				s = cJSON_CreateObject();
+				cJSON_AddStringToObject(s, "db_name", it->valuestring);
+				cJSON_AddItemToArray(j->out, s);
+				continue;
+			}
 			if (fs_browse_db_summary(c, it->valuestring, &s, &e2)) {
 				if (e2.code == FS_E_CANCELLED) {
 					cJSON_Delete(names);
