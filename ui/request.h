@@ -17,7 +17,7 @@
 	R(MOVE_LAST,      "move-last",      "<End>",      "Go to the last line") \
 	R(EXPAND,         "expand",         "<Right>",    "Expand, or go to the first child") \
 	R(COLLAPSE,       "collapse",       "<Left>",     "Collapse, or go to the parent") \
-	R(ENTER,          "enter",          "<Enter>",    "Open: toggle a node, edit a property") \
+	R(ENTER,          "enter",          "<Enter>",    "Open: toggle a node, edit a function or a property") \
 	R(PARENT,         "parent",         "u",          "Go to the parent object") \
 	R(FOCUS_NEXT,     "focus-next",     "<Tab>",      "Switch between the tree and the details") \
 	G("Searching") \

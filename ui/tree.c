@@ -403,6 +403,9 @@ static fs_req tree_request(fs_app *a, fs_pane *p, fs_req req)
 		return req;
 	switch (req) {
 	case FS_REQ_ENTER:
+		/* a function is opened to be edited, as `e` does */
+		if (r->obj->kind == FS_K_FUNCTION)
+			return FS_REQ_EDIT;
 		if (r->kids && !t->filter)
 			toggle(a, p, r, !r->open);
 		else if (a->right)
