@@ -286,6 +286,109 @@ static void insert_text(struct editor *ed, const char *s, size_t n)
 	ed->cur = end;
 }
 
+/* ---- moves and edits -------------------------------------------------------------- */
+
+/* The cursor requests; the select- ones extend the selection. */
+static int move_req(struct editor *ed, fs_req r)
+{
+	fs_pos from = ed->cur;
+	int extend = 0;
+	switch (r) {
+	case FS_REQ_SELECT_LEFT:  extend = 1; /* fall through */
+	case FS_REQ_CHAR_LEFT:    ed->cur = fs_tb_prev_char(ed->tb, ed->cur); set_want(ed); break;
+	case FS_REQ_SELECT_RIGHT: extend = 1; /* fall through */
+	case FS_REQ_CHAR_RIGHT:   ed->cur = fs_tb_next_char(ed->tb, ed->cur); set_want(ed); break;
+	case FS_REQ_SELECT_UP:    extend = 1; /* fall through */
+	case FS_REQ_LINE_UP:      vertical(ed, -1); break;
+	case FS_REQ_SELECT_DOWN:  extend = 1; /* fall through */
+	case FS_REQ_LINE_DOWN:    vertical(ed, 1); break;
+	case FS_REQ_MOVE_PAGE_UP:   page(ed, -1); break;
+	case FS_REQ_MOVE_PAGE_DOWN: page(ed, 1); break;
+	case FS_REQ_SELECT_START: extend = 1; /* fall through */
+	case FS_REQ_LINE_START:   ed->cur.col = 0; set_want(ed); break;
+	case FS_REQ_SELECT_END:   extend = 1; /* fall through */
+	case FS_REQ_LINE_END:     ed->cur.col = fs_tb_line_len(ed->tb, ed->cur.line); set_want(ed); break;
+	default:
+		return 0;
+	}
+	moved(ed, extend, from);
+	return 1;
+}
+
+/* Indent: the selected lines, else an indent at the cursor (a tab or
+ * spaces to the next stop, as the text indents); unindent: the line or the
+ * selected lines. */
+static void indent(struct editor *ed, int dir)
+{
+	fs_pos a, b;
+	if (ed->sel || dir < 0) {
+		sel_range(ed, &a, &b);
+		if (!ed->sel)
+			a = b = ed->cur;
+		fs_tb_indent(ed->tb, a.line, b.line, dir);
+		ed->cur = fs_tb_clamp(ed->tb, ed->cur);
+		ed->anchor = fs_tb_clamp(ed->tb, ed->anchor);
+	} else if (ed->tabs) {
+		insert_text(ed, "\t", 1);
+	} else {
+		size_t dcol = fs_tb_display_col(ed->tb, ed->cur.line, ed->cur.col);
+		insert_text(ed, "        ", INDENT - dcol % INDENT);
+	}
+}
+
+/* The editing requests. */
+static int edit_req(struct editor *ed, fs_req r)
+{
+	switch (r) {
+	case FS_REQ_NEWLINE:
+		delete_selection(ed);
+		ed->cur = fs_tb_newline(ed->tb, ed->cur);
+		return 1;
+	case FS_REQ_INDENT:
+	case FS_REQ_UNINDENT:
+		indent(ed, r == FS_REQ_INDENT ? 1 : -1);
+		return 1;
+	case FS_REQ_BACKSPACE:
+		if (!delete_selection(ed))
+			ed->cur = fs_tb_backspace(ed->tb, ed->cur);
+		return 1;
+	case FS_REQ_DELETE_CHAR:
+		if (!delete_selection(ed))
+			ed->cur = fs_tb_delete_char(ed->tb, ed->cur);
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* A key that makes text is typed. */
+static int type_key(struct editor *ed, int key)
+{
+	char mb[MB_LEN_MAX];
+	mbstate_t st;
+	size_t n;
+	if (key < ' ' || key == 127 || key >= FS_KEY_FN)
+		return 0;
+	memset(&st, 0, sizeof st);
+	n = wcrtomb(mb, (wchar_t)key, &st);
+	if (n != (size_t)-1)
+		insert_text(ed, mb, n);
+	return 1;
+}
+
+static int editor_key(fs_app *a, fs_pane *p, int key)
+{
+	struct editor *ed = E(p);
+	/* keys of the editor keymap run requests (the app's way: help, menus
+	 * and quitting see them too), the others that make text type it */
+	if (fs_keys_lookup_own(FS_KM_EDITOR, key) != FS_REQ_NONE || !type_key(ed, key))
+		return 0;
+	set_want(ed);
+	keep_visible(ed);
+	apply(a, ed);
+	return 1;
+}
+
 /* ---- requests ------------------------------------------------------------------- */
 
 static void copy_or_cut(fs_app *a, struct editor *ed, int cut)
@@ -638,6 +741,16 @@ static fs_req editor_request(fs_app *a, fs_pane *p, fs_req r)
 {
 	struct editor *ed = E(p);
 	fs_pos to;
+	if (move_req(ed, r)) {
+		keep_visible(ed);
+		return FS_REQ_NONE;
+	}
+	if (edit_req(ed, r)) {
+		set_want(ed);
+		keep_visible(ed);
+		apply(a, ed);
+		return FS_REQ_NONE;
+	}
 	switch (r) {
 	case FS_REQ_UNDO:
 		if (!fs_tb_undo(ed->tb, &ed->cur))
@@ -718,107 +831,6 @@ static fs_req editor_request(fs_app *a, fs_pane *p, fs_req r)
 	keep_visible(ed);
 	apply(a, ed);
 	return FS_REQ_NONE;
-}
-
-/* ---- keys ------------------------------------------------------------------------ */
-
-static int move_key(struct editor *ed, int key)
-{
-	fs_pos from = ed->cur;
-	int extend = 0;
-	switch (key) {
-	case FS_KEY_FN + KEY_SLEFT:  extend = 1; /* fall through */
-	case FS_KEY_FN + KEY_LEFT:   ed->cur = fs_tb_prev_char(ed->tb, ed->cur); set_want(ed); break;
-	case FS_KEY_FN + KEY_SRIGHT: extend = 1; /* fall through */
-	case FS_KEY_FN + KEY_RIGHT:  ed->cur = fs_tb_next_char(ed->tb, ed->cur); set_want(ed); break;
-	case FS_KEY_FN + KEY_SR:     extend = 1; /* fall through */
-	case FS_KEY_FN + KEY_UP:     vertical(ed, -1); break;
-	case FS_KEY_FN + KEY_SF:     extend = 1; /* fall through */
-	case FS_KEY_FN + KEY_DOWN:   vertical(ed, 1); break;
-	case FS_KEY_FN + KEY_PPAGE:  page(ed, -1); break;
-	case FS_KEY_FN + KEY_NPAGE:  page(ed, 1); break;
-	case FS_KEY_FN + KEY_SHOME:  extend = 1; /* fall through */
-	case FS_KEY_FN + KEY_HOME:   ed->cur.col = 0; set_want(ed); break;
-	case FS_KEY_FN + KEY_SEND:   extend = 1; /* fall through */
-	case FS_KEY_FN + KEY_END:    ed->cur.col = fs_tb_line_len(ed->tb, ed->cur.line); set_want(ed); break;
-	default:
-		return 0;
-	}
-	moved(ed, extend, from);
-	return 1;
-}
-
-static int edit_key(struct editor *ed, int key)
-{
-	fs_pos a, b;
-	switch (key) {
-	case '\r':
-	case '\n':
-		delete_selection(ed);
-		ed->cur = fs_tb_newline(ed->tb, ed->cur);
-		return 1;
-	case '\t':
-	case FS_KEY_FN + KEY_BTAB:
-		if (ed->sel || key == FS_KEY_FN + KEY_BTAB) {
-			sel_range(ed, &a, &b);
-			if (!ed->sel)
-				a = b = ed->cur;
-			fs_tb_indent(ed->tb, a.line, b.line, key == '\t' ? 1 : -1);
-			ed->cur = fs_tb_clamp(ed->tb, ed->cur);
-			ed->anchor = fs_tb_clamp(ed->tb, ed->anchor);
-		} else if (ed->tabs) {
-			insert_text(ed, "\t", 1);
-		} else {
-			/* spaces to the next indent stop, as the text indents */
-			size_t dcol = fs_tb_display_col(ed->tb, ed->cur.line, ed->cur.col);
-			insert_text(ed, "        ", INDENT - dcol % INDENT);
-		}
-		return 1;
-	case FS_KEY_FN + KEY_BACKSPACE:
-	case 127:
-	case 8:
-		if (!delete_selection(ed))
-			ed->cur = fs_tb_backspace(ed->tb, ed->cur);
-		return 1;
-	case FS_KEY_FN + KEY_DC:
-		if (!delete_selection(ed))
-			ed->cur = fs_tb_delete_char(ed->tb, ed->cur);
-		return 1;
-	default:
-		if (key < ' ' || key >= FS_KEY_FN)
-			return 0;
-		{
-			char mb[MB_LEN_MAX];
-			mbstate_t st;
-			size_t n;
-			memset(&st, 0, sizeof st);
-			n = wcrtomb(mb, (wchar_t)key, &st);
-			if (n == (size_t)-1)
-				return 1;
-			insert_text(ed, mb, n);
-		}
-		return 1;
-	}
-}
-
-static int editor_key(fs_app *a, fs_pane *p, int key)
-{
-	struct editor *ed = E(p);
-	/* keys of the editor keymap go the app's way (help, menus and quitting
-	 * see them as requests), the others type */
-	if (fs_keys_lookup_own(FS_KM_EDITOR, key) != FS_REQ_NONE)
-		return 0;
-	if (move_key(ed, key)) {
-		keep_visible(ed);
-		return 1;
-	}
-	if (edit_key(ed, key)) {
-		set_want(ed);
-		keep_visible(ed);
-		apply(a, ed);
-		return 1;
-	}
-	return 0;
 }
 
 /* ---- drawing ------------------------------------------------------------------------ */

@@ -93,6 +93,8 @@ static int ctrl_of(int c)
 		return c - 'A' + 1;
 	if (c >= '[' && c <= '_')       /* C-[ is Esc, C-] 29, C-_ 31 */
 		return c - '[' + 27;
+	if (c == '?')                   /* DEL, the Backspace of many terminals */
+		return 127;
 	return -1;
 }
 
@@ -142,6 +144,8 @@ void fs_key_name(int key, fs_buf *out)
 		fs_buf_printf(out, "<C-%c>", 'a' + key - 1);
 	} else if (key >= 28 && key <= 31) {
 		fs_buf_printf(out, "<C-%c>", '[' + key - 27);
+	} else if (key == 127) {
+		fs_buf_adds(out, "<C-?>");
 	} else if (key > 0 && key < FS_KEY_FN) {
 		char mb[MB_LEN_MAX + 1];
 		mbstate_t st;

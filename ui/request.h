@@ -55,6 +55,23 @@
 	R(GOTO_LINE,      "goto-line",      "",           "Go to a line") \
 	R(MATCH_BRACKET,  "match-bracket",  "",           "Jump to the matching bracket") \
 	R(REDUCE_BUILTIN, "reduce-builtin", "",           "Choose a built-in reduce (_count, _sum...)") \
+	R(CHAR_LEFT,      "char-left",      "",           "Cursor one character left") \
+	R(CHAR_RIGHT,     "char-right",     "",           "Cursor one character right") \
+	R(LINE_UP,        "line-up",        "",           "Cursor one line up") \
+	R(LINE_DOWN,      "line-down",      "",           "Cursor one line down") \
+	R(LINE_START,     "line-start",     "",           "Cursor to the start of the line") \
+	R(LINE_END,       "line-end",       "",           "Cursor to the end of the line") \
+	R(SELECT_LEFT,    "select-left",    "",           "Select one character left") \
+	R(SELECT_RIGHT,   "select-right",   "",           "Select one character right") \
+	R(SELECT_UP,      "select-up",      "",           "Select one line up") \
+	R(SELECT_DOWN,    "select-down",    "",           "Select one line down") \
+	R(SELECT_START,   "select-line-start", "",        "Select to the start of the line") \
+	R(SELECT_END,     "select-line-end", "",          "Select to the end of the line") \
+	R(BACKSPACE,      "backspace",      "",           "Delete the selection or the character before the cursor") \
+	R(DELETE_CHAR,    "delete-char",    "",           "Delete the selection or the character at the cursor") \
+	R(NEWLINE,        "newline",        "",           "New line, indented as the one before") \
+	R(INDENT,         "indent",         "",           "Indent the selected lines, else insert an indent") \
+	R(UNINDENT,       "unindent",       "",           "Unindent the line or the selected lines") \
 	G("Git") \
 	R(STATUS,         "status",         "S",          "Git status of the projects, in objects") \
 	R(PICK,           "pick",           "",           "Pick an object for the next commit") \

@@ -1,14 +1,29 @@
 #!/bin/sh
-# Polish of the studio: Enter on a function opens it in the editor.
+# Polish of the studio: Enter on a function opens it in the editor; the
+# editor's moving and editing keys are requests a user binds again.
 . "$FS_SRCDIR/tests/lib/tap.sh"
 . "$FS_SRCDIR/tests/ui/lib.sh"
 ui_need
-plan 2
+plan 7
 
 proj=$(ui_sample)
+mkdir -p "$tap_tmp/home/.config/fsstudio"
+printf 'bind editor <C-a> line-start\nbind editor <C-d> delete-char\nbind editor <F6> char-right\n' \
+	> "$tap_tmp/home/.config/fsstudio/config"
+
+# help_shows RE: pages down the help until a line matches
+help_shows() {
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		ui_grep "$1" && return 0
+		ui_keys PageDown
+		sleep 0.1
+	done
+	ui_wait_re "$1"
+}
 
 ui_start 100 30 "$proj" .
 ui_wait "FieldInspections" || { not_ok "starts"; done_testing; }
+check_eq "the user's bindings of editor requests load without an error" "" "$(ui_row 29 | tr -d ' ')"
 
 # Enter on the map leaf under a view opens the editor (not the details)
 ui_keys / ; ui_type by_site; ui_keys Enter Escape
@@ -19,8 +34,25 @@ ui_keys Down
 ui_wait_row 0 "by_site/map"
 ui_keys Enter
 check "Enter on a map opens the editor" ui_wait_row 0 "Edit inspections/visits/by_site/map"
+
+# the user's bindings of editor requests: no config error, and they work
+ui_keys C-a
+ui_type "X"
+check "a key bound to line-start moves there" ui_wait_re "   1. Xfunction"
+ui_keys C-a C-d C-d F6
+ui_type "Y"
+check "delete-char and char-right bound by the user" ui_wait_re "   1. uYnction (doc) {"
+# the defaults are requests too: End, then Backspace
+ui_keys End BSpace
+check "line-end and backspace (default keys)" ui_wait_re "   1. uYnction (doc) *$"
+ui_keys C-z C-z C-z C-z C-z C-z
 ui_keys C-q
 ui_wait_gone "Edit inspections"
+ui_keys F1
+ui_wait "fsstudio keys"
+check "the help lists the editor keys of char-left" help_shows "editor: <Left>  *char-left"
+ui_keys Escape
+ui_wait_gone "fsstudio keys"
 ui_keys q
 check "quits" ui_wait "fsstudio-exit=0"
 done_testing
