@@ -16,7 +16,8 @@
  * queries tree-sitter only for the damaged rows. Syntax errors and domain
  * warnings come from the buffer's own tree (src/js.h): '!' and '?' in the
  * gutter, counted in the title, spelled out with line:column on the message
- * line while the cursor is on their line. */
+ * line while the cursor is on their line; next-error goes from one to the
+ * next in text order, findings lists them in a menu. */
 #include <curses.h>
 #include <poll.h>
 #include <stdint.h>
@@ -67,6 +68,10 @@ struct editor {
 	int close_after_save;  /* the save was the answer to leaving */
 	int tabs;              /* the text indents with tabs */
 	int timer, has_timer;  /* timerfd of a pending check */
+	size_t *order;         /* the findings in text order (indexes in diags) */
+	char **labels;         /* the lines of the findings menu */
+	size_t nlabels;
+	size_t last;           /* the finding next-error went to, in order */
 };
 
 static char *clip;         /* the editor's clipboard, shared by its buffers */
@@ -284,6 +289,121 @@ static void insert_text(struct editor *ed, const char *s, size_t n)
 	delete_selection(ed);
 	fs_tb_insert(ed->tb, ed->cur, s, n, &end);
 	ed->cur = end;
+}
+
+/* ---- findings ------------------------------------------------------------------- */
+
+/* The findings in text order (the checks list errors before warnings). */
+static const fs_js_diags *diags_ref;
+
+static int by_start(const void *x, const void *y)
+{
+	const fs_js_diag *a = &diags_ref->v[*(const size_t *)x], *b = &diags_ref->v[*(const size_t *)y];
+	if (a->start != b->start)
+		return a->start < b->start ? -1 : 1;
+	return *(const size_t *)x < *(const size_t *)y ? -1 : 1;
+}
+
+static void sort_findings(struct editor *ed)
+{
+	free(ed->order);
+	ed->order = fs_xmalloc((ed->diags.n ? ed->diags.n : 1) * sizeof *ed->order);
+	for (size_t i = 0; i < ed->diags.n; i++)
+		ed->order[i] = i;
+	diags_ref = &ed->diags;
+	qsort(ed->order, ed->diags.n, sizeof *ed->order, by_start);
+}
+
+static void free_labels(struct editor *ed)
+{
+	for (size_t i = 0; i < ed->nlabels; i++)
+		free(ed->labels[i]);
+	free(ed->labels);
+	ed->labels = NULL;
+	ed->nlabels = 0;
+}
+
+static char *finding_text(const fs_js_diag *d)
+{
+	return fs_xasprintf("%u:%u %s: %s", d->line, d->col, d->warning ? "warning" : "error", d->message);
+}
+
+/* Puts the cursor on the k-th finding (in text order) and says which. */
+static void goto_finding(fs_app *a, struct editor *ed, size_t k, int wrapped)
+{
+	const fs_js_diag *d = &ed->diags.v[ed->order[k]];
+	char *text = finding_text(d);
+	ed->cur = fs_tb_pos_at(ed->tb, d->start);
+	ed->sel = ed->marked = 0;
+	ed->last = k;
+	set_want(ed);
+	keep_visible(ed);
+	if (d->warning)
+		fs_app_msg(a, "%zu/%zu %s%s", k + 1, ed->diags.n, text, wrapped ? " (from the top)" : "");
+	else
+		fs_app_error(a, "%zu/%zu %s%s", k + 1, ed->diags.n, text, wrapped ? " (from the top)" : "");
+	free(text);
+}
+
+/* The next finding after the cursor; from the one next-error went to when
+ * the cursor is still on it (several findings may share a place). */
+static void next_finding(fs_app *a, struct editor *ed)
+{
+	size_t off, k;
+	check(a, ed);
+	if (!ed->diags.n) {
+		fs_app_msg(a, "No syntax errors or warnings");
+		return;
+	}
+	sort_findings(ed);
+	off = fs_tb_offset(ed->tb, ed->cur);
+	if (ed->last < ed->diags.n && ed->diags.v[ed->order[ed->last]].start == off)
+		k = ed->last + 1;
+	else
+		for (k = 0; k < ed->diags.n && ed->diags.v[ed->order[k]].start <= off; k++)
+			;
+	goto_finding(a, ed, k < ed->diags.n ? k : 0, k >= ed->diags.n);
+}
+
+static void findings_done(fs_app *a, fs_modal *m, int key)
+{
+	struct editor *ed = E(editor_pane(a));
+	if (key == '\r' && ed && ed->tb && m->sel < ed->diags.n) {
+		goto_finding(a, ed, m->sel, 0);
+		a->redraw = 1;
+	}
+}
+
+/* The findings in a menu, the one at or after the cursor chosen. */
+static void list_findings(fs_app *a, struct editor *ed)
+{
+	struct fs_menu_item *items;
+	fs_modal *m;
+	size_t off;
+	char *title;
+	check(a, ed);
+	if (!ed->diags.n) {
+		fs_app_msg(a, "No syntax errors or warnings");
+		return;
+	}
+	sort_findings(ed);
+	free_labels(ed);
+	ed->labels = fs_xmalloc(ed->diags.n * sizeof *ed->labels);
+	items = fs_xmalloc(ed->diags.n * sizeof *items);
+	for (size_t k = 0; k < ed->diags.n; k++) {
+		ed->labels[k] = finding_text(&ed->diags.v[ed->order[k]]);
+		items[k] = (struct fs_menu_item){ FS_REQ_NONE, ed->labels[k] };
+	}
+	ed->nlabels = ed->diags.n;
+	title = fs_xasprintf("%zu error%s, %zu warning%s (Enter goes to one)", ed->diags.nerrors,
+			     ed->diags.nerrors == 1 ? "" : "s", ed->diags.n - ed->diags.nerrors,
+			     ed->diags.n - ed->diags.nerrors == 1 ? "" : "s");
+	m = fs_modal_menu(a, title, items, ed->diags.n, findings_done);
+	free(title);
+	free(items);
+	off = fs_tb_offset(ed->tb, ed->cur);
+	for (m->sel = 0; m->sel + 1 < ed->diags.n && ed->diags.v[ed->order[m->sel]].start < off; m->sel++)
+		;
 }
 
 /* ---- moves and edits -------------------------------------------------------------- */
@@ -809,6 +929,12 @@ static fs_req editor_request(fs_app *a, fs_pane *p, fs_req r)
 	case FS_REQ_REDUCE_BUILTIN:
 		choose_builtin(a, ed);
 		return FS_REQ_NONE;
+	case FS_REQ_NEXT_ERROR:
+		next_finding(a, ed);
+		return FS_REQ_NONE;
+	case FS_REQ_FINDINGS:
+		list_findings(a, ed);
+		return FS_REQ_NONE;
 	case FS_REQ_SAVE:
 		save(a, p);
 		return FS_REQ_NONE;
@@ -1127,6 +1253,8 @@ static void editor_close(fs_app *a, fs_pane *p)
 	fs_tb_free(ed->tb);
 	fs_hl_query_free(ed->q);
 	fs_js_diags_free(&ed->diags);
+	free(ed->order);
+	free_labels(ed);
 	fs_ed_rows_free(&ed->rc);
 	fs_ref_clear(&ed->ref);
 	free(ed->search);

@@ -282,7 +282,9 @@ static void draw_menu(fs_app *a, fs_modal *m, int rows, int cols)
 	for (int r = 0; r < h; r++)
 		fs_draw_fill(y + r, x, w, attr);
 	fs_draw_text(y, x + 1, w - 2, m->label, attr | A_BOLD);
-	for (size_t i = 0; i < m->nitems && (int)i < h - 2; i++) {
+	/* a menu taller than the screen scrolls with its cursor */
+	size_t first = h > 2 && m->sel >= (size_t)(h - 2) ? m->sel - (h - 3) : 0;
+	for (size_t i = first; i < m->nitems && (int)(i - first) < h - 2; i++) {
 		int ia = i == m->sel ? fs_color_attr(FS_C_MENU_CURSOR) : attr;
 		fs_buf_reset(&keys);
 		if (m->items[i].req != FS_REQ_NONE)
@@ -292,9 +294,10 @@ static void draw_menu(fs_app *a, fs_modal *m, int rows, int cols)
 		if (comma)
 			*comma = 0;
 		int kw = fs_text_width(fs_buf_str(&keys));
-		fs_draw_fill(y + 1 + i, x + 1, w - 2, ia);
-		fs_draw_text(y + 1 + i, x + 2, w - kw - 5, m->items[i].label, ia);
-		fs_draw_text(y + 1 + i, x + w - kw - 2, kw, fs_buf_str(&keys), ia);
+		int row = y + 1 + (int)(i - first);
+		fs_draw_fill(row, x + 1, w - 2, ia);
+		fs_draw_text(row, x + 2, w - kw - 5, m->items[i].label, ia);
+		fs_draw_text(row, x + w - kw - 2, kw, fs_buf_str(&keys), ia);
 	}
 	fs_buf_free(&keys);
 }

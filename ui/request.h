@@ -72,6 +72,8 @@
 	R(NEWLINE,        "newline",        "",           "New line, indented as the one before") \
 	R(INDENT,         "indent",         "",           "Indent the selected lines, else insert an indent") \
 	R(UNINDENT,       "unindent",       "",           "Unindent the line or the selected lines") \
+	R(NEXT_ERROR,     "next-error",     "",           "Go to the next syntax error or warning (wraps)") \
+	R(FINDINGS,       "findings",       "",           "List the errors and warnings; Enter goes to one") \
 	G("Git") \
 	R(STATUS,         "status",         "S",          "Git status of the projects, in objects") \
 	R(PICK,           "pick",           "",           "Pick an object for the next commit") \

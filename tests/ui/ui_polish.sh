@@ -1,10 +1,11 @@
 #!/bin/sh
 # Polish of the studio: Enter on a function opens it in the editor; the
-# editor's moving and editing keys are requests a user binds again.
+# editor's moving and editing keys are requests a user binds again; the
+# editor goes from finding to finding (next-error) and lists them all.
 . "$FS_SRCDIR/tests/lib/tap.sh"
 . "$FS_SRCDIR/tests/ui/lib.sh"
 ui_need
-plan 7
+plan 12
 
 proj=$(ui_sample)
 mkdir -p "$tap_tmp/home/.config/fsstudio"
@@ -46,6 +47,27 @@ check "delete-char and char-right bound by the user" ui_wait_re "   1. uYnction 
 ui_keys End BSpace
 check "line-end and backspace (default keys)" ui_wait_re "   1. uYnction (doc) *$"
 ui_keys C-z C-z C-z C-z C-z C-z
+ui_wait_re "   1  function (doc) {"
+
+# two syntax errors: next-error goes to each, then wraps; the list shows both
+ui_keys End
+ui_type ")"
+ui_keys Down Down Down End
+ui_type ")"
+ui_keys Down
+ui_wait_re "2 errors"
+ui_keys F8
+check "next-error wraps to the first finding, with line:col and message" ui_wait_re "^1/2 1:17 error: "
+ui_keys F8
+check "next-error goes to the second" ui_wait_re "^2/2 4:6 error: "
+ui_type "Z"
+check "the cursor is on it" ui_wait_re "   4. *}Z)"
+ui_keys BSpace F7
+check "findings lists them all" ui_wait_re "2 errors, 0 warnings"
+ui_wait_re "4:6 error: "
+ui_keys Up Enter
+check "Enter on one goes there" ui_wait_re "^1/2 1:17 error: "
+ui_keys C-z C-z C-z C-z
 ui_keys C-q
 ui_wait_gone "Edit inspections"
 ui_keys F1
