@@ -50,6 +50,8 @@ struct pred {
 	size_t nstr;
 	regex_t re;
 	struct re_memo *memo;
+	uint32_t *set;        /* #any-of?: open hash of string index + 1 */
+	uint32_t setmask;
 };
 
 struct pattern {
@@ -65,11 +67,17 @@ struct fs_hl_query {
 	struct pattern *pats;
 	uint32_t npat;
 	fs_buf scratch, scratch2;
+	/* Node types the query names (bit per symbol), see types_scan(). */
+	uint8_t *types;
+	int split;            /* 0: run from the root (see types_scan) */
+	TSTreeCursor probe;   /* see aliased() */
+	int has_probe;
 	/* Per byte of the range being painted: the winning capture and its
 	 * priority (inner node first, then later pattern). */
 	uint8_t *paint;
 	uint32_t *prio;
 	size_t paintcap;
+	uint32_t start, end;  /* the range being painted */
 };
 
 /* POSIX regcomp reads \d as 'd': translate the Perl classes tree-sitter
@@ -119,6 +127,7 @@ static void pred_free(struct pred *p)
 	free(p->strs);
 	free(p->lens);
 	free(p->memo);
+	free(p->set);
 	if (p->op == P_MATCH)
 		regfree(&p->re);
 }
@@ -127,6 +136,40 @@ static const char *step_str(const TSQuery *q, const TSQueryPredicateStep *s)
 {
 	uint32_t len;
 	return ts_query_string_value_for_id(q, s->value_id, &len);
+}
+
+static uint32_t str_hash(const char *s, size_t len)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+/* #any-of? runs on every identifier: its strings go in a hash table. */
+static void set_build(struct pred *p)
+{
+	uint32_t n = 8;
+	while (n < 2 * p->nstr)
+		n *= 2;
+	p->set = fs_xcalloc(n, sizeof *p->set);
+	p->setmask = n - 1;
+	for (size_t i = 0; i < p->nstr; i++) {
+		uint32_t h = str_hash(p->strs[i], p->lens[i]) & p->setmask;
+		while (p->set[h])
+			h = (h + 1) & p->setmask;
+		p->set[h] = i + 1;
+	}
+}
+
+static int set_has(const struct pred *p, const char *s, size_t len)
+{
+	for (uint32_t h = str_hash(s, len) & p->setmask; p->set[h]; h = (h + 1) & p->setmask) {
+		uint32_t i = p->set[h] - 1;
+		if (p->lens[i] == len && !memcmp(p->strs[i], s, len))
+			return 1;
+	}
+	return 0;
 }
 
 /* Parses one predicate (steps up to a Done step) of pattern pat. */
@@ -185,6 +228,8 @@ static int pred_parse(fs_hl_query *hq, const TSQueryPredicateStep *st, uint32_t 
 		}
 		p->memo = fs_xcalloc(RE_CACHE, sizeof *p->memo);
 	}
+	if (p->op == P_ANY)
+		set_build(p);
 	return 0;
 }
 
@@ -263,6 +308,110 @@ static int captures_map(fs_hl_query *hq, const char *src, const char *label, fs_
 	return 0;
 }
 
+/* ---- Node types the query names ---------------------------------------- */
+
+/* fs_hl_spans enters the nodes across an end of the range itself and runs
+ * the query only on those whose type the query names (run_split). That
+ * holds while every pattern is rooted and names its node types: with a
+ * wildcard, a supertype or a top-level sibling sequence the query runs
+ * from the root instead. */
+
+#define TYPES_BYTES (65536 / 8)   /* a bit per TSSymbol (ERROR is 65535) */
+
+static int type_has(const uint8_t *types, TSSymbol s)
+{
+	return types[s >> 3] >> (s & 7) & 1;
+}
+
+/* Marks the type called name; 0 when it is no plain node type. */
+static int type_mark(uint8_t *types, const TSLanguage *lang, const char *name,
+		     size_t len, int named)
+{
+	TSSymbol s = ts_language_symbol_for_name(lang, name, len, named);
+	TSSymbolType want = named ? TSSymbolTypeRegular : TSSymbolTypeAnonymous;
+	if (!s || (named && len == 1 && *name == '_'))
+		return 0;
+	if (s != (TSSymbol)-1 && ts_language_symbol_type(lang, s) != want)
+		return 0;   /* a supertype */
+	types[s >> 3] |= 1 << (s & 7);
+	return 1;
+}
+
+static char unescape(char c)
+{
+	switch (c) {
+	case 'n': return '\n';
+	case 'r': return '\r';
+	case 't': return '\t';
+	case '0': return '\0';
+	}
+	return c;
+}
+
+static int name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		c == '_' || c == '-' || c == '.' || c == '?' || c == '!';
+}
+
+/* Node names of a query source: identifiers right after '(' and strings
+ * outside predicates. 0 when some name is no plain node type. */
+static int types_read(uint8_t *types, const TSLanguage *lang, const char *s)
+{
+	int depth = 0, pred = -1, open = 0, ok = 1;
+	fs_buf str = FS_BUF_INIT;
+	while (*s && ok) {
+		if (*s == ';') {
+			s += strcspn(s, "\n");
+		} else if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
+			s++;
+			continue;   /* "( identifier" is still right after '(' */
+		} else if (*s == '"') {
+			fs_buf_reset(&str);
+			for (s++; *s && *s != '"'; s++)
+				fs_buf_addc(&str, *s == '\\' && s[1] ? unescape(*++s) : *s);
+			s += *s == '"';
+			if (pred < 0)
+				ok = type_mark(types, lang, str.data ? str.data : "", str.len, 0);
+		} else if (*s == '(' || *s == '[') {
+			depth++;
+			open = *s++ == '(';
+			continue;
+		} else if (*s == ')' || *s == ']') {
+			if (depth-- == pred)
+				pred = -1;
+			s++;
+		} else if (*s == '#' && open) {
+			pred = depth;
+			s++;
+		} else if (name_char(*s)) {
+			size_t n = 1;
+			while (name_char(s[n]))
+				n++;
+			if (open && s[n] != ':' && pred < 0)
+				ok = type_mark(types, lang, s, n, 1);
+			s += n;
+		} else if (*s == '@') {
+			for (s++; name_char(*s); s++)
+				;
+		} else {
+			s++;
+		}
+		open = 0;
+	}
+	fs_buf_free(&str);
+	return ok;
+}
+
+static void types_scan(fs_hl_query *hq, const TSLanguage *lang)
+{
+	hq->types = fs_xcalloc(1, TYPES_BYTES);
+	int ok = types_read(hq->types, lang, hq->src);
+	for (uint32_t i = 0; ok && i < hq->npat; i++)
+		ok = ts_query_is_pattern_rooted(hq->q, i);
+	hq->split = ok;
+}
+
 static const char *const query_errors[] = {
 	"ok", "syntax error", "invalid node type", "invalid field name",
 	"invalid capture name", "impossible pattern", "invalid structure",
@@ -292,6 +441,7 @@ int fs_hl_query_new(fs_hl_query **out, const TSLanguage *lang, const char *src,
 	}
 	hq->cur = ts_query_cursor_new();
 	hq->src = fs_xstrndup(src, len);
+	types_scan(hq, lang);
 	*out = hq;
 	return 0;
 }
@@ -306,6 +456,9 @@ void fs_hl_query_free(fs_hl_query *hq)
 		ts_query_cursor_delete(hq->cur);
 	ts_query_delete(hq->q);
 	free(hq->src);
+	free(hq->types);
+	if (hq->has_probe)
+		ts_tree_cursor_delete(&hq->probe);
 	fs_buf_free(&hq->scratch);
 	fs_buf_free(&hq->scratch2);
 	free(hq->paint);
@@ -412,25 +565,40 @@ static int pred_holds(fs_hl_query *hq, const struct pred *p, TSNode n,
 		}
 		return len == p->lens[0] && !memcmp(s, p->strs[0], len);
 	case P_ANY:
-		for (size_t i = 0; i < p->nstr; i++)
-			if (len == p->lens[i] && !memcmp(s, p->strs[i], len))
-				return 1;
-		return 0;
+		return set_has(p, s, len);
 	case P_MATCH:
 		return regex_holds(hq, p, s, len);
 	}
 	return 0;
 }
 
-static int match_passes(fs_hl_query *hq, const TSQueryMatch *m, fs_hl_text t)
+/* Whether capture c of the match shares its node with another capture. */
+static int shares_node(const TSQueryMatch *m, uint16_t c)
+{
+	for (uint16_t i = 0; i < m->capture_count; i++)
+		if (i != c && m->captures[i].node.id == m->captures[c].node.id)
+			return 1;
+	return 0;
+}
+
+/* Whether the match holds. A failing predicate drops the match, unless
+ * its capture is drawn and names a node that other captures of the match
+ * name too ("(identifier) @variable @constant (#match? @constant ...)"):
+ * then it only drops that capture (bit c of *dropped). */
+static int match_passes(fs_hl_query *hq, const TSQueryMatch *m, fs_hl_text t,
+			uint64_t *dropped)
 {
 	const struct pattern *pt = &hq->pats[m->pattern_index];
 	for (size_t i = 0; i < pt->n; i++) {
 		const struct pred *p = &pt->v[i];
-		for (uint16_t c = 0; c < m->capture_count; c++)
-			if (m->captures[c].index == p->cap &&
-			    pred_holds(hq, p, m->captures[c].node, m, t) == p->neg)
+		for (uint16_t c = 0; c < m->capture_count; c++) {
+			if (m->captures[c].index != p->cap ||
+			    pred_holds(hq, p, m->captures[c].node, m, t) != p->neg)
+				continue;
+			if (c >= 64 || hq->cap_hl[p->cap] < 0 || !shares_node(m, c))
 				return 0;
+			*dropped |= (uint64_t)1 << c;
+		}
 	}
 	return 1;
 }
@@ -477,40 +645,93 @@ static void spans_add(fs_spans *out, uint32_t s, uint32_t e, fs_hl hl)
 	out->v[out->n++] = (fs_span){ s, e, hl };
 }
 
-/* Paints the matches of the query under node within [start, end). */
-static void run_query(fs_hl_query *hq, TSNode node, fs_hl_text t, uint32_t start, uint32_t end)
+/* Paints the matches of the query under node, over the bytes [from, to)
+ * of the cursor's range. */
+static void run_query(fs_hl_query *hq, TSNode node, fs_hl_text t, uint32_t from, uint32_t to)
 {
-	ts_query_cursor_set_byte_range(hq->cur, start, end);
+	ts_query_cursor_set_byte_range(hq->cur, from, to);
 	ts_query_cursor_exec(hq->cur, hq->q, node);
 	TSQueryMatch m;
 	while (ts_query_cursor_next_match(hq->cur, &m)) {
-		if (hq->pats[m.pattern_index].n && !match_passes(hq, &m, t))
+		uint64_t dropped = 0;
+		if (hq->pats[m.pattern_index].n && !match_passes(hq, &m, t, &dropped))
 			continue;
 		for (uint16_t i = 0; i < m.capture_count; i++) {
 			int hl = hq->cap_hl[m.captures[i].index];
 			TSNode n = m.captures[i].node;
-			if (hl >= 0)
-				paint(hq, start, end, ts_node_start_byte(n), ts_node_end_byte(n),
-				      m.pattern_index, hl);
+			if (hl >= 0 && !(i < 64 && dropped >> i & 1))
+				paint(hq, hq->start, hq->end, ts_node_start_byte(n),
+				      ts_node_end_byte(n), m.pattern_index, hl);
 		}
 	}
 }
 
-/* Whether the query source names a node type ("(program"): patterns on the
- * root then need the query run from the root. */
-static int names_node(const char *src, const char *type)
+/* Whether the query cursor would see n as another type: it starts at n
+ * without n's parent, so an aliased node (a property_identifier is an
+ * identifier in the grammar) shows its grammar symbol there. */
+static int aliased(fs_hl_query *hq, TSNode n)
 {
-	size_t n = strlen(type);
-	for (const char *p = src; (p = strstr(p, type)); p += n) {
-		const char *b = p;
-		while (b > src && (b[-1] == ' ' || b[-1] == '\t' || b[-1] == '\n'))
-			b--;
-		char after = p[n];
-		if (b > src && (b[-1] == '(' || b[-1] == '[') &&
-		    !(after == '_' || (after >= 'a' && after <= 'z')))
-			return 1;
+	if (!hq->has_probe) {
+		hq->probe = ts_tree_cursor_new(n);
+		hq->has_probe = 1;
+	} else {
+		ts_tree_cursor_reset(&hq->probe, n);
 	}
-	return 0;
+	return ts_node_symbol(ts_tree_cursor_current_node(&hq->probe)) != ts_node_symbol(n);
+}
+
+/* Runs the query on the node at c over [from, to); an aliased node is
+ * queried from the nearest ancestor that is not. */
+static void query_at(fs_hl_query *hq, const TSTreeCursor *c, fs_hl_text t,
+		     uint32_t from, uint32_t to)
+{
+	TSNode n = ts_tree_cursor_current_node(c);
+	if (aliased(hq, n)) {
+		TSTreeCursor up = ts_tree_cursor_copy(c);
+		while (aliased(hq, n) && ts_tree_cursor_goto_parent(&up))
+			n = ts_tree_cursor_current_node(&up);
+		ts_tree_cursor_delete(&up);
+	}
+	run_query(hq, n, t, from, to);
+}
+
+/* Runs the query over [start, end) without visiting what lies outside:
+ * tree-sitter 0.20's cursor visits every child of a node it enters, in
+ * the range or not (all the statements of a 3,000-line function to paint
+ * one row of it). A node inside the range gets the query run on it. A
+ * node across an end of the range is entered here: when the query names
+ * its type, the query runs on it with its first byte for range, which
+ * matches the patterns rooted at it (and at the nodes starting with it)
+ * and visits only its children; then its children in the range are
+ * taken in turn. */
+static void run_split(fs_hl_query *hq, TSNode root, fs_hl_text t)
+{
+	uint32_t start = hq->start, end = hq->end;
+	TSTreeCursor c = ts_tree_cursor_new(root);
+	for (;;) {
+		TSNode n = ts_tree_cursor_current_node(&c);
+		uint32_t ns = ts_node_start_byte(n), ne = ts_node_end_byte(n);
+		int down = 0;
+		if (ns >= end)
+			break;   /* so does everything after it */
+		if (ne > start && ne > ns) {
+			int named = type_has(hq->types, ts_node_symbol(n));
+			if (named && ns >= start && ne <= end) {
+				query_at(hq, &c, t, ns, ne);
+			} else {
+				if (named)
+					query_at(hq, &c, t, ns, ns + 1);
+				down = ts_tree_cursor_goto_first_child_for_byte(&c, start) >= 0;
+			}
+		}
+		if (down)
+			continue;
+		while (!ts_tree_cursor_goto_next_sibling(&c))
+			if (!ts_tree_cursor_goto_parent(&c))
+				goto done;
+	}
+done:
+	ts_tree_cursor_delete(&c);
 }
 
 void fs_hl_spans(fs_hl_query *hq, const TSTree *tree, fs_hl_text t,
@@ -525,23 +746,12 @@ void fs_hl_spans(fs_hl_query *hq, const TSTree *tree, fs_hl_text t,
 	paint_reserve(hq, end - start);
 	memset(hq->paint, 0, end - start);
 	memset(hq->prio, 0, (end - start) * sizeof *hq->prio);
-	if (names_node(hq->src, ts_node_type(root))) {
+	hq->start = start;
+	hq->end = end;
+	if (hq->split)
+		run_split(hq, root, t);
+	else
 		run_query(hq, root, t, start, end);
-	} else {
-		/* Run the query on each top-level node in the range, not on the
-		 * root: tree-sitter 0.20's cursor steps over every earlier child
-		 * of the root, at a cost growing with the file. */
-		TSTreeCursor c = ts_tree_cursor_new(root);
-		if (ts_tree_cursor_goto_first_child_for_byte(&c, start) >= 0) {
-			do {
-				TSNode n = ts_tree_cursor_current_node(&c);
-				if (ts_node_start_byte(n) >= end)
-					break;
-				run_query(hq, n, t, start, end);
-			} while (ts_tree_cursor_goto_next_sibling(&c));
-		}
-		ts_tree_cursor_delete(&c);
-	}
 	for (uint32_t i = 0; i < end - start; ) {
 		uint32_t j = i + 1;
 		while (j < end - start && hq->paint[j] == hq->paint[i])

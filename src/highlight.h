@@ -9,6 +9,12 @@
  * #match? (POSIX extended regex, with \d \w \s translated) and #any-of?,
  * each with its #not- variant. When several patterns capture one node the
  * last pattern wins; an inner node wins over the node around it.
+ *
+ * A node named by several drawn captures in one pattern takes the last
+ * one whose predicates hold: there a failing predicate drops its capture
+ * only, not the match ("(identifier) @variable @constant (#match?
+ * @constant ...)" paints every identifier, the constants as constants).
+ * Elsewhere, as in tree-sitter, a failing predicate drops the match.
  */
 #ifndef FS_HIGHLIGHT_H
 #define FS_HIGHLIGHT_H
@@ -81,7 +87,8 @@ const char *fs_hl_builtin_source(const char *lang_name);
 void fs_hl_query_free(fs_hl_query *q);
 
 /* Spans of bytes [start, end) of tree, clipped to that range; out is reset
- * first. Only the nodes in the range are visited. */
+ * first. Only the nodes in the range and the nodes across its ends are
+ * visited, so a row of a large block costs what a small block does. */
 void fs_hl_spans(fs_hl_query *q, const TSTree *tree, fs_hl_text text,
 		 uint32_t start, uint32_t end, fs_spans *out);
 /* Same over a flat string holding the parsed text. */

@@ -74,6 +74,25 @@ static TSNode first_leaf(TSNode n)
 	return n;
 }
 
+/* Steps a cursor created on some node to the next node under it, depth
+ * first, entering the current node's children when down is set; 0 at the
+ * end. (ts_node_child(n, i) starts over from the first child in
+ * tree-sitter 0.20: a loop of it is quadratic on a large block.) */
+static int walk_next(TSTreeCursor *c, int *depth, int down)
+{
+	if (down && ts_tree_cursor_goto_first_child(c)) {
+		++*depth;
+		return 1;
+	}
+	while (*depth > 0) {
+		if (ts_tree_cursor_goto_next_sibling(c))
+			return 1;
+		ts_tree_cursor_goto_parent(c);
+		--*depth;
+	}
+	return 0;
+}
+
 static int is_quote(TSNode n)
 {
 	if (ts_node_is_null(n))
@@ -85,33 +104,36 @@ static int is_quote(TSNode n)
 /* A string_fragment or quote outside a string: the string never ended. */
 static int unterminated_string(TSNode err, TSNode *where)
 {
-	uint32_t n = ts_node_child_count(err);
-	for (uint32_t i = 0; i < n; i++) {
-		TSNode c = ts_node_child(err, i);
-		const char *t = ts_node_type(c);
-		if (!strcmp(t, "string_fragment") || is_quote(c)) {
-			*where = c;
-			return 1;
+	TSTreeCursor c = ts_tree_cursor_new(err);
+	int depth = 0, r = 0;
+	for (int more = walk_next(&c, &depth, 1); more && !r; more = walk_next(&c, &depth, 0)) {
+		TSNode ch = ts_tree_cursor_current_node(&c);
+		if (!strcmp(ts_node_type(ch), "string_fragment") || is_quote(ch)) {
+			*where = ch;
+			r = 1;
 		}
 	}
-	return 0;
+	ts_tree_cursor_delete(&c);
+	return r;
 }
 
 /* The first ERROR or MISSING node below n: tree-sitter often wraps the
  * precise error in a larger one while recovering. */
 static int inner_error(TSNode n, TSNode *found)
 {
-	uint32_t c = ts_node_child_count(n);
-	for (uint32_t i = 0; i < c; i++) {
-		TSNode ch = ts_node_child(n, i);
+	TSTreeCursor c = ts_tree_cursor_new(n);
+	int depth = 0, r = 0, down = 1;
+	for (int more = walk_next(&c, &depth, 1); more; more = walk_next(&c, &depth, down)) {
+		TSNode ch = ts_tree_cursor_current_node(&c);
 		if (ts_node_is_missing(ch) || !strcmp(ts_node_type(ch), "ERROR")) {
 			*found = ch;
-			return 1;
+			r = 1;
+			break;
 		}
-		if (ts_node_has_error(ch) && inner_error(ch, found))
-			return 1;
+		down = ts_node_has_error(ch);
 	}
-	return 0;
+	ts_tree_cursor_delete(&c);
+	return r;
 }
 
 static void syntax_walk(TSNode n, const char *text, fs_js_diags *out);
@@ -145,7 +167,8 @@ static void error_node(TSNode n, const char *text, fs_js_diags *out)
 	diag_add(out, text, leaf, 0, "unexpected '%.*s'", (int)len, text + s);
 }
 
-static void syntax_walk(TSNode n, const char *text, fs_js_diags *out)
+/* Reports n when it is an error; 1 when its children may hold some. */
+static int syntax_node(TSNode n, const char *text, fs_js_diags *out)
 {
 	if (ts_node_is_missing(n)) {
 		const char *t = ts_node_type(n);
@@ -153,17 +176,22 @@ static void syntax_walk(TSNode n, const char *text, fs_js_diags *out)
 			diag_add(out, text, n, 0, "missing %s", t);
 		else
 			diag_add(out, text, n, 0, "missing '%s'", t);
-		return;
+		return 0;
 	}
 	if (!strcmp(ts_node_type(n), "ERROR")) {
 		error_node(n, text, out);
-		return;
+		return 0;
 	}
-	if (!ts_node_has_error(n))
-		return;
-	uint32_t c = ts_node_child_count(n);
-	for (uint32_t i = 0; i < c; i++)
-		syntax_walk(ts_node_child(n, i), text, out);
+	return ts_node_has_error(n);
+}
+
+static void syntax_walk(TSNode n, const char *text, fs_js_diags *out)
+{
+	TSTreeCursor c = ts_tree_cursor_new(n);
+	int depth = 0, down = syntax_node(n, text, out);
+	while (walk_next(&c, &depth, down))
+		down = syntax_node(ts_tree_cursor_current_node(&c), text, out);
+	ts_tree_cursor_delete(&c);
 }
 
 void fs_js_syntax(const TSTree *tree, const char *text, fs_js_diags *out)
@@ -193,14 +221,17 @@ static int is_type(TSNode n, const char *t)
 /* Named children other than comments. */
 static uint32_t code_children(TSNode n, TSNode *first)
 {
-	uint32_t k = 0, c = ts_node_named_child_count(n);
-	for (uint32_t i = 0; i < c; i++) {
-		TSNode ch = ts_node_named_child(n, i);
-		if (is_type(ch, "comment"))
+	TSTreeCursor c = ts_tree_cursor_new(n);
+	uint32_t k = 0;
+	int depth = 0;
+	for (int more = walk_next(&c, &depth, 1); more; more = walk_next(&c, &depth, 0)) {
+		TSNode ch = ts_tree_cursor_current_node(&c);
+		if (!ts_node_is_named(ch) || is_type(ch, "comment"))
 			continue;
 		if (!k++ && first)
 			*first = ch;
 	}
+	ts_tree_cursor_delete(&c);
 	return k;
 }
 
@@ -244,20 +275,22 @@ static int node_is(TSNode n, const char *text, const char *s)
 	return strlen(s) == b - a && !memcmp(text + a, s, b - a);
 }
 
-/* Calls cb on every call of a plain function named name under n. */
+/* Calls cb on every call of a plain function named name under n (n
+ * included) until cb returns 1; returns that 1. */
 static int find_calls(TSNode n, const char *text, const char *name,
 		      int (*cb)(TSNode call, const char *text, void *ctx), void *ctx)
 {
-	if (is_type(n, "call_expression")) {
-		TSNode f = ts_node_child_by_field_name(n, "function", 8);
-		if (is_type(f, "identifier") && node_is(f, text, name) && cb(n, text, ctx))
-			return 1;
-	}
-	uint32_t c = ts_node_named_child_count(n);
-	for (uint32_t i = 0; i < c; i++)
-		if (find_calls(ts_node_named_child(n, i), text, name, cb, ctx))
-			return 1;
-	return 0;
+	TSTreeCursor c = ts_tree_cursor_new(n);
+	int depth = 0, r = 0;
+	do {
+		TSNode x = ts_tree_cursor_current_node(&c);
+		if (!is_type(x, "call_expression"))
+			continue;
+		TSNode f = ts_node_child_by_field_name(x, "function", 8);
+		r = is_type(f, "identifier") && node_is(f, text, name) && cb(x, text, ctx);
+	} while (!r && walk_next(&c, &depth, 1));
+	ts_tree_cursor_delete(&c);
+	return r;
 }
 
 static int any_call(TSNode call, const char *text, void *ctx)

@@ -125,6 +125,18 @@ static void predicates(void **state)
 		   "(#eq? @_l @constant))");
 	assert_render(q, "a = a; a = b;", "a=constant");
 	fs_hl_query_free(q);
+	/* a node named by several captures keeps the last that holds: a
+	 * failing predicate drops its capture only, not the match */
+	q = custom("((identifier) @variable @constant @builtin (#match? @constant \"^K\") "
+		   "(#eq? @builtin \"Kb\"))\n"
+		   "((identifier) @_x @string (#eq? @_x \"s\"))\n");
+	assert_render(q, "x; Ka; Kb; s;", "x=variable Ka=constant Kb=builtin s=string");
+	fs_hl_query_free(q);
+	/* one capture per node: a failing predicate drops the match */
+	q = custom("(call_expression function: (identifier) @_f arguments: (arguments "
+		   "(identifier) @string) (#eq? @_f \"f\"))\n");
+	assert_render(q, "f(a); g(b);", "a=string");
+	fs_hl_query_free(q);
 }
 
 static void priorities(void **state)
@@ -158,25 +170,75 @@ static void byte_range(void **state)
 	fs_hl_query_free(q);
 }
 
-/* Running the query per top-level node gives what a run from the root
- * gives (a pattern naming "program" forces the run from the root). */
+/* Spans of [start, end) of s, as a string. */
+static char *spans_of(fs_hl_query *q, const TSTree *t, const char *s, uint32_t start,
+		      uint32_t end)
+{
+	fs_spans sp = { 0 };
+	fs_buf b = FS_BUF_INIT;
+	fs_hl_spans_str(q, t, s, start, end, &sp);
+	for (size_t i = 0; i < sp.n; i++)
+		fs_buf_printf(&b, "%u-%u:%d ", sp.v[i].start, sp.v[i].end, sp.v[i].hl);
+	fs_spans_free(&sp);
+	return b.data ? fs_buf_steal(&b) : fs_xstrdup("");
+}
+
+/* The spans of the whole text clipped to [start, end). */
+static char *clipped(const fs_spans *all, uint32_t start, uint32_t end)
+{
+	fs_buf b = FS_BUF_INIT;
+	for (size_t i = 0; i < all->n; i++) {
+		uint32_t s = all->v[i].start > start ? all->v[i].start : start;
+		uint32_t e = all->v[i].end < end ? all->v[i].end : end;
+		if (s < e)
+			fs_buf_printf(&b, "%u-%u:%d ", s, e, all->v[i].hl);
+	}
+	return b.data ? fs_buf_steal(&b) : fs_xstrdup("");
+}
+
+/* A range is painted by running the query only on the nodes in it (the
+ * nodes across its ends are entered without the query cursor): every
+ * window gives the spans of the whole text there, and what a run from the
+ * root gives (a wildcard pattern forces that run). The text has nested
+ * functions, aliased names (property_identifier, shorthand properties),
+ * templates, errors and a large block. */
 static void split_matches_root(void **state)
 {
-	const char *src = fs_hl_builtin_source("javascript");
 	fs_buf b = FS_BUF_INIT;
-	fs_buf_adds(&b, src);
-	fs_buf_adds(&b, "\n(program) @_root\n");
+	fs_buf_adds(&b, fs_hl_builtin_source("javascript"));
+	fs_buf_adds(&b, "\n(_) @_any\n");
 	fs_hl_query *q = js_query(), *qr = custom(b.data);
-	fs_buf_free(&b);
-	const char *s = "// top\nvar A = 1;\nfunction (doc) {\n\temit(doc._id, `x${A}`);\n}\n"
-		"/* c */ if (x) { log('y'); } else z = /r/;\n";
-	for (uint32_t start = 0; start < strlen(s); start += 7) {
-		char *a = render_range(q, tree_sitter_javascript(), s, start, start + 30);
-		char *r = render_range(qr, tree_sitter_javascript(), s, start, start + 30);
-		assert_string_equal(a, r);
-		free(a);
-		free(r);
+	fs_buf_reset(&b);
+	fs_buf_adds(&b, "// top\nvar A = 1;\nfunction (doc) {\n\temit(doc._id, `x${A}`);\n}\n"
+		    "/* c */ if (x) { log('y'); } else z = /r/;\nfunction (doc, req) {\n");
+	for (int i = 0; i < 60; i++)
+		fs_buf_printf(&b, "\tvar o%d = { a, b: doc.c%d.d, m: function f(x) { return x ? "
+			      "MAX_N : Math.max(x, %d); } }; obj.f(`t${o%d.a}`, [1, 2]);\n",
+			      i, i, i, i);
+	fs_buf_adds(&b, "\tlabel: for (;;) { break label; }\n\tif (doc.x { send(1); }\n}\n");
+	const char *s = b.data;
+	uint32_t len = (uint32_t)b.len;
+	TSTree *t = fs_js_parse(s, len);
+	fs_spans all = { 0 };
+	fs_hl_spans_str(q, t, s, 0, len, &all);
+	assert_true(all.n > 1000);
+	static const uint32_t widths[] = { 1, 9, 40, 700 };
+	for (uint32_t start = 0; start < len; start += 13) {
+		for (size_t w = 0; w < sizeof widths / sizeof *widths; w++) {
+			uint32_t end = start + widths[w] < len ? start + widths[w] : len;
+			char *got = spans_of(q, t, s, start, end);
+			char *want = clipped(&all, start, end);
+			char *root = spans_of(qr, t, s, start, end);
+			assert_string_equal(got, want);
+			assert_string_equal(got, root);
+			free(got);
+			free(want);
+			free(root);
+		}
 	}
+	fs_spans_free(&all);
+	ts_tree_delete(t);
+	fs_buf_free(&b);
 	fs_hl_query_free(q);
 	fs_hl_query_free(qr);
 }

@@ -133,6 +133,46 @@ static char *broken_sample(void)
 	return dir;
 }
 
+/* A function of n statements, statement bad missing its ')', with the
+ * given last line before the end. */
+static char *big_map(int n, int bad, const char *last)
+{
+	fs_buf b = FS_BUF_INIT;
+	fs_buf_adds(&b, "function (doc) {\n");
+	for (int i = 0; i < n; i++)
+		fs_buf_printf(&b, "\tvar x%d = %sdoc.a + %d; // line %d\n", i,
+			      i == bad ? "(" : "", i, i + 2);
+	fs_buf_printf(&b, "%s\n}\n", last);
+	return fs_buf_steal(&b);
+}
+
+/* Large blocks (the checks walk them with a cursor): the emit after 3,000
+ * statements is found, errors among them are placed, a block of top-level
+ * statements is still not one function. */
+static void large_functions(void **state)
+{
+	char *s = big_map(3000, -1, "\temit(doc._id, x2999);");
+	assert_check(FS_FN_MAP, s, "");
+	assert_int_equal(fs_js_map_emits_id(s), 1);
+	free(s);
+	s = big_map(3000, -1, "\tlog(x1);");
+	assert_check(FS_FN_MAP, s, "1:1:w:a map function should call emit(key, value)\n");
+	assert_int_equal(fs_js_map_emits_id(s), 0);
+	free(s);
+	/* a missing ')' on line 2,502 and an unterminated string on 3,002 */
+	s = big_map(3000, 2500, "\temit(doc._id, 'x);");
+	char *got = check(FS_FN_MAP, s);
+	assert_string_equal(got, "2502:27:e:missing ')'\n3002:16:e:unterminated string\n");
+	free(got);
+	free(s);
+	fs_buf b = FS_BUF_INIT;
+	for (int i = 0; i < 2000; i++)
+		fs_buf_printf(&b, "function f%d(doc) { emit(doc.a); }\n", i);
+	assert_check(FS_FN_MAP, b.data,
+		     "1:1:w:a map must be one function expression, like function (doc) {...}\n");
+	fs_buf_free(&b);
+}
+
 static void check_command(void **state)
 {
 	char *dir = broken_sample(), *out;
@@ -212,6 +252,7 @@ int main(void)
 		cmocka_unit_test(map_domain),
 		cmocka_unit_test(other_kinds),
 		cmocka_unit_test(builtins_and_emit_id),
+		cmocka_unit_test(large_functions),
 		cmocka_unit_test(check_command),
 		cmocka_unit_test(fixtures_are_clean),
 	};
