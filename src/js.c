@@ -1,4 +1,5 @@
 /* JavaScript parsing, syntax errors and domain checks of design functions. */
+#define _GNU_SOURCE   /* memmem */
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -275,22 +276,54 @@ static int node_is(TSNode n, const char *text, const char *s)
 	return strlen(s) == b - a && !memcmp(text + a, s, b - a);
 }
 
+/* The call whose function is the identifier at bytes [pos, pos + len)
+ * under top, found by going down the tree to pos. */
+static int call_at(TSNode top, uint32_t pos, uint32_t len, TSNode *call)
+{
+	TSTreeCursor c = ts_tree_cursor_new(top);
+	TSNode up = top;
+	int r = 0, depth = 0;
+	for (;;) {
+		TSNode n = ts_tree_cursor_current_node(&c);
+		uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
+		if (s == pos && e == pos + len && is_type(n, "identifier")) {
+			TSNode f = ts_node_child_by_field_name(up, "function", 8);
+			r = depth && is_type(up, "call_expression") && ts_node_eq(f, n);
+			*call = up;
+			break;
+		}
+		if (s > pos || e < pos + len || ts_tree_cursor_goto_first_child_for_byte(&c, pos) < 0)
+			break;
+		up = n;
+		depth++;
+		/* skip a child ending at pos (or empty there) */
+		while (ts_node_end_byte(ts_tree_cursor_current_node(&c)) <= pos)
+			if (!ts_tree_cursor_goto_next_sibling(&c))
+				goto done;
+	}
+done:
+	ts_tree_cursor_delete(&c);
+	return r;
+}
+
 /* Calls cb on every call of a plain function named name under n (n
- * included) until cb returns 1; returns that 1. */
+ * included) until cb returns 1; returns that 1. Only the places where
+ * the name is written are looked at: a walk of all the nodes of a large
+ * function on every keystroke costs too much. */
 static int find_calls(TSNode n, const char *text, const char *name,
 		      int (*cb)(TSNode call, const char *text, void *ctx), void *ctx)
 {
-	TSTreeCursor c = ts_tree_cursor_new(n);
-	int depth = 0, r = 0;
-	do {
-		TSNode x = ts_tree_cursor_current_node(&c);
-		if (!is_type(x, "call_expression"))
-			continue;
-		TSNode f = ts_node_child_by_field_name(x, "function", 8);
-		r = is_type(f, "identifier") && node_is(f, text, name) && cb(x, text, ctx);
-	} while (!r && walk_next(&c, &depth, 1));
-	ts_tree_cursor_delete(&c);
-	return r;
+	uint32_t a = ts_node_start_byte(n), b = ts_node_end_byte(n);
+	size_t len = strlen(name);
+	for (const char *p = text + a; p < text + b; p++) {
+		p = memmem(p, text + b - p, name, len);
+		if (!p)
+			break;
+		TSNode call;
+		if (call_at(n, p - text, len, &call) && cb(call, text, ctx))
+			return 1;
+	}
+	return 0;
 }
 
 static int any_call(TSNode call, const char *text, void *ctx)

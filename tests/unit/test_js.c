@@ -165,6 +165,14 @@ static void large_functions(void **state)
 	assert_string_equal(got, "2502:27:e:missing ')'\n3002:16:e:unterminated string\n");
 	free(got);
 	free(s);
+	/* the name written elsewhere than as a called function is no call */
+	assert_check(FS_FN_MAP, "function (doc) { // emit(doc)\n\tvar s = \"emit(x)\"; "
+		     "emitter(doc); doc.emit(1); var emit = 2; (emit)(3); }",
+		     "1:1:w:a map function should call emit(key, value)\n");
+	assert_check(FS_FN_MAP, "function (doc) { emitter(doc); emit (doc.a); }", "");
+	assert_check(FS_FN_MAP, "function (doc) { f(g(h(emit(doc.a)))); }", "");
+	assert_int_equal(fs_js_map_emits_id("function (d) { log('emit(d._id)'); emit(d.a); }"), 0);
+	assert_int_equal(fs_js_map_emits_id("function (d) { emit(d.a); f(emit(d._id)); }"), 1);
 	fs_buf b = FS_BUF_INIT;
 	for (int i = 0; i < 2000; i++)
 		fs_buf_printf(&b, "function f%d(doc) { emit(doc.a); }\n", i);
