@@ -620,8 +620,10 @@ static void run_timers(fs_app *a)
 			if (fs_project_dirty(a->projects[i]) && fs_recover_write(a->projects[i], &e))
 				fs_app_error(a, "Recovery file not written: %s", e.msg);
 		}
-		/* the change marks follow unsaved edits too, at the same pace */
-		fs_gitui_refresh(a);
+		/* the change marks follow unsaved edits too, at the same pace
+		 * (not when leaving on a signal: exit at once) */
+		if (!got_signal)
+			fs_gitui_refresh(a);
 	}
 }
 
@@ -879,9 +881,10 @@ static void dump_screen(void)
 
 static void app_free(fs_app *a)
 {
+	/* a pane may hold state before it first shows (deploy's server menu) */
 	for (int i = 0; i < FS_P_COUNT; i++)
-		if (a->panes[i].opened && a->panes[i].ops->close)
-			a->panes[i].ops->close(a, &a->panes[i]);
+		if ((a->panes[i].opened || a->panes[i].priv) && pane_ops[i]->close)
+			pane_ops[i]->close(a, &a->panes[i]);
 	if (a->modal)
 		fs_modal_close(a);
 	fs_gitui_free(a);

@@ -39,6 +39,7 @@ struct deploy {
 	size_t nconn;
 	fs_bg *bg;
 	fs_bg_job *job;
+	struct job *jarg;    /* the running job's own data (freed by done) */
 	fs_deploy_plan *plan;
 	char *error;
 	int force;
@@ -254,6 +255,7 @@ static void done(fs_bg_job *bj, void *arg, int rc, const fs_err *e)
 	struct deploy *d = j->d;
 	fs_app *a = the_app;
 	d->job = NULL;
+	d->jarg = NULL;
 	a->busy--;
 	free(d->error);
 	d->error = NULL;
@@ -340,6 +342,7 @@ static void submit(fs_app *a, struct job *j)
 	struct deploy *d = DP(a);
 	__atomic_store_n(&d->cancel, 0, __ATOMIC_RELAXED);
 	d->job = fs_bg_submit(d->bg, work, done, j);
+	d->jarg = j;
 	a->busy++;
 	build(a, &a->panes[FS_P_DEPLOY]);
 }
@@ -599,6 +602,12 @@ static void deploy_close(fs_app *a, fs_pane *p)
 		if (d->job)
 			a->busy--;
 		fs_bg_free(d->bg);   /* cancels and waits; done callbacks not run */
+	}
+	/* the job whose done did not run (leaving while it ran) */
+	if (d->jarg) {
+		if (!d->jarg->run)
+			fs_deploy_plan_free(d->jarg->plan);
+		job_free(d->jarg);
 	}
 	if (d->pipe[0] >= 0) {
 		char *line;
