@@ -5,6 +5,11 @@
  *   full    parse and highlight the whole file
  *   key     one keystroke in the middle of an open buffer: the edit, the
  *           incremental reparse and the highlight of a 50-row screen
+ *   cursor  parse, then only tree-sitter's query cursor over the tree with
+ *           our query (matches read, no predicates, no painting)
+ *   floor   parse, then the query cursor with a query of one pattern on
+ *           the root: what tree-sitter 0.20's cursor costs to visit every
+ *           node, whatever the patterns
  * Usage: bench_highlight MODE [LINES] (LINES default 5000). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,14 +70,30 @@ static fs_hl_query *query;
 static fs_tb *tb;
 static fs_spans spans;
 static size_t nlines;
+static TSQuery *raw;   /* cursor and floor modes */
+
+/* The query cursor alone over the whole tree; the match count. */
+static size_t cursor_only(TSTree *t)
+{
+	TSQueryCursor *c = ts_query_cursor_new();
+	TSQueryMatch m;
+	size_t n = 0;
+	ts_query_cursor_exec(c, raw, ts_tree_root_node(t));
+	while (ts_query_cursor_next_match(c, &m))
+		n++;
+	ts_query_cursor_delete(c);
+	return n;
+}
 
 /* Everything counted happens here. */
 __attribute__((noinline)) void bench_run(void)
 {
-	if (!strcmp(mode, "parse") || !strcmp(mode, "full")) {
+	if (strcmp(mode, "key")) {
 		TSTree *t = ts_parser_parse_string(parser, NULL, text, len);
 		if (!strcmp(mode, "full"))
 			fs_hl_spans_str(query, t, text, 0, len, &spans);
+		else if (raw)
+			spans.n = cursor_only(t);
 		ts_tree_delete(t);
 		return;
 	}
@@ -87,8 +108,9 @@ int main(int argc, char **argv)
 	fs_err e = { 0 };
 	mode = argc > 1 ? argv[1] : "full";
 	int lines = argc > 2 ? atoi(argv[2]) : 5000;
-	if (strcmp(mode, "parse") && strcmp(mode, "full") && strcmp(mode, "key")) {
-		fprintf(stderr, "usage: bench_highlight parse|full|key [LINES]\n");
+	if (strcmp(mode, "parse") && strcmp(mode, "full") && strcmp(mode, "key") &&
+	    strcmp(mode, "cursor") && strcmp(mode, "floor")) {
+		fprintf(stderr, "usage: bench_highlight parse|full|key|cursor|floor [LINES]\n");
 		return 2;
 	}
 	text = gen(lines, &len);
@@ -98,6 +120,17 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench_highlight: %s\n", e.msg);
 		return 1;
 	}
+	if (!strcmp(mode, "cursor") || !strcmp(mode, "floor")) {
+		const char *src = !strcmp(mode, "floor") ? "(program) @_p" :
+			fs_hl_builtin_source("javascript");
+		uint32_t off;
+		TSQueryError qe;
+		raw = ts_query_new(tree_sitter_javascript(), src, strlen(src), &off, &qe);
+		if (!raw) {
+			fprintf(stderr, "bench_highlight: query error %d at %u\n", (int)qe, off);
+			return 1;
+		}
+	}
 	if (!strcmp(mode, "key")) {
 		/* the buffer is open and drawn once before the keystroke */
 		tb = fs_tb_new(text, len);
@@ -106,7 +139,11 @@ int main(int argc, char **argv)
 		fs_tb_spans(tb, query, nlines / 2 - 25, 50, &spans);
 	}
 	bench_run();
-	printf("%s: %d lines, %zu bytes, %zu spans\n", mode, lines, len, spans.n);
+	printf("%s: %d lines, %zu bytes, %zu %s\n", mode, lines, len, spans.n,
+	       raw ? "matches" : "spans");
+	if (raw)
+		ts_query_delete(raw);
+	spans.n = 0;
 	fs_spans_free(&spans);
 	fs_tb_free(tb);
 	fs_hl_query_free(query);
