@@ -329,7 +329,7 @@ static int type_mark(uint8_t *types, const TSLanguage *lang, const char *name,
 {
 	TSSymbol s = ts_language_symbol_for_name(lang, name, len, named);
 	TSSymbolType want = named ? TSSymbolTypeRegular : TSSymbolTypeAnonymous;
-	if (!s || (named && len == 1 && *name == '_'))
+	if (!s)
 		return 0;
 	if (s != (TSSymbol)-1 && ts_language_symbol_type(lang, s) != want)
 		return 0;   /* a supertype */
@@ -355,7 +355,7 @@ static int name_char(char c)
 }
 
 /* Node names of a query source: identifiers right after '(' and strings
- * outside predicates. 0 when some name is no plain node type. */
+ * outside predicates. 0 on a wildcard or a name of no plain node type. */
 static int types_read(uint8_t *types, const TSLanguage *lang, const char *s)
 {
 	int depth = 0, pred = -1, open = 0, ok = 1;
@@ -363,6 +363,7 @@ static int types_read(uint8_t *types, const TSLanguage *lang, const char *s)
 	while (*s && ok) {
 		if (*s == ';') {
 			s += strcspn(s, "\n");
+			continue;
 		} else if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
 			s++;
 			continue;   /* "( identifier" is still right after '(' */
@@ -388,7 +389,9 @@ static int types_read(uint8_t *types, const TSLanguage *lang, const char *s)
 			size_t n = 1;
 			while (name_char(s[n]))
 				n++;
-			if (open && s[n] != ':' && pred < 0)
+			if (n == 1 && *s == '_')
+				ok = 0;   /* a wildcard */
+			else if (open && s[n] != ':' && pred < 0)
 				ok = type_mark(types, lang, s, n, 1);
 			s += n;
 		} else if (*s == '@') {

@@ -241,6 +241,11 @@ static void split_matches_root(void **state)
 	fs_buf_free(&b);
 	fs_hl_query_free(q);
 	fs_hl_query_free(qr);
+	/* the node types are read from queries however they are spelled */
+	q = custom("( ; a comment\n identifier) @variable\n[\n\"if\" ; c\n] @keyword\n"
+		   "((number) @_n @number (#eq? @_n \"(string)\"))\n");
+	assert_render(q, "if (a) 1; (2)", "if=keyword a=variable");
+	fs_hl_query_free(q);
 }
 
 static void json_query(void **state)
