@@ -512,6 +512,42 @@ int fs_project_open(fs_project **out, const char *dir, fs_err *e)
 	return rc;
 }
 
+int fs_project_open_overlay(fs_project **out, const char *dir, fs_read_fn rd, void *ctx, fs_err *e)
+{
+	fs_project *p, *disk;
+	fs_lfile **files;
+	size_t n;
+	int rc = fs_project_open_with(out, NULL, rd, ctx, e);
+	if (rc)
+		return rc;
+	p = *out;
+	p->dir = fs_xstrdup(dir);
+	/* what was read is what the folder holds (NULL: a file it lacks) */
+	n = fs_project_lfiles(p, &files);
+	for (size_t i = 0; i < n; i++) {
+		free(files[i]->orig);
+		files[i]->orig = NULL;
+		files[i]->origlen = 0;
+		if (read_from_dir((void *)dir, files[i]->relpath, &files[i]->orig, &files[i]->origlen, NULL)) {
+			files[i]->orig = NULL;
+			files[i]->origlen = 0;
+		}
+	}
+	free(files);
+	/* the folder's files that the overlay no longer includes go at a save
+	 * (a folder that does not load has nothing more to say) */
+	if (fs_project_open(&disk, dir, NULL) == 0) {
+		for (size_t i = 0; i < disk->nloaded; i++)
+			if (!seen_file(p, disk->loaded[i])) {
+				p->loaded = fs_xrealloc(p->loaded, (p->nloaded + 1) * sizeof(char *));
+				p->loaded[p->nloaded++] = fs_xstrdup(disk->loaded[i]);
+			}
+		fs_project_free(disk);
+	}
+	fs_project_touch(p);
+	return 0;
+}
+
 void fs_project_free(fs_project *p)
 {
 	if (!p)

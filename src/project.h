@@ -89,6 +89,12 @@ int fs_project_open(fs_project **out, const char *dir, fs_err *e);
 int fs_project_open_with(fs_project **out, const char *label, fs_read_fn rd, void *ctx, fs_err *e);
 void fs_project_free(fs_project *p);
 
+/* The project as rd gives its files (a recovered state...), belonging to
+ * the folder dir: the files of dir are what "unchanged" means, so render
+ * marks the files whose text differs from dir's as changed, the files of
+ * dir's project that rd's no longer includes as removed, and a save writes
+ * them into dir. */
+int fs_project_open_overlay(fs_project **out, const char *dir, fs_read_fn rd, void *ctx, fs_err *e);
 const char *fs_project_dir(const fs_project *p);   /* NULL when not from a folder */
 fs_obj *fs_project_root(fs_project *p);
 int fs_project_dirty(const fs_project *p);

@@ -722,20 +722,13 @@ static int load_workspace(fs_app *a, const char *dir, fs_buf *errors)
 	return a->nprojects ? 0 : -1;
 }
 
-int fs_app_reload_project(fs_app *a, int i)
+/* Puts p in the place of project i; the rows point into the old model, so
+ * the selection is kept by path. */
+static void replace_project(fs_app *a, int i, fs_project *p)
 {
-	fs_project *p;
-	fs_err e = { 0 };
-	char *dir = fs_xstrdup(fs_project_dir(a->projects[i]));
-	int rc = fs_project_open(&p, dir, &e), proj = 0;
 	fs_ref cur = { 0 };
 	fs_obj *o;
-	if (rc) {
-		fs_app_error(a, "%s", e.msg);
-		free(dir);
-		return rc;
-	}
-	/* the rows point into the old model: keep the selection by path */
+	int proj = 0;
 	if ((o = fs_tree_current(a, &proj)))
 		fs_ref_set(&cur, proj, o);
 	fs_tree_forget(a);
@@ -746,7 +739,18 @@ int fs_app_reload_project(fs_app *a, int i)
 		fs_app_selection_moved(a);
 	fs_app_changed_view(a);
 	fs_ref_clear(&cur);
-	free(dir);
+}
+
+int fs_app_reload_project(fs_app *a, int i)
+{
+	fs_project *p;
+	fs_err e = { 0 };
+	int rc = fs_project_open(&p, fs_project_dir(a->projects[i]), &e);
+	if (rc) {
+		fs_app_error(a, "%s", e.msg);
+		return rc;
+	}
+	replace_project(a, i, p);
 	return 0;
 }
 
@@ -756,13 +760,15 @@ static void recovery_done(fs_app *a, fs_modal *m, int key)
 {
 	char *dir = fs_xstrdup(fs_project_dir(a->projects[m->ref.proj]));
 	fs_err e = { 0 };
+	fs_project *p;
 	if (key == 'y') {
-		if (fs_recover_apply(dir, &e)) {
-			fs_app_error(a, "Not recovered: %s", e.msg);
+		/* as unsaved changes, for review: nothing is written before a save */
+		if (fs_recover_load(dir, &p, &e)) {
+			fs_app_error(a, "Not recovered (the recovery file stays): %s", e.msg);
 		} else {
-			fs_app_reload_project(a, m->ref.proj);
+			replace_project(a, m->ref.proj, p);
 			fs_gitui_refresh(a);
-			fs_app_msg(a, "Recovered the unsaved changes of %s (written to its files)", dir);
+			fs_app_msg(a, "Recovered the unsaved changes of %s, not saved yet: review them, then save", fs_project_root(p)->name);
 		}
 	} else if (key == 'n') {
 		fs_recover_discard(dir);

@@ -1,5 +1,8 @@
 /* Recovery files, as JSON: {"dir": ..., "time": ..., "files": {relpath: text},
- * "removed": [relpath...]}. */
+ * "removed": [relpath...]}. A recovered state loads as the project's unsaved
+ * state: nothing is written until the user saves. ("removed" is kept for
+ * readers: the files it names are those the recovered project no longer
+ * includes, which the model finds by itself.) */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -103,48 +106,57 @@ static int safe_relpath(const char *p)
 	return 1;
 }
 
-static int apply_file(const char *dir, const char *rel, const char *text, fs_err *e)
+/* The reader of a recovered project: the recovered text of a file, else
+ * the folder's. */
+struct overlay {
+	const char *dir;
+	cJSON *files;
+};
+
+static int read_recovered(void *ctx, const char *rel, char **data, size_t *len, fs_err *e)
 {
-	char *full = fs_path_join(dir, rel), *slash;
+	struct overlay *o = ctx;
+	cJSON *it = cJSON_GetObjectItemCaseSensitive(o->files, rel);
+	char *full;
 	int rc;
-	slash = strrchr(full, '/');
-	*slash = 0;
-	rc = fs_mkdir_p(full, 0755, e);
-	*slash = '/';
-	if (!rc)
-		rc = fs_write_file_atomic(full, text, strlen(text), 0644, e);
+	if (cJSON_IsString(it)) {
+		*data = fs_xstrdup(it->valuestring);
+		*len = strlen(*data);
+		return 0;
+	}
+	full = fs_path_join(o->dir, rel);
+	rc = fs_read_file(full, data, len, e);
 	free(full);
 	return rc;
 }
 
-int fs_recover_apply(const char *dir, fs_err *e)
+int fs_recover_load(const char *dir, fs_project **out, fs_err *e)
 {
 	char *path = fs_recover_path(dir), *text = NULL;
 	cJSON *doc = NULL, *it;
+	struct overlay o = { dir, NULL };
 	int rc;
+	*out = NULL;
 	if (!path)
 		return fs_err_set(e, FS_E_NOTFOUND, "no recovery folder (HOME is not set)");
 	if ((rc = fs_read_file(path, &text, NULL, e)))
 		goto out;
 	doc = cJSON_Parse(text);
-	if (!doc || !cJSON_IsObject(cJSON_GetObjectItem(doc, "files"))) {
+	o.files = doc ? cJSON_GetObjectItem(doc, "files") : NULL;
+	if (!cJSON_IsObject(o.files)) {
 		rc = fs_err_set(e, FS_E_PARSE, "%s: not a recovery file", path);
 		goto out;
 	}
-	cJSON_ArrayForEach(it, cJSON_GetObjectItem(doc, "files")) {
-		if (!cJSON_IsString(it) || !safe_relpath(it->string))
-			continue;
-		if ((rc = apply_file(dir, it->string, it->valuestring, e)))
-			goto out;
+	/* a hostile name never reaches the folder: it is left out */
+	for (it = o.files->child; it; ) {
+		cJSON *next = it->next;
+		if (!safe_relpath(it->string))
+			cJSON_Delete(cJSON_DetachItemViaPointer(o.files, it));
+		it = next;
 	}
-	cJSON_ArrayForEach(it, cJSON_GetObjectItem(doc, "removed")) {
-		if (cJSON_IsString(it) && safe_relpath(it->valuestring)) {
-			char *full = fs_path_join(dir, it->valuestring);
-			unlink(full);
-			free(full);
-		}
-	}
-	unlink(path);
+	rc = fs_project_open_overlay(out, dir, read_recovered, &o, e);
+	if (rc)
+		fs_err_prefix(e, "%s", path);
 out:
 	cJSON_Delete(doc);
 	free(text);

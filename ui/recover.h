@@ -13,9 +13,11 @@ char *fs_recover_path(const char *dir);
 int fs_recover_write(fs_project *p, fs_err *e);
 /* 1 when a recovery file exists for dir; *when gets its time. */
 int fs_recover_pending(const char *dir, time_t *when);
-/* Writes the recovered files into dir (atomically, file by file), removes
- * the files the recovered state removed, then drops the recovery file. */
-int fs_recover_apply(const char *dir, fs_err *e);
+/* The project of dir in its recovered state, unsaved: its files read from
+ * the recovery file where it has them, else from dir; rendering it marks
+ * the recovered files changed (fs_project_open_overlay). The recovery file
+ * stays until a save or a discard. */
+int fs_recover_load(const char *dir, fs_project **out, fs_err *e);
 void fs_recover_discard(const char *dir);
 
 #endif

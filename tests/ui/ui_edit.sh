@@ -5,7 +5,7 @@
 . "$FS_SRCDIR/tests/lib/tap.sh"
 . "$FS_SRCDIR/tests/ui/lib.sh"
 ui_need
-plan 19
+plan 21
 
 proj=$(ui_sample)
 conn=$proj/_c8oProject/connectors/inspections.yaml
@@ -100,7 +100,11 @@ ui_start 100 30 "$proj" .
 ui_wait "restore them?"
 ui_keys y
 ui_wait "Recovered"
-check "the recovered change is back in the file" grep -q 'edited by the test editor' "$conn"
+check "the recovered change is back, unsaved" ui_wait "FieldInspections [+]"
+check "and not written before a save" sh -c "! grep -q 'edited by the test editor' '$conn'"
+ui_keys s
+ui_wait_gone "FieldInspections [+]"
+check "a save writes it" grep -q 'edited by the test editor' "$conn"
 ui_keys q
 ui_wait "fsstudio-exit"
 ui_stop
