@@ -617,8 +617,17 @@ static void run_timers(fs_app *a)
 		a->recover_at = 0;
 		for (size_t i = 0; i < a->nprojects; i++) {
 			fs_err e = { 0 };
-			if (fs_project_dirty(a->projects[i]) && fs_recover_write(a->projects[i], &e))
-				fs_app_error(a, "Recovery file not written: %s", e.msg);
+			if (fs_project_dirty(a->projects[i])) {
+				if (fs_recover_write(a->projects[i], &e))
+					fs_app_error(a, "Recovery file not written: %s", e.msg);
+				else
+					a->recovery_ours[i] = 1;
+			} else if (a->recovery_ours[i]) {
+				/* the edits were put back: nothing to offer next time
+				 * (a file of an earlier run not yet answered stays) */
+				fs_recover_discard(fs_project_dir(a->projects[i]));
+				a->recovery_ours[i] = 0;
+			}
 		}
 		/* the change marks follow unsaved edits too, at the same pace
 		 * (not when leaving on a signal: exit at once) */
@@ -767,6 +776,7 @@ static void recovery_done(fs_app *a, fs_modal *m, int key)
 			fs_app_error(a, "Not recovered (the recovery file stays): %s", e.msg);
 		} else {
 			replace_project(a, m->ref.proj, p);
+			a->recovery_ours[m->ref.proj] = 1;
 			fs_gitui_refresh(a);
 			fs_app_msg(a, "Recovered the unsaved changes of %s, not saved yet: review them, then save", fs_project_root(p)->name);
 		}
@@ -904,6 +914,7 @@ static void app_free(fs_app *a)
 	free(a->watches);
 	free(a->msg);
 	free(a->workdir);
+	free(a->recovery_ours);
 	fs_config_free();
 }
 
@@ -937,6 +948,7 @@ int fs_studio_main(int argc, char **argv)
 		app_free(&a);
 		return 1;
 	}
+	a.recovery_ours = fs_xcalloc(a.nprojects, 1);
 	a.workdir = realpath(dir, NULL);
 	if (!a.workdir)
 		a.workdir = fs_xstrdup(dir);

@@ -54,6 +54,7 @@ struct fs_app {
 	fs_modal *modal;
 	int quit;
 	long long recover_at;    /* monotonic ms; 0: nothing pending */
+	char *recovery_ours;     /* per project: its recovery file is this run's */
 	fs_ref clip;             /* copied object */
 	fs_ref *back;            /* goto-target history */
 	size_t nback;

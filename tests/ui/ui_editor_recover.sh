@@ -7,7 +7,7 @@
 . "$FS_SRCDIR/tests/lib/tap.sh"
 . "$FS_SRCDIR/tests/ui/lib.sh"
 ui_need
-plan 19
+plan 21
 
 proj=$(ui_sample)
 conn=$proj/_c8oProject/connectors/inspections.yaml
@@ -107,4 +107,30 @@ ui_wait "save before quitting?"
 ui_keys n
 check "quitting without saving leaves the folder as it was" ui_wait "fsstudio-exit=0"
 check "and drops the recovery file" sh -c "! ls '$state'/*.json >/dev/null 2>&1 && cd '$proj' && git diff --quiet"
+ui_stop
+
+# edits put back by undo: their recovery file goes too, nothing is offered
+ui_start 100 30 "$proj" .
+ui_wait "FieldInspections"
+ui_keys / ; ui_type by_site; ui_keys Enter Escape
+ui_wait_row 0 "visits/by_site "
+ui_keys e
+ui_wait_row 0 "Edit inspections/visits/by_site/map"
+ui_keys Down End Enter
+ui_type "var gone = 5;"
+recovery_written
+ui_keys C-z C-z C-z C-z C-z C-z C-z C-z C-z C-z
+ui_wait_gone "FieldInspections [+]"
+recovery_gone() {
+	end=$(($(date +%s) + ui_deadline))
+	while ls "$state"/*.json >/dev/null 2>&1; do
+		[ "$(date +%s)" -ge "$end" ] && return 1
+		sleep 0.05
+	done
+}
+check "edits put back: the recovery file is dropped" recovery_gone
+ui_keys C-q
+ui_wait_gone "Edit inspections"
+ui_keys q
+check "quits without asking" ui_wait "fsstudio-exit=0"
 done_testing
