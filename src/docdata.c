@@ -4,6 +4,7 @@
 #include <string.h>
 #include "buf.h"
 #include "docdata.h"
+#include "json.h"
 
 /* The 0-based line of text where the newline-free copy has offset pos. */
 static int line_of(const char *text, size_t pos)
@@ -47,29 +48,6 @@ int fs_docdata_decode(const char *text, cJSON **out, int *errline, fs_err *e)
 	return 0;
 }
 
-void fs_docdata_quote(fs_buf *b, const char *s)
-{
-	fs_buf_addc(b, '"');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '"': fs_buf_adds(b, "\\\""); break;
-		case '\\': fs_buf_adds(b, "\\\\"); break;
-		case '/': fs_buf_adds(b, "\\/"); break;
-		case '\r': fs_buf_adds(b, "\\r"); break;
-		case '\n': fs_buf_adds(b, "\\n"); break;
-		case '\t': fs_buf_adds(b, "\\t"); break;
-		case '\b': fs_buf_adds(b, "\\b"); break;
-		case '\f': fs_buf_adds(b, "\\f"); break;
-		default:
-			if (*p < 0x20)
-				fs_buf_printf(b, "\\u%04x", *p);
-			else
-				fs_buf_addc(b, (char)*p);
-		}
-	}
-	fs_buf_addc(b, '"');
-}
-
 static void indent(fs_buf *b, int n)
 {
 	for (int i = 0; i < n; i++)
@@ -90,7 +68,7 @@ static void put_container(fs_buf *b, const cJSON *v, int ind, int obj)
 	for (; c; c = c->next) {
 		indent(b, ind + 2);
 		if (obj) {
-			fs_docdata_quote(b, c->string ? c->string : "");
+			fs_json_quote(b, c->string ? c->string : "", true);
 			fs_buf_adds(b, ": ");
 		}
 		put_value(b, c, ind + 2);
@@ -107,7 +85,7 @@ static void put_value(fs_buf *b, const cJSON *v, int ind)
 	if (cJSON_IsObject(v) || cJSON_IsArray(v)) {
 		put_container(b, v, ind, cJSON_IsObject(v));
 	} else if (cJSON_IsString(v)) {
-		fs_docdata_quote(b, v->valuestring ? v->valuestring : "");
+		fs_json_quote(b, v->valuestring ? v->valuestring : "", true);
 	} else if (cJSON_IsTrue(v)) {
 		fs_buf_adds(b, "true");
 	} else if (cJSON_IsFalse(v)) {

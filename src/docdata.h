@@ -21,7 +21,5 @@ int fs_docdata_decode(const char *text, cJSON **out, int *errline, fs_err *e);
 char *fs_docdata_encode(const cJSON *doc);
 /* Plain 2-space pretty JSON (no Convertigo passes), for display and diffs. */
 char *fs_docdata_print(const cJSON *doc);
-/* One JSON string as Convertigo escapes it, quotes included. */
-void fs_docdata_quote(fs_buf *b, const char *s);
 
 #endif

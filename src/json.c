@@ -194,13 +194,19 @@ int fs_json_equal(const cJSON *a, const cJSON *b, const char *const *ignore)
 
 /* ---- Serialization ---- */
 
-void fs_json_append_str(fs_buf *b, const char *s)
+void fs_json_quote(fs_buf *b, const char *s, bool slash_too)
 {
 	fs_buf_addc(b, '"');
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		switch (*p) {
 		case '"': fs_buf_adds(b, "\\\""); break;
 		case '\\': fs_buf_adds(b, "\\\\"); break;
+		case '/':
+			if (slash_too)
+				fs_buf_adds(b, "\\/");
+			else
+				fs_buf_addc(b, '/');
+			break;
 		case '\n': fs_buf_adds(b, "\\n"); break;
 		case '\r': fs_buf_adds(b, "\\r"); break;
 		case '\t': fs_buf_adds(b, "\\t"); break;
@@ -214,6 +220,11 @@ void fs_json_append_str(fs_buf *b, const char *s)
 		}
 	}
 	fs_buf_addc(b, '"');
+}
+
+void fs_json_append_str(fs_buf *b, const char *s)
+{
+	fs_json_quote(b, s, false);
 }
 
 /* Shortest text that reads back as the same double; integers plainly. */

@@ -5,6 +5,7 @@
 #ifndef FS_JSON_H
 #define FS_JSON_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cjson/cJSON.h>
@@ -51,5 +52,8 @@ char *fs_json_pretty(const cJSON *v, int indent);
 void fs_json_append(fs_buf *b, const cJSON *v);
 /* Appends a JSON string literal (quoted, escaped) to b. */
 void fs_json_append_str(fs_buf *b, const char *s);
+/* The same; slash_too also writes '/' as "\/", the way Convertigo's
+ * (Java org.json) writer does, so files we rewrite stay byte-identical. */
+void fs_json_quote(fs_buf *b, const char *s, bool slash_too);
 
 #endif
