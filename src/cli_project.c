@@ -296,81 +296,112 @@ static const char *function_variant(const char **name, const char *v)
 	return NULL;
 }
 
-int fs_cmd_new(int argc, char **argv)
+/* One edit: changes o, sets *out to the object to print (or leaves it NULL
+ * to print nothing). On failure e holds the message, or is left empty when
+ * the failure was already reported (a lookup that printed its own error). */
+typedef int edit_fn(fs_obj *o, void *arg, fs_obj **out, fs_err *e);
+
+/* What new, rm, mv, cp and set share: open, find PATH, apply the edit, save
+ * and tell what the checks find now, print the result. */
+static int run_edit(const char *dir, const char *path, edit_fn *fn, void *arg, int json)
 {
-	fs_cli_opt opts[] = { { "--variant", "V", 0, NULL }, { "--json", NULL, 0, NULL },
-			      { NULL, NULL, 0, NULL } };
-	char *pos[4];
 	fs_project *p;
 	fs_issues before = { 0 };
-	fs_kind kind;
 	fs_err e = { 0 };
-	if (fs_cli_parse(argc, argv, opts, pos, 4, 4) < 0)
-		return FS_EXIT_USAGE;
-	if (!kind_parse(pos[2], &kind))
-		return fs_cli_usage(argv[0], "'%s' is not a kind (connector, designdoc, view, "
-				    "function, listener, transaction)", pos[2]);
-	if (open_edit(pos[0], &p, &before))
+	if (open_edit(dir, &p, &before))
 		return FS_EXIT_ERROR;
-	fs_obj *parent = fs_cli_find(p, pos[1]), *o = NULL;
-	const char *name = pos[3], *v = opts[0].value;
-	if (kind == FS_K_FUNCTION)
-		v = function_variant(&name, v);
-	char *variant = variant_class(kind, v);
+	fs_obj *o = fs_cli_find(p, path), *out = NULL;
 	int rc = FS_EXIT_ERROR;
-	if (parent && fs_obj_new(parent, kind, name, variant, &o, &e) != FS_E_OK)
-		fs_cli_error(&e);
-	else if (parent && !(rc = save_edit(p, &before)))
-		rc = print_result(o, opts[1].set);
-	free(variant);
+	if (o && fn(o, arg, &out, &e) != FS_E_OK) {
+		if (e.msg[0])
+			fs_cli_error(&e);
+	} else if (o && !(rc = save_edit(p, &before)) && out) {
+		rc = print_result(out, json);
+	}
 	fs_issues_free(&before);
 	fs_project_free(p);
 	return rc;
 }
 
+typedef struct new_arg {
+	fs_kind kind;
+	const char *name;
+	char *variant;
+} new_arg;
+
+static int new_edit(fs_obj *parent, void *arg, fs_obj **out, fs_err *e)
+{
+	new_arg *a = arg;
+	return fs_obj_new(parent, a->kind, a->name, a->variant, out, e);
+}
+
+int fs_cmd_new(int argc, char **argv)
+{
+	fs_cli_opt opts[] = { { "--variant", "V", 0, NULL }, { "--json", NULL, 0, NULL },
+			      { NULL, NULL, 0, NULL } };
+	char *pos[4];
+	new_arg a = { .name = NULL };
+	if (fs_cli_parse(argc, argv, opts, pos, 4, 4) < 0)
+		return FS_EXIT_USAGE;
+	if (!kind_parse(pos[2], &a.kind))
+		return fs_cli_usage(argv[0], "'%s' is not a kind (connector, designdoc, view, "
+				    "function, listener, transaction)", pos[2]);
+	const char *v = opts[0].value;
+	a.name = pos[3];
+	if (a.kind == FS_K_FUNCTION)
+		v = function_variant(&a.name, v);
+	a.variant = variant_class(a.kind, v);
+	int rc = run_edit(pos[0], pos[1], new_edit, &a, opts[1].set);
+	free(a.variant);
+	return rc;
+}
+
+static int rm_edit(fs_obj *o, void *arg, fs_obj **out, fs_err *e)
+{
+	(void)arg;
+	(void)out;
+	if (!o->parent)
+		return fs_err_set(e, FS_E_INVALID, "the project itself cannot be removed");
+	return fs_obj_delete(o, e);
+}
+
 int fs_cmd_rm(int argc, char **argv)
 {
 	char *pos[2];
-	fs_project *p;
-	fs_issues before = { 0 };
-	fs_err e = { 0 };
 	if (fs_cli_parse(argc, argv, NULL, pos, 2, 2) < 0)
 		return FS_EXIT_USAGE;
-	if (open_edit(pos[0], &p, &before))
-		return FS_EXIT_ERROR;
-	fs_obj *o = fs_cli_find(p, pos[1]);
-	int rc = FS_EXIT_ERROR;
-	if (o && !o->parent)
-		fs_cli_errorf("the project itself cannot be removed");
-	else if (o && fs_obj_delete(o, &e) != FS_E_OK)
-		fs_cli_error(&e);
-	else if (o)
-		rc = save_edit(p, &before);
-	fs_issues_free(&before);
-	fs_project_free(p);
-	return rc;
+	return run_edit(pos[0], pos[1], rm_edit, NULL, 0);
+}
+
+static int mv_edit(fs_obj *o, void *name, fs_obj **out, fs_err *e)
+{
+	*out = o;
+	return fs_obj_rename(o, name, e);
 }
 
 int fs_cmd_mv(int argc, char **argv)
 {
 	fs_cli_opt opts[] = { { "--json", NULL, 0, NULL }, { NULL, NULL, 0, NULL } };
 	char *pos[3];
-	fs_project *p;
-	fs_issues before = { 0 };
-	fs_err e = { 0 };
 	if (fs_cli_parse(argc, argv, opts, pos, 3, 3) < 0)
 		return FS_EXIT_USAGE;
-	if (open_edit(pos[0], &p, &before))
-		return FS_EXIT_ERROR;
-	fs_obj *o = fs_cli_find(p, pos[1]);
-	int rc = FS_EXIT_ERROR;
-	if (o && fs_obj_rename(o, pos[2], &e) != FS_E_OK)
-		fs_cli_error(&e);
-	else if (o && !(rc = save_edit(p, &before)))
-		rc = print_result(o, opts[0].set);
-	fs_issues_free(&before);
-	fs_project_free(p);
-	return rc;
+	return run_edit(pos[0], pos[1], mv_edit, pos[2], opts[0].set);
+}
+
+typedef struct cp_arg {
+	const char *into;    /* NULL: next to the original */
+	const char *name;
+} cp_arg;
+
+static int cp_edit(fs_obj *o, void *arg, fs_obj **out, fs_err *e)
+{
+	cp_arg *a = arg;
+	fs_obj *parent = a->into ? fs_cli_find(o->project, a->into) : o->parent;
+	if (!o->parent)
+		return fs_err_set(e, FS_E_INVALID, "the project itself cannot be copied");
+	if (!parent)
+		return FS_E_NOTFOUND;   /* fs_cli_find said so */
+	return fs_obj_copy(o, parent, a->name, out, e);
 }
 
 int fs_cmd_cp(int argc, char **argv)
@@ -378,26 +409,10 @@ int fs_cmd_cp(int argc, char **argv)
 	fs_cli_opt opts[] = { { "--into", "PARENT", 0, NULL }, { "--json", NULL, 0, NULL },
 			      { NULL, NULL, 0, NULL } };
 	char *pos[3];
-	fs_project *p;
-	fs_issues before = { 0 };
-	fs_err e = { 0 };
 	if (fs_cli_parse(argc, argv, opts, pos, 3, 3) < 0)
 		return FS_EXIT_USAGE;
-	if (open_edit(pos[0], &p, &before))
-		return FS_EXIT_ERROR;
-	fs_obj *o = fs_cli_find(p, pos[1]), *parent = NULL, *copy = NULL;
-	if (o)
-		parent = opts[0].set ? fs_cli_find(p, opts[0].value) : o->parent;
-	int rc = FS_EXIT_ERROR;
-	if (o && !o->parent)
-		fs_cli_errorf("the project itself cannot be copied");
-	else if (parent && fs_obj_copy(o, parent, pos[2], &copy, &e) != FS_E_OK)
-		fs_cli_error(&e);
-	else if (parent && !(rc = save_edit(p, &before)))
-		rc = print_result(copy, opts[1].set);
-	fs_issues_free(&before);
-	fs_project_free(p);
-	return rc;
+	cp_arg a = { opts[0].set ? opts[0].value : NULL, pos[2] };
+	return run_edit(pos[0], pos[1], cp_edit, &a, opts[1].set);
 }
 
 /* ---- set ---------------------------------------------------------------- */
@@ -442,31 +457,31 @@ static int set_text(fs_obj *o, const char *file, fs_err *e)
 	return rc;
 }
 
+typedef struct set_arg {
+	const char *file;    /* --file F, or NULL for KEY VALUE */
+	const char *key, *value;
+} set_arg;
+
+static int set_edit(fs_obj *o, void *arg, fs_obj **out, fs_err *e)
+{
+	set_arg *a = arg;
+	(void)out;
+	return a->file ? set_text(o, a->file, e) : fs_obj_set_prop(o, a->key, a->value, e);
+}
+
 int fs_cmd_set(int argc, char **argv)
 {
 	fs_cli_opt opts[] = { { "--file", "F", 0, NULL }, { NULL, NULL, 0, NULL } };
 	char *pos[4];
-	fs_project *p;
-	fs_issues before = { 0 };
-	fs_err e = { 0 };
 	int n = fs_cli_parse(argc, argv, opts, pos, 2, 4);
 	if (n < 0)
 		return FS_EXIT_USAGE;
 	if (opts[0].set ? n != 2 : n != 4)
 		return fs_cli_usage(argv[0], opts[0].set ? "--file takes no KEY VALUE"
 				    : "give KEY VALUE, or --file F for a function");
-	if (open_edit(pos[0], &p, &before))
-		return FS_EXIT_ERROR;
-	fs_obj *o = fs_cli_find(p, pos[1]);
-	int rc = FS_EXIT_ERROR;
-	if (o && (opts[0].set ? set_text(o, opts[0].value, &e)
-		  : fs_obj_set_prop(o, pos[2], pos[3], &e)) != FS_E_OK)
-		fs_cli_error(&e);
-	else if (o)
-		rc = save_edit(p, &before);
-	fs_issues_free(&before);
-	fs_project_free(p);
-	return rc;
+	set_arg a = { opts[0].set ? opts[0].value : NULL, n == 4 ? pos[2] : NULL,
+		       n == 4 ? pos[3] : NULL };
+	return run_edit(pos[0], pos[1], set_edit, &a, 0);
 }
 
 /* ---- save --------------------------------------------------------------- */
