@@ -741,6 +741,28 @@ static void add_staging_cleanup(fs_deploy_db *db, cJSON *docs, fs_deploy_doc **t
 	}
 }
 
+/* The last _bulk_docs of a deploy, direct or the swap of a staged one: the
+ * n documents built so far plus the staging copies to remove, once the step
+ * is told (the listener may cancel there). Frees docs and targets. */
+static int write_last(run *r, fs_deploy_db *db, cJSON *docs, fs_deploy_doc **targets, size_t n,
+	fs_deploy_event_type step, const char *what, fs_err *e)
+{
+	add_staging_cleanup(db, docs, targets, &n);
+	char **revs = fs_xcalloc(n + 1, sizeof *revs);
+	int rc = emit(r, step, db->name, NULL, -1, what) ?
+		fs_err_set(e, FS_E_CANCELLED, "deploy cancelled") : 0;
+	if (!rc)
+		rc = bulk(r, db, docs, targets, revs, e);
+	if (!rc)
+		mark_done(db, docs, targets, revs);
+	for (size_t i = 0; i < n; i++)
+		free(revs[i]);
+	free(revs);
+	free(targets);
+	cJSON_Delete(docs);
+	return rc;
+}
+
 /* Not staged: everything in one _bulk_docs. */
 static int upload_direct(run *r, fs_deploy_db *db, fs_err *e)
 {
@@ -756,21 +778,7 @@ static int upload_direct(run *r, fs_deploy_db *db, fs_err *e)
 			upload_copy(d, d->id, d->action == FS_DA_UPDATE ? rev : NULL));
 		targets[n++] = d;
 	}
-	add_staging_cleanup(db, docs, targets, &n);
-	char **revs = fs_xcalloc(n + 1, sizeof *revs);
-	int rc = emit(r, FS_DE_UPLOAD, db->name, NULL, -1, "uploading") ? FS_E_CANCELLED : 0;
-	if (rc)
-		fs_err_set(e, rc, "deploy cancelled");
-	else
-		rc = bulk(r, db, docs, targets, revs, e);
-	if (!rc)
-		mark_done(db, docs, targets, revs);
-	for (size_t i = 0; i < n; i++)
-		free(revs[i]);
-	free(revs);
-	free(targets);
-	cJSON_Delete(docs);
-	return rc;
+	return write_last(r, db, docs, targets, n, FS_DE_UPLOAD, "uploading", e);
 }
 
 /* ---- Staged deploy ---- */
@@ -908,20 +916,8 @@ static int stage_swap(run *r, fs_deploy_db *db, fs_deploy_doc **staged, size_t n
 		cJSON_AddItemToArray(docs, deletion(d->id, rev ? rev : ""));
 		targets[n++] = d;
 	}
-	add_staging_cleanup(db, docs, targets, &n);
-	char **revs = fs_xcalloc(n + 1, sizeof *revs);
-	int rc = emit(r, FS_DE_SWAP, db->name, NULL, -1, "replacing the live design documents") ?
-		fs_err_set(e, FS_E_CANCELLED, "deploy cancelled") : 0;
-	if (!rc)
-		rc = bulk(r, db, docs, targets, revs, e);
-	if (!rc)
-		mark_done(db, docs, targets, revs);
-	for (size_t i = 0; i < n; i++)
-		free(revs[i]);
-	free(revs);
-	free(targets);
-	cJSON_Delete(docs);
-	return rc;
+	return write_last(r, db, docs, targets, n, FS_DE_SWAP,
+			  "replacing the live design documents", e);
 }
 
 /* Transport failures end the run: the server is gone or we were cancelled. */
