@@ -624,22 +624,15 @@ static void db_summary(void **state)
 
 static int setup(void **state)
 {
-	srv = fs_test_couch_start();
-	if (!srv)
-		return 0;
-	c = fs_server_open(srv->url, &e);
-	return c ? 0 : -1;
+	return fs_test_couch_open(&srv, &c, &e);
 }
 
 static int teardown(void **state)
 {
-	fs_couch_free(c);
-	if (srv)
-		fs_test_couch_stop(srv);
 	for (size_t i = 0; i < nall; i++)
 		free(all_ids[i]);
 	free(all_ids);
-	fs_test_cleanup();
+	fs_test_couch_close(srv, c);
 	return 0;
 }
 

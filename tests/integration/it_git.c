@@ -864,12 +864,6 @@ static void cli_commands(void **state)
 	free(s);
 }
 
-static int teardown(void **state)
-{
-	fs_test_cleanup();
-	return 0;
-}
-
 int main(void)
 {
 	/* No user or system git configuration: the tests set what they need. */
@@ -888,6 +882,6 @@ int main(void)
 		cmocka_unit_test(fixture_histories),
 		cmocka_unit_test(cli_commands),
 	};
-	int rc = cmocka_run_group_tests(tests, NULL, teardown);
+	int rc = cmocka_run_group_tests(tests, NULL, fs_test_teardown);
 	return rc;
 }

@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include "buf.h"
 #include "fsutil.h"
+#include "servers.h"
 #include "testlib.h"
 
 static char **tmpdirs;
@@ -78,6 +79,13 @@ void fs_test_cleanup(void)
 	free(tmpdirs);
 	tmpdirs = NULL;
 	ntmpdirs = 0;
+}
+
+int fs_test_teardown(void **state)
+{
+	(void)state;
+	fs_test_cleanup();
+	return 0;
 }
 
 int fs_test_sh(char **out, int merge, const char *fmt, ...)
@@ -203,4 +211,21 @@ void fs_test_couch_stop(fs_test_couch *c)
 		waitpid(c->pid, NULL, 0);
 	}
 	free(c);
+}
+
+int fs_test_couch_open(fs_test_couch **srv, fs_couch **c, fs_err *e)
+{
+	*c = NULL;
+	*srv = fs_test_couch_start();
+	if (!*srv)
+		return 0;
+	*c = fs_server_open((*srv)->url, e);
+	return *c ? 0 : -1;
+}
+
+void fs_test_couch_close(fs_test_couch *srv, fs_couch *c)
+{
+	fs_couch_free(c);
+	fs_test_couch_stop(srv);
+	fs_test_cleanup();
 }

@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 #include <sys/types.h>
+#include "couch.h"
+#include "err.h"
 
 /* ../shared/fixtures/convertigo beside the source tree (or $FSSTUDIO_FIXTURES);
  * NULL when absent: tests that need it call skip(). */
@@ -16,6 +18,8 @@ const char *fs_test_srcdir(void);
 /* A fresh temp folder, removed by fs_test_cleanup(). */
 char *fs_test_tmpdir(void);
 void fs_test_cleanup(void);
+/* A cmocka teardown that only calls fs_test_cleanup. */
+int fs_test_teardown(void **state);
 /* cp -R src dst (dst must not exist). Returns 0 on success. */
 int fs_test_copy_tree(const char *src, const char *dst);
 /* Files of two trees equal byte for byte (ignores .git). Prints the first
@@ -38,5 +42,11 @@ typedef struct fs_test_couch {
  * installed ($FSSTUDIO_POUCHDB or ~/.cache/fsstudio/pouchdb). */
 fs_test_couch *fs_test_couch_start(void);
 void fs_test_couch_stop(fs_test_couch *c);
+/* A test group's server and a connection to it, for cmocka's group setup:
+ * 0 with *c NULL when pouchdb-server is not installed (the tests skip),
+ * -1 when it runs but cannot be reached. */
+int fs_test_couch_open(fs_test_couch **srv, fs_couch **c, fs_err *e);
+/* Closes what fs_test_couch_open made and removes the temp folders. */
+void fs_test_couch_close(fs_test_couch *srv, fs_couch *c);
 
 #endif

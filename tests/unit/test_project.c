@@ -705,29 +705,23 @@ static void set_json_from_server(void **state)
 	free(dir);
 }
 
-static int teardown(void **state)
-{
-	fs_test_cleanup();
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(tree_and_paths, teardown),
-		cmocka_unit_test_teardown(props_and_text, teardown),
-		cmocka_unit_test_teardown(edit_one_map, teardown),
-		cmocka_unit_test_teardown(edit_fixture_map, teardown),
-		cmocka_unit_test_teardown(plain_docdata, teardown),
-		cmocka_unit_test_teardown(bad_input, teardown),
-		cmocka_unit_test_teardown(open_with_reader, teardown),
-		cmocka_unit_test_teardown(set_props, teardown),
-		cmocka_unit_test_teardown(rename_view_keeps_references, teardown),
-		cmocka_unit_test_teardown(create_and_delete, teardown),
-		cmocka_unit_test_teardown(first_connector, teardown),
-		cmocka_unit_test_teardown(copies, teardown),
-		cmocka_unit_test_teardown(checks, teardown),
-		cmocka_unit_test_teardown(set_json_from_server, teardown),
+		cmocka_unit_test_teardown(tree_and_paths, fs_test_teardown),
+		cmocka_unit_test_teardown(props_and_text, fs_test_teardown),
+		cmocka_unit_test_teardown(edit_one_map, fs_test_teardown),
+		cmocka_unit_test_teardown(edit_fixture_map, fs_test_teardown),
+		cmocka_unit_test_teardown(plain_docdata, fs_test_teardown),
+		cmocka_unit_test_teardown(bad_input, fs_test_teardown),
+		cmocka_unit_test_teardown(open_with_reader, fs_test_teardown),
+		cmocka_unit_test_teardown(set_props, fs_test_teardown),
+		cmocka_unit_test_teardown(rename_view_keeps_references, fs_test_teardown),
+		cmocka_unit_test_teardown(create_and_delete, fs_test_teardown),
+		cmocka_unit_test_teardown(first_connector, fs_test_teardown),
+		cmocka_unit_test_teardown(copies, fs_test_teardown),
+		cmocka_unit_test_teardown(checks, fs_test_teardown),
+		cmocka_unit_test_teardown(set_json_from_server, fs_test_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

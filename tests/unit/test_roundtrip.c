@@ -120,19 +120,13 @@ static void save_without_change_writes_nothing(void **state)
 	free(dir);
 }
 
-static int teardown(void **state)
-{
-	fs_test_cleanup();
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(fixtures_roundtrip, teardown),
-		cmocka_unit_test_teardown(sample_roundtrip, teardown),
-		cmocka_unit_test_teardown(own_data_roundtrip, teardown),
-		cmocka_unit_test_teardown(save_without_change_writes_nothing, teardown),
+		cmocka_unit_test_teardown(fixtures_roundtrip, fs_test_teardown),
+		cmocka_unit_test_teardown(sample_roundtrip, fs_test_teardown),
+		cmocka_unit_test_teardown(own_data_roundtrip, fs_test_teardown),
+		cmocka_unit_test_teardown(save_without_change_writes_nothing, fs_test_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

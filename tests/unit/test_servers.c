@@ -264,12 +264,6 @@ static void default_path_follows_xdg(void **state)
 	free(p);
 }
 
-static int teardown(void **state)
-{
-	fs_test_cleanup();
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -283,5 +277,5 @@ int main(void)
 		cmocka_unit_test(save_creates_private_file),
 		cmocka_unit_test(default_path_follows_xdg),
 	};
-	return cmocka_run_group_tests(tests, NULL, teardown);
+	return cmocka_run_group_tests(tests, NULL, fs_test_teardown);
 }
