@@ -304,7 +304,11 @@ static void layout(fs_app *a, int rows, int cols)
 		place(a->focus, 0, 0, body, cols);
 	} else {
 		int lw = cols * fs_opt_int(FS_OPT_TREE_WIDTH) / 100;
-		if (lw < 20)
+		/* the editor at work wants the width: the tree keeps a quarter,
+		 * enough to see where the function is */
+		if (a->focus == &a->panes[FS_P_EDITOR] && a->right == a->focus && lw > cols / 4)
+			lw = cols / 4 > 16 ? cols / 4 : 16;
+		else if (lw < 20)
 			lw = 20;
 		if (lw > cols - 21)
 			lw = cols - 21;
@@ -325,7 +329,7 @@ static void draw_pane(fs_app *a, fs_pane *p)
 	snprintf(pos, sizeof pos, " %zu/%zu", p->lines ? p->lineno + 1 : 0, p->lines);
 	fs_draw_fill(p->y, p->x, p->w, tattr);
 	int pw = (int)strlen(pos) < p->w / 2 ? (int)strlen(pos) : 0;
-	fs_draw_text(p->y, p->x, p->w - pw, fs_buf_str(&t), tattr);
+	fs_draw_title(p->y, p->x, p->w - pw, fs_buf_str(&t), tattr);
 	if (pw)
 		fs_draw_text(p->y, p->x + p->w - pw, pw, pos, tattr);
 	fs_buf_free(&t);

@@ -136,6 +136,24 @@ static void add_doc(struct deploy *d, const fs_deploy_db *db, const fs_deploy_do
 	free(key);
 }
 
+/* "server: 2 to create, 1 unchanged" ("2 created" once done): the counts
+ * that are not zero, so that the line fits a narrow pane. */
+static void plan_counts(const fs_deploy_plan *pl, int done, fs_buf *b)
+{
+	static const struct { int action; const char *what, *done; } counts[] = {
+		{ FS_DA_CREATE, "to create", "created" }, { FS_DA_UPDATE, "to update", "updated" },
+		{ FS_DA_UNCHANGED, "unchanged", "unchanged" }, { FS_DA_REFUSED, "refused", "refused" },
+	};
+	size_t before = b->len;
+	fs_buf_printf(b, "%s:", pl->server);
+	for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
+		if (pl->count[counts[i].action])
+			fs_buf_printf(b, "%s %zu %s", b->len > before + strlen(pl->server) + 1 ? "," : "",
+				      pl->count[counts[i].action], done ? counts[i].done : counts[i].what);
+	if (b->len == before + strlen(pl->server) + 1)
+		fs_buf_adds(b, " nothing to deploy");
+}
+
 static void build(fs_app *a, fs_pane *p)
 {
 	struct deploy *d = p->priv;
@@ -162,9 +180,8 @@ static void build(fs_app *a, fs_pane *p)
 		add(d, pl->failed ? "Deploy finished with failures" : "Deploy done", pl->failed ? FS_C_ERROR : FS_C_GIT_ADDED, NULL);
 	if (pl) {
 		fs_buf_reset(&b);
-		fs_buf_printf(&b, "%s: %zu to create, %zu to update, %zu unchanged, %zu refused",
-			      pl->server, pl->count[FS_DA_CREATE], pl->count[FS_DA_UPDATE],
-			      pl->count[FS_DA_UNCHANGED], pl->count[FS_DA_REFUSED]);
+		/* after a deploy that did not fail, what the plan said happened */
+		plan_counts(pl, d->state == D_DONE && !pl->failed && !d->error, &b);
 		add(d, fs_buf_str(&b), FS_C_HEADER, NULL);
 		for (size_t i = 0; i < pl->nwarnings; i++)
 			add(d, pl->warnings[i], FS_C_ERROR, NULL);
@@ -179,7 +196,7 @@ static void build(fs_app *a, fs_pane *p)
 				add_doc(d, db, &db->docs[k]);
 		}
 		if (d->state == D_PLANNED)
-			add(d, "Enter shows a document's diff; P deploys, Esc closes", FS_C_MESSAGE, NULL);
+			add(d, "Enter: a document's diff, P: deploy, Esc: close", FS_C_MESSAGE, NULL);
 	}
 	if (d->nlog)
 		add(d, "Progress", FS_C_HEADER, NULL);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
+#include "buf.h"
 #include "draw.h"
 
 #define TAB_WIDTH 4
@@ -123,4 +124,42 @@ void fs_draw_fill(int y, int x, int w, int attr)
 	attrset(attr);
 	if (w > 0)
 		mvhline(y, x, ' ', w);
+}
+
+/* The candidate "HEAD/…/TAIL" of a title, TAIL starting at s + tail. */
+static char *elided(const char *s, size_t head, size_t tail)
+{
+	return fs_xasprintf("%.*s/%s%s", (int)head, s, MB_CUR_MAX > 1 ? "\u2026" : "~", s + tail);
+}
+
+/* Path-like titles keep their ends: the segments after the first one go
+ * first ("a/…/c/d"), then the end gets the ellipsis. A "//" (a URL) is no
+ * segment break. */
+int fs_draw_title(int y, int x, int w, const char *s, int attr)
+{
+	const char *first = strchr(s, '/'), *p;
+	char *best = NULL;
+	int used;
+	if (fs_text_width(s) <= w || !first || first[1] == '/')
+		return fs_draw_text(y, x, w, s, attr);
+	for (p = strchr(first + 1, '/'); p; p = strchr(p + 1, '/')) {
+		if (p[1] == '/' || p[-1] == '/')
+			continue;
+		free(best);
+		best = elided(s, first - s, p - s);
+		if (fs_text_width(best) <= w)
+			break;
+	}
+	/* still too wide: the first segment goes too, the words before it stay
+	 * ("History of …/map: 2 commits") */
+	if (!best || fs_text_width(best) > w) {
+		const char *last = strrchr(s, '/'), *word = first;
+		while (word > s && word[-1] != ' ')
+			word--;
+		free(best);
+		best = fs_xasprintf("%.*s%s%s", (int)(word - s), s, MB_CUR_MAX > 1 ? "\u2026" : "~", last);
+	}
+	used = fs_draw_text(y, x, w, best ? best : s, attr);
+	free(best);
+	return used;
 }

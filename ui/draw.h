@@ -12,6 +12,9 @@ int fs_draw_text(int y, int x, int w, const char *s, int attr);
 /* The same without the ellipsis, starting `skip` columns into s (for
  * horizontal scrolling). */
 int fs_draw_clip(int y, int x, int w, const char *s, int skip, int attr);
+/* A title: when too wide, a path in it loses its middle segments first
+ * ("a/…/c/d"), then the end shows an ellipsis. */
+int fs_draw_title(int y, int x, int w, const char *s, int attr);
 /* Fills w columns with spaces. */
 void fs_draw_fill(int y, int x, int w, int attr);
 

@@ -263,7 +263,11 @@ static void keep_visible(struct editor *ed)
 			ed->top = ed->cur.line - rows + 1;
 	}
 	if (ed->cols > 0) {
-		if (dcol < ed->left)
+		/* a cursor that fits unscrolled shows the lines from their start
+		 * (a new line after a long one must not stay scrolled) */
+		if (dcol < (size_t)ed->cols)
+			ed->left = 0;
+		else if (dcol < ed->left)
 			ed->left = dcol;
 		else if (dcol >= ed->left + ed->cols)
 			ed->left = dcol - ed->cols + 1;
@@ -809,7 +813,7 @@ static void save(fs_app *a, fs_pane *p)
 		save_now(a, p);
 		return;
 	}
-	snprintf(label, sizeof label, "%zu syntax error%s (%u:%u %s): save anyway? (y/n) ",
+	snprintf(label, sizeof label, "%zu syntax error%s (%u:%u %s): save anyway?",
 		 ed->diags.nerrors, ed->diags.nerrors == 1 ? "" : "s", d->line, d->col, d->message);
 	fs_modal_confirm(a, label, "yn", save_anyway);
 }
@@ -853,7 +857,7 @@ static void close_editor(fs_app *a, fs_pane *p)
 		leave(a, p);
 		return;
 	}
-	fs_modal_confirm(a, "Unsaved edits: save (s), keep them unsaved in the project (k), discard (d)? ",
+	fs_modal_confirm(a, "Unsaved edits: save (s), keep them unsaved in the project (k), discard (d)?",
 			 "skd", leave_done);
 }
 

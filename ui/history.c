@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <wchar.h>
 #include "app.h"
 #include "colors.h"
 #include "draw.h"
@@ -68,14 +69,57 @@ static void emit(void *ctx, const char *text, int color)
 	free(t);
 }
 
-static void add_entry(struct history *h, size_t i)
+#define AUTHOR_MAX 16
+
+/* Appends s in exactly w columns: cut on a character, padded with spaces. */
+static void add_padded(fs_buf *b, const char *s, int w)
+{
+	mbstate_t st;
+	int used = 0;
+	memset(&st, 0, sizeof st);
+	while (*s) {
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, s, strlen(s), &st);
+		int cw;
+		if (n == 0 || n == (size_t)-1 || n == (size_t)-2) {
+			memset(&st, 0, sizeof st);
+			n = 1, cw = 1;
+		} else if ((cw = wcwidth(wc)) < 0) {
+			cw = 1;
+		}
+		if (used + cw > w)
+			break;
+		fs_buf_add(b, s, n);
+		used += cw;
+		s += n;
+	}
+	for (; used < w; used++)
+		fs_buf_addc(b, ' ');
+}
+
+/* The author column is as wide as the widest author shown (at most
+ * AUTHOR_MAX), so that the summaries line up close to the dates. */
+static int author_width(const struct history *h)
+{
+	int w = 1;
+	for (size_t i = 0; i < h->h.n; i++) {
+		int aw = h->h.v[i].author ? fs_text_width(h->h.v[i].author) : 0;
+		if (aw > w)
+			w = aw;
+	}
+	return w < AUTHOR_MAX ? w : AUTHOR_MAX;
+}
+
+static void add_entry(struct history *h, size_t i, int aw)
 {
 	fs_hist_entry *en = &h->h.v[i];
 	char when[32];
 	time_t t = (time_t)en->time;
 	fs_buf b = FS_BUF_INIT;
 	strftime(when, sizeof when, "%Y-%m-%d %H:%M", localtime(&t));
-	fs_buf_printf(&b, "%.7s %s %-12.12s ", en->id, when, en->author ? en->author : "");
+	fs_buf_printf(&b, "%.7s %s ", en->id, when);
+	add_padded(&b, en->author ? en->author : "", aw);
+	fs_buf_addc(&b, ' ');
 	if (en->ch.change != FS_CH_NONE)
 		fs_buf_printf(&b, "%c ", fs_change_char(en->ch.change));
 	fs_buf_adds(&b, en->summary ? en->summary : "");
@@ -108,8 +152,9 @@ static void build(fs_app *a, fs_pane *p)
 		add(h, -1, h->error, FS_C_ERROR);
 	for (size_t i = 0; i < h->h.nnotes; i++)
 		add(h, -1, h->h.notes[i], FS_C_MESSAGE);
+	int aw = author_width(h);
 	for (size_t i = 0; i < h->h.n; i++)
-		add_entry(h, i);
+		add_entry(h, i, aw);
 	if (h->loaded && !h->h.n && !h->error)
 		add(h, -1, "no commit changed this object", FS_C_PROP_READONLY);
 	p->lines = h->n;

@@ -317,13 +317,16 @@ void fs_modal_draw(fs_app *a, int rows, int cols)
 			draw_prompt(m, msg_row, 0, cols, fs_color_attr(FS_C_MESSAGE));
 		break;
 	case FS_M_CONFIRM: {
+		/* the answers stay in sight: a long question is cut before them */
 		fs_buf b = FS_BUF_INIT;
-		fs_buf_printf(&b, "%s [", m->label);
+		fs_buf_adds(&b, " [");
 		for (const char *c = m->choices; *c; c++)
 			fs_buf_printf(&b, "%s%c", c == m->choices ? "" : "/", *c);
 		fs_buf_adds(&b, "]");
+		int bw = fs_text_width(fs_buf_str(&b)) < cols ? fs_text_width(fs_buf_str(&b)) : 0;
 		fs_draw_fill(msg_row, 0, cols, fs_color_attr(FS_C_MESSAGE));
-		fs_draw_text(msg_row, 0, cols, fs_buf_str(&b), fs_color_attr(FS_C_PROMPT));
+		int used = fs_draw_text(msg_row, 0, cols - bw, m->label, fs_color_attr(FS_C_PROMPT));
+		fs_draw_text(msg_row, used, cols - used, fs_buf_str(&b), fs_color_attr(FS_C_PROMPT));
 		fs_buf_free(&b);
 		break;
 	}

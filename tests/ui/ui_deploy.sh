@@ -27,7 +27,7 @@ check "P asks for the server, the profiles listed" ui_wait "Deploy to which serv
 ui_keys Enter
 ui_wait "Deploy which connectors?"
 ui_keys Enter
-check "the plan shows what would be created" ui_wait "test: 3 to create, 0 to update"
+check "the plan shows what would be created" ui_wait_re "test: 3 to create *$"
 ui_keys j j
 ui_keys Enter
 check "Enter shows a design document's diff" ui_wait "+function (doc) {"
@@ -49,7 +49,7 @@ ui_wait "Deploy to which server?"
 ui_keys Enter
 ui_wait "Deploy which connectors?"
 ui_keys Enter
-check "the plan (of the selected connector) has one update" ui_wait "0 to create, 1 to update, 1 unchanged"
+check "the plan (of the selected connector) has one update" ui_wait_re "test: 1 to update, 1 unchanged *$"
 ui_keys P
 ui_wait "Deploy 1 design document to test"
 ui_keys s

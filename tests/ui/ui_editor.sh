@@ -61,7 +61,7 @@ check_contains "the error takes the syntax-error color" "${esc}[4m" "$(color_row
 
 # saving with the error asks; n keeps the file as it was
 ui_keys C-s
-check "saving with an error asks" ui_wait "save anyway? (y/n)"
+check "saving with an error asks" ui_wait "save anyway? [y/n]"
 ui_keys n
 ui_wait_gone "save anyway"
 check "n saved nothing" sh -c "! grep -q 'var total' '$conn'"

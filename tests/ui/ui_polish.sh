@@ -1,11 +1,14 @@
 #!/bin/sh
 # Polish of the studio: Enter on a function opens it in the editor; the
 # editor's moving and editing keys are requests a user binds again; the
-# editor goes from finding to finding (next-error) and lists them all.
+# editor goes from finding to finding (next-error) and lists them all; at
+# 80x24: long titles keep their ends, the editor takes the width, a new line
+# after a long one is not left scrolled, questions keep their answers in
+# sight, the history's author column is as wide as its authors.
 . "$FS_SRCDIR/tests/lib/tap.sh"
 . "$FS_SRCDIR/tests/ui/lib.sh"
 ui_need
-plan 12
+plan 19
 
 proj=$(ui_sample)
 mkdir -p "$tap_tmp/home/.config/fsstudio"
@@ -77,4 +80,26 @@ ui_keys Escape
 ui_wait_gone "fsstudio keys"
 ui_keys q
 check "quits" ui_wait "fsstudio-exit=0"
+ui_stop
+
+ui_start 80 24 "$proj" .
+ui_wait "FieldInspections" || { not_ok "starts at 80x24"; done_testing; }
+ui_keys / ; ui_type by_site; ui_keys Enter Escape Right Down
+check "a long title keeps its ends" ui_wait_re "^Project .* FieldInspections/…/.*by_site/map "
+ui_keys Enter
+ui_wait_row 0 "Edit inspections/"
+check "the editor takes the width: a whole line shows" \
+	ui_wait_re "   2      if (doc.type === \"inspection\" && doc.site) {$"
+ui_keys Down Down End Enter
+ui_type "x"
+check "a new line after a long one shows from its start" ui_wait_re "   4          x$"
+check "and the lines above too" ui_wait_re "   1  function (doc) {$"
+ui_keys C-q
+check "a long question keeps its answers in sight" ui_wait_re "\[s/k/d\]$"
+ui_keys d
+ui_wait_gone "Edit inspections"
+ui_keys H
+check "the author column is as wide as the authors" ui_wait_re "[0-9]:[0-9][0-9] test A "
+ui_keys Escape q
+check "quits at 80x24" ui_wait "fsstudio-exit=0"
 done_testing

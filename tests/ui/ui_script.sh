@@ -13,7 +13,7 @@ run() {
 		FSSTUDIO_TEST_SIZE="$1" FSSTUDIO_TEST_KEYS="$2" "$FS_BIN" .)
 }
 
-expected='Project                 3/21 FieldInspections/inspections/CountB… 1/11
+expected='Project                 3/21 FieldInspections/…/CountByStatus     1/11
 ▾ FieldInspections          │transaction    CountByStatus
   ▾ inspections             │class          transactions.couchdb.GetV…
       CountByStatus         │file           _c8oProject/connectors/in…
@@ -43,7 +43,7 @@ cat > "$tap_tmp/keys" <<'KEYS'
 KEYS
 out=$(cd "$proj" && env HOME="$tap_tmp/home" LANG=C.UTF-8 LC_ALL=C.UTF-8 FSSTUDIO_TEST_SIZE=80x24 \
 	FSSTUDIO_TEST_SCRIPT="$tap_tmp/keys" "$FS_BIN" . | head -1)
-check_contains "keys from a script file" "inspections/visits/score" "$out"
+check_contains "keys from a script file" "/visits/score_stats" "$out"
 out=$(run 80x24 'jjm')
 check_contains "the context menu lists actions with their keys" "Rename the selected object" "$out"
 done_testing
