@@ -2,31 +2,11 @@
 # x 20 design documents x 5 views (the real format), next to `cat` of the same
 # files. Prints the best of $FS_BENCH_RUNS runs (default 5) and the ratios.
 set -eu
-: "${FS_BIN:=$PWD/fsstudio}"
 : "${FS_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
-runs=${FS_BENCH_RUNS:-5}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/fsbench-XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-proj=$tmp/project
+. "$FS_SRCDIR/tests/bench/benchlib.sh"
+bench_setup fsbench 5
+bench_project 50 20 5
 
-sh "$FS_SRCDIR/tests/bench/gen_project.sh" "$proj" 50 20 5
-nfiles=$(find "$proj" -type f | wc -l)
-bytes=$(find "$proj" -type f -exec cat {} + | wc -c)
-
-now() { date +%s%N; }
-# best NAME CMD...: the best wall time of CMD over $runs runs, in ms, in $ms.
-best() {
-	name=$1; shift
-	ms=""
-	i=0
-	while [ $i -lt "$runs" ]; do
-		t0=$(now); "$@" >/dev/null; t1=$(now)
-		ms=$(awk -v a="$t0" -v b="$t1" -v m="$ms" 'BEGIN { d = (b - a) / 1e6;
-			if (m == "" || d < m) m = d; printf "%.2f", m }')
-		i=$((i + 1))
-	done
-}
-cat_all() { find "$proj" -type f -exec cat {} +; }
 save_to() { rm -rf "$tmp/out"; "$FS_BIN" save "$proj" --to "$tmp/out"; }
 # Each run sets a different text, so that each one writes the file.
 edits=0
@@ -36,17 +16,16 @@ edit_one() {
 		"$FS_BIN" set "$proj" db_25/ddoc_10/view_2/map --file - 2>/dev/null
 }
 
-best cat cat_all; cat_ms=$ms
-best load "$FS_BIN" tree "$proj"; load_ms=$ms
-best save "$FS_BIN" save "$proj"; save_ms=$ms
-best saveto save_to; saveto_ms=$ms
+best cat_all; cat_ms=$ms
+best "$FS_BIN" tree "$proj"; load_ms=$ms
+best "$FS_BIN" save "$proj"; save_ms=$ms
+best save_to; saveto_ms=$ms
 # The generator writes what the writer writes: save --to gives the same bytes.
 diff -r "$proj" "$tmp/out" >/dev/null || { echo "round trip: save --to wrote DIFFERENT files"; exit 1; }
 cp -R "$proj" "$tmp/pristine"
-best edit edit_one; edit_ms=$ms
+best edit_one; edit_ms=$ms
 changed=$(diff -r "$tmp/pristine" "$proj" | grep -c '^[<>]')
 
-ratio() { awk -v a="$1" -v b="$cat_ms" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }'; }
 echo "project: 50 connectors x 20 design documents x 5 views, $nfiles files, $bytes bytes"
 printf '%-40s %9s ms\n' "cat of the files" "$cat_ms"
 printf '%-40s %9s ms  %6sx cat\n' "load (fsstudio tree)" "$load_ms" "$(ratio "$load_ms")"

@@ -4,28 +4,11 @@
 # mode (virtual 120x40 screen, no keys: it draws one frame and leaves), so the
 # figure is load + tree + details + one frame + exit. Best of $FS_BENCH_RUNS.
 set -eu
-: "${FS_BIN:=$PWD/fsstudio}"
 : "${FS_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
-runs=${FS_BENCH_RUNS:-5}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/fsbench-ui-XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-proj=$tmp/project
-sh "$FS_SRCDIR/tests/bench/gen_project.sh" "$proj" 1 1000 5
-nfiles=$(find "$proj" -type f | wc -l)
-bytes=$(find "$proj" -type f -exec cat {} + | wc -c)
+. "$FS_SRCDIR/tests/bench/benchlib.sh"
+bench_setup fsbench-ui 5
+bench_project 1 1000 5
 
-now() { date +%s%N; }
-best() {
-	ms=""
-	i=0
-	while [ $i -lt "$runs" ]; do
-		t0=$(now); "$@" >/dev/null; t1=$(now)
-		ms=$(awk -v a="$t0" -v b="$t1" -v m="$ms" 'BEGIN { d = (b - a) / 1e6;
-			if (m == "" || d < m) m = d; printf "%.2f", m }')
-		i=$((i + 1))
-	done
-}
-cat_all() { find "$proj" -type f -exec cat {} +; }
 studio() {
 	env HOME="$tmp" FSSTUDIO_CONFIG= LANG=C.UTF-8 FSSTUDIO_TEST_SIZE=120x40 \
 		FSSTUDIO_TEST_KEYS= FSSTUDIO_TEST_DUMP="$tmp/screen.txt" "$FS_BIN" "$proj"
@@ -42,7 +25,6 @@ cat_kb=$(kb sh -c "find '$proj' -type f -exec cat {} +")
 
 echo "project: 1 connector x 1000 design documents x 5 views, $nfiles files, $bytes bytes"
 printf '%-44s %9s ms\n' "cat of the files" "$cat_ms"
-ratio() { awk -v a="$1" -v b="$cat_ms" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }'; }
 printf '%-44s %9s ms  %6sx cat\n' "load alone (fsstudio tree, for reference)" "$load_ms" "$(ratio "$load_ms")"
 printf '%-44s %9s ms  %6sx cat\n' "studio: start to first full frame" "$ui_ms" "$(ratio "$ui_ms")"
 printf '%-44s %9s KB  (cat: %s KB, files: %s KB)\n' "studio: peak memory (max RSS)" "$ui_kb" "$cat_kb" "$((bytes / 1024))"
