@@ -196,7 +196,7 @@ static void build(fs_app *a, fs_pane *p)
 				add_doc(d, db, &db->docs[k]);
 		}
 		if (d->state == D_PLANNED)
-			add(d, "Enter: a document's diff, P: deploy, Esc: close", FS_C_MESSAGE, NULL);
+			add(d, "Enter: diff, P: deploy, Esc: close", FS_C_MESSAGE, NULL);
 	}
 	if (d->nlog)
 		add(d, "Progress", FS_C_HEADER, NULL);

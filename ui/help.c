@@ -111,8 +111,9 @@ static void help_draw(fs_app *a, fs_pane *p, size_t lineno, int y, int x, int w,
 			fs_draw_text(y, x + col + 1, w - col - 1, l->help, base ? base : fs_color_attr(FS_C_DEFAULT));
 		return;
 	}
-	if (kw > w / 2)
-		kw = w / 2;
+	/* a narrow screen keeps room for the words: the keys are cut first */
+	if (kw > w * 2 / 5)
+		kw = w * 2 / 5;
 	if (l->keys)
 		fs_draw_text(y, x, kw - 1, l->keys, base ? base : fs_color_attr(FS_C_HELP_KEY));
 	else

@@ -8,7 +8,7 @@
 . "$FS_SRCDIR/tests/lib/tap.sh"
 . "$FS_SRCDIR/tests/ui/lib.sh"
 ui_need
-plan 19
+plan 20
 
 proj=$(ui_sample)
 mkdir -p "$tap_tmp/home/.config/fsstudio"
@@ -102,4 +102,9 @@ ui_keys H
 check "the author column is as wide as the authors" ui_wait_re "[0-9]:[0-9][0-9] test A "
 ui_keys Escape q
 check "quits at 80x24" ui_wait "fsstudio-exit=0"
+
+# 60x16 (scripted): the help keeps room for the words, the keys are cut
+out=$(cd "$proj" && env HOME="$tap_tmp/home" XDG_CONFIG_HOME="$tap_tmp/home/.config" LANG=C.UTF-8 \
+	LC_ALL=C.UTF-8 FSSTUDIO_TEST_SIZE=60x16 FSSTUDIO_TEST_KEYS='?' "$FS_BIN" .)
+check_contains "the help at 60 columns shows a request's words whole" "move-up         Move the cursor up" "$out"
 done_testing
