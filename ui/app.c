@@ -365,6 +365,33 @@ static void draw_status(fs_app *a, int y, int cols)
 	fs_buf_free(&s);
 }
 
+/* A message wider than the screen takes the status line too (until the
+ * next key), cut between words, so that an error is read whole. */
+static void draw_long_msg(fs_app *a, int rows, int cols)
+{
+	int attr = fs_color_attr(a->msg_error ? FS_C_ERROR : FS_C_MESSAGE);
+	size_t cut = 0, len = strlen(a->msg);
+	for (size_t i = 1; i < len; i++) {
+		if (a->msg[i] != ' ')
+			continue;
+		char *head = fs_xstrndup(a->msg, i);
+		int fits = fs_text_width(head) <= cols;
+		free(head);
+		if (!fits)
+			break;
+		cut = i;
+	}
+	if (!cut) {
+		fs_draw_text(rows - 1, 0, cols, a->msg, attr);
+		return;
+	}
+	char *head = fs_xstrndup(a->msg, cut);
+	fs_draw_fill(rows - 2, 0, cols, attr);
+	fs_draw_text(rows - 2, 0, cols, head, attr);
+	fs_draw_text(rows - 1, 0, cols, a->msg + cut + 1, attr);
+	free(head);
+}
+
 static void draw(fs_app *a)
 {
 	int rows = LINES, cols = COLS;
@@ -390,7 +417,9 @@ static void draw(fs_app *a)
 	}
 	if (rows >= 1) {
 		fs_draw_fill(rows - 1, 0, cols, fs_color_attr(FS_C_MESSAGE));
-		if (a->msg)
+		if (a->msg && !a->modal && rows >= 3 && fs_text_width(a->msg) > cols)
+			draw_long_msg(a, rows, cols);
+		else if (a->msg)
 			fs_draw_text(rows - 1, 0, cols, a->msg,
 				     fs_color_attr(a->msg_error ? FS_C_ERROR : FS_C_MESSAGE));
 	}

@@ -4,11 +4,12 @@
 # editor goes from finding to finding (next-error) and lists them all; at
 # 80x24: long titles keep their ends, the editor takes the width, a new line
 # after a long one is not left scrolled, questions keep their answers in
-# sight, the history's author column is as wide as its authors.
+# sight, an error wider than the screen is read whole, the history's
+# author column is as wide as its authors.
 . "$FS_SRCDIR/tests/lib/tap.sh"
 . "$FS_SRCDIR/tests/ui/lib.sh"
 ui_need
-plan 20
+plan 21
 
 proj=$(ui_sample)
 mkdir -p "$tap_tmp/home/.config/fsstudio"
@@ -97,6 +98,18 @@ check "and the lines above too" ui_wait_re "   1  function (doc) {$"
 ui_keys C-q
 check "a long question keeps its answers in sight" ui_wait_re "\[s/k/d\]$"
 ui_keys d
+ui_wait_gone "Edit inspections"
+# an error wider than the screen (no git author) is read whole, on two rows
+(cd "$proj" && git config --unset user.name && git config --unset user.email)
+ui_keys e
+ui_wait_row 0 "Edit inspections/"
+ui_keys End
+ui_type "x"
+ui_keys C-s
+ui_wait "Commit it?"
+ui_keys Enter
+check "a message wider than the screen is read whole" ui_wait_re "you@example.com)$"
+ui_keys C-q
 ui_wait_gone "Edit inspections"
 ui_keys H
 check "the author column is as wide as the authors" ui_wait_re "[0-9]:[0-9][0-9] test A "
