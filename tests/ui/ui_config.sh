@@ -20,7 +20,8 @@ set mouse = maybe
 CFG
 ui_start 100 30 "$proj" .
 ui_wait "FieldInspections" || { not_ok "starts"; done_testing; }
-msg=$(ui_row 29)
+# a message wider than the screen takes the status row too
+msg="$(ui_row 28) $(ui_row 29)"
 check_contains "first bad line reported as file:line" "$cfg:2: unknown request 'no-such-request'" "$msg"
 check_contains "the count of the other errors" "and 1 more" "$msg"
 
