@@ -544,8 +544,13 @@ int fs_couch_doc_post(fs_couch *c, const char *db, const cJSON *doc, char **new_
 		*new_id = NULL;
 	if (new_rev)
 		*new_rev = NULL;
+	/* a document that names its _id is what a conflict is about */
+	fs_buf p = FS_BUF_INIT;
+	fs_couch_path_db(&p, db);
+	call k = { "POST", fs_buf_str(&p), doc, NULL, 0, { db, fs_json_str(doc, "_id"), NULL } };
 	cJSON *ans = NULL;
-	int rc = db_call(c, "POST", db, NULL, doc, &ans, e);
+	int rc = send_call(c, &k, &ans, NULL, e);
+	fs_buf_free(&p);
 	if (rc)
 		return rc;
 	const char *id = fs_json_str(ans, "id");

@@ -303,23 +303,6 @@ int fs_fullsync_user_groups(fs_couch *c, const char *grpdb, const char *user,
 
 /* ---- post ---- */
 
-static int post_new(fs_couch *c, const char *db, const cJSON *doc, char **id, char **rev, fs_err *e)
-{
-	fs_buf path = FS_BUF_INIT;
-	cJSON *res = NULL;
-	fs_couch_path_db(&path, db);
-	int rc = fs_couch_request(c, "POST", fs_buf_str(&path), doc, &res, "the document", e);
-	if (!rc) {
-		if (id && fs_json_str(res, "id"))
-			*id = fs_xstrdup(fs_json_str(res, "id"));
-		if (rev && fs_json_str(res, "rev"))
-			*rev = fs_xstrdup(fs_json_str(res, "rev"));
-	}
-	cJSON_Delete(res);
-	fs_buf_free(&path);
-	return rc;
-}
-
 /* One try of override or merge: read, build, write. */
 static int post_replace(fs_couch *c, const char *db, const cJSON *doc, const fs_post_opts *o,
 			char **id, char **rev, fs_err *e)
@@ -370,7 +353,7 @@ int fs_fullsync_post(fs_couch *c, const char *db, const cJSON *doc, const fs_pos
 		}
 		if (o->acl)
 			fs_acl_tag(body, o->owner, o->groups, o->ngroups);
-		rc = post_new(c, db, body, id_out, rev_out, e);
+		rc = fs_couch_doc_post(c, db, body, id_out, rev_out, e);
 		cJSON_Delete(body);
 		return rc;
 	}

@@ -172,6 +172,7 @@ static void check_on_server(ctx *x, size_t *ndocs)
 			(*ndocs)++;
 		}
 	}
+	assert_true(*ndocs > 0);   /* seeing no design document checks nothing */
 }
 
 /* Revisions of every design document of the plan's databases, as one text. */
