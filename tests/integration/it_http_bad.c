@@ -131,22 +131,17 @@ static void server_errors(void **state)
 
 static void refused_connection_names_url(void **state)
 {
-	/* a port nobody listens on: bind, learn it, close */
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t len = sizeof a;
-	bind(fd, (struct sockaddr *)&a, sizeof a);
-	getsockname(fd, (struct sockaddr *)&a, &len);
-	close(fd);
+	int port = fs_test_free_port();
+	assert_true(port > 0);
 	char url[128];
-	snprintf(url, sizeof url, "http://admin:hunter2@127.0.0.1:%d/", ntohs(a.sin_port));
+	snprintf(url, sizeof url, "http://admin:hunter2@127.0.0.1:%d/", port);
 	fs_http_opts o = { .url = url };
 	fs_err e;
 	fs_couch *c = fs_couch_new(fs_http_new(&o, &e), NULL);
 	cJSON *out;
 	assert_int_equal(fs_couch_all_dbs(c, &out, &e), FS_E_HTTP);
 	char want[96];
-	snprintf(want, sizeof want, "cannot connect to http://127.0.0.1:%d", ntohs(a.sin_port));
+	snprintf(want, sizeof want, "cannot connect to http://127.0.0.1:%d", port);
 	assert_non_null(strstr(e.msg, want));
 	assert_null(strstr(e.msg, "hunter2"));
 	assert_null(strstr(e.msg, "admin"));
@@ -359,17 +354,6 @@ static void request_counter(void **state)
 	fs_couch_free(c);
 }
 
-static int free_port(void)
-{
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t len = sizeof a;
-	bind(fd, (struct sockaddr *)&a, sizeof a);
-	getsockname(fd, (struct sockaddr *)&a, &len);
-	close(fd);
-	return ntohs(a.sin_port);
-}
-
 /* A self-signed TLS server (openssl s_server): refused by default, reached
  * with insecure (its HTML answer then fails as "not valid JSON"). */
 static void tls_verified_by_default(void **state)
@@ -377,7 +361,7 @@ static void tls_verified_by_default(void **state)
 	char *dir = fs_test_tmpdir(), *out = NULL;
 	if (fs_test_sh(NULL, 1, "command -v openssl") != 0)
 		skip();
-	int port = free_port();
+	int port = fs_test_free_port();
 	int rc = fs_test_sh(&out, 1, "cd '%s' && openssl req -x509 -newkey rsa:2048 -nodes -keyout k.pem "
 		"-out c.pem -days 1 -subj /CN=127.0.0.1 && (openssl s_server -accept %d -cert c.pem -key k.pem "
 		"-www -quiet >/dev/null 2>&1 & echo $! > pid)", dir, port);

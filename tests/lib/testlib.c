@@ -137,7 +137,7 @@ const char *fs_test_bin(void)
 	return b ? b : "./fsstudio";
 }
 
-static int free_port(void)
+int fs_test_free_port(void)
 {
 	int s = socket(AF_INET, SOCK_STREAM, 0);
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
@@ -171,7 +171,7 @@ fs_test_couch *fs_test_couch_start(void)
 	}
 	fs_test_couch *c = fs_xcalloc(1, sizeof *c);
 	c->dir = fs_test_tmpdir();
-	c->port = free_port();
+	c->port = fs_test_free_port();
 	snprintf(c->url, sizeof c->url, "http://127.0.0.1:%d", c->port);
 	c->pid = fork();
 	if (c->pid == 0) {

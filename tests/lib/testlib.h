@@ -31,6 +31,9 @@ int fs_test_sh(char **out, int merge, const char *fmt, ...) __attribute__((forma
 /* Path of the fsstudio binary under test ($FS_BIN). */
 const char *fs_test_bin(void);
 
+/* A loopback TCP port nobody listens on (bound, read, closed), or -1. */
+int fs_test_free_port(void);
+
 /* A pouchdb-server started in a temp folder on a free port (in memory). */
 typedef struct fs_test_couch {
 	pid_t pid;
