@@ -174,6 +174,15 @@ static void check_on_server(ctx *x, size_t *ndocs)
 	}
 }
 
+/* The same for the sample project, whose three design documents must all be
+ * seen (seeing none would check nothing). */
+static void check_sample_on_server(ctx *x)
+{
+	size_t n = 0;
+	check_on_server(x, &n);
+	assert_int_equal(n, 3);
+}
+
 /* Revisions of every design document of the plan's databases, as one text. */
 static char *revs(ctx *x, fs_deploy_plan *p)
 {
@@ -288,9 +297,7 @@ static void drift_refused_then_forced(void **state)
 	assert_int_equal(d->action, FS_DA_UPDATE);
 	assert_true(d->forced && d->done);
 	fs_deploy_plan_free(p);
-	size_t n = 0;
-	check_on_server(x, &n);
-	assert_int_equal(n, 3);   /* the sample's: seeing none would check nothing */
+	check_sample_on_server(x);
 }
 
 /* A copy without a marker that differs belongs to someone else. */
@@ -311,9 +318,7 @@ static void foreign_copy_refused(void **state)
 	fs_deploy_plan_free(p);
 	fs_deploy_opts o = { .force = 1 };
 	fs_deploy_plan_free(deploy(x, &o));
-	size_t n = 0;
-	check_on_server(x, &n);
-	assert_int_equal(n, 3);   /* the sample's: seeing none would check nothing */
+	check_sample_on_server(x);
 }
 
 static void prune(void **state)
@@ -431,9 +436,7 @@ static void staged(void **state)
 	assert_int_equal(ev.last_percent, 100);
 	assert_true(ev.swap >= 1);
 	fs_deploy_plan_free(p);
-	size_t n = 0;
-	check_on_server(x, &n);
-	assert_int_equal(n, 3);
+	check_sample_on_server(x);
 	cJSON *ans = NULL;
 	ok(fs_couch_design_docs(x->c, "inspections", 0, &ans, &e), "list");
 	for (cJSON *r = fs_json_arr(ans, "rows")->child; r; r = r->next)
@@ -695,9 +698,7 @@ static void background(void **state)
 	assert_int_equal(j.plan->count[FS_DA_CREATE], 3);
 	fs_deploy_plan_free(j.plan);
 	ok(fs_project_open(&x->p, x->dir, &e), "reopen");
-	size_t n = 0;
-	check_on_server(x, &n);
-	assert_int_equal(n, 3);
+	check_sample_on_server(x);
 }
 
 /* The server refuses the upload because a function does not compile: the
