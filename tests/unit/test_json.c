@@ -154,6 +154,23 @@ static void pretty_keeps_order(void **state)
 	cJSON_Delete(back);
 }
 
+/* One escaper for both writers: plain JSON keeps '/', Convertigo's writes
+ * "\/"; control characters become \n or \u00XX in both. */
+static void string_quoting(void **state)
+{
+	fs_buf b = FS_BUF_INIT;
+	const char *s = "a/b\"c\\d\n\t\x01\xc3\xa9";
+	fs_json_append_str(&b, s);
+	assert_string_equal(fs_buf_str(&b), "\"a/b\\\"c\\\\d\\n\\t\\u0001\xc3\xa9\"");
+	fs_buf_reset(&b);
+	fs_json_quote(&b, s, true);
+	assert_string_equal(fs_buf_str(&b), "\"a\\/b\\\"c\\\\d\\n\\t\\u0001\xc3\xa9\"");
+	cJSON *back = parse(fs_buf_str(&b));
+	assert_string_equal(back->valuestring, s);
+	cJSON_Delete(back);
+	fs_buf_free(&b);
+}
+
 static void url_encoding(void **state)
 {
 	fs_buf b = FS_BUF_INIT;
@@ -239,6 +256,7 @@ int main(void)
 		cmocka_unit_test(canonical_sorts_and_hashes),
 		cmocka_unit_test(sha256_known_vectors),
 		cmocka_unit_test(pretty_keeps_order),
+		cmocka_unit_test(string_quoting),
 		cmocka_unit_test(url_encoding),
 		cmocka_unit_test(url_credentials),
 		cmocka_unit_test(error_sentences),
