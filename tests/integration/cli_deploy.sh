@@ -6,7 +6,7 @@
 . "$FS_SRCDIR/tests/lib/tap.sh"
 . "$FS_SRCDIR/tests/lib/couch.sh"
 couch_start || plan_skip "pouchdb-server not installed"
-plan 36
+plan 37
 
 export XDG_CONFIG_HOME="$tap_tmp/config"
 unset FSSTUDIO_SERVER FSSTUDIO_USER FSSTUDIO_PASSWORD
@@ -51,6 +51,8 @@ out=$("$FS_BIN" srvdiff "$P" $S 2>&1); rc=$?
 check_eq "srvdiff exits 0" 0 "$rc"
 check_contains "srvdiff shows the diff" "+        emit([doc.site, doc.date]" "$out"
 check_eq "srvdiff writes nothing" "$r2" "$(rev)"
+out2=$("$FS_BIN" diff "$P" $S 2>&1); rc=$?
+check_eq "diff --server is srvdiff (same exit, same text)" "0 $out" "$rc $out2"
 
 out=$("$FS_BIN" deploy "$P" $S 2>&1); rc=$?
 check_eq "deploy over drift exits 3" 3 "$rc"
