@@ -90,6 +90,7 @@ struct browser {
 	fs_app *app;
 	fs_bg *bg;
 	struct job *job;           /* the running job (one at a time) */
+	struct job *live;          /* every job not yet freed, to free at close */
 	unsigned gen;
 	fs_servers servers;
 	fs_couch *couch;
@@ -128,6 +129,7 @@ struct browser {
 
 struct job {
 	struct browser *b;
+	struct job *prev, *next;  /* in b->live */
 	enum job_kind kind;
 	unsigned gen;
 	fs_bg_job *bgjob;
@@ -630,6 +632,12 @@ static int job_work(fs_bg_job *bj, void *arg, fs_err *e)
 
 static void job_free(struct job *j)
 {
+	if (j->prev)
+		j->prev->next = j->next;
+	else
+		j->b->live = j->next;
+	if (j->next)
+		j->next->prev = j->prev;
 	free(j->a1);
 	free(j->a2);
 	free(j->a3);
@@ -813,6 +821,10 @@ static struct job *new_job(struct browser *b, enum job_kind kind)
 	struct job *j = fs_xcalloc(1, sizeof *j);
 	j->b = b;
 	j->kind = kind;
+	j->next = b->live;
+	if (b->live)
+		b->live->prev = j;
+	b->live = j;
 	return j;
 }
 
@@ -1469,7 +1481,9 @@ static void browser_close(fs_app *a, fs_pane *p)
 		a->busy--;
 	fs_app_unwatch(a, fs_bg_fd(b->bg));
 	fs_bg_free(b->bg);   /* cancels and waits; done callbacks do not run */
-	/* the job whose done did not run */
+	/* the jobs whose done did not run: the running one, cancelled ones */
+	while (b->live)
+		job_free(b->live);
 	lines_clear(b);
 	free(b->v);
 	fs_servers_free(&b->servers);

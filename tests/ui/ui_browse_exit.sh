@@ -1,0 +1,76 @@
+#!/bin/sh
+# Leaving on SIGHUP while the browser waits on a server that never answers,
+# under valgrind: the pending request's memory is freed (its completion
+# callback never runs once the runner is freed), and so is a request that
+# was cancelled and replaced before it finished.
+. "$FS_SRCDIR/tests/lib/tap.sh"
+. "$FS_SRCDIR/tests/ui/lib.sh"
+ui_need
+command -v valgrind >/dev/null || plan_skip "valgrind is not installed"
+command -v python3 >/dev/null || plan_skip "python3 is not installed"
+plan 5
+
+proj=$(ui_sample)
+ui_deadline=40
+# a server that takes connections and never answers
+python3 -c '
+import socket
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(16)
+print(s.getsockname()[1], flush=True)
+held = []
+while True:
+    held.append(s.accept()[0])
+' > "$tap_tmp/port" &
+stuck_pid=$!
+stop_stuck() { kill "$stuck_pid" 2>/dev/null; }
+at_exit stop_stuck
+until [ -s "$tap_tmp/port" ]; do sleep 0.05; done
+mkdir -p "$tap_tmp/home/.config/fsstudio"
+printf '[stuck]\nurl = http://127.0.0.1:%s\n' "$(cat "$tap_tmp/port")" > "$tap_tmp/home/.config/fsstudio/servers"
+chmod 600 "$tap_tmp/home/.config/fsstudio/servers"
+printf 'set recovery-delay = 60\n' > "$tap_tmp/home/.config/fsstudio/config"
+# the studio under valgrind: exit status 9 when memory leaked
+printf '#!/bin/sh\nexec valgrind -q --leak-check=full --show-possibly-lost=no --errors-for-leak-kinds=definite --error-exitcode=9 --log-file=%s "%s" "$@"\n' \
+	"$tap_tmp/vg.log" "$FS_BIN" > "$tap_tmp/vg.sh"
+chmod +x "$tap_tmp/vg.sh"
+real_bin=$FS_BIN
+FS_BIN=$tap_tmp/vg.sh
+
+studio_pid() { ps -o pid= --ppid "$(ui_tmux display -p -t ui '#{pane_pid}')" | head -1; }
+hup() {
+	kill -HUP "$(studio_pid)"
+	ui_wait "fsstudio-exit=" >/dev/null
+}
+# exited_ok: the studio's exit status was 0 (valgrind: 9 when memory leaked)
+exited_ok() { ui_screen | grep -q "fsstudio-exit=0"; }
+
+# one request pending on the stuck server
+ui_start 100 30 "$proj" .
+ui_wait "FieldInspections" || { not_ok "starts"; done_testing; }
+ui_keys B
+ui_wait "stuck"
+ui_keys Enter
+ui_wait "loading (Esc cancels)"
+hup
+check "SIGHUP during a request: memory freed, no leak (valgrind)" exited_ok
+[ -s "$tap_tmp/vg.log" ] && sed 's/^/# /' "$tap_tmp/vg.log" | head -40
+check "valgrind saw no error" test ! -s "$tap_tmp/vg.log"
+ui_stop
+rm -f "$tap_tmp/vg.log"
+
+# two requests: the first cancelled (its worker still blocked) and replaced
+ui_start 100 30 "$proj" .
+ui_wait "FieldInspections" || { not_ok "starts again"; done_testing; }
+ui_keys B
+ui_wait "stuck"
+ui_keys Enter
+ui_wait "loading (Esc cancels)"
+ui_keys Escape
+ui_keys Enter
+ui_wait "loading (Esc cancels)"
+hup
+check "SIGHUP with a cancelled request queued: no leak (valgrind)" exited_ok
+[ -s "$tap_tmp/vg.log" ] && sed 's/^/# /' "$tap_tmp/vg.log" | head -40
+check "valgrind saw no error" test ! -s "$tap_tmp/vg.log"
+check "the real binary was run" test -x "$real_bin"
+done_testing
