@@ -84,6 +84,22 @@ struct frame {
 	size_t lineno, offset;
 };
 
+/*
+ * The databases table: _(ID, title, right-aligned, rank). The name takes
+ * the width the others leave; when the pane is narrow the columns of the
+ * highest rank go first.
+ */
+#define DB_COLS(_) \
+	_(NAME,     "database", 0, 0) \
+	_(DOCS,     "docs",     1, 1) \
+	_(DELETED,  "deleted",  1, 4) \
+	_(SIZE,     "size",     1, 2) \
+	_(SEQ,      "seq",      1, 5) \
+	_(REVS,     "revs",     1, 6) \
+	_(SECURITY, "security", 0, 3)
+
+#define DB_ENUM(id, title, right, rank) DBC_##id,
+enum { DB_COLS(DB_ENUM) DBC_N };
 struct job;
 
 struct browser {
@@ -102,6 +118,7 @@ struct browser {
 	size_t n, cap;
 	/* data kept per level */
 	cJSON *dbs;                /* [{summary}] */
+	int dbwidth[DBC_N];        /* widest cell of each column of the table */
 	fs_docs_page docs;
 	enum fs_docs_kind kind;
 	int conflicts_only;
@@ -220,38 +237,111 @@ static void security_text(const cJSON *sec, fs_buf *out)
 		fs_buf_printf(out, "%d member%s, %d admin%s", nm, nm == 1 ? "" : "s", na, na == 1 ? "" : "s");
 }
 
+#define DB_INFO(id, title, right, rank) { title, right, rank },
+static const struct { const char *title; int right, rank; } db_col[] = { DB_COLS(DB_INFO) };
+
+enum { DB_CELL = 48, DB_NAME_MIN = 12 };
+
+/* The cells of database i (-1: the titles); 0 when it has no counts. */
+static int db_cells(const struct browser *b, int i, char cell[DBC_N][DB_CELL])
+{
+	if (i < 0) {
+		for (int c = 0; c < DBC_N; c++)
+			snprintf(cell[c], DB_CELL, "%s", db_col[c].title);
+		return 1;
+	}
+	const cJSON *s = cJSON_GetArrayItem(b->dbs, i);
+	const cJSON *rl = cJSON_GetObjectItemCaseSensitive(s, "revs_limit");
+	const cJSON *us = cJSON_GetObjectItemCaseSensitive(s, "update_seq");
+	fs_buf sec = FS_BUF_INIT;
+	memset(cell, 0, DBC_N * DB_CELL);
+	snprintf(cell[DBC_NAME], DB_CELL, "%s", fs_json_str(s, "db_name"));
+	if (fs_json_str(s, "error") || !cJSON_GetObjectItemCaseSensitive(s, "doc_count"))
+		return 0;
+	snprintf(cell[DBC_DOCS], DB_CELL, "%lld", fs_json_int(s, "doc_count", 0));
+	snprintf(cell[DBC_DELETED], DB_CELL, "%lld", fs_json_int(s, "doc_del_count", 0));
+	human_size(cell[DBC_SIZE], DB_CELL, fs_json_num(fs_json_obj(s, "sizes"), "file", 0));
+	/* CouchDB's sequences are long opaque strings: their start tells them apart */
+	if (cJSON_IsNumber(us))
+		snprintf(cell[DBC_SEQ], DB_CELL, "%.0f", us->valuedouble);
+	else
+		snprintf(cell[DBC_SEQ], DB_CELL, "%.8s", cJSON_IsString(us) ? us->valuestring : "?");
+	snprintf(cell[DBC_REVS], DB_CELL, cJSON_IsNumber(rl) ? "%.0f" : "-", rl ? rl->valuedouble : 0);
+	security_text(cJSON_GetObjectItemCaseSensitive(s, "security"), &sec);
+	snprintf(cell[DBC_SECURITY], DB_CELL, "%s", fs_buf_str(&sec));
+	fs_buf_free(&sec);
+	return 1;
+}
+
+/* Column widths for a pane w wide (0: dropped), from the widest cells. */
+static void db_layout(const struct browser *b, int w, int width[DBC_N])
+{
+	int used = 0;
+	for (int c = 1; c < DBC_N; c++) {
+		width[c] = b->dbwidth[c];
+		used += width[c] + 1;
+	}
+	for (int rank = 6; rank > 0 && used + DB_NAME_MIN > w; rank--)
+		for (int c = 1; c < DBC_N; c++)
+			if (db_col[c].rank == rank && width[c]) {
+				used -= width[c] + 1;
+				width[c] = 0;
+			}
+	width[DBC_NAME] = w - used > DB_NAME_MIN ? w - used : DB_NAME_MIN;
+}
+
+/* Row i of the table (-1: the titles) laid out for a pane w wide. */
+static void db_row(const struct browser *b, int i, int w, fs_buf *out)
+{
+	char cell[DBC_N][DB_CELL];
+	int width[DBC_N];
+	int full = db_cells(b, i, cell);
+	const cJSON *s = cJSON_GetArrayItem(b->dbs, i);
+	db_layout(b, w, width);
+	fs_buf_reset(out);
+	if (!full) {
+		const char *err = fs_json_str(s, "error");
+		fs_buf_printf(out, "%-*s %s", width[DBC_NAME], cell[DBC_NAME], err ? err : "-");
+		return;
+	}
+	for (int c = 0; c < DBC_N; c++) {
+		if (!width[c])
+			continue;
+		if (c)
+			fs_buf_addc(out, ' ');
+		int n = (int)strlen(cell[c]);
+		if (c == DBC_NAME && n > width[c])   /* a cut name says so */
+			fs_buf_printf(out, "%.*s~", width[c] - 1, cell[c]);
+		else
+			fs_buf_printf(out, db_col[c].right ? "%*s" : "%-*s", width[c], cell[c]);
+	}
+	while (out->len && out->data[out->len - 1] == ' ')
+		out->data[--out->len] = '\0';
+}
+
 static void build_dbs(struct browser *b)
 {
-	cJSON *s;
-	int i = 0;
-	add_line(b, FS_C_HEADER, NULL, -1, "%-24s %9s %8s %10s %8s %6s  %s", "database", "docs", "deleted",
-		 "size", "seq", "revs", "security");
-	cJSON_ArrayForEach(s, b->dbs) {
-		char size[32], seq[32];
-		fs_buf sec = FS_BUF_INIT;
-		cJSON *rl = cJSON_GetObjectItemCaseSensitive(s, "revs_limit");
-		cJSON *us = cJSON_GetObjectItemCaseSensitive(s, "update_seq");
-		const char *name = fs_json_str(s, "db_name");
-		char revs[24] = "-";
-		human_size(size, sizeof size, fs_json_num(fs_json_obj(s, "sizes"), "file", 0));
-		if (cJSON_IsNumber(rl))
-			snprintf(revs, sizeof revs, "%.0f", rl->valuedouble);
-		if (cJSON_IsNumber(us))
-			snprintf(seq, sizeof seq, "%.0f", us->valuedouble);
-		else
-			snprintf(seq, sizeof seq, "%.8s", cJSON_IsString(us) ? us->valuestring : "?");
-		security_text(cJSON_GetObjectItemCaseSensitive(s, "security"), &sec);
-		if (fs_json_str(s, "error"))
-			add_line(b, FS_C_ERROR, name, i, "%-24s %s", name, fs_json_str(s, "error"));
-		else if (!cJSON_GetObjectItemCaseSensitive(s, "doc_count"))
-			add_line(b, FS_C_DEFAULT, name, i, "%-24s %9s", name, "-");
-		else
-			add_line(b, FS_C_DEFAULT, name, i, "%-24s %9lld %8lld %10s %8s %6s  %s", name,
-				 fs_json_int(s, "doc_count", 0), fs_json_int(s, "doc_del_count", 0), size, seq,
-				 revs, fs_buf_str(&sec));
-		fs_buf_free(&sec);
-		i++;
+	char cell[DBC_N][DB_CELL];
+	int n = cJSON_GetArraySize(b->dbs), natural = 0;
+	fs_buf t = FS_BUF_INIT;
+	for (int c = 0; c < DBC_N; c++)
+		b->dbwidth[c] = 0;
+	for (int i = -1; i < n; i++) {
+		int full = db_cells(b, i, cell);
+		for (int c = 0; c < (full ? DBC_N : 1); c++)
+			if ((int)strlen(cell[c]) > b->dbwidth[c])
+				b->dbwidth[c] = (int)strlen(cell[c]);
 	}
+	for (int c = 0; c < DBC_N; c++)
+		natural += b->dbwidth[c] + 1;
+	/* the text kept (searched) is the whole row; drawing fits it to the pane */
+	for (int i = -1; i < n; i++) {
+		const cJSON *s = cJSON_GetArrayItem(b->dbs, i);
+		db_row(b, i, natural, &t);
+		add_line(b, i < 0 ? FS_C_HEADER : fs_json_str(s, "error") ? FS_C_ERROR : FS_C_DEFAULT,
+			 i < 0 ? NULL : fs_json_str(s, "db_name"), i, "%s", fs_buf_str(&t));
+	}
+	fs_buf_free(&t);
 }
 
 static void build_docs(struct browser *b)
@@ -1434,6 +1524,13 @@ static void browser_draw(fs_app *a, fs_pane *p, size_t lineno, int y, int x, int
 	size_t at = 0, len = strlen(l->text);
 	int col = 0;
 	fs_draw_fill(y, x, w, plain);
+	if (top(b) == LV_DBS) {
+		fs_buf t = FS_BUF_INIT;
+		db_row(b, l->ref, w, &t);
+		fs_draw_text(y, x, w, fs_buf_str(&t), plain);
+		fs_buf_free(&t);
+		return;
+	}
 	/* plain text between the spans, each span in its capture's color */
 	for (size_t i = 0; i <= l->nspans && col < w; i++) {
 		size_t start = i < l->nspans ? l->spans[i].start : len;

@@ -8,7 +8,7 @@
 . "$FS_SRCDIR/tests/ui/lib.sh"
 ui_need
 couch_start || plan_skip "pouchdb-server not installed"
-plan 34
+plan 36
 
 # the fixture: documents, a design document with a view, a conflict
 curl -fsS -X PUT "$COUCH_URL/shop" >/dev/null
@@ -55,6 +55,34 @@ ui_keys / ; ui_wait "Find:"; ui_type "dead "; ui_keys Enter Enter
 check "a dead server is said plainly" ui_wait "cannot connect to http://127.0.0.1:9"
 ui_keys / ; ui_wait "Find:"; ui_type testcouch; ui_keys Enter Enter
 check "Enter on a server lists its databases with counts" ui_wait "256"
+# db_table_fits COLS ROWS: at that size the databases' table is not cut:
+# its header ends on a whole title, the counts end under "docs", the row of
+# shop is whole (its last cell matches the header's last title)
+db_table_fits() {
+	ui_resize "$1" "$2"
+	end=$(($(date +%s) + ui_deadline))
+	until db_table_ok >"$tap_tmp/why"; do    # until redrawn at that size
+		[ "$(date +%s)" -lt "$end" ] || { cat "$tap_tmp/why"; ui_screen | sed 's/^/# | /'; return 1; }
+		sleep 0.05
+	done
+}
+db_table_ok() {
+	ui_screen | LC_ALL=C.UTF-8 awk '
+		/database +docs/ && !h { h = $0; next }
+		h && /[│ ]shop / { r = $0 }
+		END {
+			gsub(/[│ ]+$/, "", h); gsub(/[│ ]+$/, "", r)
+			sub(/.*│/, "", h); sub(/.*│/, "", r)    # the browser pane alone
+			if (h !~ /(docs|deleted|size|seq|revs|security)$/) { print "# header cut: " h; exit 1 }
+			d = index(h, " docs") + 4
+			if (substr(r, d - 2, 3) != "256" || substr(r, d + 1, 1) != " ") { print "# docs not aligned: " r; exit 1 }
+			if (h ~ /security$/ && r !~ /public, 0 admins$/) { print "# row cut: " r; exit 1 }
+			if (h ~ /size$/ && r !~ /B$/) { print "# row cut: " r; exit 1 }
+		}'
+}
+check "the databases table fits 80x24" db_table_fits 80 24
+check "and 60x16, dropping columns" db_table_fits 60 16
+ui_resize 120 40
 ui_keys / ; ui_wait "Find:"; ui_type shop; ui_keys Enter Enter
 check "a database opens on its first page of documents" ui_wait "item000"
 check "design documents are apart" ui_wait "[design documents]"
