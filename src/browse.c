@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "browse.h"
+#include "fsutil.h"
+#include "http.h"
 #include "json.h"
 
 #define DEFAULT_PAGE 50
@@ -861,4 +863,56 @@ int fs_browse_changes_wait(fs_couch *c, const char *db, const fs_changes_query *
 	o.descending = 0;
 	o.timeout_ms = deadline_ms > 0 ? deadline_ms : 30000;
 	return fs_couch_changes(c, db, &o, out, e);
+}
+
+/* ---- Attachments ---- */
+
+int fs_browse_attachment(fs_couch *c, const char *db, const char *id, const char *rev,
+			 const char *name, fs_buf *out, fs_err *e)
+{
+	fs_buf path = FS_BUF_INIT;
+	fs_http_resp resp;
+	fs_couch_path_doc(&path, db, id);
+	/* each part of a name like "img/a.png" encoded, its slashes kept */
+	for (const char *s = name; ; ) {
+		const char *slash = strchr(s, '/');
+		char *part = slash ? fs_xstrndup(s, slash - s) : fs_xstrdup(s);
+		fs_buf_addc(&path, '/');
+		fs_url_encode(&path, part);
+		free(part);
+		if (!slash)
+			break;
+		s = slash + 1;
+	}
+	if (rev) {
+		fs_buf_adds(&path, "?rev=");
+		fs_url_encode(&path, rev);
+	}
+	fs_http_req r = { .method = "GET", .path = fs_buf_str(&path) };
+	int rc = fs_http_do(fs_couch_http(c), &r, &resp, e);
+	if (!rc && (resp.status < 200 || resp.status > 299)) {
+		char *what = fs_xasprintf("attachment '%s' of document '%s' in database '%s'", name, id, db);
+		rc = fs_couch_error(c, "GET", fs_buf_str(&path), what, resp.status,
+				    resp.body.data, resp.body.len, e);
+		free(what);
+	}
+	fs_buf_reset(out);
+	if (!rc)
+		fs_buf_add(out, resp.body.data ? resp.body.data : "", resp.body.len);
+	fs_http_resp_free(&resp);
+	fs_buf_free(&path);
+	return rc;
+}
+
+int fs_browse_attachment_save(fs_couch *c, const char *db, const char *id, const char *rev,
+			      const char *name, const char *path, size_t *len, fs_err *e)
+{
+	fs_buf data = FS_BUF_INIT;
+	int rc = fs_browse_attachment(c, db, id, rev, name, &data, e);
+	if (!rc)
+		rc = fs_write_file_atomic(path, data.data ? data.data : "", data.len, 0644, e);
+	if (!rc && len)
+		*len = data.len;
+	fs_buf_free(&data);
+	return rc;
 }

@@ -159,4 +159,16 @@ int fs_browse_changes(fs_couch *c, const char *db, const fs_changes_query *q,
 int fs_browse_changes_wait(fs_couch *c, const char *db, const fs_changes_query *q,
 			   long deadline_ms, cJSON **out, fs_err *e);
 
+/* ---- Attachments ---- */
+
+/* The bytes of attachment `name` of document id (at rev, or the current one
+ * when NULL) into out (reset first). An unknown document or attachment is
+ * FS_E_NOTFOUND with a sentence naming both. */
+int fs_browse_attachment(fs_couch *c, const char *db, const char *id, const char *rev,
+			 const char *name, fs_buf *out, fs_err *e);
+/* The same written to the file at path (atomically: an error leaves what
+ * was there); *len (may be NULL) gets the size written. */
+int fs_browse_attachment_save(fs_couch *c, const char *db, const char *id, const char *rev,
+			      const char *name, const char *path, size_t *len, fs_err *e);
+
 #endif

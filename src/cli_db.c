@@ -142,9 +142,38 @@ static int cmd_docs(fs_couch *c, fs_cli_opt *o, char **pos, int npos)
 	return 0;
 }
 
+/* --attachment NAME -o FILE: its bytes to FILE ("-": standard output). */
+static int get_attachment(fs_couch *c, fs_cli_opt *o, char **pos, const char *name)
+{
+	fs_err e = { 0 };
+	const char *out = fs_cli_opt_get(o, "-o")->value, *rev = fs_cli_opt_get(o, "--rev")->value;
+	size_t len = 0;
+	if (!out)
+		return fs_cli_usage("db", "--attachment needs -o FILE (- for standard output)");
+	if (strcmp(out, "-")) {
+		if (fs_browse_attachment_save(c, pos[0], pos[1], rev, name, out, &len, &e))
+			return fail(&e);
+		fprintf(stderr, "%s: %zu bytes\n", out, len);
+		return 0;
+	}
+	fs_buf data = FS_BUF_INIT;
+	if (fs_browse_attachment(c, pos[0], pos[1], rev, name, &data, &e)) {
+		fs_buf_free(&data);
+		return fail(&e);
+	}
+	int bad = fwrite(data.data ? data.data : "", 1, data.len, stdout) != data.len || fflush(stdout);
+	fs_buf_free(&data);
+	return bad ? fs_cli_errorf("standard output: write failed") : 0;
+}
+
 static int cmd_get(fs_couch *c, fs_cli_opt *o, char **pos, int npos)
 {
 	fs_err e = { 0 };
+	const char *att = fs_cli_opt_get(o, "--attachment")->value;
+	if (att)
+		return get_attachment(c, o, pos, att);
+	if (fs_cli_opt_get(o, "-o")->set)
+		return fs_cli_usage("db", "-o is for --attachment; a document goes to standard output");
 	fs_couch_get_opts g = { .rev = fs_cli_opt_get(o, "--rev")->value,
 				.conflicts = fs_cli_opt_get(o, "--conflicts")->set };
 	cJSON *doc = NULL;
@@ -527,7 +556,8 @@ int fs_cmd_db(int argc, char **argv)
 		{ "--resolve", "REV", 0, NULL }, { "--merged", "FILE", 0, NULL }, { "--page", "N", 0, NULL },
 		{ "--since", "SEQ", 0, NULL }, { "--latest", "N", 0, NULL }, { "--follow", NULL, 0, NULL },
 		{ "--timeout", "MS", 0, NULL }, { "--view", "DDOC/VIEW", 0, NULL },
-		{ "--doc-id", "ID[,ID]", 0, NULL },
+		{ "--doc-id", "ID[,ID]", 0, NULL }, { "--attachment", "NAME", 0, NULL },
+		{ "-o", "FILE", 0, NULL },
 		{ NULL, NULL, 0, NULL },
 	};
 	char *pos[64];

@@ -5,7 +5,7 @@
 . "$FS_SRCDIR/tests/lib/couch.sh"
 
 couch_start || plan_skip "pouchdb-server not installed"
-plan 37
+plan 45
 
 t=$tap_tmp
 S="--server $COUCH_URL"
@@ -118,3 +118,24 @@ check_eq "docs --as-user without groups: owner and anonymous" "a1 pub" "$(printf
 
 run db get nope x $S
 check_contains "a missing database is said plainly" "does not exist" "$err"
+
+# attachments: saved byte for byte (binary, a name with a slash and a space)
+head -c 3000 /dev/urandom > "$t/blob.bin"
+curl -fsS -X PUT "$COUCH_URL/cdb/withatt" -H 'Content-Type: application/json' -d '{}' >/dev/null
+rev=$(curl -fsS "$COUCH_URL/cdb/withatt" | jget 'd["_rev"]')
+curl -fsS -X PUT "$COUCH_URL/cdb/withatt/img/a%20b.bin?rev=$rev" -H 'Content-Type: application/octet-stream' \
+	--data-binary @"$t/blob.bin" >/dev/null
+run db get cdb withatt $S --attachment "img/a b.bin" -o "$t/got.bin"
+check_eq "get --attachment -o exits 0" 0 "$rc"
+check "the file has the attachment's bytes" cmp -s "$t/blob.bin" "$t/got.bin"
+check_contains "and says how many" "3000 bytes" "$err"
+"$FS_BIN" db get cdb withatt $S --attachment "img/a b.bin" -o - > "$t/stdout.bin" 2>/dev/null
+check "-o - writes them to standard output" cmp -s "$t/blob.bin" "$t/stdout.bin"
+echo kept > "$t/kept"
+run db get cdb withatt $S --attachment nope.png -o "$t/kept"
+check "a missing attachment fails" test "$rc" -ne 0
+check_contains "and is named plainly" "nope.png" "$err"
+check_eq "the file there is left as it was" kept "$(cat "$t/kept")"
+run db get cdb withatt $S --attachment "img/a b.bin"
+check_contains "--attachment without -o is a usage error" "needs -o FILE" "$err"
+done_testing
