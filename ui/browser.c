@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include "browse.h"
@@ -29,6 +30,8 @@
 
 #define KEY_ESC 27
 #define PAGE_ROWS 100
+/* the ref of a document's attachment line (-1: a header, -2: a view) */
+#define ATTACHMENT (-3)
 #define FOLD_LINES 30          /* objects longer than this start folded */
 #define CHANGES_MAX 1000
 #define FOLLOW_MS 20000
@@ -60,7 +63,7 @@ static const char *const level_titles[] = {
 
 /* _(ID) jobs: what a background request does */
 #define JOB_LIST(_) _(DBS) _(DOCS) _(DESIGN) _(DOC) _(REVS) _(DIFF) _(RESOLVE) \
-	_(QUERY) _(CHANGES) _(FOLLOW) _(DELETE) _(COPY) _(PUT)
+	_(QUERY) _(CHANGES) _(FOLLOW) _(DELETE) _(COPY) _(PUT) _(SAVE)
 
 enum job_kind {
 #define JOB_ENUM(id) J_##id,
@@ -126,6 +129,7 @@ struct browser {
 	fs_strv as_groups;
 	cJSON *design;             /* rows of design documents with bodies */
 	char *docid, *docrev;
+	char *save_name;           /* the attachment being saved */
 	char *doctext;             /* pretty JSON of the shown document */
 	cJSON *doc;
 	int *fold;                 /* per full line: folded opener */
@@ -152,6 +156,8 @@ struct job {
 	fs_bg_job *bgjob;
 	enum fs_page_dir dir;
 	char *a1, *a2, *a3;       /* ids, revisions, ... */
+	char *path;               /* SAVE: the file written */
+	size_t len;               /* SAVE: its size */
 	cJSON *in;                /* edge row, merged body, document */
 	fs_docs_query q;
 	/* results */
@@ -485,9 +491,10 @@ static void build_doc(struct browser *b)
 		cJSON_ArrayForEach(it, att) {
 			char size[32];
 			human_size(size, sizeof size, fs_json_num(it, "length", 0));
-			add_line(b, FS_C_DEFAULT, NULL, -1, "  %-30s %-24s %s", it->string,
+			add_line(b, FS_C_DEFAULT, it->string, ATTACHMENT, "  %-30s %-24s %s", it->string,
 				 fs_json_str(it, "content_type") ? fs_json_str(it, "content_type") : "?", size);
 		}
+		add_line(b, FS_C_OTHER, NULL, -1, "  (Enter on an attachment saves it to a file)");
 	}
 }
 
@@ -716,6 +723,8 @@ static int job_work(fs_bg_job *bj, void *arg, fs_err *e)
 		fs_post_opts o = { .policy = FS_POLICY_NONE };
 		return fs_fullsync_post(c, db, j->in, &o, NULL, NULL, e);
 	}
+	case J_SAVE:
+		return fs_browse_attachment_save(c, db, j->a1, j->a2, j->a3, j->path, &j->len, e);
 	}
 	return 0;
 }
@@ -731,6 +740,7 @@ static void job_free(struct job *j)
 	free(j->a1);
 	free(j->a2);
 	free(j->a3);
+	free(j->path);
 	cJSON_Delete(j->in);
 	cJSON_Delete(j->out);
 	fs_docs_page_free(&j->docs);
@@ -754,6 +764,24 @@ static void first_row(fs_app *a, struct browser *b)
 		}
 }
 
+/* The cursor on the line of id; 0 when no line has it. */
+static int goto_id(fs_app *a, struct browser *b, const char *id)
+{
+	for (size_t i = 0; id && i < b->n; i++)
+		if (b->v[i].id && !strcmp(b->v[i].id, id)) {
+			fs_pane_goto(&a->panes[FS_P_BROWSER], i);
+			return 1;
+		}
+	return 0;
+}
+
+/* The id of the line under the cursor (a copy), or NULL. */
+static char *cur_id(fs_app *a, struct browser *b)
+{
+	size_t i = a->panes[FS_P_BROWSER].lineno;
+	return i < b->n && b->v[i].id ? fs_xstrdup(b->v[i].id) : NULL;
+}
+
 static void swap_ptr(void *x, void *y, size_t n)
 {
 	char t[256];
@@ -766,12 +794,17 @@ static void swap_ptr(void *x, void *y, size_t n)
 static void apply(fs_app *a, struct browser *b, struct job *j)
 {
 	switch (j->kind) {
-	case J_DBS:
+	case J_DBS: {
+		/* read again (F5): the cursor stays on its database */
+		char *was = top(b) == LV_DBS ? cur_id(a, b) : NULL;
 		cJSON_Delete(b->dbs);
 		b->dbs = j->out, j->out = NULL;
 		push(a, b, LV_DBS);
-		first_row(a, b);
+		if (!goto_id(a, b, was))
+			first_row(a, b);
+		free(was);
 		break;
+	}
 	case J_DOCS:
 		swap_ptr(&b->docs, &j->docs, sizeof b->docs);
 		fs_strv_free(&b->as_groups);
@@ -870,6 +903,9 @@ static void apply(fs_app *a, struct browser *b, struct job *j)
 		break;
 	case J_PUT:
 		fs_app_msg(a, "Saved %s", fs_json_str(j->in, "_id"));
+		break;
+	case J_SAVE:
+		fs_app_msg(a, "Saved attachment %s to %s (%zu bytes)", j->a3, j->path, j->len);
 		break;
 	}
 }
@@ -1116,6 +1152,53 @@ static void delete_done(fs_app *a, fs_modal *m, int key)
 	submit(b, j);
 }
 
+/* ---- saving an attachment: where to, replace a file only when told ---- */
+
+static void save_attachment(struct browser *b, const char *path)
+{
+	struct job *j = new_job(b, J_SAVE);
+	j->a1 = fs_xstrdup(b->docid);
+	j->a2 = b->docrev ? fs_xstrdup(b->docrev) : NULL;
+	j->a3 = fs_xstrdup(b->save_name);
+	j->path = fs_xstrdup(path);
+	submit(b, j);
+}
+
+static void replace_done(fs_app *a, fs_modal *m, int key)
+{
+	if (key == 'y')
+		save_attachment(B(a), m->arg);
+}
+
+static void save_path_done(fs_app *a, fs_modal *m, int key)
+{
+	struct browser *b = B(a);
+	const char *t = fs_buf_str(&m->text), *home = getenv("HOME");
+	if (key == KEY_ESC || !m->text.len || !b->save_name)
+		return;
+	char *path = t[0] == '~' && t[1] == '/' && home ? fs_xasprintf("%s%s", home, t + 1) : fs_xstrdup(t);
+	struct stat st;
+	if (stat(path, &st) == 0) {
+		char *q = fs_xasprintf("%s exists: replace it? (y/n)", path);
+		fs_modal *c = fs_modal_confirm(a, q, "yn", replace_done);
+		c->arg = path;
+		free(q);
+		return;
+	}
+	save_attachment(b, path);
+	free(path);
+}
+
+static void ask_save(fs_app *a, struct browser *b, const char *name)
+{
+	const char *base = strrchr(name, '/');
+	char *label = fs_xasprintf("Save attachment %s to: ", name);
+	free(b->save_name);
+	b->save_name = fs_xstrdup(name);
+	fs_modal_prompt(a, label, base ? base + 1 : name, save_path_done);
+	free(label);
+}
+
 static void copy_done(fs_app *a, fs_modal *m, int key)
 {
 	struct browser *b = B(a);
@@ -1211,6 +1294,10 @@ static void enter(fs_app *a, struct browser *b)
 	case LV_DOC: {
 		fs_pane *p = &a->panes[FS_P_BROWSER];
 		size_t full = (size_t)l->ref;
+		if (l->ref == ATTACHMENT) {
+			ask_save(a, b, l->id);
+			break;
+		}
 		if (l->close > 0 && full < b->nfold) {
 			b->fold[full] = !b->fold[full];
 			size_t keep = p->lineno;
@@ -1373,10 +1460,23 @@ static void changes(fs_app *a, struct browser *b)
 	fs_app_msg(a, b->follow ? "Following the changes (F stops)" : "Stopped following");
 }
 
+/* The profiles read again (added with `fsstudio servers add` meanwhile). */
+static void reload_servers(fs_app *a, struct browser *b)
+{
+	fs_err e = { 0 };
+	char *was = cur_id(a, b);
+	fs_servers_free(&b->servers);
+	if (fs_servers_load(&b->servers, NULL, &e))
+		fs_app_error(a, "%s", e.msg);
+	rebuild(a, b);
+	goto_id(a, b, was);
+	free(was);
+}
+
 static void reload_level(fs_app *a, struct browser *b)
 {
 	switch (top(b)) {
-	case LV_SERVERS: break;
+	case LV_SERVERS: reload_servers(a, b); break;
 	case LV_DBS:     submit(b, new_job(b, J_DBS)); break;
 	case LV_DOCS:    load_docs(b, docs_edge(b, 0) ? FS_PAGE_FROM : FS_PAGE_FIRST, docs_edge(b, 0)); break;
 	case LV_DESIGN:  submit(b, new_job(b, J_DESIGN)); break;
@@ -1594,6 +1694,7 @@ static void browser_close(fs_app *a, fs_pane *p)
 	cJSON_Delete(b->design);
 	free(b->docid);
 	free(b->docrev);
+	free(b->save_name);
 	free(b->doctext);
 	cJSON_Delete(b->doc);
 	free(b->fold);

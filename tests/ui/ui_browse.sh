@@ -8,7 +8,7 @@
 . "$FS_SRCDIR/tests/ui/lib.sh"
 ui_need
 couch_start || plan_skip "pouchdb-server not installed"
-plan 36
+plan 44
 
 # the fixture: documents, a design document with a view, a conflict
 curl -fsS -X PUT "$COUCH_URL/shop" >/dev/null
@@ -40,6 +40,12 @@ req = urllib.request.Request(sys.argv[1] + "/inspections/_bulk_docs", json.dumps
 urllib.request.urlopen(req).read()
 EOF
 
+# an attachment (binary, a slash and a space in its name)
+head -c 2000 /dev/urandom >"$tap_tmp/blob.bin"
+rev=$(curl -fsS "$COUCH_URL/shop/item005" | python3 -c 'import json,sys; print(json.load(sys.stdin)["_rev"])')
+curl -fsS -X PUT "$COUCH_URL/shop/item005/img/a%20b.bin?rev=$rev" -H 'Content-Type: application/octet-stream' \
+	--data-binary @"$tap_tmp/blob.bin" >/dev/null
+
 proj=$(ui_sample)
 : "${UI_HOME:=$tap_tmp/home}"
 mkdir -p "$UI_HOME/.config/fsstudio"
@@ -50,6 +56,10 @@ ui_wait "FieldInspections" || { not_ok "starts"; done_testing; }
 
 ui_keys B
 check "B opens the browser on the server list" ui_wait "testcouch"
+# a profile added meanwhile: F5 reads them again
+printf '[zlate]\nurl = http://127.0.0.1:9\n' >>"$UI_HOME/.config/fsstudio/servers"
+ui_keys F5
+check "F5 reads the server profiles again" ui_wait "zlate"
 # a dead server (nothing listens on the discard port): plain words
 ui_keys / ; ui_wait "Find:"; ui_type "dead "; ui_keys Enter Enter
 check "a dead server is said plainly" ui_wait "cannot connect to http://127.0.0.1:9"
@@ -83,6 +93,16 @@ db_table_ok() {
 check "the databases table fits 80x24" db_table_fits 80 24
 check "and 60x16, dropping columns" db_table_fits 60 16
 ui_resize 120 40
+# F5 reads the list again, the cursor staying on its database
+ui_keys / ; ui_wait "Find:"; ui_type inspections; ui_keys Enter
+ui_wait_gone "Find:"
+curl -fsS -X PUT "$COUCH_URL/aaa_fresh" >/dev/null
+ui_keys F5
+check "F5 lists a database created meanwhile" ui_wait "aaa_fresh"
+ui_keys Enter
+check "the cursor stayed on its database" ui_wait "testcouch/inspections"
+ui_keys Escape
+ui_wait "aaa_fresh"
 ui_keys / ; ui_wait "Find:"; ui_type shop; ui_keys Enter Enter
 check "a database opens on its first page of documents" ui_wait "item000"
 check "design documents are apart" ui_wait "[design documents]"
@@ -145,6 +165,31 @@ check "a large object starts folded" ui_wait '"nested": { ... 50 lines'
 ui_keys / ; ui_wait "Find:"; ui_type nested; ui_keys Enter Enter
 check "Enter unfolds it" ui_wait '"k30": 30'
 check "JSON is highlighted with tree-sitter-json" [ "$(ui_tmux capture-pane -e -p -t ui | grep -c 'k30.*\[')" -ge 1 ]
+ui_keys Escape
+ui_wait "[design documents]"
+
+# an attachment saved to a file from the document view; a file there is
+# replaced only when told
+ui_keys / ; ui_wait "Jump to id:"; ui_type item005; ui_keys Enter
+ui_wait_gone "Jump to id:"
+ui_wait_row 3 "│item005 "
+ui_keys Enter
+ui_wait "img/a b.bin"
+ui_keys End Up Enter
+check "Enter on an attachment asks where to save it" ui_wait "Save attachment img/a b.bin to:"
+echo kept >"$tap_tmp/att.bin"
+ui_keys C-u; ui_type "$tap_tmp/att.bin"; ui_keys Enter
+check "an existing file is not replaced without a question" ui_wait "att.bin exists: replace it?"
+ui_keys n
+ui_wait_gone "replace it?"
+check "n leaves it as it was" [ "$(cat "$tap_tmp/att.bin")" = kept ]
+ui_keys Enter
+ui_wait "Save attachment img/a b.bin to:"
+ui_keys C-u; ui_type "$tap_tmp/att.bin"; ui_keys Enter
+ui_wait "replace it?"
+ui_keys y
+check "y saves it" ui_wait "Saved attachment img/a b.bin"
+check "byte for byte" cmp -s "$tap_tmp/blob.bin" "$tap_tmp/att.bin"
 ui_keys Escape
 ui_wait "[design documents]"
 ui_keys Escape
