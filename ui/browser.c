@@ -973,6 +973,18 @@ static void submit(struct browser *b, struct job *j)
 	b->app->redraw = 1;
 }
 
+/* Jobs read the browser's client, database and view options when they
+ * run, on the worker: before these change, every job is cancelled and
+ * waited for (a cancelled request ends within ~100 ms). */
+static void stop_jobs(struct browser *b)
+{
+	b->gen++;        /* their results are stale: none applies or follows on */
+	b->follow = 0;
+	for (struct job *j = b->live; j; j = j->next)
+		fs_bg_cancel(j->bgjob);
+	fs_bg_wait_all(b->bg);
+}
+
 static void follow_next(struct browser *b)
 {
 	if (!b->follow || top(b) != LV_CHANGES)
@@ -992,11 +1004,7 @@ static void connect_server(fs_app *a, struct browser *b, size_t i)
 		fs_app_error(a, "%s", e.msg);
 		return;
 	}
-	if (b->job) {
-		fs_bg_cancel(b->job->bgjob);
-		fs_bg_wait_all(b->bg);
-		fs_bg_dispatch(b->bg);
-	}
+	stop_jobs(b);
 	fs_couch_free(b->couch);
 	b->couch = c;
 	free(b->server);
@@ -1082,6 +1090,7 @@ static void form_done(fs_app *a, fs_modal *m, int key)
 		m->keep = 1;
 		return;
 	}
+	stop_jobs(b);
 	fs_view_args_free(&b->args);
 	b->args = args;
 	/* the args own their values: the opts point into them */
@@ -1654,6 +1663,12 @@ static void browser_draw(fs_app *a, fs_pane *p, size_t lineno, int y, int x, int
 
 static void browser_open(fs_app *a, fs_pane *p)
 {
+	/* hidden (Esc) or shown, the pane keeps its browser: B again shows it
+	 * as it was (a fresh one would leak this one, its worker and its jobs) */
+	if (p->priv) {
+		rebuild(a, p->priv);
+		return;
+	}
 	struct browser *b = fs_xcalloc(1, sizeof *b);
 	fs_err e = { 0 };
 	p->priv = b;
@@ -1752,6 +1767,7 @@ static void run_server_chosen(fs_app *a, fs_modal *m, int key)
 		fs_app_error(a, "%s", e.msg);
 		return;
 	}
+	stop_jobs(b);
 	fs_couch_free(b->couch);
 	b->couch = c;
 	free(b->server);
@@ -1763,6 +1779,9 @@ static void run_server_chosen(fs_app *a, fs_modal *m, int key)
 	pending_view = (struct run_view){ 0 };
 	fs_view_args_free(&b->args);
 	fs_view_args_init(&b->args);
+	/* the levels of the former server go: Esc leads back to the servers */
+	b->depth = 1;
+	rebuild(a, b);
 	query_form(a, b, NULL);
 }
 

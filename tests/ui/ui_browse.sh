@@ -8,7 +8,7 @@
 . "$FS_SRCDIR/tests/ui/lib.sh"
 ui_need
 couch_start || plan_skip "pouchdb-server not installed"
-plan 44
+plan 46
 
 # the fixture: documents, a design document with a view, a conflict
 curl -fsS -X PUT "$COUCH_URL/shop" >/dev/null
@@ -101,6 +101,11 @@ ui_keys F5
 check "F5 lists a database created meanwhile" ui_wait "aaa_fresh"
 ui_keys Enter
 check "the cursor stayed on its database" ui_wait "testcouch/inspections"
+ui_keys Escape
+ui_wait "aaa_fresh"
+# the browser left for the tree and opened again is as it was
+ui_keys Tab B Enter
+check "B shows the browser as it was left" ui_wait "testcouch/inspections"
 ui_keys Escape
 ui_wait "aaa_fresh"
 ui_keys / ; ui_wait "Find:"; ui_type shop; ui_keys Enter Enter
@@ -220,6 +225,9 @@ check "X on a view asks for the server" ui_wait "Run the view on which server?"
 ui_keys Enter
 ui_wait "Query visits/by_status"
 ui_type "group=true"; ui_keys Enter
-check "the view of the project runs on that server's database" ui_wait "inspections/visits/by_status"
-check "with the options of the form" ui_wait '"closed"'
+# the pane's own title comes with the query's rows (never before them)
+check "the view of the project runs on that server's database" ui_wait "View  testcouch/inspections/visits/by_status"
+check "with the options of the form" ui_grep 'options: group=1 '
+rows_grouped() { ui_grep '"closed"  *1 *$' && ui_grep '"open"  *2 *$'; }
+check "its rows are grouped by key" rows_grouped
 done_testing
