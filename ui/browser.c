@@ -393,22 +393,6 @@ static fs_hl_query *hl_query(struct browser *b)
 	return b->hlq;
 }
 
-/* Highlight spans of the whole text, moved onto the line starting at off. */
-static void line_spans(struct bline *l, const fs_spans *all, size_t *from, uint32_t start, uint32_t end)
-{
-	size_t i = *from;
-	while (i < all->n && all->v[i].end <= start)
-		i++;
-	*from = i;
-	for (; i < all->n && all->v[i].start < end; i++) {
-		fs_span sp = all->v[i];
-		sp.start = sp.start > start ? sp.start - start : 0;
-		sp.end = (sp.end < end ? sp.end : end) - start;
-		l->spans = fs_xrealloc(l->spans, (l->nspans + 1) * sizeof *l->spans);
-		l->spans[l->nspans++] = sp;
-	}
-}
-
 static TSTree *parse_json(const char *text, size_t len)
 {
 	TSParser *p = ts_parser_new();
@@ -434,7 +418,7 @@ static void build_doc(struct browser *b)
 	for (p = text; *p; nline++) {
 		size_t n = strcspn(p, "\n");
 		struct bline *l = add_line(b, FS_C_DEFAULT, NULL, (int)nline, "%.*s", (int)n, p);
-		line_spans(l, &spans, &at, (uint32_t)(p - text), (uint32_t)(p - text + n));
+		fs_spans_of_line(&l->spans, &l->nspans, &spans, &at, (uint32_t)(p - text), (uint32_t)(p - text + n));
 		char last = n ? p[n - 1] : 0, firstc = 0;
 		for (size_t k = 0; k < n; k++)
 			if (p[k] != ' ') {
@@ -1630,8 +1614,6 @@ static void browser_draw(fs_app *a, fs_pane *p, size_t lineno, int y, int x, int
 	const struct bline *l = &b->v[lineno];
 	int base = cursor ? fs_color_attr(FS_C_CURSOR) : 0;
 	int plain = base ? base : fs_color_attr(l->color);
-	size_t at = 0, len = strlen(l->text);
-	int col = 0;
 	fs_draw_fill(y, x, w, plain);
 	if (top(b) == LV_DBS) {
 		fs_buf t = FS_BUF_INIT;
@@ -1640,25 +1622,7 @@ static void browser_draw(fs_app *a, fs_pane *p, size_t lineno, int y, int x, int
 		fs_buf_free(&t);
 		return;
 	}
-	/* plain text between the spans, each span in its capture's color */
-	for (size_t i = 0; i <= l->nspans && col < w; i++) {
-		size_t start = i < l->nspans ? l->spans[i].start : len;
-		if (start > len)
-			start = len;
-		if (start > at) {
-			char *t = fs_xstrndup(l->text + at, start - at);
-			col += fs_draw_text(y, x + col, w - col, t, plain);
-			free(t);
-		}
-		if (i == l->nspans || col >= w)
-			break;
-		size_t end = l->spans[i].end < len ? l->spans[i].end : len;
-		char *t = fs_xstrndup(l->text + l->spans[i].start, end - l->spans[i].start);
-		col += fs_draw_text(y, x + col, w - col, t, base ? base :
-				    fs_color_attr(fs_color_of_capture(fs_hl_name(l->spans[i].hl))));
-		free(t);
-		at = end;
-	}
+	fs_draw_spans(y, x, w, l->text, l->spans, l->nspans, plain, base);
 }
 
 static void browser_open(fs_app *a, fs_pane *p)

@@ -74,22 +74,6 @@ static fs_hl_query *query(struct details *d)
 	return d->query;
 }
 
-/* The spans of [start, end) of the text, moved to line offsets. */
-static void line_spans(struct dline *l, const fs_spans *all, size_t *from, uint32_t start, uint32_t end)
-{
-	size_t i = *from;
-	while (i < all->n && all->v[i].end <= start)
-		i++;
-	*from = i;
-	for (; i < all->n && all->v[i].start < end; i++) {
-		fs_span sp = all->v[i];
-		sp.start = sp.start > start ? sp.start - start : 0;
-		sp.end = (sp.end < end ? sp.end : end) - start;
-		l->spans = fs_xrealloc(l->spans, (l->nspans + 1) * sizeof *l->spans);
-		l->spans[l->nspans++] = sp;
-	}
-}
-
 /* The text of a function, one line per row, highlighted, then its syntax
  * errors and the checks of its kind. */
 static void add_code(struct details *d, fs_obj *fn, const char *title)
@@ -120,7 +104,7 @@ static void add_code(struct details *d, fs_obj *fn, const char *title)
 		l = &d->v[d->n - 1];
 		l->num = num++;
 		l->fn = fn;
-		line_spans(l, &spans, &at, p - text, p - text + n);
+		fs_spans_of_line(&l->spans, &l->nspans, &spans, &at, p - text, p - text + n);
 		for (size_t i = 0; i < diags.n; i++)
 			if (!diags.v[i].warning && diags.v[i].line == (uint32_t)l->num)
 				l->error = 1;
@@ -251,7 +235,6 @@ static void details_title(fs_app *a, fs_pane *p, fs_buf *out)
 static void draw_text_line(struct dline *l, int y, int x, int w, int base)
 {
 	int col = 0, plain = base ? base : fs_color_attr(FS_C_DEFAULT);
-	size_t at = 0, len = strlen(l->value);
 	if (fs_opt_int(FS_OPT_LINE_NUMBERS)) {
 		char num[16];
 		snprintf(num, sizeof num, "%4d%c", l->num, l->error ? '!' : ' ');
@@ -259,22 +242,7 @@ static void draw_text_line(struct dline *l, int y, int x, int w, int base)
 				   fs_color_attr(l->error ? FS_C_ERROR : FS_C_LINE_NUMBER));
 	}
 	int numw = col;
-	/* plain text between the spans, each span in its capture's color */
-	for (size_t i = 0; i <= l->nspans && col < w; i++) {
-		size_t start = i < l->nspans ? l->spans[i].start : len;
-		if (start > at) {
-			char *t = fs_xstrndup(l->value + at, start - at);
-			col += fs_draw_text(y, x + col, w - col, t, plain);
-			free(t);
-		}
-		if (i == l->nspans || col >= w)
-			break;
-		char *t = fs_xstrndup(l->value + l->spans[i].start, l->spans[i].end - l->spans[i].start);
-		col += fs_draw_text(y, x + col, w - col, t, base ? base :
-				    fs_color_attr(fs_color_of_capture(fs_hl_name(l->spans[i].hl))));
-		free(t);
-		at = l->spans[i].end;
-	}
+	col += fs_draw_spans(y, x + col, w - col, l->value, l->spans, l->nspans, plain, base);
 	if (fs_text_width(l->value) > w - numw && w > numw)
 		fs_draw_text(y, x + w - 1, 1, MB_CUR_MAX > 1 ? "\u2026" : "~", plain);
 }

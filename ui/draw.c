@@ -4,6 +4,7 @@
 #include <string.h>
 #include <wchar.h>
 #include "buf.h"
+#include "colors.h"
 #include "draw.h"
 
 #define TAB_WIDTH 4
@@ -162,4 +163,49 @@ int fs_draw_title(int y, int x, int w, const char *s, int attr)
 	used = fs_draw_text(y, x, w, best ? best : s, attr);
 	free(best);
 	return used;
+}
+
+int fs_draw_spans(int y, int x, int w, const char *text, const fs_span *spans, size_t nspans,
+		  int plain, int base)
+{
+	size_t at = 0, len = strlen(text);
+	int col = 0;
+	/* plain text between the spans, each span in its capture's color */
+	for (size_t i = 0; i <= nspans && col < w; i++) {
+		size_t start = i < nspans ? spans[i].start : len;
+		if (start > len)
+			start = len;
+		if (start > at) {
+			char *t = fs_xstrndup(text + at, start - at);
+			col += fs_draw_text(y, x + col, w - col, t, plain);
+			free(t);
+		}
+		if (i == nspans || col >= w)
+			break;
+		size_t end = spans[i].end < len ? spans[i].end : len;
+		if (end < start)
+			end = start;
+		char *t = fs_xstrndup(text + start, end - start);
+		col += fs_draw_text(y, x + col, w - col, t, base ? base :
+				    fs_color_attr(fs_color_of_capture(fs_hl_name(spans[i].hl))));
+		free(t);
+		at = end;
+	}
+	return col;
+}
+
+void fs_spans_of_line(fs_span **v, size_t *n, const fs_spans *all, size_t *from,
+		      uint32_t start, uint32_t end)
+{
+	size_t i = *from;
+	while (i < all->n && all->v[i].end <= start)
+		i++;
+	*from = i;
+	for (; i < all->n && all->v[i].start < end; i++) {
+		fs_span sp = all->v[i];
+		sp.start = sp.start > start ? sp.start - start : 0;
+		sp.end = (sp.end < end ? sp.end : end) - start;
+		*v = fs_xrealloc(*v, (*n + 1) * sizeof **v);
+		(*v)[(*n)++] = sp;
+	}
 }

@@ -3,6 +3,10 @@
 #ifndef FS_UI_DRAW_H
 #define FS_UI_DRAW_H
 
+#include <stddef.h>
+#include <stdint.h>
+#include "highlight.h"
+
 /* Columns the UTF-8 text takes (tabs count as spaces to the next multiple
  * of 4, invalid bytes and control characters as one column). */
 int fs_text_width(const char *s);
@@ -17,5 +21,15 @@ int fs_draw_clip(int y, int x, int w, const char *s, int skip, int attr);
 int fs_draw_title(int y, int x, int w, const char *s, int attr);
 /* Fills w columns with spaces. */
 void fs_draw_fill(int y, int x, int w, int attr);
+/* Draws text with its highlight spans (offsets in text): plain text in
+ * `plain`, each span in its capture's color, everything in `base` when it is
+ * not 0 (the cursor line). Returns the columns used. */
+int fs_draw_spans(int y, int x, int w, const char *text, const fs_span *spans, size_t nspans,
+		  int plain, int base);
+/* Appends to (*v, *n) the spans of all that fall in the line [start, end) of
+ * the text, moved to offsets in the line. Lines come in order: *from is
+ * where the previous line's search stopped (0 for the first line). */
+void fs_spans_of_line(fs_span **v, size_t *n, const fs_spans *all, size_t *from,
+		      uint32_t start, uint32_t end);
 
 #endif
