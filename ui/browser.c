@@ -194,13 +194,17 @@ static struct bline *add_line(struct browser *b, int color, const char *id, int 
 	return &b->v[b->n++];
 }
 
+static void line_free(struct bline *l)
+{
+	free(l->text);
+	free(l->id);
+	free(l->spans);
+}
+
 static void lines_clear(struct browser *b)
 {
-	for (size_t i = 0; i < b->n; i++) {
-		free(b->v[i].text);
-		free(b->v[i].id);
-		free(b->v[i].spans);
-	}
+	for (size_t i = 0; i < b->n; i++)
+		line_free(&b->v[i]);
 	b->n = 0;
 }
 
@@ -451,11 +455,8 @@ static void build_doc(struct browser *b)
 		struct bline l = b->v[i];
 		int folded = b->fold[i - first] && l.close > 0;
 		if (folded) {
-			for (size_t k = i + 1; k < (size_t)l.close && k < b->n; k++) {
-				free(b->v[k].text);
-				free(b->v[k].id);
-				free(b->v[k].spans);
-			}
+			for (size_t k = i + 1; k < (size_t)l.close && k < b->n; k++)
+				line_free(&b->v[k]);
 			fs_buf t = FS_BUF_INIT;
 			fs_buf_printf(&t, "%s ... %d lines", l.text, l.close - (int)i - 1);
 			free(l.text);
@@ -980,20 +981,29 @@ static void follow_next(struct browser *b)
 
 /* ---- actions ---- */
 
-static void connect_server(fs_app *a, struct browser *b, size_t i)
+/* Makes server i the one the browser talks to; the jobs on the former
+ * client are stopped first, as they read it on the worker. Returns 0 (the
+ * error shown) when it cannot be reached. */
+static int use_server(fs_app *a, struct browser *b, size_t i)
 {
 	fs_err e = { 0 };
 	fs_couch *c = fs_server_connect(&b->servers.v[i], 0, &e);
 	if (!c) {
 		fs_app_error(a, "%s", e.msg);
-		return;
+		return 0;
 	}
 	stop_jobs(b);
 	fs_couch_free(b->couch);
 	b->couch = c;
 	free(b->server);
 	b->server = fs_xstrdup(b->servers.v[i].name);
-	submit(b, new_job(b, J_DBS));
+	return 1;
+}
+
+static void connect_server(fs_app *a, struct browser *b, size_t i)
+{
+	if (use_server(a, b, i))
+		submit(b, new_job(b, J_DBS));
 }
 
 static void load_docs(struct browser *b, enum fs_page_dir dir, const char *from)
@@ -1725,17 +1735,8 @@ static void run_server_chosen(fs_app *a, fs_modal *m, int key)
 		pending_view = (struct run_view){ 0 };
 		return;
 	}
-	fs_err e = { 0 };
-	fs_couch *c = fs_server_connect(&b->servers.v[m->sel], 0, &e);
-	if (!c) {
-		fs_app_error(a, "%s", e.msg);
+	if (!use_server(a, b, m->sel))
 		return;
-	}
-	stop_jobs(b);
-	fs_couch_free(b->couch);
-	b->couch = c;
-	free(b->server);
-	b->server = fs_xstrdup(b->servers.v[m->sel].name);
 	free(b->db);
 	b->db = pending_view.db;
 	free(b->view);
