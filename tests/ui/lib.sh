@@ -132,3 +132,35 @@ ui_need() {
 	[ -x "$FS_BIN" ] || plan_skip "no fsstudio binary at $FS_BIN"
 	[ -f "$FS_SRCDIR/projects/sample/c8oProject.yaml" ] || plan_skip "projects/sample is missing"
 }
+
+# ui_valgrind_stuck: for the tests of leaving: a server that takes
+# connections and never answers, the only server profile ("stuck"), a long
+# recovery delay, and the studio run under valgrind: FS_BIN becomes a
+# wrapper (exit status 9 when memory leaked, the report in $tap_tmp/vg.log),
+# the binary itself stays in $real_bin. Needs python3 and valgrind.
+ui_valgrind_stuck() {
+	python3 -c '
+import socket
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(16)
+print(s.getsockname()[1], flush=True)
+held = []
+while True:
+    held.append(s.accept()[0])
+' > "$tap_tmp/port" &
+	ui_stuck_pid=$!
+	at_exit ui_stop_stuck
+	until [ -s "$tap_tmp/port" ]; do sleep 0.05; done
+	mkdir -p "$tap_tmp/home/.config/fsstudio"
+	printf '[stuck]\nurl = http://127.0.0.1:%s\n' "$(cat "$tap_tmp/port")" > "$tap_tmp/home/.config/fsstudio/servers"
+	chmod 600 "$tap_tmp/home/.config/fsstudio/servers"
+	printf 'set recovery-delay = 60\n' > "$tap_tmp/home/.config/fsstudio/config"
+	printf '#!/bin/sh\nexec valgrind -q --leak-check=full --show-possibly-lost=no --errors-for-leak-kinds=definite --error-exitcode=9 --log-file=%s "%s" "$@"\n' \
+		"$tap_tmp/vg.log" "$FS_BIN" > "$tap_tmp/vg.sh"
+	chmod +x "$tap_tmp/vg.sh"
+	real_bin=$FS_BIN
+	FS_BIN=$tap_tmp/vg.sh
+}
+ui_stop_stuck() { kill "$ui_stuck_pid" 2>/dev/null; }
+
+# The pid of the studio (or of valgrind running it) in the tmux pane.
+ui_studio_pid() { ps -o pid= --ppid "$(ui_tmux display -p -t ui '#{pane_pid}')" | head -1; }

@@ -13,33 +13,9 @@ plan 7
 
 proj=$(ui_sample)
 ui_deadline=40
-# a server that takes connections and never answers
-python3 -c '
-import socket
-s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(16)
-print(s.getsockname()[1], flush=True)
-held = []
-while True:
-    held.append(s.accept()[0])
-' > "$tap_tmp/port" &
-stuck_pid=$!
-stop_stuck() { kill "$stuck_pid" 2>/dev/null; }
-at_exit stop_stuck
-until [ -s "$tap_tmp/port" ]; do sleep 0.05; done
-mkdir -p "$tap_tmp/home/.config/fsstudio"
-printf '[stuck]\nurl = http://127.0.0.1:%s\n' "$(cat "$tap_tmp/port")" > "$tap_tmp/home/.config/fsstudio/servers"
-chmod 600 "$tap_tmp/home/.config/fsstudio/servers"
-printf 'set recovery-delay = 60\n' > "$tap_tmp/home/.config/fsstudio/config"
-# the studio under valgrind: exit status 9 when memory leaked
-printf '#!/bin/sh\nexec valgrind -q --leak-check=full --show-possibly-lost=no --errors-for-leak-kinds=definite --error-exitcode=9 --log-file=%s "%s" "$@"\n' \
-	"$tap_tmp/vg.log" "$FS_BIN" > "$tap_tmp/vg.sh"
-chmod +x "$tap_tmp/vg.sh"
-real_bin=$FS_BIN
-FS_BIN=$tap_tmp/vg.sh
-
-studio_pid() { ps -o pid= --ppid "$(ui_tmux display -p -t ui '#{pane_pid}')" | head -1; }
+ui_valgrind_stuck
 hup() {
-	kill -HUP "$(studio_pid)"
+	kill -HUP "$(ui_studio_pid)"
 	ui_wait "fsstudio-exit=" >/dev/null
 }
 # exited_ok: the studio's exit status was 0 (valgrind: 9 when memory leaked)
