@@ -19,8 +19,6 @@
 #include "gitui.h"
 #include "servers.h"
 
-void fs_gitui_add_hunks(const fs_hunks *h, void (*emit)(void *ctx, const char *text, int color), void *ctx);
-
 enum dstate { D_IDLE, D_PLANNING, D_PLANNED, D_RUNNING, D_DONE };
 
 struct pline {

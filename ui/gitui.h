@@ -22,5 +22,8 @@ const char *fs_gitui_error(fs_app *a, int proj);
 /* The mark of an object: its change letter (M, A, R...), '*' when something
  * inside it changed, 0 when nothing did. */
 int fs_gitui_mark(fs_app *a, int proj, const fs_obj *o);
+/* Emits the hunks of a diff as colored lines: "@@ ... @@" heads, then
+ * "+", "-" and " " lines (the diffs of the status, history and deploy panes). */
+void fs_gitui_add_hunks(const fs_hunks *h, void (*emit)(void *ctx, const char *text, int color), void *ctx);
 
 #endif

@@ -13,8 +13,6 @@
 
 #define HISTORY_MAX 200
 
-void fs_gitui_add_hunks(const fs_hunks *h, void (*emit)(void *ctx, const char *text, int color), void *ctx);
-
 struct hline {
 	ssize_t entry;       /* index in the history, -1 for a note */
 	char *text;

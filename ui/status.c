@@ -90,7 +90,6 @@ static int change_color(fs_change_type t)
 	       FS_C_GIT_CHANGED;
 }
 
-/* The hunks of a diff as lines (shared with the history pane). */
 void fs_gitui_add_hunks(const fs_hunks *h, void (*emit)(void *ctx, const char *text, int color), void *ctx)
 {
 	for (size_t i = 0; i < h->n; i++) {
