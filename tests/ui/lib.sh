@@ -34,6 +34,10 @@ ui_stop() {
 	for k in $kids; do
 		while kill -0 "$k" 2>/dev/null && [ "$(date +%s)" -lt "$end" ]; do sleep 0.05; done
 	done
+	# A server still shutting down makes the next ui_start on the same socket
+	# fail ("server exited unexpectedly"): wait until its socket is gone.
+	sock="${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$ui_sock"
+	while [ -S "$sock" ] && [ "$(date +%s)" -lt "$end" ]; do sleep 0.05; done
 	true
 }
 
