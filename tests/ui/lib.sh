@@ -65,59 +65,34 @@ ui_screen() { ui_tmux capture-pane -p -t ui; }
 ui_row() { ui_screen | sed -n "$(($1 + 1))p"; }
 # ui_grep PATTERN: the screen has a line matching the basic regex.
 ui_grep() { ui_screen | grep -q -- "$1"; }
-# ui_wait_re PATTERN: waits until a line of the screen matches the basic regex.
-ui_wait_re() {
+# ui_poll WHAT COMMAND...: runs COMMAND until it succeeds; at the deadline
+# says "timed out waiting WHAT", prints the screen as TAP comments and fails.
+ui_poll() {
+	what=$1; shift
 	end=$(($(date +%s) + ui_deadline))
-	until ui_grep "$1"; do
+	until "$@"; do
 		if [ "$(date +%s)" -ge "$end" ]; then
-			echo "# timed out waiting for a line matching: $1"; ui_screen | sed 's/^/# | /'
+			echo "# timed out waiting $what"; ui_screen | sed 's/^/# | /'
 			return 1
 		fi
 		sleep 0.05
 	done
 }
+ui_shows() { case $(ui_screen) in *"$1"*) return 0 ;; esac; return 1; }
+ui_row_shows() { case $(ui_row "$1") in *"$2"*) return 0 ;; esac; return 1; }
+ui_lacks() { ! ui_shows "$1"; }
+
+# ui_wait_re PATTERN: waits until a line of the screen matches the basic regex.
+ui_wait_re() { ui_poll "for a line matching: $1" ui_grep "$1"; }
 # ui_cell ROW COL: the character at a place (0-based), wide characters included.
 ui_cell() { ui_row "$1" | LC_ALL=C.UTF-8 sed -n "s/^.\{$2\}\(.\).*/\1/p"; }
 
-# ui_wait TEXT: waits until TEXT shows anywhere on the screen. Fails (and
-# prints the screen as TAP comments) at the deadline.
-ui_wait() {
-	end=$(($(date +%s) + ui_deadline))
-	while :; do
-		case $(ui_screen) in *"$1"*) return 0 ;; esac
-		if [ "$(date +%s)" -ge "$end" ]; then
-			echo "# timed out waiting for: $1"; ui_screen | sed 's/^/# | /'
-			return 1
-		fi
-		sleep 0.05
-	done
-}
-
+# ui_wait TEXT: waits until TEXT shows anywhere on the screen.
+ui_wait() { ui_poll "for: $1" ui_shows "$1"; }
 # ui_wait_gone TEXT: waits until TEXT is no longer on the screen.
-ui_wait_gone() {
-	end=$(($(date +%s) + ui_deadline))
-	while :; do
-		case $(ui_screen) in *"$1"*) ;; *) return 0 ;; esac
-		if [ "$(date +%s)" -ge "$end" ]; then
-			echo "# timed out waiting for the end of: $1"; ui_screen | sed 's/^/# | /'
-			return 1
-		fi
-		sleep 0.05
-	done
-}
-
+ui_wait_gone() { ui_poll "for the end of: $1" ui_lacks "$1"; }
 # ui_wait_row N TEXT: waits until row N contains TEXT.
-ui_wait_row() {
-	end=$(($(date +%s) + ui_deadline))
-	while :; do
-		case $(ui_row "$1") in *"$2"*) return 0 ;; esac
-		if [ "$(date +%s)" -ge "$end" ]; then
-			echo "# timed out waiting for row $1 to show: $2"; ui_screen | sed 's/^/# | /'
-			return 1
-		fi
-		sleep 0.05
-	done
-}
+ui_wait_row() { ui_poll "for row $1 to show: $2" ui_row_shows "$1" "$2"; }
 
 ui_resize() { ui_tmux resize-window -t ui -x "$1" -y "$2"; }
 
