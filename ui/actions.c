@@ -7,7 +7,7 @@
 #include <unistd.h>
 #include "app.h"
 #include "browser.h"
-#include "fsutil.h"
+#include "base/fsutil.h"
 #include "gitui.h"
 #include "recover.h"
 #include "tree.h"

@@ -21,7 +21,7 @@
 #include "colors.h"
 #include "config.h"
 #include "draw.h"
-#include "fsutil.h"
+#include "base/fsutil.h"
 #include "gitui.h"
 #include "recover.h"
 #include "studio.h"

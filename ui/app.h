@@ -3,7 +3,7 @@
 #define FS_UI_APP_H
 
 #include <time.h>
-#include "project.h"
+#include "model/project.h"
 #include "view.h"
 
 /* An object named so that it survives edits: project index and path. */

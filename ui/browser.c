@@ -17,16 +17,16 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include "browse.h"
+#include "couch/browse.h"
 #include "browser.h"
 #include "colors.h"
 #include "draw.h"
-#include "fsutil.h"
-#include "fullsync.h"
-#include "highlight.h"
-#include "js.h"
-#include "json.h"
-#include "servers.h"
+#include "base/fsutil.h"
+#include "model/fullsync.h"
+#include "js/highlight.h"
+#include "js/js.h"
+#include "base/json.h"
+#include "couch/servers.h"
 
 #define KEY_ESC 27
 #define PAGE_ROWS 100

@@ -4,7 +4,7 @@
 #ifndef FS_UI_COLORS_H
 #define FS_UI_COLORS_H
 
-#include "err.h"
+#include "base/err.h"
 
 /* _(ID, name, monochrome attributes) */
 #define FS_COLOR_LIST(_) \

@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include "buf.h"
-#include "fsutil.h"
+#include "base/buf.h"
+#include "base/fsutil.h"
 #include "colors.h"
 #include "config.h"
 #include "keys.h"

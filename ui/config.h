@@ -11,7 +11,7 @@
 #ifndef FS_UI_CONFIG_H
 #define FS_UI_CONFIG_H
 
-#include "err.h"
+#include "base/err.h"
 
 /* _(ID, name, type, help) with type BOOL, INT or TEXT. */
 #define FS_OPTION_LIST(_) \

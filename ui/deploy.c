@@ -14,10 +14,10 @@
 #include <fcntl.h>
 #include "app.h"
 #include "colors.h"
-#include "deploy.h"
+#include "deploy/deploy.h"
 #include "draw.h"
 #include "gitui.h"
-#include "servers.h"
+#include "couch/servers.h"
 
 enum dstate { D_IDLE, D_PLANNING, D_PLANNED, D_RUNNING, D_DONE };
 

@@ -8,8 +8,8 @@
 #include "colors.h"
 #include "config.h"
 #include "draw.h"
-#include "highlight.h"
-#include "js.h"
+#include "js/highlight.h"
+#include "js/js.h"
 #include "tree.h"
 
 enum dl_type { DL_HEAD, DL_INFO, DL_PROP, DL_TEXT, DL_TARGET, DL_BLANK };

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
-#include "buf.h"
+#include "base/buf.h"
 #include "colors.h"
 #include "draw.h"
 

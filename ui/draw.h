@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "highlight.h"
+#include "js/highlight.h"
 
 /* Columns the UTF-8 text takes (tabs count as spaces to the next multiple
  * of 4, invalid bytes and control characters as one column). */

@@ -33,9 +33,9 @@
 #include "draw.h"
 #include "editor.h"
 #include "gitui.h"
-#include "highlight.h"
-#include "js.h"
-#include "textbuf.h"
+#include "js/highlight.h"
+#include "js/js.h"
+#include "js/textbuf.h"
 
 #define TABSTOP 4
 #define GUTTER 6

@@ -10,7 +10,7 @@
 #ifndef FS_UI_EDITOR_H
 #define FS_UI_EDITOR_H
 
-#include "textbuf.h"
+#include "js/textbuf.h"
 
 struct fs_ed_row {
 	size_t line;

@@ -1,7 +1,7 @@
 /* The editor's row cache: see ui/editor.h. */
 #include <stdlib.h>
 #include <string.h>
-#include "buf.h"
+#include "base/buf.h"
 #include "editor.h"
 
 static void span_push(fs_spans *s, uint32_t start, uint32_t end, fs_hl hl)

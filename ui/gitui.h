@@ -4,7 +4,7 @@
 #define FS_UI_GITUI_H
 
 #include "app.h"
-#include "gitstore.h"
+#include "git/gitstore.h"
 
 /* Opens the repositories and starts the first status. */
 void fs_gitui_start(fs_app *a);

@@ -6,7 +6,7 @@
 #define FS_UI_KEYS_H
 
 #include "request.h"
-#include "buf.h"
+#include "base/buf.h"
 
 #define FS_KEY_FN 0x200000
 

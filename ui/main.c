@@ -1,7 +1,7 @@
 /* The fsstudio program: the CLI of the core, with the studio as the default
  * command. Only this file knows both halves. */
 #include <stdio.h>
-#include "cli.h"
+#include "cli/cli.h"
 #include "studio.h"
 
 int main(int argc, char **argv)

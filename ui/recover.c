@@ -11,8 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cjson/cJSON.h>
-#include "buf.h"
-#include "fsutil.h"
+#include "base/buf.h"
+#include "base/fsutil.h"
 #include "recover.h"
 
 static char *state_dir(void)

@@ -5,7 +5,7 @@
 #define FS_UI_RECOVER_H
 
 #include <time.h>
-#include "project.h"
+#include "model/project.h"
 
 /* The recovery file of a project folder (caller frees); NULL without HOME. */
 char *fs_recover_path(const char *dir);

@@ -2,8 +2,8 @@
 #ifndef FS_UI_TREE_H
 #define FS_UI_TREE_H
 
-#include "buf.h"
-#include "project.h"
+#include "base/buf.h"
+#include "model/project.h"
 
 /* The label of an object in the tree ("map", "filters/byOwner", "reduce _count"). */
 void fs_tree_label(const fs_obj *o, fs_buf *out);

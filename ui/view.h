@@ -11,7 +11,7 @@
 #define FS_UI_VIEW_H
 
 #include <stddef.h>
-#include "buf.h"
+#include "base/buf.h"
 #include "keys.h"
 #include "request.h"
 

@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "browse.h"
-#include "json.h"
-#include "servers.h"
+#include "couch/browse.h"
+#include "base/json.h"
+#include "couch/servers.h"
 #include "testlib.h"
 
 #define BATCH 5000

@@ -12,12 +12,12 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/wait.h>
-#include "buf.h"
-#include "couch.h"
-#include "deploy.h"
-#include "http.h"
-#include "json.h"
-#include "project.h"
+#include "base/buf.h"
+#include "couch/couch.h"
+#include "deploy/deploy.h"
+#include "couch/http.h"
+#include "base/json.h"
+#include "model/project.h"
 #include "testlib.h"
 
 #define NDBS 10

@@ -11,9 +11,9 @@
 #include <string.h>
 #include <time.h>
 #include <git2.h>
-#include "buf.h"
-#include "fsutil.h"
-#include "gitstore.h"
+#include "base/buf.h"
+#include "base/fsutil.h"
+#include "git/gitstore.h"
 
 #define NCONN 20
 #define NDDOC 5

@@ -4,8 +4,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "buf.h"
-#include "docdata.h"
+#include "base/buf.h"
+#include "model/docdata.h"
 
 static void stable(cJSON *doc)
 {

@@ -4,8 +4,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "buf.h"
-#include "lines.h"
+#include "base/buf.h"
+#include "model/lines.h"
 
 static void touch_all(fs_line *l)
 {

@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "buf.h"
-#include "project.h"
+#include "base/buf.h"
+#include "model/project.h"
 
 #define SEP "\n---8<---\n"
 

@@ -14,10 +14,10 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include "browse.h"
-#include "fullsync.h"
-#include "json.h"
-#include "servers.h"
+#include "couch/browse.h"
+#include "model/fullsync.h"
+#include "base/json.h"
+#include "couch/servers.h"
 #include "testlib.h"
 
 static fs_test_couch *srv;

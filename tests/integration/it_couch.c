@@ -14,11 +14,11 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
-#include "fsutil.h"
-#include "couch.h"
-#include "http.h"
-#include "json.h"
-#include "servers.h"
+#include "base/fsutil.h"
+#include "couch/couch.h"
+#include "couch/http.h"
+#include "base/json.h"
+#include "couch/servers.h"
 #include "testlib.h"
 
 static fs_test_couch *srv;

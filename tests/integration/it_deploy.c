@@ -13,12 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include "badserver.h"
-#include "couch.h"
-#include "deploy.h"
-#include "http.h"
-#include "json.h"
-#include "project.h"
-#include "pull.h"
+#include "couch/couch.h"
+#include "deploy/deploy.h"
+#include "couch/http.h"
+#include "base/json.h"
+#include "model/project.h"
+#include "deploy/pull.h"
 #include "testlib.h"
 
 typedef struct ctx {

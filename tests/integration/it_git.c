@@ -10,9 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "buf.h"
-#include "fsutil.h"
-#include "gitstore.h"
+#include "base/buf.h"
+#include "base/fsutil.h"
+#include "git/gitstore.h"
 #include "testlib.h"
 
 /* One repository per test: REPO/proj holds a copy of a project, REPO/outside

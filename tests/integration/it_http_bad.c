@@ -16,12 +16,12 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <sys/stat.h>
-#include "fsutil.h"
+#include "base/fsutil.h"
 #include <unistd.h>
 #include "badserver.h"
-#include "couch.h"
-#include "http.h"
-#include "json.h"
+#include "couch/couch.h"
+#include "couch/http.h"
+#include "base/json.h"
 #include "testlib.h"
 
 #define MARGIN 0.6 /* seconds allowed past a deadline */

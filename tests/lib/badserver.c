@@ -11,8 +11,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include "badserver.h"
-#include "buf.h"
-#include "json.h"
+#include "base/buf.h"
+#include "base/json.h"
 
 struct fs_badserver {
 	int fd;

@@ -13,9 +13,9 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include "buf.h"
-#include "fsutil.h"
-#include "servers.h"
+#include "base/buf.h"
+#include "base/fsutil.h"
+#include "couch/servers.h"
 #include "testlib.h"
 
 static char **tmpdirs;

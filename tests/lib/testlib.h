@@ -5,8 +5,8 @@
 
 #include <stddef.h>
 #include <sys/types.h>
-#include "couch.h"
-#include "err.h"
+#include "couch/couch.h"
+#include "base/err.h"
 
 /* ../shared/fixtures/convertigo beside the source tree (or $FSSTUDIO_FIXTURES);
  * NULL when absent: tests that need it call skip(). */

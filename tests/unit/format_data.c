@@ -6,8 +6,8 @@
 #include <cmocka.h>
 #include <stdlib.h>
 #include <string.h>
-#include "buf.h"
-#include "fsutil.h"
+#include "base/buf.h"
+#include "base/fsutil.h"
 #include "testlib.h"
 #include "format_data.h"
 

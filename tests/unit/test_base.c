@@ -8,9 +8,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <dirent.h>
-#include "buf.h"
-#include "err.h"
-#include "fsutil.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "base/fsutil.h"
 #include "testlib.h"
 
 static void err_messages(void **state)

@@ -8,10 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "buf.h"
-#include "docdata.h"
-#include "fsutil.h"
-#include "lines.h"
+#include "base/buf.h"
+#include "model/docdata.h"
+#include "base/fsutil.h"
+#include "model/lines.h"
 #include "testlib.h"
 
 /* encode(decode(x)) == x for every docdata CDATA under l. */

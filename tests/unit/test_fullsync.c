@@ -7,8 +7,8 @@
 #include <cmocka.h>
 #include <stdlib.h>
 #include <string.h>
-#include "fullsync.h"
-#include "json.h"
+#include "model/fullsync.h"
+#include "base/json.h"
 #include "testlib.h"
 
 static cJSON *J(const char *s)

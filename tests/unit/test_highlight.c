@@ -8,10 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "buf.h"
-#include "fsutil.h"
-#include "highlight.h"
-#include "js.h"
+#include "base/buf.h"
+#include "base/fsutil.h"
+#include "js/highlight.h"
+#include "js/js.h"
 #include "testlib.h"
 
 /* "token=capture " for every span of [start, end) of s. */

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cjson/cJSON.h>
-#include "buf.h"
-#include "fsutil.h"
-#include "js.h"
+#include "base/buf.h"
+#include "base/fsutil.h"
+#include "js/js.h"
 #include "testlib.h"
 
 /* The diagnostics of text as "L:C:e|w:message" lines. */

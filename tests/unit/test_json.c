@@ -7,10 +7,10 @@
 #include <cmocka.h>
 #include <stdlib.h>
 #include <string.h>
-#include "buf.h"
-#include "couch.h"
-#include "http.h"
-#include "json.h"
+#include "base/buf.h"
+#include "couch/couch.h"
+#include "couch/http.h"
+#include "base/json.h"
 
 static cJSON *parse(const char *s)
 {

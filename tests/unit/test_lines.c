@@ -6,8 +6,8 @@
 #include <cmocka.h>
 #include <stdlib.h>
 #include <string.h>
-#include "buf.h"
-#include "lines.h"
+#include "base/buf.h"
+#include "model/lines.h"
 
 static fs_lfile *parse_ok(const char *text)
 {

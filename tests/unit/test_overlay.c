@@ -8,9 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "buf.h"
-#include "fsutil.h"
-#include "project.h"
+#include "base/buf.h"
+#include "base/fsutil.h"
+#include "model/project.h"
 #include "testlib.h"
 
 #define CONN "_c8oProject/connectors/inspections.yaml"

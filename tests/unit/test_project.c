@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include "buf.h"
-#include "fsutil.h"
-#include "project.h"
+#include "base/buf.h"
+#include "base/fsutil.h"
+#include "model/project.h"
 #include "testlib.h"
 #include "format_data.h"
 

@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include "buf.h"
-#include "fsutil.h"
-#include "servers.h"
+#include "base/buf.h"
+#include "base/fsutil.h"
+#include "couch/servers.h"
 #include "testlib.h"
 
 static char *write_profiles(const char *text, int mode)

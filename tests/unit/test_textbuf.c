@@ -9,10 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "buf.h"
-#include "highlight.h"
-#include "js.h"
-#include "textbuf.h"
+#include "base/buf.h"
+#include "js/highlight.h"
+#include "js/js.h"
+#include "js/textbuf.h"
 
 #define P(l, c) ((fs_pos){ (l), (c) })
 

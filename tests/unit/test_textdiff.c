@@ -8,8 +8,8 @@
 #include <cmocka.h>
 #include <stdlib.h>
 #include <string.h>
-#include "buf.h"
-#include "textdiff.h"
+#include "base/buf.h"
+#include "base/textdiff.h"
 
 static char *unified(const char *a, const char *b, int context)
 {

@@ -1,0 +1,22 @@
+/* File helpers: whole-file reads and atomic writes. */
+#ifndef FS_FSUTIL_H
+#define FS_FSUTIL_H
+
+#include <stddef.h>
+#include "base/err.h"
+
+/* Reads a whole file; *out is NUL-terminated, *len (may be NULL) excludes it. */
+int fs_read_file(const char *path, char **out, size_t *len, fs_err *e);
+/* Writes atomically: a temp file in the same folder, fsync, rename, fsync of
+ * the folder. A crash leaves either the old or the new file, never half. */
+int fs_write_file_atomic(const char *path, const void *data, size_t len, int mode, fs_err *e);
+/* mkdir -p; mode for created folders. */
+int fs_mkdir_p(const char *path, int mode, fs_err *e);
+int fs_is_dir(const char *path);
+int fs_is_file(const char *path);
+/* "a" + "/" + "b", without doubling slashes. Caller frees. */
+char *fs_path_join(const char *a, const char *b);
+/* Removes a folder tree (used by tests and temp cleanups). */
+int fs_rm_rf(const char *path);
+
+#endif

@@ -1,0 +1,425 @@
+/* cJSON helpers: see json.h. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "base/json.h"
+
+/* ---- Parsing ---- */
+
+static void locate(const char *text, size_t at, int *line, int *col)
+{
+	*line = 1;
+	*col = 1;
+	for (size_t i = 0; i < at; i++) {
+		if (text[i] == '\n') {
+			(*line)++;
+			*col = 1;
+		} else if (((unsigned char)text[i] & 0xC0) != 0x80) {
+			(*col)++;
+		}
+	}
+}
+
+/* 1 when the text stops inside a string or an open array/object: the usual
+ * shape of a truncated answer, which cJSON reports at some earlier byte. */
+static int unfinished(const char *text, size_t len)
+{
+	int depth = 0, in_str = 0;
+	for (size_t i = 0; i < len; i++) {
+		char c = text[i];
+		if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_str = 0;
+		} else if (c == '"') {
+			in_str = 1;
+		} else if (c == '[' || c == '{') {
+			depth++;
+		} else if (c == ']' || c == '}') {
+			depth--;
+		}
+	}
+	return in_str || depth > 0;
+}
+
+cJSON *fs_json_parse(const char *text, size_t len, const char *what, fs_err *e)
+{
+	const char *end = NULL;
+	if (!what)
+		what = "JSON text";
+	if (!text || len == 0) {
+		fs_err_set(e, FS_E_PARSE, "%s is empty, not JSON", what);
+		return NULL;
+	}
+	cJSON *v = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+	size_t at = end ? (size_t)(end - text) : 0;
+	if (v) {
+		while (at < len && strchr(" \t\r\n", text[at]))
+			at++;
+		if (at == len)
+			return v;
+		cJSON_Delete(v);
+	}
+	int line, col;
+	if (!v && unfinished(text, len)) {
+		locate(text, len, &line, &col);
+		fs_err_set(e, FS_E_PARSE, "%s is not valid JSON: it ends too early (line %d, column %d)",
+			what, line, col);
+		return NULL;
+	}
+	locate(text, at > len ? len : at, &line, &col);
+	fs_err_set(e, FS_E_PARSE, "%s is not valid JSON: unexpected %s at line %d, column %d", what,
+		v ? "text after the value" : "character", line, col);
+	return NULL;
+}
+
+/* ---- Getters ---- */
+
+static cJSON *member(const cJSON *o, const char *key)
+{
+	return cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
+}
+
+const char *fs_json_str(const cJSON *o, const char *key)
+{
+	cJSON *m = member(o, key);
+	return cJSON_IsString(m) ? m->valuestring : NULL;
+}
+
+double fs_json_num(const cJSON *o, const char *key, double def)
+{
+	cJSON *m = member(o, key);
+	return cJSON_IsNumber(m) ? m->valuedouble : def;
+}
+
+long long fs_json_int(const cJSON *o, const char *key, long long def)
+{
+	cJSON *m = member(o, key);
+	if (!cJSON_IsNumber(m) || !isfinite(m->valuedouble) || fabs(m->valuedouble) > 9.2e18)
+		return def;
+	return (long long)m->valuedouble;
+}
+
+int fs_json_bool(const cJSON *o, const char *key, int def)
+{
+	cJSON *m = member(o, key);
+	return cJSON_IsBool(m) ? cJSON_IsTrue(m) : def;
+}
+
+cJSON *fs_json_obj(const cJSON *o, const char *key)
+{
+	cJSON *m = member(o, key);
+	return cJSON_IsObject(m) ? m : NULL;
+}
+
+cJSON *fs_json_arr(const cJSON *o, const char *key)
+{
+	cJSON *m = member(o, key);
+	return cJSON_IsArray(m) ? m : NULL;
+}
+
+cJSON *fs_json_path(const cJSON *o, const char *path)
+{
+	const cJSON *cur = o;
+	const char *p = path;
+	while (cur && *p) {
+		const char *dot = strchr(p, '.');
+		size_t n = dot ? (size_t)(dot - p) : strlen(p);
+		char *key = fs_xstrndup(p, n);
+		cur = member(cur, key);
+		free(key);
+		p += n + (dot ? 1 : 0);
+	}
+	return (cJSON *)cur;
+}
+
+/* ---- Compare ---- */
+
+static int ignored(const char *key, const char *const *ignore)
+{
+	for (; ignore && *ignore; ignore++)
+		if (strcmp(key, *ignore) == 0)
+			return 1;
+	return 0;
+}
+
+static int count_members(const cJSON *o, const char *const *ignore)
+{
+	int n = 0;
+	for (const cJSON *m = o->child; m; m = m->next)
+		n += !ignored(m->string, ignore);
+	return n;
+}
+
+static int equal(const cJSON *a, const cJSON *b, const char *const *ignore)
+{
+	if ((a->type & 0xFF) != (b->type & 0xFF))
+		return 0;
+	switch (a->type & 0xFF) {
+	case cJSON_Number:
+		return a->valuedouble == b->valuedouble;
+	case cJSON_String:
+		return strcmp(a->valuestring, b->valuestring) == 0;
+	case cJSON_Array: {
+		const cJSON *x = a->child, *y = b->child;
+		for (; x && y; x = x->next, y = y->next)
+			if (!equal(x, y, NULL))
+				return 0;
+		return !x && !y;
+	}
+	case cJSON_Object:
+		if (count_members(a, ignore) != count_members(b, ignore))
+			return 0;
+		for (const cJSON *m = a->child; m; m = m->next) {
+			if (ignored(m->string, ignore))
+				continue;
+			const cJSON *o = cJSON_GetObjectItemCaseSensitive(b, m->string);
+			if (!o || !equal(m, o, NULL))
+				return 0;
+		}
+		return 1;
+	default:
+		return 1; /* null, true, false: the type says it all */
+	}
+}
+
+int fs_json_equal(const cJSON *a, const cJSON *b, const char *const *ignore)
+{
+	if (!a || !b)
+		return a == b;
+	return equal(a, b, ignore);
+}
+
+/* ---- Serialization ---- */
+
+void fs_json_quote(fs_buf *b, const char *s, bool slash_too)
+{
+	fs_buf_addc(b, '"');
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"': fs_buf_adds(b, "\\\""); break;
+		case '\\': fs_buf_adds(b, "\\\\"); break;
+		case '/':
+			if (slash_too)
+				fs_buf_adds(b, "\\/");
+			else
+				fs_buf_addc(b, '/');
+			break;
+		case '\n': fs_buf_adds(b, "\\n"); break;
+		case '\r': fs_buf_adds(b, "\\r"); break;
+		case '\t': fs_buf_adds(b, "\\t"); break;
+		case '\b': fs_buf_adds(b, "\\b"); break;
+		case '\f': fs_buf_adds(b, "\\f"); break;
+		default:
+			if (*p < 0x20)
+				fs_buf_printf(b, "\\u%04x", *p);
+			else
+				fs_buf_addc(b, (char)*p);
+		}
+	}
+	fs_buf_addc(b, '"');
+}
+
+void fs_json_append_str(fs_buf *b, const char *s)
+{
+	fs_json_quote(b, s, false);
+}
+
+/* Shortest text that reads back as the same double; integers plainly. */
+static void append_num(fs_buf *b, double d)
+{
+	char tmp[64];
+	if (!isfinite(d)) {
+		fs_buf_adds(b, "null");
+		return;
+	}
+	if (d == floor(d) && fabs(d) < 1e15) {
+		fs_buf_printf(b, "%.0f", d == 0 ? 0.0 : d);
+		return;
+	}
+	for (int prec = 15; prec <= 17; prec++) {
+		snprintf(tmp, sizeof tmp, "%.*g", prec, d);
+		if (strtod(tmp, NULL) == d)
+			break;
+	}
+	fs_buf_adds(b, tmp);
+}
+
+typedef struct {
+	int indent;               /* 0: compact */
+	int sorted;
+	const char *const *ignore; /* top level only */
+} style;
+
+static void newline(fs_buf *b, const style *st, int depth)
+{
+	if (!st->indent)
+		return;
+	fs_buf_addc(b, '\n');
+	for (int i = 0; i < depth * st->indent; i++)
+		fs_buf_addc(b, ' ');
+}
+
+static int cmp_members(const void *x, const void *y)
+{
+	const cJSON *a = *(const cJSON *const *)x, *b = *(const cJSON *const *)y;
+	return strcmp(a->string, b->string);
+}
+
+static void append(fs_buf *b, const cJSON *v, const style *st, int depth);
+
+static void append_object(fs_buf *b, const cJSON *v, const style *st, int depth)
+{
+	size_t n = 0, k = 0;
+	for (const cJSON *m = v->child; m; m = m->next)
+		n++;
+	const cJSON **list = fs_xcalloc(n ? n : 1, sizeof *list);
+	for (const cJSON *m = v->child; m; m = m->next)
+		if (!(depth == 0 && ignored(m->string, st->ignore)))
+			list[k++] = m;
+	if (st->sorted)
+		qsort(list, k, sizeof *list, cmp_members);
+	fs_buf_addc(b, '{');
+	for (size_t i = 0; i < k; i++) {
+		if (i)
+			fs_buf_addc(b, ',');
+		newline(b, st, depth + 1);
+		fs_json_append_str(b, list[i]->string);
+		fs_buf_adds(b, st->indent ? ": " : ":");
+		append(b, list[i], st, depth + 1);
+	}
+	if (k)
+		newline(b, st, depth);
+	fs_buf_addc(b, '}');
+	free(list);
+}
+
+static void append(fs_buf *b, const cJSON *v, const style *st, int depth)
+{
+	switch (v->type & 0xFF) {
+	case cJSON_NULL: fs_buf_adds(b, "null"); break;
+	case cJSON_True: fs_buf_adds(b, "true"); break;
+	case cJSON_False: fs_buf_adds(b, "false"); break;
+	case cJSON_Number: append_num(b, v->valuedouble); break;
+	case cJSON_String: fs_json_append_str(b, v->valuestring ? v->valuestring : ""); break;
+	case cJSON_Raw: fs_buf_adds(b, v->valuestring ? v->valuestring : "null"); break;
+	case cJSON_Array:
+		fs_buf_addc(b, '[');
+		for (const cJSON *m = v->child; m; m = m->next) {
+			if (m != v->child)
+				fs_buf_addc(b, ',');
+			newline(b, st, depth + 1);
+			append(b, m, st, depth + 1);
+		}
+		if (v->child)
+			newline(b, st, depth);
+		fs_buf_addc(b, ']');
+		break;
+	case cJSON_Object: append_object(b, v, st, depth); break;
+	default: fs_buf_adds(b, "null");
+	}
+}
+
+char *fs_json_canonical(const cJSON *v, const char *const *ignore)
+{
+	fs_buf b = FS_BUF_INIT;
+	style st = { 0, 1, ignore };
+	if (v)
+		append(&b, v, &st, 0);
+	else
+		fs_buf_adds(&b, "null");
+	return fs_buf_steal(&b);
+}
+
+char *fs_json_pretty(const cJSON *v, int indent)
+{
+	fs_buf b = FS_BUF_INIT;
+	style st = { indent, 0, NULL };
+	if (v)
+		append(&b, v, &st, 0);
+	else
+		fs_buf_adds(&b, "null");
+	if (indent)
+		fs_buf_addc(&b, '\n');
+	return fs_buf_steal(&b);
+}
+
+void fs_json_append(fs_buf *b, const cJSON *v)
+{
+	style st = { 0, 0, NULL };
+	if (v)
+		append(b, v, &st, 0);
+	else
+		fs_buf_adds(b, "null");
+}
+
+/* ---- SHA-256 (FIPS 180-4), small and dependency-free ---- */
+
+static const uint32_t K[64] = {
+	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+	0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+	0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+	0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+	0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+	0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+	0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+	0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+};
+
+#define ROR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
+
+static void sha256_block(uint32_t h[8], const unsigned char *p)
+{
+	uint32_t w[64], s[8];
+	for (int i = 0; i < 16; i++)
+		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
+			(uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
+	for (int i = 16; i < 64; i++) {
+		uint32_t s0 = ROR(w[i - 15], 7) ^ ROR(w[i - 15], 18) ^ (w[i - 15] >> 3);
+		uint32_t s1 = ROR(w[i - 2], 17) ^ ROR(w[i - 2], 19) ^ (w[i - 2] >> 10);
+		w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+	}
+	memcpy(s, h, sizeof s);
+	for (int i = 0; i < 64; i++) {
+		uint32_t t1 = s[7] + (ROR(s[4], 6) ^ ROR(s[4], 11) ^ ROR(s[4], 25)) +
+			((s[4] & s[5]) ^ (~s[4] & s[6])) + K[i] + w[i];
+		uint32_t t2 = (ROR(s[0], 2) ^ ROR(s[0], 13) ^ ROR(s[0], 22)) +
+			((s[0] & s[1]) ^ (s[0] & s[2]) ^ (s[1] & s[2]));
+		memmove(s + 1, s, 7 * sizeof *s);
+		s[4] += t1;
+		s[0] = t1 + t2;
+	}
+	for (int i = 0; i < 8; i++)
+		h[i] += s[i];
+}
+
+void fs_sha256_hex(const void *data, size_t len, char out[65])
+{
+	uint32_t h[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+		0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
+	const unsigned char *p = data;
+	unsigned char tail[128] = { 0 };
+	size_t full = len / 64 * 64, rest = len - full;
+	for (size_t i = 0; i < full; i += 64)
+		sha256_block(h, p + i);
+	memcpy(tail, p + full, rest);
+	tail[rest] = 0x80;
+	size_t tlen = rest < 56 ? 64 : 128;
+	uint64_t bits = (uint64_t)len * 8;
+	for (int i = 0; i < 8; i++)
+		tail[tlen - 1 - i] = (unsigned char)(bits >> (8 * i));
+	sha256_block(h, tail);
+	if (tlen == 128)
+		sha256_block(h, tail + 64);
+	for (int i = 0; i < 8; i++)
+		snprintf(out + 8 * i, 9, "%08x", h[i]);
+}
+
+void fs_json_hash(const cJSON *v, const char *const *ignore, char out[65])
+{
+	char *s = fs_json_canonical(v, ignore);
+	fs_sha256_hex(s, strlen(s), out);
+	free(s);
+}

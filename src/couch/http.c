@@ -1,0 +1,753 @@
+/* The HTTP layer: see http.h.
+ *
+ * Each client drives its easy handle through its own multi handle rather than
+ * curl_easy_perform: the loop wakes at least every POLL_MS to look at the
+ * cancel flags, and fs_http_cancel() wakes it at once. The multi handle keeps
+ * the connection cache, so connections are reused across requests. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include <curl/curl.h>
+#include "couch/http.h"
+#include "base/json.h"
+
+#define POLL_MS 100
+
+struct fs_http {
+	CURL *easy;
+	CURLM *multi;
+	char *base;               /* display URL, no credentials, no trailing slash */
+	char *user, *password;
+	fs_http_opts o;
+	pthread_mutex_t lock;
+	atomic_int cancel;
+	atomic_long requests, writes, connects;
+	int session;              /* cookie session established */
+	char *cookie;             /* "AuthSession=..." from /_session (a secret) */
+};
+
+struct fs_bg_job {
+	fs_bg_work_fn work;
+	fs_bg_done_fn done;
+	void *arg;
+	int rc;
+	fs_err err;
+	atomic_int cancel;
+	fs_bg_job *next;          /* queue or finished list */
+	fs_bg_job *all_next;      /* every live job (for fs_bg_free) */
+};
+
+/* The job whose work function runs on this thread: its cancel flag stops
+ * the HTTP requests it makes, without plumbing through every call. */
+static _Thread_local fs_bg_job *current_job;
+
+static pthread_once_t global_once = PTHREAD_ONCE_INIT;
+
+static void global_init(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+/* ---- URLs ---- */
+
+void fs_url_encode(fs_buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+			*p == '-' || *p == '.' || *p == '_' || *p == '~') {
+			fs_buf_addc(b, (char)*p);
+		} else {
+			fs_buf_addc(b, '%');
+			fs_buf_addc(b, hex[*p >> 4]);
+			fs_buf_addc(b, hex[*p & 15]);
+		}
+	}
+}
+
+/* Where the authority starts and ends ("http://" + authority + path). */
+static int split_authority(const char *url, const char **auth, const char **end)
+{
+	const char *p = strstr(url, "://");
+	if (!p)
+		return -1;
+	*auth = p + 3;
+	*end = *auth + strcspn(*auth, "/?#");
+	return 0;
+}
+
+char *fs_url_strip_credentials(const char *url)
+{
+	const char *auth, *end;
+	if (split_authority(url, &auth, &end) < 0)
+		return fs_xstrdup(url);
+	const char *at = NULL;
+	for (const char *p = auth; p < end; p++)
+		if (*p == '@')
+			at = p;
+	if (!at)
+		return fs_xstrdup(url);
+	return fs_xasprintf("%.*s%s", (int)(auth - url), url, at + 1);
+}
+
+static char *percent_decode(const char *s, size_t n)
+{
+	char *out = fs_xmalloc(n + 1), *o = out;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '%' && i + 2 < n) {
+			char h[3] = { s[i + 1], s[i + 2], 0 };
+			char *end;
+			long v = strtol(h, &end, 16);
+			if (*end == '\0' && h[0] && h[1]) {
+				*o++ = (char)v;
+				i += 2;
+				continue;
+			}
+		}
+		*o++ = s[i];
+	}
+	*o = '\0';
+	return out;
+}
+
+void fs_url_credentials(const char *url, char **user, char **password)
+{
+	const char *auth, *end, *at = NULL;
+	*user = *password = NULL;
+	if (split_authority(url, &auth, &end) < 0)
+		return;
+	for (const char *p = auth; p < end; p++)
+		if (*p == '@')
+			at = p;
+	if (!at)
+		return;
+	const char *colon = memchr(auth, ':', (size_t)(at - auth));
+	if (colon) {
+		*user = percent_decode(auth, (size_t)(colon - auth));
+		*password = percent_decode(colon + 1, (size_t)(at - colon - 1));
+	} else {
+		*user = percent_decode(auth, (size_t)(at - auth));
+	}
+}
+
+/* ---- Client ---- */
+
+fs_http *fs_http_new(const fs_http_opts *o, fs_err *e)
+{
+	if (!o->url || (strncmp(o->url, "http://", 7) && strncmp(o->url, "https://", 8))) {
+		fs_err_set(e, FS_E_INVALID, "server URL must start with http:// or https://");
+		return NULL;
+	}
+	pthread_once(&global_once, global_init);
+	fs_http *h = fs_xcalloc(1, sizeof *h);
+	h->o = *o;
+	h->base = fs_url_strip_credentials(o->url);
+	size_t n = strlen(h->base);
+	while (n > 0 && h->base[n - 1] == '/')
+		h->base[--n] = '\0';
+	char *uu, *up;
+	fs_url_credentials(o->url, &uu, &up);
+	h->user = o->user ? fs_xstrdup(o->user) : uu;
+	h->password = o->user ? (o->password ? fs_xstrdup(o->password) : NULL) : up;
+	if (o->user) {
+		free(uu);
+		free(up);
+	}
+	if (!h->o.connect_timeout_ms)
+		h->o.connect_timeout_ms = 5000;
+	if (!h->o.timeout_ms)
+		h->o.timeout_ms = 30000;
+	if (!h->o.max_body)
+		h->o.max_body = (size_t)512 << 20;
+	h->o.url = h->o.user = h->o.password = NULL; /* not kept: owned copies above */
+	h->easy = curl_easy_init();
+	h->multi = curl_multi_init();
+	if (!h->easy || !h->multi) {
+		fs_http_free(h);
+		fs_err_set(e, FS_E_NOMEM, "cannot initialise libcurl");
+		return NULL;
+	}
+	pthread_mutex_init(&h->lock, NULL);
+	return h;
+}
+
+fs_http *fs_http_clone(const fs_http *h)
+{
+	fs_http_opts o = h->o;
+	o.url = h->base;
+	o.user = h->user;
+	o.password = h->password;
+	return fs_http_new(&o, NULL);
+}
+
+static void free_secret(char *s)
+{
+	if (s) {
+		memset(s, 0, strlen(s));
+		free(s);
+	}
+}
+
+void fs_http_free(fs_http *h)
+{
+	if (!h)
+		return;
+	if (h->multi)
+		curl_multi_cleanup(h->multi);
+	if (h->easy)
+		curl_easy_cleanup(h->easy);
+	free(h->base);
+	free(h->user);
+	free_secret(h->password);
+	free_secret(h->cookie);
+	pthread_mutex_destroy(&h->lock);
+	free(h);
+}
+
+void fs_http_set_timeout(fs_http *h, long timeout_ms)
+{
+	if (timeout_ms > 0)
+		h->o.timeout_ms = timeout_ms;
+}
+
+const char *fs_http_url(const fs_http *h)
+{
+	return h->base;
+}
+
+const char *fs_http_user(const fs_http *h)
+{
+	return h->user;
+}
+
+void fs_http_cancel(fs_http *h)
+{
+	atomic_store(&h->cancel, 1);
+	curl_multi_wakeup(h->multi);
+}
+
+void fs_http_uncancel(fs_http *h)
+{
+	atomic_store(&h->cancel, 0);
+}
+
+fs_http_stats fs_http_get_stats(const fs_http *h)
+{
+	fs_http_stats s = { atomic_load(&h->requests), atomic_load(&h->writes), atomic_load(&h->connects) };
+	return s;
+}
+
+void fs_http_reset_stats(fs_http *h)
+{
+	atomic_store(&h->requests, 0);
+	atomic_store(&h->writes, 0);
+	atomic_store(&h->connects, 0);
+}
+
+void fs_http_resp_free(fs_http_resp *r)
+{
+	if (r)
+		fs_buf_free(&r->body);
+}
+
+/* ---- One request ---- */
+
+typedef struct transfer {
+	fs_http *h;
+	fs_http_resp *resp;
+	int too_big;
+} transfer;
+
+static int cancelled(const fs_http *h)
+{
+	return atomic_load(&h->cancel) || (current_job && atomic_load(&current_job->cancel));
+}
+
+static size_t on_body(char *p, size_t size, size_t n, void *arg)
+{
+	transfer *t = arg;
+	if (t->resp->body.len + n > t->h->o.max_body) {
+		t->too_big = 1;
+		return 0;
+	}
+	fs_buf_add(&t->resp->body, p, n);
+	return n;
+}
+
+static void header_value(const char *p, size_t n, size_t namelen, char *out, size_t outsz)
+{
+	const char *v = p + namelen;
+	size_t len = n - namelen;
+	while (len && (*v == ' ' || *v == '\t'))
+		v++, len--;
+	while (len && strchr(" \t\r\n", v[len - 1]))
+		len--;
+	if (len >= outsz)
+		len = outsz - 1;
+	memcpy(out, v, len);
+	out[len] = '\0';
+}
+
+/* CouchDB sets AuthSession on login and refreshes it on later answers. We
+ * keep it ourselves rather than through curl's cookie engine, whose settings
+ * do not survive curl_easy_reset cleanly. */
+static void keep_session_cookie(fs_http *h, const char *v, size_t n)
+{
+	while (n && (*v == ' ' || *v == '\t'))
+		v++, n--;
+	if (!h->o.cookie_session || n < 12 || strncmp(v, "AuthSession=", 12))
+		return;
+	size_t len = 0;
+	while (len < n && v[len] != ';' && v[len] != '\r' && v[len] != '\n')
+		len++;
+	free_secret(h->cookie);
+	h->cookie = len > 12 ? fs_xstrndup(v, len) : NULL;
+}
+
+static size_t on_header(char *p, size_t size, size_t n, void *arg)
+{
+	transfer *t = arg;
+	if (n > 5 && strncasecmp(p, "ETag:", 5) == 0)
+		header_value(p, n, 5, t->resp->etag, sizeof t->resp->etag);
+	else if (n > 13 && strncasecmp(p, "Content-Type:", 13) == 0)
+		header_value(p, n, 13, t->resp->content_type, sizeof t->resp->content_type);
+	else if (n > 12 && strncasecmp(p, "Set-Cookie:", 11) == 0)
+		keep_session_cookie(t->h, p + 11, n - 11);
+	return n;
+}
+
+static int on_progress(void *arg, curl_off_t a, curl_off_t b, curl_off_t c, curl_off_t d)
+{
+	transfer *t = arg;
+	return cancelled(t->h);
+}
+
+static int is_write(const char *method)
+{
+	return strcmp(method, "GET") && strcmp(method, "HEAD");
+}
+
+static struct curl_slist *make_headers(const fs_http_req *r, int has_body)
+{
+	struct curl_slist *l = NULL;
+	l = curl_slist_append(l, "Accept: application/json");
+	l = curl_slist_append(l, "Expect:");
+	if (has_body) {
+		char ct[200];
+		snprintf(ct, sizeof ct, "Content-Type: %s", r->content_type ? r->content_type : "application/json");
+		l = curl_slist_append(l, ct);
+	}
+	for (const char *const *x = r->headers; x && *x; x++)
+		l = curl_slist_append(l, *x);
+	return l;
+}
+
+static void setup(fs_http *h, const fs_http_req *r, const char *url, transfer *t, long timeout)
+{
+	CURL *c = h->easy;
+	curl_easy_reset(c);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, h->o.connect_timeout_ms);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, t);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, t);
+	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(c, CURLOPT_XFERINFODATA, t);
+	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
+	if (h->o.insecure) {
+		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
+	if (h->session && h->cookie)
+		curl_easy_setopt(c, CURLOPT_COOKIE, h->cookie);
+	if (h->user && !h->session) {
+		curl_easy_setopt(c, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+		curl_easy_setopt(c, CURLOPT_USERNAME, h->user);
+		curl_easy_setopt(c, CURLOPT_PASSWORD, h->password ? h->password : "");
+	} else if (!h->user) {
+		curl_easy_setopt(c, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL);
+	}
+	if (strcmp(r->method, "GET") == 0) {
+		curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+	} else if (strcmp(r->method, "HEAD") == 0) {
+		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+	} else {
+		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, r->method);
+		if (r->body || !strcmp(r->method, "POST") || !strcmp(r->method, "PUT")) {
+			curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+				(curl_off_t)(r->body ? (r->body_len ? r->body_len : strlen(r->body)) : 0));
+			curl_easy_setopt(c, CURLOPT_POSTFIELDS, r->body ? r->body : "");
+		}
+	}
+}
+
+/* Drives the transfer on the client's multi handle; returns the curl code. */
+static CURLcode run(fs_http *h)
+{
+	CURLcode rc = CURLE_OK;
+	int running = 1, done = 0;
+	curl_multi_add_handle(h->multi, h->easy);
+	while (!done) {
+		if (cancelled(h)) {
+			rc = CURLE_ABORTED_BY_CALLBACK;
+			break;
+		}
+		CURLMcode mc = curl_multi_perform(h->multi, &running);
+		if (mc != CURLM_OK) {
+			rc = CURLE_FAILED_INIT;
+			break;
+		}
+		int left;
+		CURLMsg *m;
+		while ((m = curl_multi_info_read(h->multi, &left)))
+			if (m->msg == CURLMSG_DONE) {
+				rc = m->data.result;
+				done = 1;
+			}
+		if (!done && running)
+			curl_multi_poll(h->multi, NULL, 0, POLL_MS, NULL);
+		else if (!done)
+			done = 1;
+	}
+	curl_multi_remove_handle(h->multi, h->easy);
+	return rc;
+}
+
+/* "GET http://host:5984/db/doc" with the query left out (it may be long). */
+static char *describe(const fs_http *h, const fs_http_req *r)
+{
+	size_t n = strcspn(r->path, "?");
+	if (n > 160)
+		n = 160;
+	return fs_xasprintf("%s %s%.*s", r->method, h->base, (int)n, r->path);
+}
+
+static int transport_error(fs_http *h, const fs_http_req *r, CURLcode rc, transfer *t,
+	long timeout, fs_err *e)
+{
+	char *what = describe(h, r);
+	long oserr = 0;
+	double connect = 0;
+	curl_easy_getinfo(h->easy, CURLINFO_OS_ERRNO, &oserr);
+	curl_easy_getinfo(h->easy, CURLINFO_CONNECT_TIME, &connect);
+	int code;
+	switch (rc) {
+	case CURLE_ABORTED_BY_CALLBACK:
+		code = fs_err_set(e, FS_E_CANCELLED, "%s: cancelled", what);
+		break;
+	case CURLE_COULDNT_CONNECT:
+		code = fs_err_set(e, FS_E_HTTP, "cannot connect to %s: %s", h->base,
+			oserr ? strerror((int)oserr) : "connection refused");
+		break;
+	case CURLE_COULDNT_RESOLVE_HOST:
+		code = fs_err_set(e, FS_E_HTTP, "cannot connect to %s: unknown host name", h->base);
+		break;
+	case CURLE_OPERATION_TIMEDOUT:
+		if (connect == 0 && t->resp->status == 0 && t->resp->body.len == 0 &&
+			t->resp->elapsed * 1000 < timeout - 50)
+			code = fs_err_set(e, FS_E_TIMEOUT, "cannot connect to %s: no answer within %.1f s",
+				h->base, h->o.connect_timeout_ms / 1000.0);
+		else
+			code = fs_err_set(e, FS_E_TIMEOUT, "%s: no complete answer after %.1f s (deadline)",
+				what, timeout / 1000.0);
+		break;
+	case CURLE_GOT_NOTHING:
+		code = fs_err_set(e, FS_E_HTTP, "%s: the server closed the connection without answering", what);
+		break;
+	case CURLE_PARTIAL_FILE:
+		code = fs_err_set(e, FS_E_HTTP, "%s: the answer was cut short (truncated body)", what);
+		break;
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+		code = fs_err_set(e, FS_E_HTTP, "%s: the connection was %s", what,
+			oserr == ECONNRESET || oserr == 0 ? "reset by the server" : strerror((int)oserr));
+		break;
+	case CURLE_WRITE_ERROR:
+		if (t->too_big && h->o.max_body >= (1 << 20))
+			code = fs_err_set(e, FS_E_SERVER, "%s: the answer is larger than %zu MiB", what,
+				h->o.max_body >> 20);
+		else if (t->too_big)
+			code = fs_err_set(e, FS_E_SERVER, "%s: the answer is larger than %zu bytes", what,
+				h->o.max_body);
+		else
+			code = fs_err_set(e, FS_E_HTTP, "%s: %s", what, curl_easy_strerror(rc));
+		break;
+	case CURLE_PEER_FAILED_VERIFICATION:
+		code = fs_err_set(e, FS_E_HTTP, "cannot connect to %s securely: its TLS certificate could "
+			"not be verified (self-signed, expired, or for another name); the profile setting "
+			"insecure = true turns verification off, only for servers you trust", h->base);
+		break;
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+		code = fs_err_set(e, FS_E_HTTP, "cannot connect to %s securely: %s", h->base,
+			curl_easy_strerror(rc));
+		break;
+	default:
+		code = fs_err_set(e, FS_E_HTTP, "%s: %s", what, curl_easy_strerror(rc));
+	}
+	free(what);
+	return code;
+}
+
+static int perform(fs_http *h, const fs_http_req *r, fs_http_resp *out, fs_err *e)
+{
+	long timeout = r->timeout_ms ? r->timeout_ms : h->o.timeout_ms;
+	char *url = fs_xasprintf("%s%s%s", h->base, r->path[0] == '/' ? "" : "/", r->path);
+	transfer t = { h, out, 0 };
+	struct curl_slist *hdrs = make_headers(r, r->body != NULL);
+	setup(h, r, url, &t, timeout);
+	curl_easy_setopt(h->easy, CURLOPT_HTTPHEADER, hdrs);
+	atomic_fetch_add(&h->requests, 1);
+	if (is_write(r->method))
+		atomic_fetch_add(&h->writes, 1);
+	CURLcode rc = run(h);
+	curl_easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE, &out->status);
+	curl_easy_getinfo(h->easy, CURLINFO_TOTAL_TIME, &out->elapsed);
+	long nconn = 0;
+	curl_easy_getinfo(h->easy, CURLINFO_NUM_CONNECTS, &nconn);
+	atomic_fetch_add(&h->connects, nconn);
+	curl_easy_setopt(h->easy, CURLOPT_HTTPHEADER, NULL);
+	curl_slist_free_all(hdrs);
+	free(url);
+	if (rc != CURLE_OK)
+		return transport_error(h, r, rc, &t, timeout, e);
+	return 0;
+}
+
+/* POST /_session once; afterwards the AuthSession cookie replaces basic auth.
+ * A failed login leaves basic auth in place (the request will say why). */
+static void open_session(fs_http *h)
+{
+	fs_buf body = FS_BUF_INIT;
+	fs_buf_adds(&body, "{\"name\":");
+	fs_json_append_str(&body, h->user);
+	fs_buf_adds(&body, ",\"password\":");
+	fs_json_append_str(&body, h->password ? h->password : "");
+	fs_buf_addc(&body, '}');
+	fs_http_req r = { .method = "POST", .path = "/_session", .body = body.data, .body_len = body.len };
+	fs_http_resp resp = { 0 };
+	if (perform(h, &r, &resp, NULL) == 0 && resp.status == 200 && h->cookie)
+		h->session = 1;
+	fs_http_resp_free(&resp);
+	memset(body.data, 0, body.len);
+	fs_buf_free(&body);
+}
+
+int fs_http_do(fs_http *h, const fs_http_req *r, fs_http_resp *out, fs_err *e)
+{
+	memset(out, 0, sizeof *out);
+	pthread_mutex_lock(&h->lock);
+	if (h->o.cookie_session && h->user && !h->session)
+		open_session(h);
+	int rc = perform(h, r, out, e);
+	if (rc == 0 && out->status == 401 && h->session) {
+		/* The session expired: log in again, once. */
+		h->session = 0;
+		open_session(h);
+		fs_http_resp_free(out);
+		memset(out, 0, sizeof *out);
+		rc = perform(h, r, out, e);
+	}
+	pthread_mutex_unlock(&h->lock);
+	return rc;
+}
+
+/* ---- Background runner ---- */
+
+struct fs_bg {
+	pthread_t *threads;
+	int nthreads;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	fs_bg_job *queue, *queue_tail;
+	fs_bg_job *finished;
+	fs_bg_job *all;
+	int stop;
+	int pending;              /* main thread only */
+	int pipe[2];
+};
+
+static void *worker(void *arg)
+{
+	fs_bg *bg = arg;
+	pthread_mutex_lock(&bg->lock);
+	for (;;) {
+		while (!bg->queue && !bg->stop)
+			pthread_cond_wait(&bg->cond, &bg->lock);
+		if (bg->stop)
+			break;
+		fs_bg_job *j = bg->queue;
+		bg->queue = j->next;
+		if (!bg->queue)
+			bg->queue_tail = NULL;
+		pthread_mutex_unlock(&bg->lock);
+		fs_err_clear(&j->err);
+		if (atomic_load(&j->cancel)) {
+			j->rc = fs_err_set(&j->err, FS_E_CANCELLED, "cancelled");
+		} else {
+			current_job = j;
+			j->rc = j->work(j, j->arg, &j->err);
+			current_job = NULL;
+			if (j->rc && !j->err.msg[0])
+				fs_err_set(&j->err, j->rc, "%s", fs_err_name(j->rc));
+		}
+		pthread_mutex_lock(&bg->lock);
+		j->next = bg->finished;
+		bg->finished = j;
+		ssize_t w = write(bg->pipe[1], "x", 1);
+		(void)w; /* a full pipe already says "something finished" */
+	}
+	pthread_mutex_unlock(&bg->lock);
+	return NULL;
+}
+
+fs_bg *fs_bg_new(int workers)
+{
+	fs_bg *bg = fs_xcalloc(1, sizeof *bg);
+	if (workers < 1)
+		workers = 1;
+	if (pipe(bg->pipe) < 0) {
+		free(bg);
+		return NULL;
+	}
+	for (int i = 0; i < 2; i++) {
+		fcntl(bg->pipe[i], F_SETFL, fcntl(bg->pipe[i], F_GETFL) | O_NONBLOCK);
+		fcntl(bg->pipe[i], F_SETFD, FD_CLOEXEC);
+	}
+	pthread_mutex_init(&bg->lock, NULL);
+	pthread_cond_init(&bg->cond, NULL);
+	bg->threads = fs_xcalloc((size_t)workers, sizeof *bg->threads);
+	for (int i = 0; i < workers; i++)
+		if (pthread_create(&bg->threads[bg->nthreads], NULL, worker, bg) == 0)
+			bg->nthreads++;
+	return bg;
+}
+
+void fs_bg_free(fs_bg *bg)
+{
+	if (!bg)
+		return;
+	pthread_mutex_lock(&bg->lock);
+	bg->stop = 1;
+	for (fs_bg_job *j = bg->all; j; j = j->all_next)
+		atomic_store(&j->cancel, 1);
+	pthread_cond_broadcast(&bg->cond);
+	pthread_mutex_unlock(&bg->lock);
+	for (int i = 0; i < bg->nthreads; i++)
+		pthread_join(bg->threads[i], NULL);
+	for (fs_bg_job *j = bg->all, *next; j; j = next) {
+		next = j->all_next;
+		free(j);
+	}
+	close(bg->pipe[0]);
+	close(bg->pipe[1]);
+	pthread_mutex_destroy(&bg->lock);
+	pthread_cond_destroy(&bg->cond);
+	free(bg->threads);
+	free(bg);
+}
+
+int fs_bg_fd(const fs_bg *bg)
+{
+	return bg->pipe[0];
+}
+
+fs_bg_job *fs_bg_submit(fs_bg *bg, fs_bg_work_fn work, fs_bg_done_fn done, void *arg)
+{
+	fs_bg_job *j = fs_xcalloc(1, sizeof *j);
+	j->work = work;
+	j->done = done;
+	j->arg = arg;
+	pthread_mutex_lock(&bg->lock);
+	j->all_next = bg->all;
+	bg->all = j;
+	if (bg->queue_tail)
+		bg->queue_tail->next = j;
+	else
+		bg->queue = j;
+	bg->queue_tail = j;
+	pthread_cond_signal(&bg->cond);
+	pthread_mutex_unlock(&bg->lock);
+	bg->pending++;
+	return j;
+}
+
+void fs_bg_cancel(fs_bg_job *job)
+{
+	if (job)
+		atomic_store(&job->cancel, 1);
+}
+
+int fs_bg_cancelled(const fs_bg_job *job)
+{
+	return job && atomic_load(&((fs_bg_job *)job)->cancel);
+}
+
+static void unlink_all(fs_bg *bg, fs_bg_job *j)
+{
+	for (fs_bg_job **p = &bg->all; *p; p = &(*p)->all_next)
+		if (*p == j) {
+			*p = j->all_next;
+			return;
+		}
+}
+
+int fs_bg_dispatch(fs_bg *bg)
+{
+	char drain[64];
+	while (read(bg->pipe[0], drain, sizeof drain) > 0)
+		;
+	pthread_mutex_lock(&bg->lock);
+	fs_bg_job *list = bg->finished;
+	bg->finished = NULL;
+	for (fs_bg_job *j = list; j; j = j->next)
+		unlink_all(bg, j);
+	pthread_mutex_unlock(&bg->lock);
+	/* finished is LIFO: reverse to run callbacks in completion order */
+	fs_bg_job *rev = NULL;
+	while (list) {
+		fs_bg_job *next = list->next;
+		list->next = rev;
+		rev = list;
+		list = next;
+	}
+	int n = 0;
+	while (rev) {
+		fs_bg_job *j = rev;
+		rev = j->next;
+		if (j->done)
+			j->done(j, j->arg, j->rc, &j->err);
+		free(j);
+		bg->pending--;
+		n++;
+	}
+	return n;
+}
+
+int fs_bg_pending(const fs_bg *bg)
+{
+	return bg->pending;
+}
+
+void fs_bg_wait_all(fs_bg *bg)
+{
+	while (bg->pending > 0) {
+		struct pollfd p = { bg->pipe[0], POLLIN, 0 };
+		poll(&p, 1, 200);
+		fs_bg_dispatch(bg);
+	}
+}

@@ -1,0 +1,141 @@
+/* The one HTTP layer (libcurl).
+ *
+ * A client (fs_http) talks to one base URL with one set of credentials and
+ * keeps one curl easy handle, so connections are reused across requests. Every
+ * request has a connect timeout and a deadline on its total time, enforced by
+ * us (servers that ignore `timeout=` cannot hang us). TLS is verified unless
+ * the profile says `insecure`. Credentials never appear in messages: URLs in
+ * errors are display URLs.
+ *
+ * Threads: a client may be used from any thread, one request at a time (an
+ * internal lock serializes concurrent callers). Blocking use (CLI) is just
+ * fs_http_do(). From an event loop (TUI), run any blocking call, including
+ * whole couch operations made of several requests, in the background with
+ * fs_bg (below): worker threads, a completion pipe to poll, completion
+ * callbacks run on the loop's thread, and cancellation. (Worker threads rather
+ * than handing the UI curl multi handles: a couch operation such as a deploy
+ * or a page of documents is several dependent requests, written once as plain
+ * blocking code.) Requests on one client queue behind each other: give a long
+ * request (a followed changes feed) its own client with fs_http_clone. */
+#ifndef FS_HTTP_H
+#define FS_HTTP_H
+
+#include <stddef.h>
+#include "base/err.h"
+#include "base/buf.h"
+
+typedef struct fs_http fs_http;
+
+typedef struct fs_http_opts {
+	const char *url;          /* base URL, http(s)://host[:port][/prefix]; may hold user:pw@ */
+	const char *user;         /* basic auth user (NULL: from the URL, else ~/.netrc) */
+	const char *password;
+	int insecure;             /* 1: skip TLS verification (say so loudly) */
+	int cookie_session;       /* 1: POST /_session once, then use the cookie */
+	long connect_timeout_ms;  /* 0: 5000 */
+	long timeout_ms;          /* default deadline per request; 0: 30000 */
+	size_t max_body;          /* 0: 512 MiB; larger responses fail cleanly */
+} fs_http_opts;
+
+/* Never fails for a well-formed URL; FS_E_INVALID otherwise. */
+fs_http *fs_http_new(const fs_http_opts *o, fs_err *e);
+void fs_http_free(fs_http *h);
+/* A new client with the same URL, credentials and settings, and its own
+ * connection: for a long request (a followed changes feed) that must not
+ * hold up the others, since one client runs one request at a time. */
+fs_http *fs_http_clone(const fs_http *h);
+/* Changes the default deadline of later requests (ms, > 0). */
+void fs_http_set_timeout(fs_http *h, long timeout_ms);
+/* The base URL without credentials and without a trailing slash. */
+const char *fs_http_url(const fs_http *h);
+/* The user used for authentication, or NULL (anonymous or ~/.netrc). */
+const char *fs_http_user(const fs_http *h);
+
+typedef struct fs_http_req {
+	const char *method;       /* "GET", "PUT", "POST", "DELETE", "HEAD", "COPY" */
+	const char *path;         /* already percent-encoded, from the base: "/db/_all_docs?limit=1" */
+	const char *body;         /* NULL: none */
+	size_t body_len;          /* 0 with body: strlen(body) */
+	const char *content_type; /* NULL with a body: application/json */
+	const char *const *headers; /* extra "Name: value" lines, NULL-terminated, may be NULL */
+	long timeout_ms;          /* 0: the client's default deadline */
+} fs_http_req;
+
+typedef struct fs_http_resp {
+	long status;              /* 0 when no response came */
+	fs_buf body;
+	char etag[128];
+	char content_type[128];
+	double elapsed;           /* seconds */
+} fs_http_resp;
+
+/* Performs a request. Returns 0 when a complete HTTP response arrived,
+ * whatever its status (callers interpret statuses), else:
+ *   FS_E_HTTP      connection refused/reset, DNS, TLS, truncated response
+ *   FS_E_TIMEOUT   connect timeout or deadline passed ("after 2.0 s")
+ *   FS_E_CANCELLED cancelled by fs_http_cancel() or fs_bg_cancel()
+ *   FS_E_SERVER    response larger than max_body
+ * Free the response with fs_http_resp_free (also after a failure). */
+int fs_http_do(fs_http *h, const fs_http_req *r, fs_http_resp *out, fs_err *e);
+void fs_http_resp_free(fs_http_resp *r);
+
+/* Makes the running and any later request of this client fail with
+ * FS_E_CANCELLED until fs_http_uncancel(). Any thread, async-signal-safe. */
+void fs_http_cancel(fs_http *h);
+void fs_http_uncancel(fs_http *h);
+
+/* Counters since creation (or the last reset): tests count requests. */
+typedef struct fs_http_stats {
+	long requests;            /* every request sent */
+	long writes;              /* requests other than GET and HEAD */
+	long connects;            /* new connections opened (reuse keeps it low) */
+} fs_http_stats;
+fs_http_stats fs_http_get_stats(const fs_http *h);
+void fs_http_reset_stats(fs_http *h);
+
+/* Percent-encoding of one URL component: everything but A-Z a-z 0-9 - . _ ~
+ * is encoded (so '/' becomes %2F). Appends to b. */
+void fs_url_encode(fs_buf *b, const char *s);
+/* A copy of url without the user:password@ part. Caller frees. */
+char *fs_url_strip_credentials(const char *url);
+/* The user and password of a URL's user:password@ part, percent-decoded
+ * (each NULL when absent). Caller frees both. */
+void fs_url_credentials(const char *url, char **user, char **password);
+
+/* ---- Background runner ----------------------------------------------------
+ *
+ *   fs_bg *bg = fs_bg_new(2);
+ *   job = fs_bg_submit(bg, work, done, arg);   // work runs on a worker
+ *   poll on fs_bg_fd(bg) (POLLIN) with the UI's other fds;
+ *   when readable: fs_bg_dispatch(bg);          // done() runs here
+ *   fs_bg_cancel(job) from the UI thread: HTTP requests made by that job's
+ *   work function fail at once with FS_E_CANCELLED (checked between chunks
+ *   and at least every ~100 ms by curl's progress callback).
+ *
+ * The work function may call any blocking fs_couch_ or fs_http_ function. A
+ * job is freed after its done callback returns; do not use the handle then. */
+typedef struct fs_bg fs_bg;
+typedef struct fs_bg_job fs_bg_job;
+/* Runs on a worker thread; returns an fs_err code (set *e on failure). */
+typedef int (*fs_bg_work_fn)(fs_bg_job *job, void *arg, fs_err *e);
+/* Runs in fs_bg_dispatch(); rc and e are the work function's result
+ * (FS_E_CANCELLED when cancelled). */
+typedef void (*fs_bg_done_fn)(fs_bg_job *job, void *arg, int rc, const fs_err *e);
+
+fs_bg *fs_bg_new(int workers);
+/* Cancels every job, waits for the workers, frees (done callbacks not run). */
+void fs_bg_free(fs_bg *bg);
+int fs_bg_fd(const fs_bg *bg);
+fs_bg_job *fs_bg_submit(fs_bg *bg, fs_bg_work_fn work, fs_bg_done_fn done, void *arg);
+/* Safe on a job that already finished but whose done has not run yet. */
+void fs_bg_cancel(fs_bg_job *job);
+/* 1 when the job (from inside its work function) was cancelled. */
+int fs_bg_cancelled(const fs_bg_job *job);
+/* Runs the done callbacks of finished jobs; returns how many ran. */
+int fs_bg_dispatch(fs_bg *bg);
+/* Jobs submitted and not yet dispatched (for the spinner). */
+int fs_bg_pending(const fs_bg *bg);
+/* Blocks until every job submitted so far is dispatched (CLI, tests). */
+void fs_bg_wait_all(fs_bg *bg);
+
+#endif
