@@ -118,19 +118,41 @@ static int print_result(const fs_obj *o, int json)
 
 /* ---- tree --------------------------------------------------------------- */
 
-/* One line per object: its last path segment ("by_site", "filters/NAME"),
- * found after the parent's path (plen characters and a slash). */
-static void tree_text(const fs_obj *o, int depth, size_t plen, fs_buf *out)
+/* The kind and, for beans other than the project, connectors and design
+ * documents, the short class: "listener FullSyncListener". */
+static void tree_kind(const fs_obj *o, fs_buf *out)
 {
-	char *path = fs_obj_path(o);
-	const char *seg = !o->parent ? o->name : plen ? path + plen + 1 : path;
-	fs_buf_printf(out, "%*s%s  %s", depth * 2, "", seg, fs_kind_name(o->kind));
+	fs_buf_printf(out, "  %s", fs_kind_name(o->kind));
 	if (o->cls && o->kind != FS_K_PROJECT && o->kind != FS_K_CONNECTOR && o->kind != FS_K_DDOC)
 		fs_buf_printf(out, " %s", short_class(o->cls));
 	fs_buf_addc(out, '\n');
+}
+
+/* --indent: one line per object, its last path segment ("by_site",
+ * "filters/NAME") indented by depth, found after the parent's path (plen
+ * characters and a slash). */
+static void tree_indent(const fs_obj *o, int depth, size_t plen, fs_buf *out)
+{
+	char *path = fs_obj_path(o);
+	const char *seg = !o->parent ? o->name : plen ? path + plen + 1 : path;
+	fs_buf_printf(out, "%*s%s", depth * 2, "", seg);
+	tree_kind(o, out);
 	for (size_t i = 0; i < o->nkids; i++)
-		tree_text(o->kids[i], depth + 1, strlen(path), out);
+		tree_indent(o->kids[i], depth + 1, strlen(path), out);
 	free(path);
+}
+
+/* The default: one object per line by its slash path, the name that every
+ * other command takes, so that `tree | grep` gives arguments for show/set.
+ * The project itself is the first line, by its name. */
+static void tree_paths(const fs_obj *o, fs_buf *out)
+{
+	char *path = o->parent ? fs_obj_path(o) : NULL;
+	fs_buf_adds(out, path ? path : o->name);
+	tree_kind(o, out);
+	free(path);
+	for (size_t i = 0; i < o->nkids; i++)
+		tree_paths(o->kids[i], out);
 }
 
 static cJSON *tree_json(const fs_obj *o)
@@ -144,7 +166,8 @@ static cJSON *tree_json(const fs_obj *o)
 
 int fs_cmd_tree(int argc, char **argv)
 {
-	fs_cli_opt opts[] = { { "--json", NULL, 0, NULL }, { NULL, NULL, 0, NULL } };
+	fs_cli_opt opts[] = { { "--json", NULL, 0, NULL }, { "--indent", NULL, 0, NULL },
+		{ NULL, NULL, 0, NULL } };
 	char *pos[1] = { NULL };
 	fs_project *p;
 	if (fs_cli_parse(argc, argv, opts, pos, 0, 1) < 0)
@@ -156,7 +179,10 @@ int fs_cmd_tree(int argc, char **argv)
 		rc = fs_cli_json(tree_json(fs_project_root(p)));
 	} else {
 		fs_buf out = FS_BUF_INIT;
-		tree_text(fs_project_root(p), 0, 0, &out);
+		if (opts[1].set)
+			tree_indent(fs_project_root(p), 0, 0, &out);
+		else
+			tree_paths(fs_project_root(p), &out);
 		fwrite(out.data, 1, out.len, stdout);
 		fs_buf_free(&out);
 	}
