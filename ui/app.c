@@ -851,6 +851,12 @@ static void report_config_errors(fs_app *a)
 
 static SCREEN *test_screen;
 
+/* Scripted mode (tests): keys from the environment, a virtual screen. */
+static int scripted(void)
+{
+	return getenv("FSSTUDIO_TEST_KEYS") || getenv("FSSTUDIO_TEST_SCRIPT");
+}
+
 /* FSSTUDIO_TEST_SCRIPT: the keys from a file, one group per line, lines
  * starting with '#' left out (the line ends are not keys: <Enter> is). */
 static char *script_keys(void)
@@ -974,6 +980,14 @@ int fs_studio_main(int argc, char **argv)
 		if (argv[i][0] == '-' || i > 1)
 			return usage(stderr, 2);
 		dir = argv[i];
+	}
+	if (!scripted() && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
+		/* curses on a pipe or /dev/null reads nothing forever: say what to
+		 * use instead, before loading anything. */
+		fprintf(stderr, "fsstudio: the studio needs a terminal on its input and output;\n"
+			"for scripts use the commands: fsstudio tree|show|set|check|deploy ... "
+			"(fsstudio --help)\n");
+		return 2;
 	}
 	if (load_workspace(&a, dir, &errors)) {
 		fprintf(stderr, "fsstudio: %s\n", fs_buf_str(&errors));
