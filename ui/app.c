@@ -24,6 +24,7 @@
 #include "base/fsutil.h"
 #include "gitui.h"
 #include "recover.h"
+#include "termkeys.h"
 #include "studio.h"
 #include "tree.h"
 
@@ -620,6 +621,8 @@ static int read_key(fs_app *a)
 	int rc = get_wch(&wc);
 	if (rc == ERR)
 		return -1;
+	if (rc == OK && wc == 27)
+		return fs_termkeys_after_esc();
 	return rc == KEY_CODE_YES ? FS_KEY_FN + (int)wc : (int)wc;
 }
 
@@ -899,6 +902,7 @@ static int start_curses(fs_app *a)
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
+	fs_termkeys_init();
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
 	curs_set(0);
