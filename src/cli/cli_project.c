@@ -7,6 +7,7 @@
 #include <string.h>
 #include "base/buf.h"
 #include "cli/cli.h"
+#include "js/js.h"
 #include "base/fsutil.h"
 
 /* ---- Helpers shared with other commands (declared in cli.h) -------------- */
@@ -486,18 +487,45 @@ static int set_text(fs_obj *o, const char *file, fs_err *e)
 typedef struct set_arg {
 	const char *file;    /* --file F, or NULL for KEY VALUE */
 	const char *key, *value;
+	int strict;          /* --strict: a syntax error refuses the edit */
 } set_arg;
+
+/* The syntax errors of a function just set, on stderr as "path:line:col"
+ * (the editor marks them; a script deserves the same word). Returns their
+ * count. */
+static size_t syntax_errors(fs_obj *o)
+{
+	fs_js_diags d = { 0 };
+	size_t n = 0;
+	char *path = fs_obj_path(o);
+	fs_js_check(o->fn, fs_fn_text(o) ? fs_fn_text(o) : "", &d);
+	for (size_t i = 0; i < d.n; i++)
+		if (!d.v[i].warning) {
+			fprintf(stderr, "fsstudio: %s:%u:%u: syntax error: %s\n", path,
+				d.v[i].line, d.v[i].col, d.v[i].message);
+			n++;
+		}
+	fs_js_diags_free(&d);
+	free(path);
+	return n;
+}
 
 static int set_edit(fs_obj *o, void *arg, fs_obj **out, fs_err *e)
 {
 	set_arg *a = arg;
 	(void)out;
-	return a->file ? set_text(o, a->file, e) : fs_obj_set_prop(o, a->key, a->value, e);
+	if (!a->file)
+		return fs_obj_set_prop(o, a->key, a->value, e);
+	int rc = set_text(o, a->file, e);
+	if (rc == FS_E_OK && o->kind == FS_K_FUNCTION && syntax_errors(o) && a->strict)
+		return fs_err_set(e, FS_E_INVALID, "not written (--strict): the JavaScript has syntax errors");
+	return rc;
 }
 
 int fs_cmd_set(int argc, char **argv)
 {
-	fs_cli_opt opts[] = { { "--file", "F", 0, NULL }, { NULL, NULL, 0, NULL } };
+	fs_cli_opt opts[] = { { "--file", "F", 0, NULL }, { "--strict", NULL, 0, NULL },
+			      { NULL, NULL, 0, NULL } };
 	char *pos[4];
 	int n = fs_cli_parse(argc, argv, opts, pos, 2, 4);
 	if (n < 0)
@@ -506,7 +534,7 @@ int fs_cmd_set(int argc, char **argv)
 		return fs_cli_usage(argv[0], opts[0].set ? "--file takes no KEY VALUE"
 				    : "give KEY VALUE, or --file F for a function");
 	set_arg a = { opts[0].set ? opts[0].value : NULL, n == 4 ? pos[2] : NULL,
-		       n == 4 ? pos[3] : NULL };
+		       n == 4 ? pos[3] : NULL, opts[1].set };
 	return run_edit(pos[0], pos[1], set_edit, &a, 0);
 }
 

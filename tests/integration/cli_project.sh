@@ -5,7 +5,7 @@
 sample=$FS_SRCDIR/projects/sample
 fix=$(fixtures) || fix=""
 t=$tap_tmp
-plan 90
+plan 96
 
 # run CMD...: runs fsstudio, keeps stdout in $t/out, stderr in $t/err, status in $rc.
 run() { "$FS_BIN" "$@" >"$t/out" 2>"$t/err"; rc=$?; out=$(cat "$t/out"); err=$(cat "$t/err"); }
@@ -305,5 +305,21 @@ sed -i 's/"by_region": {/"by_region" {/' "$w/_c8oProject/connectors/sites.yaml"
 run tree "$w"
 check_eq "a broken docdata JSON exits 1" 1 "$rc"
 check_contains "a broken docdata names its file" "_c8oProject/connectors/sites.yaml:" "$err"
+
+# ---- set warns on broken JavaScript; --strict refuses to write it
+fresh strict
+conn=$w/_c8oProject/connectors/inspections.yaml
+cp "$conn" "$t/strict-before.yaml"
+printf 'function (doc) {\n  emit(doc._id, ;\n}\n' >"$t/broken.js"
+run set "$w" inspections/visits/by_site/map --file "$t/broken.js" --strict
+check_eq "set --strict refuses broken JavaScript" 1 "$rc"
+check_contains "set --strict says where" "inspections/visits/by_site/map:2:" "$err"
+check "set --strict writes nothing" cmp -s "$t/strict-before.yaml" "$conn"
+run set "$w" inspections/visits/by_site/map --file "$t/broken.js"
+check_eq "set without --strict writes broken JavaScript" 0 "$rc"
+check_contains "set warns on stderr with line and column" "inspections/visits/by_site/map:2:" "$err"
+printf 'function (doc) {\n  emit(doc._id, 1);\n}\n' >"$t/good.js"
+run set "$w" inspections/visits/by_site/map --file "$t/good.js" --strict
+check_eq "set --strict writes valid JavaScript, silently" "0 " "$rc $err"
 
 done_testing
