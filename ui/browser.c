@@ -31,7 +31,6 @@
 #include "base/json.h"
 #include "couch/servers.h"
 
-#define KEY_ESC 27
 #define PAGE_ROWS 100
 /* the ref of a document's attachment line (-1: a header, -2: a view) */
 #define ATTACHMENT (-3)

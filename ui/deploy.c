@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "app.h"
+#include "deploy.h"
 #include "base/job.h"
 #include "colors.h"
 #include "deploy/deploy.h"
@@ -19,12 +20,6 @@
 #include "couch/servers.h"
 
 enum dstate { D_IDLE, D_PLANNING, D_PLANNED, D_RUNNING, D_DONE };
-
-struct pline {
-	char *text;
-	int color;
-	char *doc;           /* "db\tid" of a document line, for Enter */
-};
 
 struct deploy {
 	int proj;
@@ -42,8 +37,7 @@ struct deploy {
 	char **log;
 	size_t nlog;
 	char *open;          /* documents shown with their diffs: "db\tid\n"... */
-	struct pline *v;
-	size_t n;
+	fs_lines lines;      /* a document line's key is "db\tid", for Enter */
 };
 
 /* What a job gets: everything the work touches is its own (a and d are
@@ -67,19 +61,7 @@ static struct deploy *DP(fs_app *a)
 
 static void add(struct deploy *d, const char *text, int color, const char *doc)
 {
-	d->v = fs_xrealloc(d->v, (d->n + 1) * sizeof *d->v);
-	d->v[d->n++] = (struct pline){ fs_xstrdup(text), color, doc ? fs_xstrdup(doc) : NULL };
-}
-
-static void lines_free(struct deploy *d)
-{
-	for (size_t i = 0; i < d->n; i++) {
-		free(d->v[i].text);
-		free(d->v[i].doc);
-	}
-	free(d->v);
-	d->v = NULL;
-	d->n = 0;
+	fs_lines_add(&d->lines, 0, color, doc, text);
 }
 
 static int action_color(const fs_deploy_doc *doc)
@@ -156,7 +138,7 @@ static void build(fs_app *a, fs_pane *p)
 	struct deploy *d = p->priv;
 	fs_deploy_plan *pl = d->plan;
 	fs_buf b = FS_BUF_INIT;
-	lines_free(d);
+	fs_lines_clear(&d->lines);
 	switch (d->state) {
 	case D_IDLE:
 		add(d, "Choose a server (P)", FS_C_MESSAGE, NULL);
@@ -200,7 +182,7 @@ static void build(fs_app *a, fs_pane *p)
 	for (size_t i = 0; i < d->nlog; i++)
 		add(d, d->log[i], FS_C_DEFAULT, NULL);
 	fs_buf_free(&b);
-	p->lines = d->n;
+	p->lines = d->lines.n;
 	fs_pane_goto(p, p->lineno);
 }
 
@@ -489,6 +471,7 @@ static void ensure(fs_app *a)
 		return;
 	d = fs_xcalloc(1, sizeof *d);
 	p->priv = d;
+	p->store = &d->lines;
 	d->jobs = fs_jobs_new(1);
 	if (d->jobs)
 		fs_app_watch(a, fs_jobs_fd(d->jobs), POLLIN, jobs_ready, NULL);
@@ -547,7 +530,7 @@ static void deploy_title(fs_app *a, fs_pane *p, fs_buf *out)
 
 static void deploy_draw(fs_app *a, fs_pane *p, size_t lineno, int y, int x, int w, int cursor)
 {
-	struct pline *l = &((struct deploy *)p->priv)->v[lineno];
+	fs_line *l = &((struct deploy *)p->priv)->lines.v[lineno];
 	int base = cursor ? fs_color_attr(FS_C_CURSOR) : 0;
 	fs_draw_fill(y, x, w, base ? base : fs_color_attr(FS_C_DEFAULT));
 	fs_draw_text(y, x, w, l->text, base ? base : fs_color_attr(l->color));
@@ -573,11 +556,11 @@ static void toggle_doc(fs_app *a, fs_pane *p, const char *doc)
 static fs_req deploy_request(fs_app *a, fs_pane *p, fs_req r)
 {
 	struct deploy *d = p->priv;
-	struct pline *l = p->lineno < d->n ? &d->v[p->lineno] : NULL;
+	fs_line *l = p->lineno < d->lines.n ? &d->lines.v[p->lineno] : NULL;
 	switch (r) {
 	case FS_REQ_ENTER:
-		if (l && l->doc)
-			toggle_doc(a, p, l->doc);
+		if (l && l->key)
+			toggle_doc(a, p, l->key);
 		return FS_REQ_NONE;
 	case FS_REQ_DEPLOY:
 		if (d->state == D_PLANNED)
@@ -612,7 +595,7 @@ static void deploy_close(fs_app *a, fs_pane *p)
 		 * its notes and its plan */
 		fs_jobs_free(d->jobs);
 	}
-	lines_free(d);
+	fs_lines_free(&d->lines);
 	for (size_t i = 0; i < d->nlog; i++)
 		free(d->log[i]);
 	free(d->log);
@@ -625,6 +608,7 @@ static void deploy_close(fs_app *a, fs_pane *p)
 	free(d->open);
 	free(d);
 	p->priv = NULL;
+	p->store = NULL;
 }
 
 /* The pane lives on while a deploy runs in it, so close is only at exit. */

@@ -5,10 +5,12 @@
  * version), so it runs as a background job with its own repository handles
  * and its own copies of the project folders and unsaved files; its result
  * is taken over on the UI thread. The screen never waits for git. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <poll.h>
 #include "app.h"
+#include "colors.h"
 #include "gitui.h"
 #include "base/job.h"
 
@@ -258,4 +260,21 @@ int fs_gitui_mark(fs_app *a, int proj, const fs_obj *o)
 	}
 	free(path);
 	return mark;
+}
+
+void fs_gitui_add_hunks(const fs_hunks *h, void (*emit)(void *ctx, const char *text, int color), void *ctx)
+{
+	for (size_t i = 0; i < h->n; i++) {
+		const fs_hunk *k = &h->v[i];
+		char head[96];
+		snprintf(head, sizeof head, "@@ -%zu,%zu +%zu,%zu @@", k->old_start, k->old_count,
+			 k->new_start, k->new_count);
+		emit(ctx, head, FS_C_DIFF_CHUNK);
+		for (size_t j = 0; j < k->n; j++) {
+			char *t = fs_xasprintf("%c%s", fs_dl_char(k->lines[j].type), k->lines[j].text);
+			emit(ctx, t, k->lines[j].type == FS_DL_ADD ? FS_C_DIFF_ADD :
+				     k->lines[j].type == FS_DL_DEL ? FS_C_DIFF_DEL : FS_C_DEFAULT);
+			free(t);
+		}
+	}
 }
