@@ -12,6 +12,7 @@
 #include <string.h>
 #include "app.h"
 #include "deploy.h"
+#include "base/array.h"
 #include "base/job.h"
 #include "colors.h"
 #include "deploy/deploy.h"
@@ -281,8 +282,7 @@ static void note(fs_job *bj, void *arg, void *line)
 {
 	struct job *j = arg;
 	struct deploy *d = j->d;
-	d->log = fs_xrealloc(d->log, (d->nlog + 1) * sizeof *d->log);
-	d->log[d->nlog++] = line;
+	FS_ARRAY_ADD(d->log, d->nlog) = line;
 	build(j->a, &j->a->panes[FS_P_DEPLOY]);
 	j->a->redraw = 1;
 }

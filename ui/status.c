@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "app.h"
+#include "base/array.h"
 #include "colors.h"
 #include "draw.h"
 #include "gitui.h"
@@ -189,8 +190,7 @@ static void toggle_diff(fs_app *a, fs_pane *p, fs_line *l)
 			fs_app_error(a, "No diff: %s", e.msg);
 			return;
 		}
-		s->shown = fs_xrealloc(s->shown, (s->nshown + 1) * sizeof *s->shown);
-		s->shown[s->nshown++] = (struct shown){ l->ref, fs_xstrdup(l->key), diff };
+		FS_ARRAY_ADD(s->shown, s->nshown) = (struct shown){ l->ref, fs_xstrdup(l->key), diff };
 	}
 	build(a, p);
 }
@@ -203,8 +203,7 @@ static void toggle_pick(fs_app *a, fs_pane *p, fs_line *l)
 		free(s->picked[i]);
 		s->picked[i] = s->picked[--s->npicked];
 	} else {
-		s->picked = fs_xrealloc(s->picked, (s->npicked + 1) * sizeof *s->picked);
-		s->picked[s->npicked++] = pick_key(l->ref, l->key);
+		FS_ARRAY_ADD(s->picked, s->npicked) = pick_key(l->ref, l->key);
 	}
 	build(a, p);
 	/* on to the next change, as in a list of checkboxes */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <git2.h>
+#include "base/array.h"
 #include "base/textdiff.h"
 
 static pthread_once_t git_once = PTHREAD_ONCE_INIT;
@@ -29,8 +30,7 @@ static void take_hunk(git_patch *p, size_t i, fs_hunks *out)
 	size_t nlines;
 	if (git_patch_get_hunk(&gh, &nlines, p, i))
 		return;
-	out->v = fs_xrealloc(out->v, (out->n + 1) * sizeof *out->v);
-	fs_hunk *h = &out->v[out->n++];
+	fs_hunk *h = &FS_ARRAY_ADD(out->v, out->n);
 	*h = (fs_hunk){ (size_t)gh->old_start, (size_t)gh->old_lines,
 			(size_t)gh->new_start, (size_t)gh->new_lines, NULL, 0 };
 	h->lines = fs_xcalloc(nlines ? nlines : 1, sizeof *h->lines);
