@@ -7,14 +7,14 @@
 #include <unistd.h>
 #include "app.h"
 #include "browser.h"
+#include "deploy.h"
+#include "details.h"
 #include "base/fsutil.h"
 #include "gitui.h"
+#include "history.h"
 #include "recover.h"
 #include "tree.h"
 
-#define KEY_ESC 27
-
-fs_obj *fs_details_function(fs_app *a);
 
 /* What each new-* request creates and under which ancestor. */
 #define FS_NEW_LIST(_) \
@@ -371,14 +371,6 @@ static void external_edit(fs_app *a)
 
 /* ---- save ------------------------------------------------------------------ */
 
-int fs_app_unsaved(fs_app *a)
-{
-	int n = 0;
-	for (size_t i = 0; i < a->nprojects; i++)
-		n += fs_project_dirty(a->projects[i]) != 0;
-	return n;
-}
-
 int fs_action_save_all(fs_app *a)
 {
 	int saved = 0, failed = 0;
@@ -525,16 +517,14 @@ static void go_back(fs_app *a)
 
 /* ---- git ------------------------------------------------------------------------ */
 
-void fs_gitui_restore(fs_app *a, int proj, const fs_obj *o, const char *rev);
-
 static void restore_head(fs_app *a)
 {
 	int proj;
 	fs_obj *o = fs_app_selected(a, &proj);
 	if (o && check_editable(a, o, "restored") )
-		fs_gitui_restore(a, proj, o, NULL);
+		fs_history_restore(a, proj, o, NULL);
 	else if (o && o->kind == FS_K_PROJECT)
-		fs_gitui_restore(a, proj, o, NULL);
+		fs_history_restore(a, proj, o, NULL);
 }
 
 /* ---- the context menu --------------------------------------------------------- */

@@ -28,7 +28,6 @@
 #include "studio.h"
 #include "tree.h"
 
-#define KEY_ESC 27
 
 static const struct fs_pane_ops *pane_ops[] = {
 #define FS_PANE_OPS(id, ops) &ops,
@@ -177,6 +176,15 @@ void fs_app_changed(fs_app *a)
 {
 	a->recover_at = now_ms() + 1000LL * fs_opt_int(FS_OPT_RECOVERY_DELAY);
 	fs_app_changed_view(a);
+}
+
+/* How many projects have unsaved changes. */
+int fs_app_unsaved(fs_app *a)
+{
+	int n = 0;
+	for (size_t i = 0; i < a->nprojects; i++)
+		n += fs_project_dirty(a->projects[i]) != 0;
+	return n;
 }
 
 void fs_app_touched(fs_app *a)

@@ -86,6 +86,8 @@ void fs_app_msg(fs_app *a, const char *fmt, ...) __attribute__((format(printf, 2
 void fs_app_error(fs_app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The model changed: mark unsaved, schedule the recovery file, rebuild panes. */
 void fs_app_changed(fs_app *a);
+/* How many projects have unsaved changes (ui/app.c). */
+int fs_app_unsaved(fs_app *a);
 /* The model changed in a way only the pane that made the change shows (a
  * keystroke in the editor): schedule the recovery file, redraw. */
 void fs_app_touched(fs_app *a);
@@ -125,7 +127,6 @@ size_t fs_action_menu(fs_app *a, struct fs_menu_item *items, size_t max);
 int fs_action_save_all(fs_app *a);
 /* Resolves the target of a listener or GetView transaction; NULL if none. */
 fs_obj *fs_action_target(fs_app *a, fs_obj *o, int *proj, char **why);
-int fs_app_unsaved(fs_app *a);
 
 /* Tree pane helpers used by the app. */
 void fs_tree_rebuild(fs_app *a);
@@ -135,8 +136,6 @@ const char *fs_tree_filter(fs_app *a);
 /* Drops the rows (their objects are about to be freed). */
 void fs_tree_forget(fs_app *a);
 
-/* Starts a deploy: server menu, connectors menu, plan (ui/deploy.c). */
-void fs_deploy_start(fs_app *a);
 /* Reads a project again from its folder (after a restore). */
 int fs_app_reload_project(fs_app *a, int proj);
 /* Suspends curses, runs argv-free shell command with one file argument. */

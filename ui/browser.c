@@ -5,9 +5,11 @@
  *           > view query results > a document;  database > changes
  *
  * Each level is rebuilt from data kept here, so going back costs no request.
- * Every request runs as a job of our fs_bg runner: a spinner turns in the
- * title, Esc cancels, a newer request makes an older answer stale (gen), and
- * errors land on the message line in CouchDB's own plain words. */
+ * Every request runs as a background job (base/job.h): a spinner turns in
+ * the title, Esc cancels, a newer request makes an older answer stale (gen),
+ * and errors land on the message line in CouchDB's own plain words. A job
+ * holds its own copy of the database name; the client and the view options
+ * it points to are replaced only after stop_jobs() waited for every job. */
 #include <curses.h>
 #include <poll.h>
 #include <stdarg.h>
@@ -17,6 +19,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "base/job.h"
 #include "couch/browse.h"
 #include "browser.h"
 #include "colors.h"
@@ -28,7 +31,6 @@
 #include "base/json.h"
 #include "couch/servers.h"
 
-#define KEY_ESC 27
 #define PAGE_ROWS 100
 /* the ref of a document's attachment line (-1: a header, -2: a view) */
 #define ATTACHMENT (-3)
@@ -107,9 +109,8 @@ struct job;
 
 struct browser {
 	fs_app *app;
-	fs_bg *bg;
+	fs_jobs *jobs;
 	struct job *job;           /* the running job (one at a time) */
-	struct job *live;          /* every job not yet freed, to free at close */
 	unsigned gen;
 	fs_servers servers;
 	fs_couch *couch;
@@ -148,12 +149,16 @@ struct browser {
 	int hl_failed;
 };
 
+/* A request's own data: the worker reads only these (b is for the done
+ * callback on the UI thread). */
 struct job {
 	struct browser *b;
-	struct job *prev, *next;  /* in b->live */
 	enum job_kind kind;
 	unsigned gen;
-	fs_bg_job *bgjob;
+	fs_job *handle;
+	fs_couch *c;              /* the browser's client (see stop_jobs) */
+	char *db;                 /* a copy */
+	const fs_view_args *args; /* QUERY: the browser's (see stop_jobs) */
 	enum fs_page_dir dir;
 	char *a1, *a2, *a3;       /* ids, revisions, ... */
 	char *path;               /* SAVE: the file written */
@@ -608,12 +613,11 @@ static void pop(fs_app *a, struct browser *b)
 
 /* ---- background jobs ---- */
 
-static int job_work(fs_bg_job *bj, void *arg, fs_err *e)
+static int job_work(fs_job *bj, void *arg, fs_err *e)
 {
 	struct job *j = arg;
-	struct browser *b = j->b;
-	fs_couch *c = b->couch;
-	const char *db = b->db;
+	fs_couch *c = j->c;
+	const char *db = j->db;
 	switch (j->kind) {
 	case J_DBS: {
 		cJSON *names = NULL, *it;
@@ -625,7 +629,7 @@ static int job_work(fs_bg_job *bj, void *arg, fs_err *e)
 		cJSON_ArrayForEach(it, names) {
 			cJSON *s = NULL;
 			fs_err e2 = { 0 };
-			if (fs_bg_cancelled(bj))
+			if (fs_job_cancelled(bj))
 				break;
 			if (k++ >= DBS_SUMMARIES) {
 				/* a server with very many databases: names only past these */
@@ -680,7 +684,7 @@ static int job_work(fs_bg_job *bj, void *arg, fs_err *e)
 	}
 	case J_QUERY:
 		/* a limit given in the form is the page size */
-		return fs_browse_view(c, db, j->a1, &b->args, b->args.o.limit > 0 ? b->args.o.limit : PAGE_ROWS,
+		return fs_browse_view(c, db, j->a1, j->args, j->args->o.limit > 0 ? j->args->o.limit : PAGE_ROWS,
 				      j->dir, j->in, &j->rows, e);
 	case J_CHANGES: {
 		fs_changes_query q = { .limit = 100, .descending = 1 };
@@ -714,14 +718,10 @@ static int job_work(fs_bg_job *bj, void *arg, fs_err *e)
 	return 0;
 }
 
-static void job_free(struct job *j)
+static void job_free(void *arg)
 {
-	if (j->prev)
-		j->prev->next = j->next;
-	else
-		j->b->live = j->next;
-	if (j->next)
-		j->next->prev = j->prev;
+	struct job *j = arg;
+	free(j->db);
 	free(j->a1);
 	free(j->a2);
 	free(j->a3);
@@ -895,7 +895,7 @@ static void apply(fs_app *a, struct browser *b, struct job *j)
 	}
 }
 
-static void job_done(fs_bg_job *bj, void *arg, int rc, const fs_err *e)
+static void job_done(fs_job *bj, void *arg, int rc, const fs_err *e)
 {
 	struct job *j = arg;
 	struct browser *b = j->b;
@@ -905,26 +905,22 @@ static void job_done(fs_bg_job *bj, void *arg, int rc, const fs_err *e)
 		a->busy--;
 	}
 	a->redraw = 1;
-	if (j->gen != b->gen) {
-		job_free(j);
+	if (j->gen != b->gen)
 		return;
-	}
 	if (rc == FS_E_CANCELLED)
 		fs_app_msg(a, "Cancelled");
 	else if (rc)
 		fs_app_error(a, "%s", e->msg);
 	else
 		apply(a, b, j);
-	int again = !rc && j->kind == J_FOLLOW;
-	job_free(j);
-	if (again)
+	if (!rc && j->kind == J_FOLLOW)
 		follow_next(b);
 }
 
 static void bg_ready(fs_app *a, int fd, int revents, void *ctx)
 {
 	struct browser *b = ctx;
-	fs_bg_dispatch(b->bg);
+	fs_jobs_dispatch(b->jobs);
 }
 
 static struct job *new_job(struct browser *b, enum job_kind kind)
@@ -932,10 +928,6 @@ static struct job *new_job(struct browser *b, enum job_kind kind)
 	struct job *j = fs_xcalloc(1, sizeof *j);
 	j->b = b;
 	j->kind = kind;
-	j->next = b->live;
-	if (b->live)
-		b->live->prev = j;
-	b->live = j;
 	return j;
 }
 
@@ -947,27 +939,33 @@ static void submit(struct browser *b, struct job *j)
 		return;
 	}
 	if (b->job) {
-		fs_bg_cancel(b->job->bgjob);
+		fs_job_cancel(b->job->handle);
 		b->job = NULL;
 		b->app->busy--;
 	}
 	j->gen = ++b->gen;
+	j->c = b->couch;
+	j->db = b->db ? fs_xstrdup(b->db) : NULL;
+	j->args = &b->args;
 	b->job = j;
 	b->app->busy++;
-	j->bgjob = fs_bg_submit(b->bg, job_work, job_done, j);
+	j->handle = fs_job_start(b->jobs, &(fs_job_spec){ .work = job_work, .done = job_done,
+							  .arg = j, .free = job_free, .owner = b });
 	b->app->redraw = 1;
 }
 
-/* Jobs read the browser's client, database and view options when they
- * run, on the worker: before these change, every job is cancelled and
- * waited for (a cancelled request ends within ~100 ms). */
+/* Jobs use the browser's client and view options on the worker: before
+ * these change, every job is cancelled, waited for and dropped (a cancelled
+ * request ends within ~100 ms). */
 static void stop_jobs(struct browser *b)
 {
-	b->gen++;        /* their results are stale: none applies or follows on */
+	b->gen++;        /* nothing of theirs applies or follows on */
 	b->follow = 0;
-	for (struct job *j = b->live; j; j = j->next)
-		fs_bg_cancel(j->bgjob);
-	fs_bg_wait_all(b->bg);
+	if (b->job) {
+		b->job = NULL;
+		b->app->busy--;
+	}
+	fs_jobs_wait_owner(b->jobs, b);
 }
 
 static void follow_next(struct browser *b)
@@ -1457,7 +1455,7 @@ static void changes(fs_app *a, struct browser *b)
 	if (b->follow)
 		follow_next(b);
 	else if (b->job && b->job->kind == J_FOLLOW) {
-		fs_bg_cancel(b->job->bgjob);
+		fs_job_cancel(b->job->handle);
 		b->gen++;
 	}
 	fs_app_msg(a, b->follow ? "Following the changes (F stops)" : "Stopped following");
@@ -1507,7 +1505,7 @@ static fs_req browser_request(fs_app *a, fs_pane *p, fs_req r)
 		return FS_REQ_NONE;
 	case FS_REQ_CLOSE:
 		if (b->job) {
-			fs_bg_cancel(b->job->bgjob);
+			fs_job_cancel(b->job->handle);
 			b->follow = 0;
 			return FS_REQ_NONE;
 		}
@@ -1647,12 +1645,12 @@ static void browser_open(fs_app *a, fs_pane *p)
 	fs_err e = { 0 };
 	p->priv = b;
 	b->app = a;
-	b->bg = fs_bg_new(1);
+	b->jobs = fs_jobs_new(1);
 	fs_view_args_init(&b->args);
 	if (fs_servers_load(&b->servers, NULL, &e))
 		fs_app_error(a, "%s", e.msg);
-	if (b->bg)
-		fs_app_watch(a, fs_bg_fd(b->bg), POLLIN, bg_ready, b);
+	if (b->jobs)
+		fs_app_watch(a, fs_jobs_fd(b->jobs), POLLIN, bg_ready, b);
 	b->depth = 1;
 	b->stack[0] = (struct frame){ LV_SERVERS, 0, 0 };
 	rebuild(a, b);
@@ -1665,11 +1663,8 @@ static void browser_close(fs_app *a, fs_pane *p)
 		return;
 	if (b->job)
 		a->busy--;
-	fs_app_unwatch(a, fs_bg_fd(b->bg));
-	fs_bg_free(b->bg);   /* cancels and waits; done callbacks do not run */
-	/* the jobs whose done did not run: the running one, cancelled ones */
-	while (b->live)
-		job_free(b->live);
+	fs_app_unwatch(a, fs_jobs_fd(b->jobs));
+	fs_jobs_free(b->jobs);   /* cancels, waits, frees; done callbacks do not run */
 	lines_clear(b);
 	free(b->v);
 	fs_servers_free(&b->servers);

@@ -1,6 +1,6 @@
 /* The database browser pane (ui/browser.c): servers > databases > documents
  * > a document > revisions, view queries and the changes feed. Every
- * request runs in the background (fs_bg) with a spinner; Esc cancels. */
+ * request runs as a background job (base/job.h) with a spinner; Esc cancels. */
 #ifndef FS_UI_BROWSER_H
 #define FS_UI_BROWSER_H
 

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 #include "colors.h"
+#include "base/enummap.h"
 
 static const struct {
 	const char *name;
@@ -29,22 +30,24 @@ static int active;
 	_("bright-green", 10) _("bright-yellow", 11) _("bright-blue", 12) \
 	_("bright-magenta", 13) _("bright-cyan", 14) _("bright-white", 15)
 
-static const struct { const char *name; int n; } color_names[] = {
+static const fs_enum_entry color_entries[] = {
 #define FS_CN(n, v) { n, v },
 	FS_COLOR_NAME_LIST(FS_CN)
 #undef FS_CN
 };
+static const fs_enum_map color_names = FS_ENUM_MAP(color_entries);
 
 #define FS_ATTR_LIST(_) \
 	_("normal", A_NORMAL) _("bold", A_BOLD) _("dim", A_DIM) \
 	_("reverse", A_REVERSE) _("underline", A_UNDERLINE) \
 	_("standout", A_STANDOUT) _("blink", A_BLINK) _("italic", A_ITALIC)
 
-static const struct { const char *name; int attr; } attr_names[] = {
+static const fs_enum_entry attr_entries[] = {
 #define FS_AN(n, v) { n, v },
 	FS_ATTR_LIST(FS_AN)
 #undef FS_AN
 };
+static const fs_enum_map attr_names = FS_ENUM_MAP(attr_entries);
 
 int fs_color_by_name(const char *name)
 {
@@ -63,11 +66,11 @@ static int parse_color(const char *s, short *out)
 {
 	char *end;
 	long n;
-	for (size_t i = 0; i < sizeof color_names / sizeof color_names[0]; i++)
-		if (!strcasecmp(color_names[i].name, s)) {
-			*out = color_names[i].n;
-			return 0;
-		}
+	int named;
+	if (fs_enum_value(&color_names, s, 1, &named)) {
+		*out = (short)named;
+		return 0;
+	}
 	if (!strncasecmp(s, "color", 5))
 		s += 5;
 	n = strtol(s, &end, 10);
@@ -79,12 +82,11 @@ static int parse_color(const char *s, short *out)
 
 static int parse_attr(const char *s, int *out)
 {
-	for (size_t i = 0; i < sizeof attr_names / sizeof attr_names[0]; i++)
-		if (!strcasecmp(attr_names[i].name, s)) {
-			*out |= attr_names[i].attr;
-			return 0;
-		}
-	return -1;
+	int attr;
+	if (!fs_enum_value(&attr_names, s, 1, &attr))
+		return -1;
+	*out |= attr;
+	return 0;
 }
 
 int fs_color_set(int argc, char **argv, fs_err *e)

@@ -191,15 +191,9 @@ void fs_config_load(void)
 {
 	char *path, *text;
 	fs_err e = { 0 };
-	const struct fs_req_info *t;
-	size_t n;
 
 	fs_colors_reset();
-	/* the first key of each request comes from the request list */
-	t = fs_req_table(&n);
-	for (size_t i = 0; i < n; i++)
-		if (t[i].req != FS_REQ_NONE && *t[i].key)
-			fs_keys_bind(FS_KM_GENERIC, fs_key_parse(t[i].key), t[i].req);
+	/* every default key binding is a line of the built-in config */
 	fs_config_load_text("fsstudiorc (built in)", fs_builtin_config);
 	path = user_config_path();
 	if (path && fs_is_file(path)) {

@@ -1,18 +1,19 @@
 /* The deploy pane: choose a server and the connectors, see the plan with
  * its diffs, confirm, watch the progress, read the outcome per document.
  *
- * Planning and running happen on a worker (fs_bg from http.h) so that the
- * screen never waits for the network. The worker gets its own copy of the
- * model (made from the rendered files), never the one the user edits.
- * Progress events come back through a pipe the main loop watches; Esc
- * cancels (what was written stays written; a rerun converges). */
+ * Planning and running are background jobs (base/job.h) so that the
+ * screen never waits for the network. A job gets its own copy of the model
+ * (made from the rendered files), never the one the user edits, and a run
+ * takes the plan over until it ends. Progress lines come back as the job's
+ * notes; Esc cancels (what was written stays written; a rerun converges). */
 #include <curses.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <fcntl.h>
 #include "app.h"
+#include "deploy.h"
+#include "base/array.h"
+#include "base/job.h"
 #include "colors.h"
 #include "deploy/deploy.h"
 #include "draw.h"
@@ -20,12 +21,6 @@
 #include "couch/servers.h"
 
 enum dstate { D_IDLE, D_PLANNING, D_PLANNED, D_RUNNING, D_DONE };
-
-struct pline {
-	char *text;
-	int color;
-	char *doc;           /* "db\tid" of a document line, for Enter */
-};
 
 struct deploy {
 	int proj;
@@ -35,24 +30,23 @@ struct deploy {
 	char *connector;     /* NULL: all FullSync connectors */
 	char **conn_names;
 	size_t nconn;
-	fs_bg *bg;
-	fs_bg_job *job;
-	struct job *jarg;    /* the running job's own data (freed by done) */
-	fs_deploy_plan *plan;
+	fs_jobs *jobs;
+	fs_job *job;         /* the running job */
+	fs_deploy_plan *plan;  /* NULL while a run has it */
 	char *error;
 	int force;
-	int cancel;          /* read by the worker (progress callback) */
-	int pipe[2];         /* worker -> main: progress lines (char * by value) */
 	char **log;
 	size_t nlog;
 	char *open;          /* documents shown with their diffs: "db\tid\n"... */
-	struct pline *v;
-	size_t n;
+	fs_lines lines;      /* a document line's key is "db\tid", for Enter */
 };
 
-/* What a worker job gets: everything it touches is its own. */
+/* What a job gets: everything the work touches is its own (a and d are
+ * for the callbacks on the UI thread). */
 struct job {
+	fs_app *a;
 	struct deploy *d;
+	int force;
 	char *server;
 	fs_project *copy;
 	fs_deploy_plan *plan;    /* in: the plan to run; out: the plan made */
@@ -68,19 +62,7 @@ static struct deploy *DP(fs_app *a)
 
 static void add(struct deploy *d, const char *text, int color, const char *doc)
 {
-	d->v = fs_xrealloc(d->v, (d->n + 1) * sizeof *d->v);
-	d->v[d->n++] = (struct pline){ fs_xstrdup(text), color, doc ? fs_xstrdup(doc) : NULL };
-}
-
-static void lines_free(struct deploy *d)
-{
-	for (size_t i = 0; i < d->n; i++) {
-		free(d->v[i].text);
-		free(d->v[i].doc);
-	}
-	free(d->v);
-	d->v = NULL;
-	d->n = 0;
+	fs_lines_add(&d->lines, 0, color, doc, text);
 }
 
 static int action_color(const fs_deploy_doc *doc)
@@ -157,7 +139,7 @@ static void build(fs_app *a, fs_pane *p)
 	struct deploy *d = p->priv;
 	fs_deploy_plan *pl = d->plan;
 	fs_buf b = FS_BUF_INIT;
-	lines_free(d);
+	fs_lines_clear(&d->lines);
 	switch (d->state) {
 	case D_IDLE:
 		add(d, "Choose a server (P)", FS_C_MESSAGE, NULL);
@@ -201,7 +183,7 @@ static void build(fs_app *a, fs_pane *p)
 	for (size_t i = 0; i < d->nlog; i++)
 		add(d, d->log[i], FS_C_DEFAULT, NULL);
 	fs_buf_free(&b);
-	p->lines = d->n;
+	p->lines = d->lines.n;
 	fs_pane_goto(p, p->lineno);
 }
 
@@ -215,20 +197,18 @@ static const char *const event_names[] = {
 
 static int progress(void *arg, const fs_deploy_event *ev)
 {
-	struct deploy *d = arg;
+	fs_job *job = arg;
 	char pct[16] = "";
 	if (ev->type == FS_DE_BUILD && ev->percent >= 0)
 		snprintf(pct, sizeof pct, " %d%%", ev->percent);
 	char *line = fs_xasprintf("[%zu/%zu] %s%s%s%s%s%s", ev->step, ev->steps,
 				  ev->db ? ev->db : "", ev->db ? " " : "", ev->id ? ev->id : "", ev->id ? " " : "",
 				  ev->message && *ev->message ? ev->message : event_names[ev->type], pct);
-	/* the pointer itself goes through the pipe (atomic, below PIPE_BUF) */
-	if (write(d->pipe[1], &line, sizeof line) != sizeof line)
-		free(line);
-	return __atomic_load_n(&d->cancel, __ATOMIC_RELAXED);
+	fs_job_post(job, line);
+	return fs_job_cancelled(job);
 }
 
-static int work(fs_bg_job *bj, void *arg, fs_err *e)
+static int work(fs_job *bj, void *arg, fs_err *e)
 {
 	struct job *j = arg;
 	fs_couch *c = fs_server_open(j->server, e);
@@ -236,25 +216,29 @@ static int work(fs_bg_job *bj, void *arg, fs_err *e)
 	if (!c)
 		return e->code ? e->code : FS_E_IO;
 	if (j->run) {
+		j->plan->opts.progress = progress;
+		j->plan->opts.progress_arg = bj;
 		rc = fs_deploy_run(j->plan, c, e);
 	} else {
 		const char *conns[1] = { j->conn };
 		fs_deploy_opts o = { 0 };
 		o.connectors = j->conn ? conns : NULL;
 		o.nconnectors = j->conn ? 1 : 0;
-		o.force = j->d->force;
+		o.force = j->force;
 		o.revs_limit = fs_couch_revs_limit_setting(c);
 		o.commit = j->commit;
 		o.progress = progress;
-		o.progress_arg = j->d;
+		o.progress_arg = bj;
 		rc = fs_deploy_plan_make(j->copy, c, &o, &j->plan, e);
 	}
 	fs_couch_free(c);
 	return rc;
 }
 
-static void job_free(struct job *j)
+static void job_free(void *arg)
 {
+	struct job *j = arg;
+	fs_deploy_plan_free(j->plan);
 	free(j->server);
 	free(j->conn);
 	free(j->commit);
@@ -262,19 +246,18 @@ static void job_free(struct job *j)
 	free(j);
 }
 
-static fs_app *the_app;
-
-static void done(fs_bg_job *bj, void *arg, int rc, const fs_err *e)
+static void done(fs_job *bj, void *arg, int rc, const fs_err *e)
 {
 	struct job *j = arg;
 	struct deploy *d = j->d;
-	fs_app *a = the_app;
+	fs_app *a = j->a;
 	d->job = NULL;
-	d->jarg = NULL;
 	a->busy--;
 	free(d->error);
 	d->error = NULL;
 	if (j->run) {
+		d->plan = j->plan;
+		j->plan = NULL;
 		d->state = D_DONE;
 		if (rc)
 			d->error = fs_xasprintf("%s", e->code == FS_E_CANCELLED ?
@@ -290,28 +273,25 @@ static void done(fs_bg_job *bj, void *arg, int rc, const fs_err *e)
 		if (rc)
 			d->error = fs_xasprintf("No plan: %s", e->msg);
 	}
-	job_free(j);
 	build(a, &a->panes[FS_P_DEPLOY]);
 	a->redraw = 1;
 }
 
-static void bg_ready(fs_app *a, int fd, int revents, void *ctx)
+/* A progress line of the job. */
+static void note(fs_job *bj, void *arg, void *line)
 {
-	struct deploy *d = DP(a);
-	if (d && d->bg)
-		fs_bg_dispatch(d->bg);
+	struct job *j = arg;
+	struct deploy *d = j->d;
+	FS_ARRAY_ADD(d->log, d->nlog) = line;
+	build(j->a, &j->a->panes[FS_P_DEPLOY]);
+	j->a->redraw = 1;
 }
 
-static void progress_ready(fs_app *a, int fd, int revents, void *ctx)
+static void jobs_ready(fs_app *a, int fd, int revents, void *ctx)
 {
 	struct deploy *d = DP(a);
-	char *line;
-	while (read(fd, &line, sizeof line) == sizeof line) {
-		d->log = fs_xrealloc(d->log, (d->nlog + 1) * sizeof *d->log);
-		d->log[d->nlog++] = line;
-	}
-	build(a, &a->panes[FS_P_DEPLOY]);
-	a->redraw = 1;
+	if (d && d->jobs)
+		fs_jobs_dispatch(d->jobs);
 }
 
 /* A model of the worker's own, from the files the project would write now. */
@@ -355,9 +335,11 @@ static char *head_commit(fs_app *a, int proj)
 static void submit(fs_app *a, struct job *j)
 {
 	struct deploy *d = DP(a);
-	__atomic_store_n(&d->cancel, 0, __ATOMIC_RELAXED);
-	d->job = fs_bg_submit(d->bg, work, done, j);
-	d->jarg = j;
+	j->a = a;
+	j->d = d;
+	j->force = d->force;
+	d->job = fs_job_start(d->jobs, &(fs_job_spec){ .work = work, .done = done, .note = note,
+						       .arg = j, .free = job_free, .owner = d });
 	a->busy++;
 	build(a, &a->panes[FS_P_DEPLOY]);
 }
@@ -403,7 +385,8 @@ static void run_done(fs_app *a, fs_modal *m, int key)
 	j = fs_xcalloc(1, sizeof *j);
 	j->d = d;
 	j->server = fs_xstrdup(d->server);
-	j->plan = d->plan;
+	j->plan = d->plan;   /* the run's until it ends */
+	d->plan = NULL;
 	j->run = 1;
 	d->state = D_RUNNING;
 	submit(a, j);
@@ -488,17 +471,10 @@ static void ensure(fs_app *a)
 		return;
 	d = fs_xcalloc(1, sizeof *d);
 	p->priv = d;
-	d->pipe[0] = d->pipe[1] = -1;
-	d->bg = fs_bg_new(1);
-	if (!pipe(d->pipe)) {
-		fcntl(d->pipe[0], F_SETFL, O_NONBLOCK);
-		fcntl(d->pipe[0], F_SETFD, FD_CLOEXEC);
-		fcntl(d->pipe[1], F_SETFD, FD_CLOEXEC);
-		fs_app_watch(a, d->pipe[0], POLLIN, progress_ready, NULL);
-	}
-	if (d->bg)
-		fs_app_watch(a, fs_bg_fd(d->bg), POLLIN, bg_ready, NULL);
-	the_app = a;
+	p->store = &d->lines;
+	d->jobs = fs_jobs_new(1);
+	if (d->jobs)
+		fs_app_watch(a, fs_jobs_fd(d->jobs), POLLIN, jobs_ready, NULL);
 }
 
 /* The deploy request from anywhere: server, then connectors, then the plan. */
@@ -554,7 +530,7 @@ static void deploy_title(fs_app *a, fs_pane *p, fs_buf *out)
 
 static void deploy_draw(fs_app *a, fs_pane *p, size_t lineno, int y, int x, int w, int cursor)
 {
-	struct pline *l = &((struct deploy *)p->priv)->v[lineno];
+	fs_line *l = &((struct deploy *)p->priv)->lines.v[lineno];
 	int base = cursor ? fs_color_attr(FS_C_CURSOR) : 0;
 	fs_draw_fill(y, x, w, base ? base : fs_color_attr(FS_C_DEFAULT));
 	fs_draw_text(y, x, w, l->text, base ? base : fs_color_attr(l->color));
@@ -580,11 +556,11 @@ static void toggle_doc(fs_app *a, fs_pane *p, const char *doc)
 static fs_req deploy_request(fs_app *a, fs_pane *p, fs_req r)
 {
 	struct deploy *d = p->priv;
-	struct pline *l = p->lineno < d->n ? &d->v[p->lineno] : NULL;
+	fs_line *l = p->lineno < d->lines.n ? &d->lines.v[p->lineno] : NULL;
 	switch (r) {
 	case FS_REQ_ENTER:
-		if (l && l->doc)
-			toggle_doc(a, p, l->doc);
+		if (l && l->key)
+			toggle_doc(a, p, l->key);
 		return FS_REQ_NONE;
 	case FS_REQ_DEPLOY:
 		if (d->state == D_PLANNED)
@@ -595,8 +571,7 @@ static fs_req deploy_request(fs_app *a, fs_pane *p, fs_req r)
 	case FS_REQ_CLOSE:
 	case FS_REQ_QUIT:
 		if (d->job) {
-			__atomic_store_n(&d->cancel, 1, __ATOMIC_RELAXED);
-			fs_bg_cancel(d->job);
+			fs_job_cancel(d->job);
 			fs_app_msg(a, "Cancelling...");
 			return FS_REQ_NONE;
 		}
@@ -612,27 +587,15 @@ static void deploy_close(fs_app *a, fs_pane *p)
 	struct deploy *d = p->priv;
 	if (!d)
 		return;
-	if (d->bg) {
-		fs_app_unwatch(a, fs_bg_fd(d->bg));
+	if (d->jobs) {
+		fs_app_unwatch(a, fs_jobs_fd(d->jobs));
 		if (d->job)
 			a->busy--;
-		fs_bg_free(d->bg);   /* cancels and waits; done callbacks not run */
+		/* cancels and waits; a job whose done did not run is freed with
+		 * its notes and its plan */
+		fs_jobs_free(d->jobs);
 	}
-	/* the job whose done did not run (leaving while it ran) */
-	if (d->jarg) {
-		if (!d->jarg->run)
-			fs_deploy_plan_free(d->jarg->plan);
-		job_free(d->jarg);
-	}
-	if (d->pipe[0] >= 0) {
-		char *line;
-		fs_app_unwatch(a, d->pipe[0]);
-		while (read(d->pipe[0], &line, sizeof line) == sizeof line)
-			free(line);
-		close(d->pipe[0]);
-		close(d->pipe[1]);
-	}
-	lines_free(d);
+	fs_lines_free(&d->lines);
 	for (size_t i = 0; i < d->nlog; i++)
 		free(d->log[i]);
 	free(d->log);
@@ -645,6 +608,7 @@ static void deploy_close(fs_app *a, fs_pane *p)
 	free(d->open);
 	free(d);
 	p->priv = NULL;
+	p->store = NULL;
 }
 
 /* The pane lives on while a deploy runs in it, so close is only at exit. */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "app.h"
+#include "details.h"
 #include "colors.h"
 #include "config.h"
 #include "draw.h"
@@ -14,21 +15,14 @@
 
 enum dl_type { DL_HEAD, DL_INFO, DL_PROP, DL_TEXT, DL_TARGET, DL_BLANK };
 
-struct dline {
-	enum dl_type type;
-	char *key;
-	char *value;
-	int readonly;
-	int num;         /* DL_TEXT: line number */
-	fs_obj *fn;      /* DL_TEXT: the function it belongs to */
-	fs_span *spans;  /* DL_TEXT: highlight, offsets in the line */
-	size_t nspans;
-	int error;       /* DL_TEXT: a syntax error on this line; DL_INFO: an error */
-};
+/* Flags of a line: READONLY, and ERROR (DL_TEXT: a syntax error on this
+ * line; DL_INFO: an error). */
+enum { READONLY = 1, ERROR = 2 };
 
+/* Lines: type an enum dl_type, key and text (the value); DL_TEXT: ref the
+ * line number, data the function it belongs to, spans its highlight. */
 struct details {
-	struct dline *v;
-	size_t n, cap;
+	fs_lines lines;
 	fs_obj *obj;
 	int proj;
 	int keyw;        /* width of the key column */
@@ -41,24 +35,9 @@ static struct details *D(fs_pane *p)
 	return p->priv;
 }
 
-static void add(struct details *d, enum dl_type type, const char *key, const char *value)
+static fs_line *add(struct details *d, enum dl_type type, const char *key, const char *value)
 {
-	if (d->n == d->cap) {
-		d->cap = d->cap ? d->cap * 2 : 64;
-		d->v = fs_xrealloc(d->v, d->cap * sizeof *d->v);
-	}
-	d->v[d->n++] = (struct dline){ type, key ? fs_xstrdup(key) : NULL,
-				       value ? fs_xstrdup(value) : NULL, 0, 0, NULL, NULL, 0, 0 };
-}
-
-static void lines_free(struct details *d)
-{
-	for (size_t i = 0; i < d->n; i++) {
-		free(d->v[i].key);
-		free(d->v[i].value);
-		free(d->v[i].spans);
-	}
-	d->n = 0;
+	return fs_lines_add(&d->lines, type, 0, key, value);
 }
 
 /* Properties that are not plain text values to type in a line. */
@@ -99,15 +78,13 @@ static void add_code(struct details *d, fs_obj *fn, const char *title)
 	for (p = text; *p;) {
 		size_t n = strcspn(p, "\n");
 		char *line = fs_xstrndup(p, n);
-		struct dline *l;
-		add(d, DL_TEXT, NULL, line);
-		l = &d->v[d->n - 1];
-		l->num = num++;
-		l->fn = fn;
+		fs_line *l = add(d, DL_TEXT, NULL, line);
+		l->ref = num++;
+		l->data = fn;
 		fs_spans_of_line(&l->spans, &l->nspans, &spans, &at, p - text, p - text + n);
 		for (size_t i = 0; i < diags.n; i++)
-			if (!diags.v[i].warning && diags.v[i].line == (uint32_t)l->num)
-				l->error = 1;
+			if (!diags.v[i].warning && diags.v[i].line == (uint32_t)l->ref)
+				l->flags |= ERROR;
 		free(line);
 		p += n;
 		if (*p)
@@ -115,9 +92,7 @@ static void add_code(struct details *d, fs_obj *fn, const char *title)
 	}
 	for (size_t i = 0; i < diags.n; i++) {
 		char *pos = fs_xasprintf("%u:%u", diags.v[i].line, diags.v[i].col);
-		add(d, DL_INFO, pos, diags.v[i].message);
-		d->v[d->n - 1].error = !diags.v[i].warning;
-		d->v[d->n - 1].readonly = diags.v[i].warning;
+		add(d, DL_INFO, pos, diags.v[i].message)->flags = diags.v[i].warning ? READONLY : ERROR;
 		free(pos);
 	}
 	fs_js_diags_free(&diags);
@@ -137,8 +112,9 @@ static void add_props(struct details *d, fs_obj *o)
 		const char *v = props[i].value ? props[i].value : "";
 		if (!strcmp(props[i].key, "docdata"))
 			v = "(the design document: edit its views and functions)";
-		add(d, DL_PROP, props[i].key, v);
-		d->v[d->n - 1].readonly = prop_readonly(&props[i]) || !fs_obj_editable(o);
+		fs_line *l = add(d, DL_PROP, props[i].key, v);
+		if (prop_readonly(&props[i]) || !fs_obj_editable(o))
+			l->flags = READONLY;
 	}
 }
 
@@ -168,7 +144,7 @@ static void build(fs_app *a, fs_pane *p)
 	struct details *d = D(p);
 	fs_obj *o = fs_app_selected(a, &d->proj);
 	fs_buf b = FS_BUF_INIT;
-	lines_free(d);
+	fs_lines_clear(&d->lines);
 	d->obj = o;
 	if (!o) {
 		p->lines = 0;
@@ -199,15 +175,15 @@ static void build(fs_app *a, fs_pane *p)
 		add_props(d, o);
 	}
 	d->keyw = 8;
-	for (size_t i = 0; i < d->n; i++)
-		if (d->v[i].key && d->v[i].type != DL_HEAD) {
-			int kw = fs_text_width(d->v[i].key);
+	for (size_t i = 0; i < d->lines.n; i++)
+		if (d->lines.v[i].key && d->lines.v[i].type != DL_HEAD) {
+			int kw = fs_text_width(d->lines.v[i].key);
 			if (kw > d->keyw)
 				d->keyw = kw;
 		}
 	if (d->keyw > 24)
 		d->keyw = 24;
-	p->lines = d->n;
+	p->lines = d->lines.n;
 	if (p->lineno >= p->lines)
 		fs_pane_goto(p, p->lines ? p->lines - 1 : 0);
 }
@@ -215,6 +191,7 @@ static void build(fs_app *a, fs_pane *p)
 static void details_open(fs_app *a, fs_pane *p)
 {
 	p->priv = fs_xcalloc(1, sizeof(struct details));
+	p->store = &D(p)->lines;
 	build(a, p);
 }
 
@@ -232,25 +209,25 @@ static void details_title(fs_app *a, fs_pane *p, fs_buf *out)
 	free(path);
 }
 
-static void draw_text_line(struct dline *l, int y, int x, int w, int base)
+static void draw_text_line(const fs_line *l, int y, int x, int w, int base)
 {
 	int col = 0, plain = base ? base : fs_color_attr(FS_C_DEFAULT);
 	if (fs_opt_int(FS_OPT_LINE_NUMBERS)) {
 		char num[16];
-		snprintf(num, sizeof num, "%4d%c", l->num, l->error ? '!' : ' ');
+		snprintf(num, sizeof num, "%4ld%c", l->ref, l->flags & ERROR ? '!' : ' ');
 		col = fs_draw_text(y, x, w, num, base ? base :
-				   fs_color_attr(l->error ? FS_C_ERROR : FS_C_LINE_NUMBER));
+				   fs_color_attr(l->flags & ERROR ? FS_C_ERROR : FS_C_LINE_NUMBER));
 	}
 	int numw = col;
-	col += fs_draw_spans(y, x + col, w - col, l->value, l->spans, l->nspans, plain, base);
-	if (fs_text_width(l->value) > w - numw && w > numw)
+	col += fs_draw_spans(y, x + col, w - col, l->text, l->spans, l->nspans, plain, base);
+	if (fs_text_width(l->text) > w - numw && w > numw)
 		fs_draw_text(y, x + w - 1, 1, MB_CUR_MAX > 1 ? "\u2026" : "~", plain);
 }
 
 static void details_draw(fs_app *a, fs_pane *p, size_t lineno, int y, int x, int w, int cursor)
 {
 	struct details *d = D(p);
-	struct dline *l = &d->v[lineno];
+	fs_line *l = &d->lines.v[lineno];
 	int base = cursor ? fs_color_attr(FS_C_CURSOR) : 0;
 	int kw = d->keyw + 2 < w / 2 ? d->keyw + 2 : w / 2;
 
@@ -269,9 +246,9 @@ static void details_draw(fs_app *a, fs_pane *p, size_t lineno, int y, int x, int
 			fs_draw_text(y, x, kw - 1, l->key, base ? base : fs_color_attr(FS_C_PROP_KEY));
 		else
 			kw = 0;
-		fs_draw_text(y, x + kw, w - kw, l->value ? l->value : "",
-			     base ? base : fs_color_attr(l->error ? FS_C_ERROR :
-							  l->readonly ? FS_C_PROP_READONLY :
+		fs_draw_text(y, x + kw, w - kw, l->text ? l->text : "",
+			     base ? base : fs_color_attr(l->flags & ERROR ? FS_C_ERROR :
+							  l->flags & READONLY ? FS_C_PROP_READONLY :
 							  l->type == DL_INFO ? FS_C_MESSAGE : FS_C_PROP_VALUE));
 	}
 }
@@ -280,7 +257,7 @@ static void prop_done(fs_app *a, fs_modal *m, int key)
 {
 	fs_obj *o = fs_ref_get(a, &m->ref);
 	fs_err e = { 0 };
-	if (key == 27 || !o)
+	if (key == KEY_ESC || !o)
 		return;
 	if (fs_obj_set_prop(o, m->arg, fs_buf_str(&m->text), &e)) {
 		fs_app_error(a, "%s not changed: %s", m->arg, e.msg);
@@ -294,14 +271,14 @@ static void prop_done(fs_app *a, fs_modal *m, int key)
 static void edit_prop(fs_app *a, fs_pane *p)
 {
 	struct details *d = D(p);
-	struct dline *l = &d->v[p->lineno];
+	fs_line *l = &d->lines.v[p->lineno];
 	fs_modal *m;
 	int kw, row;
 	if (l->type != DL_PROP) {
 		fs_app_msg(a, "Select a property to change it");
 		return;
 	}
-	if (l->readonly) {
+	if (l->flags & READONLY) {
 		fs_app_error(a, "%s is not a plain value: edit it in the project file", l->key);
 		return;
 	}
@@ -319,7 +296,7 @@ static void edit_prop(fs_app *a, fs_pane *p)
 static fs_req details_request(fs_app *a, fs_pane *p, fs_req r)
 {
 	struct details *d = D(p);
-	struct dline *l = p->lineno < d->n ? &d->v[p->lineno] : NULL;
+	fs_line *l = p->lineno < d->lines.n ? &d->lines.v[p->lineno] : NULL;
 	if (!l)
 		return r;
 	switch (r) {
@@ -362,9 +339,10 @@ fs_obj *fs_details_function(fs_app *a)
 {
 	fs_pane *p = &a->panes[FS_P_DETAILS];
 	struct details *d = D(p);
-	if (!d || a->focus != p || p->lineno >= d->n)
+	if (!d || a->focus != p || p->lineno >= d->lines.n)
 		return NULL;
-	return d->v[p->lineno].fn;
+	/* data is the function of DL_TEXT lines only */
+	return d->lines.v[p->lineno].type == DL_TEXT ? (fs_obj *)d->lines.v[p->lineno].data : NULL;
 }
 
 static void details_close(fs_app *a, fs_pane *p)
@@ -372,11 +350,11 @@ static void details_close(fs_app *a, fs_pane *p)
 	struct details *d = D(p);
 	if (!d)
 		return;
-	lines_free(d);
-	free(d->v);
+	fs_lines_free(&d->lines);
 	fs_hl_query_free(d->query);
 	free(d);
 	p->priv = NULL;
+	p->store = NULL;
 }
 
 const struct fs_pane_ops fs_details_ops = {

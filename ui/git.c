@@ -2,17 +2,17 @@
  * project and its status in object terms (the tree's change marks).
  *
  * The status of a large project takes a while (it parses the committed
- * version), so it runs in a thread with its own repository handles; the
- * thread writes one byte to a pipe that the main loop watches, and the
- * result is taken over there. The screen never waits for git. */
-#include <pthread.h>
+ * version), so it runs as a background job with its own repository handles
+ * and its own copies of the project folders and unsaved files; its result
+ * is taken over on the UI thread. The screen never waits for git. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <fcntl.h>
 #include <poll.h>
 #include "app.h"
+#include "colors.h"
 #include "gitui.h"
+#include "base/job.h"
 
 struct proj_git {
 	fs_repo *repo;       /* main-thread handle; NULL: not in git */
@@ -21,7 +21,9 @@ struct proj_git {
 	char *error;
 };
 
+/* A status job's own data; a is only for the done callback. */
 struct job {
+	fs_app *a;
 	size_t n;
 	char **dirs;
 	fs_files *files;     /* unsaved projects: their files as the model has them */
@@ -32,10 +34,8 @@ struct job {
 struct fs_gitui {
 	struct proj_git *p;
 	size_t n;
-	pthread_t thread;
+	fs_jobs *jobs;
 	int running, again;
-	int pipe[2];
-	struct job job;
 };
 
 static struct fs_gitui *G(fs_app *a)
@@ -75,27 +75,24 @@ static int status_of(struct job *j, size_t i, fs_repo *r, fs_err *e)
 	return rc;
 }
 
-static void *status_thread(void *arg)
+static int status_work(fs_job *job, void *arg, fs_err *err)
 {
-	struct fs_gitui *g = arg;
-	struct job *j = &g->job;
+	struct job *j = arg;
 	for (size_t i = 0; i < j->n; i++) {
 		fs_repo *r = NULL;
 		fs_err e = { 0 };
-		if (!j->dirs[i])
+		if (!j->dirs[i] || fs_job_cancelled(job))
 			continue;
 		if (fs_repo_open(&r, j->dirs[i], &e) || status_of(j, i, r, &e))
 			j->errors[i] = fs_xstrdup(e.msg);
 		fs_repo_free(r);
 	}
-	if (write(g->pipe[1], "x", 1) < 0) {
-		/* the main loop then never hears of it: marks stay as they were */
-	}
-	return NULL;
+	return 0;
 }
 
-static void job_free(struct job *j)
+static void job_free(void *arg)
 {
+	struct job *j = arg;
 	for (size_t i = 0; i < j->n; i++) {
 		free(j->dirs[i]);
 		fs_files_free(&j->files[i]);
@@ -106,13 +103,16 @@ static void job_free(struct job *j)
 	free(j->files);
 	free(j->changes);
 	free(j->errors);
-	memset(j, 0, sizeof *j);
+	free(j);
 }
+
+static void status_done(fs_job *job, void *arg, int rc, const fs_err *e);
 
 static void start(fs_app *a)
 {
 	struct fs_gitui *g = G(a);
-	struct job *j = &g->job;
+	struct job *j = fs_xcalloc(1, sizeof *j);
+	j->a = a;
 	j->n = g->n;
 	j->dirs = fs_xcalloc(g->n, sizeof *j->dirs);
 	j->files = fs_xcalloc(g->n, sizeof *j->files);
@@ -125,39 +125,39 @@ static void start(fs_app *a)
 			    fs_project_render(a->projects[i], &j->files[i], NULL))
 				memset(&j->files[i], 0, sizeof j->files[i]);
 		}
-	if (pthread_create(&g->thread, NULL, status_thread, g)) {
-		job_free(j);
-		return;
-	}
+	fs_job_start(g->jobs, &(fs_job_spec){ .work = status_work, .done = status_done,
+					      .arg = j, .free = job_free, .owner = g });
 	g->running = 1;
 }
 
-/* The thread is done: take its results. */
-static void finished(fs_app *a, int fd, int revents, void *ctx)
+/* The job is done: take its results. */
+static void status_done(fs_job *job, void *arg, int rc, const fs_err *e)
 {
+	struct job *j = arg;
+	fs_app *a = j->a;
 	struct fs_gitui *g = G(a);
-	char c;
-	if (read(fd, &c, 1) <= 0 || !g->running)
-		return;
-	pthread_join(g->thread, NULL);
 	g->running = 0;
-	for (size_t i = 0; i < g->n && i < g->job.n; i++) {
-		if (!g->job.dirs[i])
+	for (size_t i = 0; i < g->n && i < j->n; i++) {
+		if (!j->dirs[i])
 			continue;
 		fs_changes_free(&g->p[i].changes);
-		g->p[i].changes = g->job.changes[i];
-		memset(&g->job.changes[i], 0, sizeof g->job.changes[i]);
+		g->p[i].changes = j->changes[i];
+		memset(&j->changes[i], 0, sizeof j->changes[i]);
 		free(g->p[i].error);
-		g->p[i].error = g->job.errors[i];
-		g->job.errors[i] = NULL;
+		g->p[i].error = j->errors[i];
+		j->errors[i] = NULL;
 		g->p[i].known = 1;
 	}
-	job_free(&g->job);
 	fs_app_changed_view(a);
 	if (g->again) {
 		g->again = 0;
 		start(a);
 	}
+}
+
+static void jobs_ready(fs_app *a, int fd, int revents, void *ctx)
+{
+	fs_jobs_dispatch(G(a)->jobs);
 }
 
 void fs_gitui_start(fs_app *a)
@@ -171,13 +171,9 @@ void fs_gitui_start(fs_app *a)
 		if (dir && fs_repo_open(&g->p[i].repo, dir, NULL))
 			g->p[i].repo = NULL;
 	}
-	if (pipe(g->pipe)) {
-		g->pipe[0] = g->pipe[1] = -1;
+	if (!(g->jobs = fs_jobs_new(1)))
 		return;
-	}
-	fcntl(g->pipe[0], F_SETFD, FD_CLOEXEC);
-	fcntl(g->pipe[1], F_SETFD, FD_CLOEXEC);
-	fs_app_watch(a, g->pipe[0], POLLIN, finished, NULL);
+	fs_app_watch(a, fs_jobs_fd(g->jobs), POLLIN, jobs_ready, NULL);
 	fs_gitui_refresh(a);
 }
 
@@ -185,7 +181,7 @@ void fs_gitui_refresh(fs_app *a)
 {
 	struct fs_gitui *g = G(a);
 	int any = 0;
-	if (!g || g->pipe[0] < 0)
+	if (!g || !g->jobs)
 		return;
 	for (size_t i = 0; i < g->n; i++)
 		any |= g->p[i].repo != NULL;
@@ -200,8 +196,8 @@ void fs_gitui_refresh(fs_app *a)
 void fs_gitui_wait(fs_app *a)
 {
 	struct fs_gitui *g = G(a);
-	if (g && g->running)
-		finished(a, g->pipe[0], 0, NULL);
+	if (g && g->jobs)
+		fs_jobs_wait_all(g->jobs);
 }
 
 void fs_gitui_free(fs_app *a)
@@ -209,9 +205,9 @@ void fs_gitui_free(fs_app *a)
 	struct fs_gitui *g = G(a);
 	if (!g)
 		return;
-	if (g->running) {
-		pthread_join(g->thread, NULL);
-		job_free(&g->job);
+	if (g->jobs) {
+		fs_app_unwatch(a, fs_jobs_fd(g->jobs));
+		fs_jobs_free(g->jobs);   /* a running status stops at its next project */
 	}
 	for (size_t i = 0; i < g->n; i++) {
 		fs_repo_free(g->p[i].repo);
@@ -219,11 +215,6 @@ void fs_gitui_free(fs_app *a)
 		free(g->p[i].error);
 	}
 	free(g->p);
-	if (g->pipe[0] >= 0) {
-		fs_app_unwatch(a, g->pipe[0]);
-		close(g->pipe[0]);
-		close(g->pipe[1]);
-	}
 	free(g);
 	a->git = NULL;
 }
@@ -269,4 +260,21 @@ int fs_gitui_mark(fs_app *a, int proj, const fs_obj *o)
 	}
 	free(path);
 	return mark;
+}
+
+void fs_gitui_add_hunks(const fs_hunks *h, void (*emit)(void *ctx, const char *text, int color), void *ctx)
+{
+	for (size_t i = 0; i < h->n; i++) {
+		const fs_hunk *k = &h->v[i];
+		char head[96];
+		snprintf(head, sizeof head, "@@ -%zu,%zu +%zu,%zu @@", k->old_start, k->old_count,
+			 k->new_start, k->new_count);
+		emit(ctx, head, FS_C_DIFF_CHUNK);
+		for (size_t j = 0; j < k->n; j++) {
+			char *t = fs_xasprintf("%c%s", fs_dl_char(k->lines[j].type), k->lines[j].text);
+			emit(ctx, t, k->lines[j].type == FS_DL_ADD ? FS_C_DIFF_ADD :
+				     k->lines[j].type == FS_DL_DEL ? FS_C_DIFF_DEL : FS_C_DEFAULT);
+			free(t);
+		}
+	}
 }

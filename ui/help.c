@@ -8,23 +8,17 @@
 #include "config.h"
 #include "draw.h"
 
-struct hline {
-	int group;
-	char *keys;
-	const char *name;
-	const char *help;
-};
-
+/* type: 1 for a group title; key: the keys; data: the name; text: the
+ * help sentence */
 struct help {
-	struct hline *v;
-	size_t n;
+	fs_lines lines;
 	int keyw;
 };
 
 static void add(struct help *h, int group, char *keys, const char *name, const char *text)
 {
-	h->v = fs_xrealloc(h->v, (h->n + 1) * sizeof *h->v);
-	h->v[h->n++] = (struct hline){ group, keys, name, text };
+	fs_lines_add(&h->lines, group, 0, keys, text)->data = name;
+	free(keys);
 }
 
 /* Keys of a request: the generic ones, then those each pane keymap adds. */
@@ -62,9 +56,9 @@ static void build(struct help *h)
 	for (int o = 0; o < FS_OPT_COUNT; o++)
 		add(h, 0, NULL, fs_opt_name(o), fs_opt_help(o));
 	h->keyw = 10;
-	for (size_t i = 0; i < h->n; i++)
-		if (h->v[i].keys) {
-			int w = fs_text_width(h->v[i].keys);
+	for (size_t i = 0; i < h->lines.n; i++)
+		if (h->lines.v[i].key) {
+			int w = fs_text_width(h->lines.v[i].key);
 			if (w > h->keyw)
 				h->keyw = w;
 		}
@@ -72,22 +66,14 @@ static void build(struct help *h)
 		h->keyw = 28;
 }
 
-static void help_free(struct help *h)
-{
-	for (size_t i = 0; i < h->n; i++)
-		free(h->v[i].keys);
-	free(h->v);
-	h->v = NULL;
-	h->n = 0;
-}
-
 static void help_open(fs_app *a, fs_pane *p)
 {
 	struct help *h = p->priv ? p->priv : fs_xcalloc(1, sizeof *h);
-	help_free(h);
+	fs_lines_clear(&h->lines);
 	build(h);
 	p->priv = h;
-	p->lines = h->n;
+	p->store = &h->lines;
+	p->lines = h->lines.n;
 	p->lineno = p->offset = 0;
 }
 
@@ -99,29 +85,30 @@ static void help_title(fs_app *a, fs_pane *p, fs_buf *out)
 static void help_draw(fs_app *a, fs_pane *p, size_t lineno, int y, int x, int w, int cursor)
 {
 	struct help *h = p->priv;
-	struct hline *l = &h->v[lineno];
+	fs_line *l = &h->lines.v[lineno];
+	const char *name = l->data;
 	int base = cursor ? fs_color_attr(FS_C_CURSOR) : 0;
 	int col, kw = h->keyw + 2, nw = 16;
 	fs_draw_fill(y, x, w, base ? base : fs_color_attr(FS_C_DEFAULT));
-	if (!l->name)
+	if (!name)
 		return;
-	if (l->group) {
-		col = fs_draw_text(y, x, w, l->name, base ? base : fs_color_attr(FS_C_HELP_GROUP));
-		if (l->help)
-			fs_draw_text(y, x + col + 1, w - col - 1, l->help, base ? base : fs_color_attr(FS_C_DEFAULT));
+	if (l->type) {
+		col = fs_draw_text(y, x, w, name, base ? base : fs_color_attr(FS_C_HELP_GROUP));
+		if (l->text)
+			fs_draw_text(y, x + col + 1, w - col - 1, l->text, base ? base : fs_color_attr(FS_C_DEFAULT));
 		return;
 	}
 	/* a narrow screen keeps room for the words: the keys are cut first */
 	if (kw > w * 2 / 5)
 		kw = w * 2 / 5;
-	if (l->keys)
-		fs_draw_text(y, x, kw - 1, l->keys, base ? base : fs_color_attr(FS_C_HELP_KEY));
+	if (l->key)
+		fs_draw_text(y, x, kw - 1, l->key, base ? base : fs_color_attr(FS_C_HELP_KEY));
 	else
 		kw = 0;
 	if (nw > (w - kw) / 2)
 		nw = (w - kw) / 2;
-	fs_draw_text(y, x + kw, nw - 1, l->name, base ? base : fs_color_attr(FS_C_PROP_KEY));
-	fs_draw_text(y, x + kw + nw, w - kw - nw, l->help, base ? base : fs_color_attr(FS_C_DEFAULT));
+	fs_draw_text(y, x + kw, nw - 1, name, base ? base : fs_color_attr(FS_C_PROP_KEY));
+	fs_draw_text(y, x + kw + nw, w - kw - nw, l->text ? l->text : "", base ? base : fs_color_attr(FS_C_DEFAULT));
 }
 
 static fs_req help_request(fs_app *a, fs_pane *p, fs_req r)
@@ -136,9 +123,10 @@ static fs_req help_request(fs_app *a, fs_pane *p, fs_req r)
 static void help_close(fs_app *a, fs_pane *p)
 {
 	if (p->priv) {
-		help_free(p->priv);
+		fs_lines_free(&((struct help *)p->priv)->lines);
 		free(p->priv);
 		p->priv = NULL;
+		p->store = NULL;
 	}
 }
 

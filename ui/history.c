@@ -10,14 +10,9 @@
 #include "colors.h"
 #include "draw.h"
 #include "gitui.h"
+#include "history.h"
 
 #define HISTORY_MAX 200
-
-struct hline {
-	ssize_t entry;       /* index in the history, -1 for a note */
-	char *text;
-	int color;
-};
 
 struct history {
 	fs_ref ref;          /* the object */
@@ -25,8 +20,7 @@ struct history {
 	int loaded;
 	char *error;
 	char *open;          /* ids of the entries shown open, "id id " */
-	struct hline *v;
-	size_t n;
+	fs_lines lines;      /* ref: the index of the entry, -1 for a note */
 };
 
 static struct history *H(fs_pane *p)
@@ -36,17 +30,7 @@ static struct history *H(fs_pane *p)
 
 static void add(struct history *h, ssize_t entry, const char *text, int color)
 {
-	h->v = fs_xrealloc(h->v, (h->n + 1) * sizeof *h->v);
-	h->v[h->n++] = (struct hline){ entry, fs_xstrdup(text), color };
-}
-
-static void lines_free(struct history *h)
-{
-	for (size_t i = 0; i < h->n; i++)
-		free(h->v[i].text);
-	free(h->v);
-	h->v = NULL;
-	h->n = 0;
+	fs_lines_add(&h->lines, 0, color, NULL, text)->ref = entry;
 }
 
 static int is_open(struct history *h, const char *id)
@@ -145,7 +129,7 @@ static void add_entry(struct history *h, size_t i, int aw)
 static void build(fs_app *a, fs_pane *p)
 {
 	struct history *h = H(p);
-	lines_free(h);
+	fs_lines_clear(&h->lines);
 	if (h->error)
 		add(h, -1, h->error, FS_C_ERROR);
 	for (size_t i = 0; i < h->h.nnotes; i++)
@@ -155,7 +139,7 @@ static void build(fs_app *a, fs_pane *p)
 		add_entry(h, i, aw);
 	if (h->loaded && !h->h.n && !h->error)
 		add(h, -1, "no commit changed this object", FS_C_PROP_READONLY);
-	p->lines = h->n;
+	p->lines = h->lines.n;
 	fs_pane_goto(p, p->lineno);
 }
 
@@ -184,6 +168,7 @@ static void history_open(fs_app *a, fs_pane *p)
 	fs_obj *o = fs_app_selected(a, &proj);
 	if (!p->priv)
 		p->priv = fs_xcalloc(1, sizeof(struct history));
+	p->store = &H(p)->lines;
 	free(H(p)->open);
 	H(p)->open = NULL;
 	if (o)
@@ -203,7 +188,7 @@ static void history_title(fs_app *a, fs_pane *p, fs_buf *out)
 
 static void history_draw(fs_app *a, fs_pane *p, size_t lineno, int y, int x, int w, int cursor)
 {
-	struct hline *l = &H(p)->v[lineno];
+	fs_line *l = &H(p)->lines.v[lineno];
 	int base = cursor ? fs_color_attr(FS_C_CURSOR) : 0;
 	fs_draw_fill(y, x, w, base ? base : fs_color_attr(FS_C_DEFAULT));
 	fs_draw_text(y, x, w, l->text, base ? base : fs_color_attr(l->color));
@@ -225,8 +210,8 @@ static void toggle(fs_app *a, fs_pane *p, ssize_t entry)
 	h->open = fs_buf_steal(&b);
 	build(a, p);
 	/* the cursor stays on the entry's first line */
-	for (size_t i = 0; i < h->n; i++)
-		if (h->v[i].entry == entry) {
+	for (size_t i = 0; i < h->lines.n; i++)
+		if (h->lines.v[i].ref == entry) {
 			fs_pane_goto(p, i);
 			break;
 		}
@@ -259,7 +244,7 @@ static void restore_done(fs_app *a, fs_modal *m, int key)
 }
 
 /* Restores the object of ref to rev (NULL: HEAD). */
-void fs_gitui_restore(fs_app *a, int proj, const fs_obj *o, const char *rev)
+void fs_history_restore(fs_app *a, int proj, const fs_obj *o, const char *rev)
 {
 	fs_modal *m;
 	char q[256];
@@ -281,19 +266,19 @@ void fs_gitui_restore(fs_app *a, int proj, const fs_obj *o, const char *rev)
 static fs_req history_request(fs_app *a, fs_pane *p, fs_req r)
 {
 	struct history *h = H(p);
-	struct hline *l = p->lineno < h->n ? &h->v[p->lineno] : NULL;
+	fs_line *l = p->lineno < h->lines.n ? &h->lines.v[p->lineno] : NULL;
 	switch (r) {
 	case FS_REQ_ENTER:
-		if (l && l->entry >= 0)
-			toggle(a, p, l->entry);
+		if (l && l->ref >= 0)
+			toggle(a, p, l->ref);
 		return FS_REQ_NONE;
 	case FS_REQ_RESTORE: {
 		fs_obj *o = fs_ref_get(a, &h->ref);
-		if (!l || l->entry < 0 || !o) {
+		if (!l || l->ref < 0 || !o) {
 			fs_app_error(a, "Choose a commit to restore from");
 			return FS_REQ_NONE;
 		}
-		fs_gitui_restore(a, h->ref.proj, o, h->h.v[l->entry].id);
+		fs_history_restore(a, h->ref.proj, o, h->h.v[l->ref].id);
 		return FS_REQ_NONE;
 	}
 	case FS_REQ_HISTORY:
@@ -320,13 +305,14 @@ static void history_close(fs_app *a, fs_pane *p)
 	struct history *h = H(p);
 	if (!h)
 		return;
-	lines_free(h);
+	fs_lines_free(&h->lines);
 	fs_history_free(&h->h);
 	fs_ref_clear(&h->ref);
 	free(h->error);
 	free(h->open);
 	free(h);
 	p->priv = NULL;
+	p->store = NULL;
 }
 
 const struct fs_pane_ops fs_history_ops = {

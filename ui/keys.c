@@ -7,12 +7,14 @@
 #include <stdlib.h>
 #include "keys.h"
 #include "termkeys.h"
+#include "base/enummap.h"
 
-static const char *keymap_names[] = {
-#define FS_KM_NAME(id, name) name,
-	FS_KEYMAP_LIST(FS_KM_NAME)
-#undef FS_KM_NAME
+static const fs_enum_entry keymap_entries[] = {
+#define FS_KM_ENTRY(id, name) { name, FS_KM_##id },
+	FS_KEYMAP_LIST(FS_KM_ENTRY)
+#undef FS_KM_ENTRY
 };
+static const fs_enum_map keymap_names = FS_ENUM_MAP(keymap_entries);
 
 /* Named keys: the first name of a key is the one shown in the help. */
 #define FS_KEYNAME_LIST(_) \
@@ -51,11 +53,12 @@ static const char *keymap_names[] = {
 	_("Space", ' ') \
 	_("Lt", '<')
 
-static const struct { const char *name; int key; } key_names[] = {
+static const fs_enum_entry key_entries[] = {
 #define FS_KEYNAME(n, k) { n, k },
 	FS_KEYNAME_LIST(FS_KEYNAME)
 #undef FS_KEYNAME
 };
+static const fs_enum_map key_names = FS_ENUM_MAP(key_entries);
 
 struct binding {
 	int key;
@@ -69,15 +72,13 @@ static struct keymap {
 
 int fs_keymap_by_name(const char *name)
 {
-	for (int i = 0; i < FS_KM_COUNT; i++)
-		if (!strcmp(keymap_names[i], name))
-			return i;
-	return -1;
+	int km;
+	return fs_enum_value(&keymap_names, name, 0, &km) ? km : -1;
 }
 
 const char *fs_keymap_name(int km)
 {
-	return km >= 0 && km < FS_KM_COUNT ? keymap_names[km] : "?";
+	return fs_enum_name(&keymap_names, km, "?");
 }
 
 static int parse_char(const char *s)
@@ -120,10 +121,8 @@ static int parse_bracket(const char *s, size_t len)
 		int n = atoi(name + 1);
 		return n >= 1 && n <= 24 ? FS_KEY_FN + KEY_F(n) : -1;
 	}
-	for (size_t i = 0; i < sizeof key_names / sizeof key_names[0]; i++)
-		if (!strcasecmp(key_names[i].name, name))
-			return key_names[i].key;
-	return -1;
+	int key;
+	return fs_enum_value(&key_names, name, 1, &key) ? key : -1;
 }
 
 int fs_key_parse(const char *s)
@@ -140,11 +139,11 @@ int fs_key_parse(const char *s)
 
 void fs_key_name(int key, fs_buf *out)
 {
-	for (size_t i = 0; i < sizeof key_names / sizeof key_names[0]; i++)
-		if (key_names[i].key == key) {
-			fs_buf_printf(out, "<%s>", key_names[i].name);
-			return;
-		}
+	const char *name = fs_enum_name(&key_names, key, NULL);
+	if (name) {
+		fs_buf_printf(out, "<%s>", name);
+		return;
+	}
 	if (key >= FS_KEY_FN + KEY_F(1) && key <= FS_KEY_FN + KEY_F(24)) {
 		fs_buf_printf(out, "<F%d>", key - FS_KEY_FN - KEY_F(0));
 	} else if (key >= 1 && key <= 26) {

@@ -9,6 +9,8 @@
 #include "base/buf.h"
 
 #define FS_KEY_FN 0x200000
+/* The Escape key (curses has no name for it). */
+#define KEY_ESC 27
 
 /* Keymaps: one per pane kind, plus generic (the fallback) and the slots of
  * the panes that plug in later (editor, browser, ...). */

@@ -9,7 +9,6 @@
 #include "colors.h"
 #include "draw.h"
 
-#define KEY_ESC 27
 
 static fs_modal *modal_new(fs_app *a, enum fs_modal_kind kind, const char *label, fs_modal_fn done)
 {

@@ -3,8 +3,8 @@
 #include "request.h"
 
 static const struct fs_req_info table[] = {
-#define FS_REQ_GROUP(title) { FS_REQ_NONE, title, "", "" },
-#define FS_REQ_INFO(id, name, key, help) { FS_REQ_##id, name, key, help },
+#define FS_REQ_GROUP(title) { FS_REQ_NONE, title, "" },
+#define FS_REQ_INFO(id, name, help) { FS_REQ_##id, name, help },
 	FS_REQ_LIST(FS_REQ_GROUP, FS_REQ_INFO)
 #undef FS_REQ_GROUP
 #undef FS_REQ_INFO

@@ -5,20 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include "app.h"
+#include "base/array.h"
 #include "colors.h"
 #include "draw.h"
 #include "gitui.h"
 
 enum sl_type { SL_HEAD, SL_NOTE, SL_CHANGE, SL_DIFF, SL_BLANK };
-
-struct sline {
-	enum sl_type type;
-	int proj;
-	char *path;          /* SL_CHANGE: object path (NULL: a file) */
-	char *text;
-	int color;
-	int picked;
-};
 
 /* A shown diff, by project and object path. */
 struct shown {
@@ -28,8 +20,9 @@ struct shown {
 };
 
 struct status {
-	struct sline *v;
-	size_t n;
+	/* ref: the project; key: SL_CHANGE's object path (NULL: a file);
+	 * flags: picked */
+	fs_lines lines;
 	struct shown *shown;
 	size_t nshown;
 	char **picked;       /* "proj\tpath" */
@@ -43,20 +36,7 @@ static struct status *S(fs_pane *p)
 
 static void add(struct status *s, enum sl_type type, int proj, const char *path, const char *text, int color)
 {
-	s->v = fs_xrealloc(s->v, (s->n + 1) * sizeof *s->v);
-	s->v[s->n++] = (struct sline){ type, proj, path ? fs_xstrdup(path) : NULL,
-				       fs_xstrdup(text ? text : ""), color, 0 };
-}
-
-static void lines_free(struct status *s)
-{
-	for (size_t i = 0; i < s->n; i++) {
-		free(s->v[i].path);
-		free(s->v[i].text);
-	}
-	free(s->v);
-	s->v = NULL;
-	s->n = 0;
+	fs_lines_add(&s->lines, type, color, path, text ? text : "")->ref = proj;
 }
 
 static char *pick_key(int proj, const char *path)
@@ -90,23 +70,6 @@ static int change_color(fs_change_type t)
 	       FS_C_GIT_CHANGED;
 }
 
-void fs_gitui_add_hunks(const fs_hunks *h, void (*emit)(void *ctx, const char *text, int color), void *ctx)
-{
-	for (size_t i = 0; i < h->n; i++) {
-		const fs_hunk *k = &h->v[i];
-		char head[96];
-		snprintf(head, sizeof head, "@@ -%zu,%zu +%zu,%zu @@", k->old_start, k->old_count,
-			 k->new_start, k->new_count);
-		emit(ctx, head, FS_C_DIFF_CHUNK);
-		for (size_t j = 0; j < k->n; j++) {
-			char *t = fs_xasprintf("%c%s", fs_dl_char(k->lines[j].type), k->lines[j].text);
-			emit(ctx, t, k->lines[j].type == FS_DL_ADD ? FS_C_DIFF_ADD :
-				     k->lines[j].type == FS_DL_DEL ? FS_C_DIFF_DEL : FS_C_DEFAULT);
-			free(t);
-		}
-	}
-}
-
 struct emit_ctx {
 	struct status *s;
 	int proj;
@@ -127,7 +90,7 @@ static void add_change(struct status *s, int proj, const fs_change *c)
 	if (c->old_path)
 		fs_buf_printf(&b, " (was %s)", c->old_path);
 	add(s, SL_CHANGE, proj, c->path, fs_buf_str(&b), change_color(c->change));
-	s->v[s->n - 1].picked = c->path && find_pick(s, proj, c->path) >= 0;
+	s->lines.v[s->lines.n - 1].flags = c->path && find_pick(s, proj, c->path) >= 0;
 	fs_buf_free(&b);
 	if (c->path && (sh = find_shown(s, proj, c->path))) {
 		struct emit_ctx ec = { s, proj };
@@ -141,7 +104,7 @@ static void add_change(struct status *s, int proj, const fs_change *c)
 static void build(fs_app *a, fs_pane *p)
 {
 	struct status *s = S(p);
-	lines_free(s);
+	fs_lines_clear(&s->lines);
 	for (size_t i = 0; i < a->nprojects; i++) {
 		fs_repo *r = fs_gitui_repo(a, i);
 		const fs_changes *c = fs_gitui_changes(a, i);
@@ -171,7 +134,7 @@ static void build(fs_app *a, fs_pane *p)
 		}
 		add(s, SL_BLANK, i, NULL, NULL, FS_C_DEFAULT);
 	}
-	p->lines = s->n;
+	p->lines = s->lines.n;
 	fs_pane_goto(p, p->lineno);
 }
 
@@ -179,11 +142,12 @@ static void status_open(fs_app *a, fs_pane *p)
 {
 	if (!p->priv)
 		p->priv = fs_xcalloc(1, sizeof(struct status));
+	p->store = &S(p)->lines;
 	fs_gitui_refresh(a);
 	build(a, p);
 	/* start on the first change */
-	for (size_t i = 0; i < S(p)->n; i++)
-		if (S(p)->v[i].type == SL_CHANGE) {
+	for (size_t i = 0; i < S(p)->lines.n; i++)
+		if (S(p)->lines.v[i].type == SL_CHANGE) {
 			fs_pane_goto(p, i);
 			break;
 		}
@@ -192,8 +156,8 @@ static void status_open(fs_app *a, fs_pane *p)
 static void status_title(fs_app *a, fs_pane *p, fs_buf *out)
 {
 	size_t n = 0;
-	for (size_t i = 0; i < S(p)->n; i++)
-		n += S(p)->v[i].type == SL_CHANGE;
+	for (size_t i = 0; i < S(p)->lines.n; i++)
+		n += S(p)->lines.v[i].type == SL_CHANGE;
 	fs_buf_printf(out, "Git status: %zu change%s", n, n == 1 ? "" : "s");
 	if (S(p)->npicked)
 		fs_buf_printf(out, ", %zu picked", S(p)->npicked);
@@ -201,20 +165,20 @@ static void status_title(fs_app *a, fs_pane *p, fs_buf *out)
 
 static void status_draw(fs_app *a, fs_pane *p, size_t lineno, int y, int x, int w, int cursor)
 {
-	struct sline *l = &S(p)->v[lineno];
+	fs_line *l = &S(p)->lines.v[lineno];
 	int base = cursor ? fs_color_attr(FS_C_CURSOR) : 0, col = 0;
 	fs_draw_fill(y, x, w, base ? base : fs_color_attr(FS_C_DEFAULT));
 	if (l->type == SL_CHANGE)
-		col = fs_draw_text(y, x, w, l->picked ? "[x] " : "[ ] ", base ? base : fs_color_attr(FS_C_MARKER));
+		col = fs_draw_text(y, x, w, l->flags ? "[x] " : "[ ] ", base ? base : fs_color_attr(FS_C_MARKER));
 	else if (l->type == SL_NOTE || l->type == SL_DIFF)
 		col = fs_draw_text(y, x, w, "    ", base);
 	fs_draw_text(y, x + col, w - col, l->text, base ? base : fs_color_attr(l->color));
 }
 
-static void toggle_diff(fs_app *a, fs_pane *p, struct sline *l)
+static void toggle_diff(fs_app *a, fs_pane *p, fs_line *l)
 {
 	struct status *s = S(p);
-	struct shown *sh = find_shown(s, l->proj, l->path);
+	struct shown *sh = find_shown(s, l->ref, l->key);
 	fs_err e = { 0 };
 	if (sh) {
 		fs_changes_free(&sh->diff);
@@ -222,31 +186,29 @@ static void toggle_diff(fs_app *a, fs_pane *p, struct sline *l)
 		*sh = s->shown[--s->nshown];
 	} else {
 		fs_changes diff = { 0 };
-		if (fs_git_diff(fs_gitui_repo(a, l->proj), NULL, NULL, l->path, &diff, &e)) {
+		if (fs_git_diff(fs_gitui_repo(a, l->ref), NULL, NULL, l->key, &diff, &e)) {
 			fs_app_error(a, "No diff: %s", e.msg);
 			return;
 		}
-		s->shown = fs_xrealloc(s->shown, (s->nshown + 1) * sizeof *s->shown);
-		s->shown[s->nshown++] = (struct shown){ l->proj, fs_xstrdup(l->path), diff };
+		FS_ARRAY_ADD(s->shown, s->nshown) = (struct shown){ l->ref, fs_xstrdup(l->key), diff };
 	}
 	build(a, p);
 }
 
-static void toggle_pick(fs_app *a, fs_pane *p, struct sline *l)
+static void toggle_pick(fs_app *a, fs_pane *p, fs_line *l)
 {
 	struct status *s = S(p);
-	ssize_t i = find_pick(s, l->proj, l->path);
+	ssize_t i = find_pick(s, l->ref, l->key);
 	if (i >= 0) {
 		free(s->picked[i]);
 		s->picked[i] = s->picked[--s->npicked];
 	} else {
-		s->picked = fs_xrealloc(s->picked, (s->npicked + 1) * sizeof *s->picked);
-		s->picked[s->npicked++] = pick_key(l->proj, l->path);
+		FS_ARRAY_ADD(s->picked, s->npicked) = pick_key(l->ref, l->key);
 	}
 	build(a, p);
 	/* on to the next change, as in a list of checkboxes */
-	for (size_t k = p->lineno + 1; k < s->n; k++)
-		if (s->v[k].type == SL_CHANGE) {
+	for (size_t k = p->lineno + 1; k < s->lines.n; k++)
+		if (s->lines.v[k].type == SL_CHANGE) {
 			fs_pane_goto(p, k);
 			break;
 		}
@@ -258,7 +220,7 @@ static void commit_done(fs_app *a, fs_modal *m, int key)
 	struct status *s = S(p);
 	const char *msg = fs_buf_str(&m->text);
 	int done = 0;
-	if (key == 27)
+	if (key == KEY_ESC)
 		return;
 	if (!*msg) {
 		fs_app_error(a, "An empty message: nothing committed");
@@ -308,14 +270,14 @@ static void commit(fs_app *a, fs_pane *p)
 static fs_req status_request(fs_app *a, fs_pane *p, fs_req r)
 {
 	struct status *s = S(p);
-	struct sline *l = p->lineno < s->n ? &s->v[p->lineno] : NULL;
+	fs_line *l = p->lineno < s->lines.n ? &s->lines.v[p->lineno] : NULL;
 	switch (r) {
 	case FS_REQ_ENTER:
-		if (l && l->type == SL_CHANGE && l->path)
+		if (l && l->type == SL_CHANGE && l->key)
 			toggle_diff(a, p, l);
 		return FS_REQ_NONE;
 	case FS_REQ_PICK:
-		if (l && l->type == SL_CHANGE && l->path)
+		if (l && l->type == SL_CHANGE && l->key)
 			toggle_pick(a, p, l);
 		else
 			fs_app_msg(a, "Only objects can be picked; files go with a commit of all");
@@ -346,7 +308,7 @@ static void status_close(fs_app *a, fs_pane *p)
 	struct status *s = S(p);
 	if (!s)
 		return;
-	lines_free(s);
+	fs_lines_free(&s->lines);
 	for (size_t i = 0; i < s->nshown; i++) {
 		free(s->shown[i].path);
 		fs_changes_free(&s->shown[i].diff);
@@ -357,6 +319,7 @@ static void status_close(fs_app *a, fs_pane *p)
 	free(s->picked);
 	free(s);
 	p->priv = NULL;
+	p->store = NULL;
 }
 
 const struct fs_pane_ops fs_status_ops = {

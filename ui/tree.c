@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "app.h"
+#include "base/array.h"
 #include "colors.h"
 #include "config.h"
 #include "draw.h"
@@ -89,8 +90,7 @@ static void set_open(struct tree *t, int proj, const fs_obj *o, int open)
 	char *k = open_key(proj, o);
 	ssize_t i = find_open(t, k);
 	if (open && i < 0) {
-		t->open = fs_xrealloc(t->open, (t->nopen + 1) * sizeof *t->open);
-		t->open[t->nopen++] = k;
+		FS_ARRAY_ADD(t->open, t->nopen) = k;
 		return;
 	}
 	if (!open && i >= 0) {

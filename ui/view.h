@@ -6,13 +6,16 @@
  *
  * To add a pane (the function editor, the database browser, git status...):
  * write ui/NAME.c with a `const struct fs_pane_ops fs_NAME_ops`, add a line
- * to FS_PANE_LIST below and open it with fs_app_open(). */
+ * to FS_PANE_LIST below and open it with fs_app_open(). A pane of text lines
+ * keeps them in the shared store (pane.h) and points `store` at it; its
+ * entry points for the other panes go in ui/NAME.h. */
 #ifndef FS_UI_VIEW_H
 #define FS_UI_VIEW_H
 
 #include <stddef.h>
 #include "base/buf.h"
 #include "keys.h"
+#include "pane.h"
 #include "request.h"
 
 typedef struct fs_app fs_app;
@@ -75,11 +78,16 @@ struct fs_pane {
 	size_t lineno;       /* cursor line */
 	int opened;
 	void *priv;
+	fs_lines *store;     /* the pane's lines when it keeps them in the shared
+	                        store (pane.h): search looks there */
 };
 
 /* Body rows of a pane (its height without the title row). */
 int fs_pane_rows(const fs_pane *p);
 /* Puts the cursor on a line and scrolls to show it. */
 void fs_pane_goto(fs_pane *p, size_t lineno);
+/* Search hook: the next line of the pane's store after the cursor (before
+ * it when back) holding needle, wrapping; -1 when none (or no store). */
+long fs_pane_find(fs_pane *p, const char *needle, int back);
 
 #endif

@@ -1,12 +1,14 @@
 #include <stdio.h>
 #include <string.h>
 #include "base/err.h"
+#include "base/enummap.h"
 
-static const char *names[] = {
-#define FS_ERR_NAME(code, name) name,
-	FS_ERR_LIST(FS_ERR_NAME)
-#undef FS_ERR_NAME
+static const fs_enum_entry entries[] = {
+#define FS_ERR_ENTRY(code, name) { name, FS_E_##code },
+	FS_ERR_LIST(FS_ERR_ENTRY)
+#undef FS_ERR_ENTRY
 };
+static const fs_enum_map names = FS_ENUM_MAP(entries);
 
 int fs_err_vset(fs_err *e, int code, const char *fmt, va_list ap)
 {
@@ -50,7 +52,5 @@ void fs_err_clear(fs_err *e)
 
 const char *fs_err_name(int code)
 {
-	if (code < 0 || code >= FS_E_COUNT)
-		return "unknown";
-	return names[code];
+	return fs_enum_name(&names, code, "unknown");
 }

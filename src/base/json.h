@@ -11,6 +11,7 @@
 #include <cjson/cJSON.h>
 #include "base/err.h"
 #include "base/buf.h"
+#include "base/sha256.h"      /* fs_json_hash's hash, for its callers */
 
 /* Parses exactly one JSON value (trailing blanks allowed). On failure sets
  * FS_E_PARSE with "line L, column C: <what>" and returns NULL. `what` names
@@ -42,11 +43,15 @@ int fs_json_equal(const cJSON *a, const cJSON *b, const char *const *ignore);
 char *fs_json_canonical(const cJSON *v, const char *const *ignore);
 /* SHA-256 of the canonical form, as 64 lowercase hex digits + NUL. */
 void fs_json_hash(const cJSON *v, const char *const *ignore, char out[65]);
-/* Plain SHA-256 of bytes, hex as above. */
-void fs_sha256_hex(const void *data, size_t len, char out[65]);
 
-/* Pretty print with `indent` spaces per level (0: compact), members in
- * document order, one trailing newline when indent > 0. Caller frees. */
+/* The JSON writers (never cJSON_Print*): members in document order, numbers
+ * in their shortest round-trip form. Caller frees.
+ *   compact: no whitespace (request bodies, one-line values);
+ *   pretty: FS_JSON_INDENT spaces per level and one trailing newline (the
+ *   screen, files, the CLI's output). */
+#define FS_JSON_INDENT 2
+char *fs_json_compact(const cJSON *v);
+/* indent spaces per level (0: compact); FS_JSON_INDENT is the studio's. */
 char *fs_json_pretty(const cJSON *v, int indent);
 /* Appends the JSON text of v (compact) to b. */
 void fs_json_append(fs_buf *b, const cJSON *v);

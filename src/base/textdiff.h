@@ -1,4 +1,4 @@
-/* A line diff of two texts (Myers' O(ND) algorithm in linear space),
+/* A line diff of two texts (libgit2's, minimal: a shortest edit script),
  * returned as unified-diff hunks in data form so that the studio can draw
  * them, print them or send them as JSON.
  *

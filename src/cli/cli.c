@@ -6,6 +6,7 @@
 #include "base/buf.h"
 #include "cli/cli.h"
 #include "base/fsutil.h"
+#include "base/json.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "0"
@@ -82,11 +83,9 @@ int fs_cli_usage(const char *name, const char *fmt, ...)
 
 int fs_cli_json(cJSON *j)
 {
-	char *s = cJSON_Print(j);
+	char *s = fs_json_pretty(j, FS_JSON_INDENT);   /* ends with a newline */
 	cJSON_Delete(j);
-	if (!s)
-		return fs_cli_errorf("out of memory while printing JSON");
-	int bad = fputs(s, stdout) < 0 || fputc('\n', stdout) == EOF || fflush(stdout) != 0;
+	int bad = fputs(s, stdout) < 0 || fflush(stdout) != 0;
 	free(s);
 	return bad ? fs_cli_errorf("cannot write to standard output") : FS_EXIT_OK;
 }

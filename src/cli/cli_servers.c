@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include "cli/cli.h"
 #include "couch/couch.h"
+#include "base/job.h"
 #include "couch/http.h"
 #include "base/json.h"
 #include "couch/servers.h"
@@ -28,7 +29,7 @@ static double now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-static int ping_work(fs_bg_job *job, void *arg, fs_err *e)
+static int ping_work(fs_job *job, void *arg, fs_err *e)
 {
 	ping *p = arg;
 	double t0 = now_ms();
@@ -45,7 +46,7 @@ static int ping_work(fs_bg_job *job, void *arg, fs_err *e)
 	return rc;
 }
 
-static void ping_done(fs_bg_job *job, void *arg, int rc, const fs_err *e)
+static void ping_done(fs_job *job, void *arg, int rc, const fs_err *e)
 {
 	ping *p = arg;
 	p->rc = rc;
@@ -55,11 +56,11 @@ static void ping_done(fs_bg_job *job, void *arg, int rc, const fs_err *e)
 
 static void ping_all(ping *pings, size_t n)
 {
-	fs_bg *bg = fs_bg_new(n < 8 ? (int)n : 8);
+	fs_jobs *bg = fs_jobs_new(n < 8 ? (int)n : 8);
 	for (size_t i = 0; i < n; i++)
-		fs_bg_submit(bg, ping_work, ping_done, &pings[i]);
-	fs_bg_wait_all(bg);
-	fs_bg_free(bg);
+		fs_job_submit(bg, ping_work, ping_done, &pings[i]);
+	fs_jobs_wait_all(bg);
+	fs_jobs_free(bg);
 }
 
 static cJSON *server_json(const ping *p, int pinged)

@@ -1,7 +1,7 @@
 /* Browsing what a server holds: database summaries, document lists paged by
  * key (never by large skip), revision trees, diffs between revisions,
  * conflict resolution, view queries with paging, and the changes feed.
- * Every function blocks (run them through fs_bg from the studio). */
+ * Every function blocks (run them as background jobs from the studio). */
 #ifndef FS_BROWSE_H
 #define FS_BROWSE_H
 

@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <curl/curl.h>
 #include "couch/http.h"
+#include "base/job.h"
 #include "base/json.h"
 
 #define POLL_MS 100
@@ -32,21 +33,6 @@ struct fs_http {
 	int session;              /* cookie session established */
 	char *cookie;             /* "AuthSession=..." from /_session (a secret) */
 };
-
-struct fs_bg_job {
-	fs_bg_work_fn work;
-	fs_bg_done_fn done;
-	void *arg;
-	int rc;
-	fs_err err;
-	atomic_int cancel;
-	fs_bg_job *next;          /* queue or finished list */
-	fs_bg_job *all_next;      /* every live job (for fs_bg_free) */
-};
-
-/* The job whose work function runs on this thread: its cancel flag stops
- * the HTTP requests it makes, without plumbing through every call. */
-static _Thread_local fs_bg_job *current_job;
 
 static pthread_once_t global_once = PTHREAD_ONCE_INIT;
 
@@ -267,7 +253,7 @@ typedef struct transfer {
 
 static int cancelled(const fs_http *h)
 {
-	return atomic_load(&h->cancel) || (current_job && atomic_load(&current_job->cancel));
+	return atomic_load(&h->cancel) || fs_job_current_cancelled();
 }
 
 static size_t on_body(char *p, size_t size, size_t n, void *arg)
@@ -564,190 +550,4 @@ int fs_http_do(fs_http *h, const fs_http_req *r, fs_http_resp *out, fs_err *e)
 	}
 	pthread_mutex_unlock(&h->lock);
 	return rc;
-}
-
-/* ---- Background runner ---- */
-
-struct fs_bg {
-	pthread_t *threads;
-	int nthreads;
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	fs_bg_job *queue, *queue_tail;
-	fs_bg_job *finished;
-	fs_bg_job *all;
-	int stop;
-	int pending;              /* main thread only */
-	int pipe[2];
-};
-
-static void *worker(void *arg)
-{
-	fs_bg *bg = arg;
-	pthread_mutex_lock(&bg->lock);
-	for (;;) {
-		while (!bg->queue && !bg->stop)
-			pthread_cond_wait(&bg->cond, &bg->lock);
-		if (bg->stop)
-			break;
-		fs_bg_job *j = bg->queue;
-		bg->queue = j->next;
-		if (!bg->queue)
-			bg->queue_tail = NULL;
-		pthread_mutex_unlock(&bg->lock);
-		fs_err_clear(&j->err);
-		if (atomic_load(&j->cancel)) {
-			j->rc = fs_err_set(&j->err, FS_E_CANCELLED, "cancelled");
-		} else {
-			current_job = j;
-			j->rc = j->work(j, j->arg, &j->err);
-			current_job = NULL;
-			if (j->rc && !j->err.msg[0])
-				fs_err_set(&j->err, j->rc, "%s", fs_err_name(j->rc));
-		}
-		pthread_mutex_lock(&bg->lock);
-		j->next = bg->finished;
-		bg->finished = j;
-		ssize_t w = write(bg->pipe[1], "x", 1);
-		(void)w; /* a full pipe already says "something finished" */
-	}
-	pthread_mutex_unlock(&bg->lock);
-	return NULL;
-}
-
-fs_bg *fs_bg_new(int workers)
-{
-	fs_bg *bg = fs_xcalloc(1, sizeof *bg);
-	if (workers < 1)
-		workers = 1;
-	if (pipe(bg->pipe) < 0) {
-		free(bg);
-		return NULL;
-	}
-	for (int i = 0; i < 2; i++) {
-		fcntl(bg->pipe[i], F_SETFL, fcntl(bg->pipe[i], F_GETFL) | O_NONBLOCK);
-		fcntl(bg->pipe[i], F_SETFD, FD_CLOEXEC);
-	}
-	pthread_mutex_init(&bg->lock, NULL);
-	pthread_cond_init(&bg->cond, NULL);
-	bg->threads = fs_xcalloc((size_t)workers, sizeof *bg->threads);
-	for (int i = 0; i < workers; i++)
-		if (pthread_create(&bg->threads[bg->nthreads], NULL, worker, bg) == 0)
-			bg->nthreads++;
-	return bg;
-}
-
-void fs_bg_free(fs_bg *bg)
-{
-	if (!bg)
-		return;
-	pthread_mutex_lock(&bg->lock);
-	bg->stop = 1;
-	for (fs_bg_job *j = bg->all; j; j = j->all_next)
-		atomic_store(&j->cancel, 1);
-	pthread_cond_broadcast(&bg->cond);
-	pthread_mutex_unlock(&bg->lock);
-	for (int i = 0; i < bg->nthreads; i++)
-		pthread_join(bg->threads[i], NULL);
-	for (fs_bg_job *j = bg->all, *next; j; j = next) {
-		next = j->all_next;
-		free(j);
-	}
-	close(bg->pipe[0]);
-	close(bg->pipe[1]);
-	pthread_mutex_destroy(&bg->lock);
-	pthread_cond_destroy(&bg->cond);
-	free(bg->threads);
-	free(bg);
-}
-
-int fs_bg_fd(const fs_bg *bg)
-{
-	return bg->pipe[0];
-}
-
-fs_bg_job *fs_bg_submit(fs_bg *bg, fs_bg_work_fn work, fs_bg_done_fn done, void *arg)
-{
-	fs_bg_job *j = fs_xcalloc(1, sizeof *j);
-	j->work = work;
-	j->done = done;
-	j->arg = arg;
-	pthread_mutex_lock(&bg->lock);
-	j->all_next = bg->all;
-	bg->all = j;
-	if (bg->queue_tail)
-		bg->queue_tail->next = j;
-	else
-		bg->queue = j;
-	bg->queue_tail = j;
-	pthread_cond_signal(&bg->cond);
-	pthread_mutex_unlock(&bg->lock);
-	bg->pending++;
-	return j;
-}
-
-void fs_bg_cancel(fs_bg_job *job)
-{
-	if (job)
-		atomic_store(&job->cancel, 1);
-}
-
-int fs_bg_cancelled(const fs_bg_job *job)
-{
-	return job && atomic_load(&((fs_bg_job *)job)->cancel);
-}
-
-static void unlink_all(fs_bg *bg, fs_bg_job *j)
-{
-	for (fs_bg_job **p = &bg->all; *p; p = &(*p)->all_next)
-		if (*p == j) {
-			*p = j->all_next;
-			return;
-		}
-}
-
-int fs_bg_dispatch(fs_bg *bg)
-{
-	char drain[64];
-	while (read(bg->pipe[0], drain, sizeof drain) > 0)
-		;
-	pthread_mutex_lock(&bg->lock);
-	fs_bg_job *list = bg->finished;
-	bg->finished = NULL;
-	for (fs_bg_job *j = list; j; j = j->next)
-		unlink_all(bg, j);
-	pthread_mutex_unlock(&bg->lock);
-	/* finished is LIFO: reverse to run callbacks in completion order */
-	fs_bg_job *rev = NULL;
-	while (list) {
-		fs_bg_job *next = list->next;
-		list->next = rev;
-		rev = list;
-		list = next;
-	}
-	int n = 0;
-	while (rev) {
-		fs_bg_job *j = rev;
-		rev = j->next;
-		if (j->done)
-			j->done(j, j->arg, j->rc, &j->err);
-		free(j);
-		bg->pending--;
-		n++;
-	}
-	return n;
-}
-
-int fs_bg_pending(const fs_bg *bg)
-{
-	return bg->pending;
-}
-
-void fs_bg_wait_all(fs_bg *bg)
-{
-	while (bg->pending > 0) {
-		struct pollfd p = { bg->pipe[0], POLLIN, 0 };
-		poll(&p, 1, 200);
-		fs_bg_dispatch(bg);
-	}
 }

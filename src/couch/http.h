@@ -10,9 +10,11 @@
  * Threads: a client may be used from any thread, one request at a time (an
  * internal lock serializes concurrent callers). Blocking use (CLI) is just
  * fs_http_do(). From an event loop (TUI), run any blocking call, including
- * whole couch operations made of several requests, in the background with
- * fs_bg (below): worker threads, a completion pipe to poll, completion
- * callbacks run on the loop's thread, and cancellation. (Worker threads rather
+ * whole couch operations made of several requests, as a background job
+ * (base/job.h): worker threads, a pipe to poll, callbacks on the loop's
+ * thread, and cancellation: a cancelled job's requests fail at once with
+ * FS_E_CANCELLED (checked between chunks and at least every ~100 ms by
+ * curl's progress callback, through fs_job_current_cancelled). (Worker threads rather
  * than handing the UI curl multi handles: a couch operation such as a deploy
  * or a page of documents is several dependent requests, written once as plain
  * blocking code.) Requests on one client queue behind each other: give a long
@@ -73,7 +75,7 @@ typedef struct fs_http_resp {
  * whatever its status (callers interpret statuses), else:
  *   FS_E_HTTP      connection refused/reset, DNS, TLS, truncated response
  *   FS_E_TIMEOUT   connect timeout or deadline passed ("after 2.0 s")
- *   FS_E_CANCELLED cancelled by fs_http_cancel() or fs_bg_cancel()
+ *   FS_E_CANCELLED cancelled by fs_http_cancel() or fs_job_cancel()
  *   FS_E_SERVER    response larger than max_body
  * Free the response with fs_http_resp_free (also after a failure). */
 int fs_http_do(fs_http *h, const fs_http_req *r, fs_http_resp *out, fs_err *e);
@@ -101,41 +103,5 @@ char *fs_url_strip_credentials(const char *url);
 /* The user and password of a URL's user:password@ part, percent-decoded
  * (each NULL when absent). Caller frees both. */
 void fs_url_credentials(const char *url, char **user, char **password);
-
-/* ---- Background runner ----------------------------------------------------
- *
- *   fs_bg *bg = fs_bg_new(2);
- *   job = fs_bg_submit(bg, work, done, arg);   // work runs on a worker
- *   poll on fs_bg_fd(bg) (POLLIN) with the UI's other fds;
- *   when readable: fs_bg_dispatch(bg);          // done() runs here
- *   fs_bg_cancel(job) from the UI thread: HTTP requests made by that job's
- *   work function fail at once with FS_E_CANCELLED (checked between chunks
- *   and at least every ~100 ms by curl's progress callback).
- *
- * The work function may call any blocking fs_couch_ or fs_http_ function. A
- * job is freed after its done callback returns; do not use the handle then. */
-typedef struct fs_bg fs_bg;
-typedef struct fs_bg_job fs_bg_job;
-/* Runs on a worker thread; returns an fs_err code (set *e on failure). */
-typedef int (*fs_bg_work_fn)(fs_bg_job *job, void *arg, fs_err *e);
-/* Runs in fs_bg_dispatch(); rc and e are the work function's result
- * (FS_E_CANCELLED when cancelled). */
-typedef void (*fs_bg_done_fn)(fs_bg_job *job, void *arg, int rc, const fs_err *e);
-
-fs_bg *fs_bg_new(int workers);
-/* Cancels every job, waits for the workers, frees (done callbacks not run). */
-void fs_bg_free(fs_bg *bg);
-int fs_bg_fd(const fs_bg *bg);
-fs_bg_job *fs_bg_submit(fs_bg *bg, fs_bg_work_fn work, fs_bg_done_fn done, void *arg);
-/* Safe on a job that already finished but whose done has not run yet. */
-void fs_bg_cancel(fs_bg_job *job);
-/* 1 when the job (from inside its work function) was cancelled. */
-int fs_bg_cancelled(const fs_bg_job *job);
-/* Runs the done callbacks of finished jobs; returns how many ran. */
-int fs_bg_dispatch(fs_bg *bg);
-/* Jobs submitted and not yet dispatched (for the spinner). */
-int fs_bg_pending(const fs_bg *bg);
-/* Blocks until every job submitted so far is dispatched (CLI, tests). */
-void fs_bg_wait_all(fs_bg *bg);
 
 #endif

@@ -663,7 +663,7 @@ static void fail_result(run *r, fs_deploy_db *db, fs_deploy_doc *d, const fs_cou
 	cJSON *body = cJSON_CreateObject();
 	cJSON_AddStringToObject(body, "error", res->error);
 	cJSON_AddStringToObject(body, "reason", res->reason ? res->reason : "");
-	char *text = cJSON_PrintUnformatted(body);
+	char *text = fs_json_compact(body);
 	char *what = fs_xasprintf("design document '%s' in database '%s'", d->id, db->name);
 	fs_err ce;
 	int code = fs_couch_error(r->c, "POST", "/_bulk_docs", what, 400, text, strlen(text), &ce);

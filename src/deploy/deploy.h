@@ -1,7 +1,7 @@
 /* Deploy of a project's design documents to a CouchDB server, as data.
  *
  * Steps, so that the studio can show the plan before running it, and run
- * the network parts in the background (fs_bg) with progress and
+ * the network parts in the background (base/job.h) with progress and
  * cancellation while the model stays on the UI thread:
  *
  *   fs_deploy_prepare()    the project's side, no network: the documents to

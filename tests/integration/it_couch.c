@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include "base/fsutil.h"
 #include "couch/couch.h"
+#include "base/job.h"
 #include "couch/http.h"
 #include "base/json.h"
 #include "couch/servers.h"
@@ -375,7 +376,7 @@ typedef struct poll_arg {
 	cJSON *out;
 } poll_arg;
 
-static int longpoll_work(fs_bg_job *job, void *arg, fs_err *err)
+static int longpoll_work(fs_job *job, void *arg, fs_err *err)
 {
 	poll_arg *p = arg;
 	fs_couch_changes_opts o = { .since = p->since, .longpoll = 1, .timeout_ms = 10000, .include_docs = 1 };
@@ -422,22 +423,22 @@ static void changes_feed(void **state)
 	cJSON_Delete(out);
 	/* longpoll in the background, on a clone so that it holds up nothing,
 	 * wakes on a change */
-	fs_bg *bg = fs_bg_new(1);
+	fs_jobs *bg = fs_jobs_new(1);
 	fs_couch *follower = fs_couch_clone(c);
 	poll_arg pa = { follower, last, NULL };
-	fs_bg_submit(bg, longpoll_work, NULL, &pa);
+	fs_job_submit(bg, longpoll_work, NULL, &pa);
 	usleep(300000);
 	t0 = now();
 	cJSON *d = J("{\"_id\":\"late\"}");
 	check(fs_couch_doc_put(c, db, d, NULL, &e), "late put");
 	assert_true(now() - t0 < 1); /* not queued behind the longpoll */
-	fs_bg_wait_all(bg);
+	fs_jobs_wait_all(bg);
 	assert_true(now() - t0 < 3);
 	assert_non_null(pa.out);
 	assert_string_equal(fs_json_str(cJSON_GetArrayItem(fs_json_arr(pa.out, "results"), 0), "id"), "late");
 	cJSON_Delete(pa.out);
 	cJSON_Delete(d);
-	fs_bg_free(bg);
+	fs_jobs_free(bg);
 	fs_couch_free(follower);
 	/* a document the server names */
 	char *id = NULL, *rev = NULL;

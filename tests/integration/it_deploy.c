@@ -15,6 +15,7 @@
 #include "badserver.h"
 #include "couch/couch.h"
 #include "deploy/deploy.h"
+#include "base/job.h"
 #include "couch/http.h"
 #include "base/json.h"
 #include "model/project.h"
@@ -660,14 +661,14 @@ typedef struct bgjob {
 } bgjob;
 
 /* The worker never touches the project: the plan was prepared before. */
-static int bg_work(fs_bg_job *job, void *arg, fs_err *err)
+static int bg_work(fs_job *job, void *arg, fs_err *err)
 {
 	bgjob *j = arg;
 	int rc = fs_deploy_fetch(j->plan, j->x->c, err);
 	return rc ? rc : fs_deploy_run(j->plan, j->x->c, err);
 }
 
-static void bg_done(fs_bg_job *job, void *arg, int rc, const fs_err *err)
+static void bg_done(fs_job *job, void *arg, int rc, const fs_err *err)
 {
 	bgjob *j = arg;
 	j->rc = rc;
@@ -687,10 +688,10 @@ static void background(void **state)
 	assert_int_equal(fs_http_get_stats(fs_couch_http(x->c)).requests, 0);
 	fs_project_free(x->p);
 	x->p = NULL;
-	fs_bg *bg = fs_bg_new(1);
-	fs_bg_submit(bg, bg_work, bg_done, &j);
-	fs_bg_wait_all(bg);
-	fs_bg_free(bg);
+	fs_jobs *bg = fs_jobs_new(1);
+	fs_job_submit(bg, bg_work, bg_done, &j);
+	fs_jobs_wait_all(bg);
+	fs_jobs_free(bg);
 	assert_true(j.done);
 	assert_int_equal(j.rc, 0);
 	assert_true(j.ev.build > 0 && j.ev.swap > 0);

@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include "badserver.h"
 #include "couch/couch.h"
+#include "base/job.h"
 #include "couch/http.h"
 #include "base/json.h"
 #include "testlib.h"
@@ -272,7 +273,7 @@ typedef struct job_state {
 	int runs;       /* times the work function started */
 } job_state;
 
-static int slow_work(fs_bg_job *job, void *arg, fs_err *e)
+static int slow_work(fs_job *job, void *arg, fs_err *e)
 {
 	job_state *s = arg;
 	cJSON *out = NULL;
@@ -282,7 +283,7 @@ static int slow_work(fs_bg_job *job, void *arg, fs_err *e)
 	return rc;
 }
 
-static void slow_done(fs_bg_job *job, void *arg, int rc, const fs_err *e)
+static void slow_done(fs_job *job, void *arg, int rc, const fs_err *e)
 {
 	job_state *s = arg;
 	s->rc = rc;
@@ -292,44 +293,44 @@ static void slow_done(fs_bg_job *job, void *arg, int rc, const fs_err *e)
 
 static void background_cancel(void **state)
 {
-	fs_bg *bg = fs_bg_new(2);
+	fs_jobs *bg = fs_jobs_new(2);
 	job_state slow = { -1, "", 0, client("slowheaders", 20000, NULL, NULL) };
 	job_state fast = { -1, "", 0, client("ok", 3000, NULL, NULL) };
 	double t0 = now();
-	fs_bg_job *j = fs_bg_submit(bg, slow_work, slow_done, &slow);
-	fs_bg_submit(bg, slow_work, slow_done, &fast);
-	assert_int_equal(fs_bg_pending(bg), 2);
+	fs_job *j = fs_job_submit(bg, slow_work, slow_done, &slow);
+	fs_job_submit(bg, slow_work, slow_done, &fast);
+	assert_int_equal(fs_jobs_pending(bg), 2);
 	/* the event loop: the fast job completes while the slow one hangs */
 	while (fast.done_calls == 0) {
-		struct pollfd p = { fs_bg_fd(bg), POLLIN, 0 };
+		struct pollfd p = { fs_jobs_fd(bg), POLLIN, 0 };
 		poll(&p, 1, 1000);
-		fs_bg_dispatch(bg);
+		fs_jobs_dispatch(bg);
 		assert_true(now() - t0 < 5);
 	}
 	assert_int_equal(fast.rc, 0);
 	assert_int_equal(slow.done_calls, 0);
 	usleep(200000);
 	double t1 = now();
-	fs_bg_cancel(j);
-	fs_bg_wait_all(bg);
+	fs_job_cancel(j);
+	fs_jobs_wait_all(bg);
 	assert_int_equal(slow.done_calls, 1);
 	assert_int_equal(slow.rc, FS_E_CANCELLED);
 	assert_non_null(strstr(slow.msg, "cancelled"));
 	assert_true(now() - t1 < 0.5); /* cancellation is prompt */
-	fs_bg_free(bg);
+	fs_jobs_free(bg);
 	/* a job cancelled before it starts never runs its work: the one
 	 * worker is held by a hanging request meanwhile, so it cannot start */
-	fs_bg *one = fs_bg_new(1);
+	fs_jobs *one = fs_jobs_new(1);
 	job_state hold = { -1, "", 0, slow.c, 0 }, never = { -1, "", 0, fast.c, 0 };
-	fs_bg_job *h = fs_bg_submit(one, slow_work, slow_done, &hold);
-	fs_bg_job *k = fs_bg_submit(one, slow_work, slow_done, &never);
-	fs_bg_cancel(k);
-	fs_bg_cancel(h);
-	fs_bg_wait_all(one);
+	fs_job *h = fs_job_submit(one, slow_work, slow_done, &hold);
+	fs_job *k = fs_job_submit(one, slow_work, slow_done, &never);
+	fs_job_cancel(k);
+	fs_job_cancel(h);
+	fs_jobs_wait_all(one);
 	assert_int_equal(never.done_calls, 1);
 	assert_int_equal(never.rc, FS_E_CANCELLED);
 	assert_int_equal(never.runs, 0);
-	fs_bg_free(one);
+	fs_jobs_free(one);
 	fs_couch_free(slow.c);
 	fs_couch_free(fast.c);
 }

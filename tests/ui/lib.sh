@@ -10,25 +10,30 @@ ui_tmux() { tmux -L "$ui_sock" -f /dev/null "$@"; }
 
 # ui_start COLS ROWS DIR [ARGS...]: runs the studio in DIR, with a private
 # HOME, config and state under $UI_HOME ($tap_tmp/home); UI_ENV adds
-# VAR=value words to its environment (NO_COLOR=1, EDITOR=...).
+# VAR=value words to its environment (NO_COLOR=1, EDITOR=...). A shell
+# writes its pid to $ui_pidfile and execs the studio, so that pid is the
+# studio's (ui_studio_pid).
+ui_pidfile=$tap_tmp/studio.pid
 ui_start() {
 	cols=$1 rows=$2 dir=$3; shift 3
 	: "${UI_HOME:=$tap_tmp/home}"
 	mkdir -p "$UI_HOME"
+	rm -f "$ui_pidfile"
 	ui_tmux -u new-session -d -s ui -x "$cols" -y "$rows" \
-		"cd '$dir' && env HOME='$UI_HOME' XDG_CONFIG_HOME='$UI_HOME/.config' \
+		"cd '$dir' && sh -c 'echo \$\$ > \"\$0\"; exec \"\$@\"' '$ui_pidfile' \
+		env HOME='$UI_HOME' XDG_CONFIG_HOME='$UI_HOME/.config' \
 		XDG_STATE_HOME='$UI_HOME/.local/state' LANG=C.UTF-8 LC_ALL=C.UTF-8 \
 		TERM=tmux-256color ${UI_ENV:-} '$FS_BIN' $*; echo fsstudio-exit=\$?; sleep 600" || return 1
 	ui_tmux set-option -t ui status off >/dev/null
 	ui_tmux resize-window -t ui -x "$cols" -y "$rows" 2>/dev/null
 	at_exit ui_stop
+	ui_poll "for the studio's pid" test -s "$ui_pidfile"
 }
 
 # Stops the tmux server and waits for the studio to be gone (on SIGHUP it
 # still writes its recovery files, which must not race the cleanup).
 ui_stop() {
-	pane=$(ui_tmux display -p -t ui '#{pane_pid}' 2>/dev/null)
-	kids=$( [ -n "$pane" ] && ps -o pid= --ppid "$pane" 2>/dev/null)
+	kids=$(cat "$ui_pidfile" 2>/dev/null)
 	ui_tmux kill-server 2>/dev/null
 	end=$(($(date +%s) + 5))
 	for k in $kids; do
@@ -66,13 +71,16 @@ ui_row() { ui_screen | sed -n "$(($1 + 1))p"; }
 # ui_grep PATTERN: the screen has a line matching the basic regex.
 ui_grep() { ui_screen | grep -q -- "$1"; }
 # ui_poll WHAT COMMAND...: runs COMMAND until it succeeds; at the deadline
-# says "timed out waiting WHAT", prints the screen as TAP comments and fails.
+# says "timed out waiting WHAT", prints the screen as TAP comments and fails:
+# it returns 1 and counts as a failure of the test (done_testing exits
+# non-zero), even where the caller does not check it.
 ui_poll() {
 	what=$1; shift
 	end=$(($(date +%s) + ui_deadline))
 	until "$@"; do
 		if [ "$(date +%s)" -ge "$end" ]; then
-			echo "# timed out waiting $what"; ui_screen | sed 's/^/# | /'
+			echo "# FAILED: timed out waiting $what"; ui_screen | sed 's/^/# | /'
+			tap_failed=$((tap_failed + 1))
 			return 1
 		fi
 		sleep 0.05
@@ -141,5 +149,6 @@ while True:
 }
 ui_stop_stuck() { kill "$ui_stuck_pid" 2>/dev/null; }
 
-# The pid of the studio (or of valgrind running it) in the tmux pane.
-ui_studio_pid() { ps -o pid= --ppid "$(ui_tmux display -p -t ui '#{pane_pid}')" | head -1; }
+# The pid of the studio (or of valgrind running it) in the tmux pane: the
+# shell that ui_start execs into it wrote it.
+ui_studio_pid() { cat "$ui_pidfile"; }

@@ -122,8 +122,7 @@ ui_keys / ; ui_type by_site; ui_keys Enter Escape
 ui_wait_row 0 "visits/by_site"
 ui_keys E
 ui_wait "[+] 1 unsaved"
-pid=$(ps -o pid=,comm= --ppid "$(ui_tmux display -p -t ui '#{pane_pid}')" | awk '$2 == "fsstudio" { print $1 }')
-kill -HUP "$pid"
+kill -HUP "$(ui_studio_pid)"
 ui_wait "fsstudio-exit"
 check "SIGHUP writes the recovery file before leaving" sh -c "ls '$tap_tmp/home3/.local/state/fsstudio/'*.json >/dev/null 2>&1"
 done_testing

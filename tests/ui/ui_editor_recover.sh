@@ -47,9 +47,7 @@ ui_keys c
 ui_wait_gone "save before quitting"
 
 check "a recovery file is written a moment after the edit" recovery_written
-pane=$(ui_tmux display -p -t ui '#{pane_pid}')
-pid=$(ps -o pid= --ppid "$pane" | head -1)
-kill -9 $pid
+kill -9 "$(ui_studio_pid)"
 check "the studio is gone (killed)" ui_wait "fsstudio-exit=137"
 check "nothing reached the project file" sh -c "! grep -q 'var kept' '$conn'"
 
@@ -94,8 +92,7 @@ ui_keys C-q
 ui_wait "Unsaved edits"
 ui_keys k
 recovery_written
-pane=$(ui_tmux display -p -t ui '#{pane_pid}')
-kill -9 "$(ps -o pid= --ppid "$pane" | head -1)"
+kill -9 "$(ui_studio_pid)"
 ui_wait "fsstudio-exit=137"
 ui_stop
 ui_start 100 30 "$proj" .

@@ -4,7 +4,7 @@
 . "$FS_SRCDIR/tests/lib/tap.sh"
 . "$FS_SRCDIR/tests/ui/lib.sh"
 ui_need
-plan 14
+plan 16
 
 proj=$(ui_sample)
 ui_start 100 30 "$proj" .
@@ -17,8 +17,9 @@ ui_wait_row 0 "FieldInspections/inspections/CountByStatus"
 check_contains "details of the selected transaction" "viewname" "$(ui_screen)"
 
 # vi keys: G to the end, g back to the top
+ui_wait_row 0 " 3/21"
 ui_keys G
-ui_wait_row 0 "21/21"
+check "G goes to the last line" ui_wait_row 0 "21/21 FieldInspections/CouchDb_schema"
 ui_keys g
 check "g goes back to the first line" ui_wait_row 0 " 1/21"
 
@@ -38,13 +39,16 @@ scr=$(ui_screen)
 check_contains "filter shows matching views" "by_site" "$scr"
 case $scr in *CountByStatus*) not_ok "filter hides non-matching objects" ;; *) ok "filter hides non-matching objects" ;; esac
 ui_keys Enter
-first=$(ui_row 0 | sed 's/  */ /g')
+# row 0: "Project /by_  4/11 FieldInspections/inspections/visits/by_site ..."
+ui_wait_re "^Project /by_ .* FieldInspections/[^ ]*/by_"
+first=$(ui_row 0 | awk '{print $4}')
 ui_keys n
-ui_wait_gone "$(echo "$first" | cut -c1-40)"
-second=$(ui_row 0)
+ui_wait_gone "$first "
+second=$(ui_row 0 | awk '{print $4}')
+check_contains "n selects a match" "/by_" "$second"
+check "n went to another match" [ "$second" != "$first" ]
 ui_keys N
-check "N comes back to the previous match" ui_wait_row 0 "$(echo "$first" | awk '{print $3}')"
-check_contains "n went to another match" "by_" "$second"
+check "N comes back to the previous match" ui_wait_row 0 "$first "
 ui_keys Escape
 ui_wait_gone "filter: by_"
 

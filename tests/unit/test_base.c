@@ -8,7 +8,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <dirent.h>
+#include "base/array.h"
 #include "base/buf.h"
+#include "base/enummap.h"
 #include "base/err.h"
 #include "base/fsutil.h"
 #include "testlib.h"
@@ -89,6 +91,39 @@ static void path_join_and_mkdir(void **state)
 	free(deep);
 }
 
+static void enum_maps_both_ways(void **state)
+{
+	static const fs_enum_entry entries[] = { { "red", 1 }, { "Rouge", 1 }, { "blue", 4 } };
+	static const fs_enum_map m = FS_ENUM_MAP(entries);
+	assert_string_equal(fs_enum_name(&m, 1, "?"), "red");   /* the first name */
+	assert_string_equal(fs_enum_name(&m, 2, "?"), "?");
+	int v = 0;
+	assert_true(fs_enum_value(&m, "rouge", 1, &v));
+	assert_int_equal(v, 1);
+	assert_false(fs_enum_value(&m, "rouge", 0, &v));
+	assert_true(fs_enum_value(&m, "blue", 0, &v));
+	assert_int_equal(v, 4);
+	assert_false(fs_enum_value(&m, NULL, 0, &v));
+}
+
+static void arrays_grow_and_shrink(void **state)
+{
+	int *v = NULL;
+	size_t n = 0;
+	for (int i = 0; i < 1000; i++)
+		FS_ARRAY_ADD(v, n) = i;
+	assert_int_equal(n, 1000);
+	for (int i = 0; i < 1000; i++)
+		assert_int_equal(v[i], i);
+	n = 3;                      /* removals keep the room */
+	for (int i = 0; i < 20; i++)
+		FS_ARRAY_ADD(v, n) = -i;
+	assert_int_equal(n, 23);
+	assert_int_equal(v[2], 2);
+	assert_int_equal(v[22], -19);
+	free(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -97,6 +132,8 @@ int main(void)
 		cmocka_unit_test(atomic_write_replaces),
 		cmocka_unit_test(atomic_write_fails_cleanly),
 		cmocka_unit_test(path_join_and_mkdir),
+		cmocka_unit_test(enum_maps_both_ways),
+		cmocka_unit_test(arrays_grow_and_shrink),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	fs_test_cleanup();

@@ -1,0 +1,11 @@
+/* The deploy pane (ui/deploy.c): its entry point for the other panes. */
+#ifndef FS_UI_DEPLOY_H
+#define FS_UI_DEPLOY_H
+
+#include "app.h"
+
+/* Starts a deploy of the selected project: server menu, connectors menu,
+ * then the plan in the deploy pane. */
+void fs_deploy_start(fs_app *a);
+
+#endif
