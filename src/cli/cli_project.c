@@ -24,6 +24,19 @@ int fs_cli_open(const char *dir, fs_project **out)
 	return FS_EXIT_OK;
 }
 
+int fs_cli_lock(const char *dir, int excl, fs_lock **out)
+{
+	fs_err e = { 0 };
+	*out = NULL;
+	if (!dir || !*dir)
+		dir = ".";
+	if (!fs_is_dir(dir))
+		return FS_EXIT_OK;
+	if (fs_lock_take(dir, excl, out, &e) != FS_E_OK)
+		return fs_cli_error(&e);
+	return FS_EXIT_OK;
+}
+
 fs_obj *fs_cli_find(fs_project *p, const char *path)
 {
 	char *clean = fs_xstrdup(path + strspn(path, "/"));
@@ -328,15 +341,22 @@ static const char *function_variant(const char **name, const char *v)
  * the failure was already reported (a lookup that printed its own error). */
 typedef int edit_fn(fs_obj *o, void *arg, fs_obj **out, fs_err *e);
 
-/* What new, rm, mv, cp and set share: open, find PATH, apply the edit, save
- * and tell what the checks find now, print the result. */
+/* What new, rm, mv, cp and set share: lock, open, find PATH, apply the edit,
+ * save and tell what the checks find now, print the result, release. The
+ * lock makes a second writer wait for the first one's save, then load it:
+ * no edit is lost. */
 static int run_edit(const char *dir, const char *path, edit_fn *fn, void *arg, int json)
 {
 	fs_project *p;
 	fs_issues before = { 0 };
 	fs_err e = { 0 };
-	if (open_edit(dir, &p, &before))
+	fs_lock *lk;
+	if (fs_cli_lock(dir, FS_LOCK_EXCL, &lk))
 		return FS_EXIT_ERROR;
+	if (open_edit(dir, &p, &before)) {
+		fs_lock_drop(lk);
+		return FS_EXIT_ERROR;
+	}
 	fs_obj *o = fs_cli_find(p, path), *out = NULL;
 	int rc = FS_EXIT_ERROR;
 	if (o && fn(o, arg, &out, &e) != FS_E_OK) {
@@ -347,6 +367,7 @@ static int run_edit(const char *dir, const char *path, edit_fn *fn, void *arg, i
 	}
 	fs_issues_free(&before);
 	fs_project_free(p);
+	fs_lock_drop(lk);
 	return rc;
 }
 
@@ -459,11 +480,23 @@ static int read_stdin(char **out, fs_err *e)
 	return FS_E_OK;
 }
 
-/* Sets a function's text from a file or "-" (stdin). */
-static int set_text(fs_obj *o, const char *file, fs_err *e)
+/* Reads the text for --file F|- (before the lock: a slow standard input
+ * must not hold the project). Editors end files with a newline that is not
+ * part of the function (show prints one more, see show_text). */
+static int read_text(const char *file, char **text, fs_err *e)
 {
-	char *text = NULL;
-	int rc;
+	int rc = !strcmp(file, "-") ? read_stdin(text, e) : fs_read_file(file, text, NULL, e);
+	if (rc == FS_E_OK) {
+		size_t n = strlen(*text);
+		if (n && (*text)[n - 1] == '\n')
+			(*text)[n - 1] = '\0';
+	}
+	return rc;
+}
+
+/* Sets a function's text. */
+static int set_text(fs_obj *o, const char *text, fs_err *e)
+{
 	if (o->kind != FS_K_FUNCTION) {
 		char *path = fs_obj_path(o);
 		fs_err_set(e, FS_E_INVALID, "%s: --file sets the text of a function; "
@@ -471,21 +504,11 @@ static int set_text(fs_obj *o, const char *file, fs_err *e)
 		free(path);
 		return FS_E_INVALID;
 	}
-	rc = !strcmp(file, "-") ? read_stdin(&text, e) : fs_read_file(file, &text, NULL, e);
-	if (rc == FS_E_OK) {
-		/* Editors end files with a newline that is not part of the
-		 * function (show prints one more, see show_text). */
-		size_t n = strlen(text);
-		if (n && text[n - 1] == '\n')
-			text[n - 1] = '\0';
-		rc = fs_fn_set_text(o, text, e);
-	}
-	free(text);
-	return rc;
+	return fs_fn_set_text(o, text, e);
 }
 
 typedef struct set_arg {
-	const char *file;    /* --file F, or NULL for KEY VALUE */
+	const char *text;    /* read from --file F, or NULL for KEY VALUE */
 	const char *key, *value;
 	int strict;          /* --strict: a syntax error refuses the edit */
 } set_arg;
@@ -514,9 +537,9 @@ static int set_edit(fs_obj *o, void *arg, fs_obj **out, fs_err *e)
 {
 	set_arg *a = arg;
 	(void)out;
-	if (!a->file)
+	if (!a->text)
 		return fs_obj_set_prop(o, a->key, a->value, e);
-	int rc = set_text(o, a->file, e);
+	int rc = set_text(o, a->text, e);
 	if (rc == FS_E_OK && o->kind == FS_K_FUNCTION && syntax_errors(o) && a->strict)
 		return fs_err_set(e, FS_E_INVALID, "not written (--strict): the JavaScript has syntax errors");
 	return rc;
@@ -526,16 +549,20 @@ int fs_cmd_set(int argc, char **argv)
 {
 	fs_cli_opt opts[] = { { "--file", "F", 0, NULL }, { "--strict", NULL, 0, NULL },
 			      { NULL, NULL, 0, NULL } };
-	char *pos[4];
+	char *pos[4], *text = NULL;
+	fs_err e = { 0 };
 	int n = fs_cli_parse(argc, argv, opts, pos, 2, 4);
 	if (n < 0)
 		return FS_EXIT_USAGE;
 	if (opts[0].set ? n != 2 : n != 4)
 		return fs_cli_usage(argv[0], opts[0].set ? "--file takes no KEY VALUE"
 				    : "give KEY VALUE, or --file F for a function");
-	set_arg a = { opts[0].set ? opts[0].value : NULL, n == 4 ? pos[2] : NULL,
-		       n == 4 ? pos[3] : NULL, opts[1].set };
-	return run_edit(pos[0], pos[1], set_edit, &a, 0);
+	if (opts[0].set && read_text(opts[0].value, &text, &e))
+		return fs_cli_error(&e);
+	set_arg a = { text, n == 4 ? pos[2] : NULL, n == 4 ? pos[3] : NULL, opts[1].set };
+	int rc = run_edit(pos[0], pos[1], set_edit, &a, 0);
+	free(text);
+	return rc;
 }
 
 /* ---- save --------------------------------------------------------------- */
@@ -546,11 +573,17 @@ int fs_cmd_save(int argc, char **argv)
 	char *pos[1] = { NULL };
 	fs_project *p;
 	fs_err e = { 0 };
+	fs_lock *lk = NULL;
 	if (fs_cli_parse(argc, argv, opts, pos, 0, 1) < 0)
 		return FS_EXIT_USAGE;
-	if (fs_cli_open(pos[0], &p))
+	if (!opts[0].set && fs_cli_lock(pos[0], FS_LOCK_EXCL, &lk))
 		return FS_EXIT_ERROR;
+	if (fs_cli_open(pos[0], &p)) {
+		fs_lock_drop(lk);
+		return FS_EXIT_ERROR;
+	}
 	int rc = opts[0].set ? fs_project_save_to(p, opts[0].value, &e) : fs_project_save(p, &e);
 	fs_project_free(p);
+	fs_lock_drop(lk);
 	return rc ? fs_cli_error(&e) : FS_EXIT_OK;
 }
