@@ -13,6 +13,7 @@
 #include <poll.h>
 #include "app.h"
 #include "gitui.h"
+#include "watch.h"
 
 struct proj_git {
 	fs_repo *repo;       /* main-thread handle; NULL: not in git */
@@ -187,6 +188,7 @@ void fs_gitui_refresh(fs_app *a)
 	int any = 0;
 	if (!g || g->pipe[0] < 0)
 		return;
+	fs_sync_git_seen(a);
 	for (size_t i = 0; i < g->n; i++)
 		any |= g->p[i].repo != NULL;
 	if (!any)

@@ -281,14 +281,19 @@ static void conflict_add(fs_conflicts *c, const fs_op *op, const char *mine, con
 	c->v[c->n++] = (fs_conflict){ op_copy(op), dup_or_null(mine), dup_or_null(theirs), fs_xstrdup(why) };
 }
 
+void fs_conflict_free(fs_conflict *c)
+{
+	fs_op_free(&c->op);
+	free(c->mine);
+	free(c->theirs);
+	free(c->why);
+	memset(c, 0, sizeof *c);
+}
+
 void fs_conflicts_free(fs_conflicts *c)
 {
-	for (size_t i = 0; i < c->n; i++) {
-		fs_op_free(&c->v[i].op);
-		free(c->v[i].mine);
-		free(c->v[i].theirs);
-		free(c->v[i].why);
-	}
+	for (size_t i = 0; i < c->n; i++)
+		fs_conflict_free(&c->v[i]);
 	free(c->v);
 	memset(c, 0, sizeof *c);
 }
@@ -352,6 +357,8 @@ static int rebase_one(const fs_op *op0, fs_project *p, moves *m, fs_edits *kept,
 	fs_err e = { 0 };
 	char *cur = NULL;
 	int done = 0;
+	if ((op.kind == FS_OP_TEXT || op.kind == FS_OP_PROP) && same(op.value, op.base))
+		goto out;   /* set back to what it was: nothing to re-apply */
 	free(op.path);
 	op.path = moved_path(m, op0->path);
 	if (op.kind == FS_OP_COPY) {

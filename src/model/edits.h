@@ -83,6 +83,7 @@ typedef struct fs_conflicts {
 	size_t n;
 } fs_conflicts;
 
+void fs_conflict_free(fs_conflict *c);
 void fs_conflicts_free(fs_conflicts *c);
 
 /* Re-applies log, in order, to fresh (the project just read from disk).
