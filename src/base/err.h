@@ -25,7 +25,9 @@
 	_(CANCELLED, "cancelled") \
 	_(GIT,       "git") \
 	_(JS,        "javascript") \
-	_(UNSUPPORTED, "unsupported")
+	_(UNSUPPORTED, "unsupported") \
+	_(LOCKED,    "locked") \
+	_(STALE,     "changed-on-disk")
 
 enum fs_err_code {
 #define FS_ERR_ENUM(code, name) FS_E_##code,

@@ -55,7 +55,7 @@ static int write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
-static void fsync_dir_of(const char *path)
+void fs_fsync_dir_of(const char *path)
 {
 	char *copy = fs_xstrdup(path);
 	int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -66,9 +66,22 @@ static void fsync_dir_of(const char *path)
 	free(copy);
 }
 
-int fs_write_file_atomic(const char *path, const void *data, size_t len, int mode, fs_err *e)
+int fs_is_temp_name(const char *path)
 {
-	char *tmp = fs_xasprintf("%s.fsstudio-XXXXXX", path);
+	const char *s = strrchr(path, '/');
+	s = s ? s + 1 : path;
+	size_t n = strlen(s), k = strlen(FS_TEMP_MARK);
+	if (n < k + 6 + 1 || strncmp(s + n - 6 - k, FS_TEMP_MARK, k))
+		return 0;
+	for (size_t i = n - 6; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9')))
+			return 0;
+	return 1;
+}
+
+int fs_write_temp(const char *path, const void *data, size_t len, int mode, char **tmpout, fs_err *e)
+{
+	char *tmp = fs_xasprintf("%s" FS_TEMP_MARK "XXXXXX", path);
 	int fd = mkstemp(tmp);
 	if (fd < 0) {
 		int err = errno;
@@ -92,6 +105,16 @@ int fs_write_file_atomic(const char *path, const void *data, size_t len, int mod
 		return fs_err_set(e, FS_E_IO, "%s: write failed: %s", path, strerror(err));
 	}
 	close(fd);
+	*tmpout = tmp;
+	return FS_E_OK;
+}
+
+int fs_write_file_atomic(const char *path, const void *data, size_t len, int mode, fs_err *e)
+{
+	char *tmp;
+	int rc = fs_write_temp(path, data, len, mode, &tmp, e);
+	if (rc)
+		return rc;
 	if (rename(tmp, path) < 0) {
 		int err = errno;
 		unlink(tmp);
@@ -99,7 +122,7 @@ int fs_write_file_atomic(const char *path, const void *data, size_t len, int mod
 		return fs_err_set(e, FS_E_IO, "%s: rename failed: %s", path, strerror(err));
 	}
 	free(tmp);
-	fsync_dir_of(path);
+	fs_fsync_dir_of(path);
 	return FS_E_OK;
 }
 

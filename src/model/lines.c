@@ -381,6 +381,45 @@ static int bad(reader *r, size_t line, const char *msg)
 	return fs_err_set(r->e, FS_E_PARSE, "%s:%zu: %s", r->rel, line + 1, msg);
 }
 
+/* Column (1-based, in characters) of byte p of a line starting at start. */
+static size_t char_col(const char *start, const char *p)
+{
+	size_t col = 1;
+	for (const char *c = start; c < p; c++)
+		col += ((unsigned char)*c & 0xC0) != 0x80;
+	return col;
+}
+
+static int bad_at(reader *r, size_t line, const char *at, const char *msg)
+{
+	return fs_err_set(r->e, FS_E_PARSE, "%s:%zu:%zu: %s", r->rel, line + 1,
+			  char_col(r->lines[line].s, at), msg);
+}
+
+/* Length of the valid UTF-8 prefix of d (RFC 3629: no overlong forms, no
+ * surrogates, nothing above U+10FFFF). */
+static size_t utf8_valid(const unsigned char *d, size_t len)
+{
+	size_t i = 0;
+	while (i < len) {
+		unsigned c = d[i];
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		size_t n = c >= 0xC2 && c <= 0xDF ? 1 : c >= 0xE0 && c <= 0xEF ? 2 : c >= 0xF0 && c <= 0xF4 ? 3 : 0;
+		unsigned lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
+		unsigned hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
+		if (!n)
+			return i;
+		for (size_t k = 1; k <= n; k++)
+			if (i + k >= len || d[i + k] < (k == 1 ? lo : 0x80) || d[i + k] > (k == 1 ? hi : 0xBF))
+				return i;
+		i += n + 1;
+	}
+	return len;
+}
+
 static void split_lines(reader *r, const char *d, size_t len, int *crlf, int *final_eol)
 {
 	size_t nl = 0, cr = 0;
@@ -509,6 +548,20 @@ static int split_key(reader *r, size_t line, const char *s, size_t n, const char
 	return bad(r, line, "expected 'key: value'");
 }
 
+/* Property and attribute names are Java names, or class names in arrays
+ * ("java.lang.String"): the length of the valid prefix of k. Anything else
+ * is a damaged line (a bean line whose marker was lost...). */
+static size_t key_ok(const char *k, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char c = k[i];
+		int alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '$';
+		if (!alpha && (i == 0 || !((c >= '0' && c <= '9') || c == '.' || c == '-')))
+			return i;
+	}
+	return n;
+}
+
 static int parse_bean(reader *r, size_t line, fs_line *l, const char *s, size_t n, const char **val,
 		      size_t *vlen)
 {
@@ -568,6 +621,12 @@ static int parse_line(reader *r, fs_line *l, span sp, int ind)
 			return rc;
 		if (!klen)
 			return bad(r, line, "missing key before ':'");
+		size_t ok = key_ok(key, klen);
+		if (ok < klen)
+			return bad_at(r, line, key + ok, l->type == FS_LN_ATTR ? "an attribute name has only letters, "
+				      "digits, '_', '$', '.' and '-'" : "not a line of the dialect: a property "
+				      "name has only letters, digits, '_', '$', '.' and '-' (a bean line starts "
+				      "with \xe2\x86\x93)");
 		l->key = fs_xstrndup(key, klen);
 	}
 	if (vlen == 1 && val[0] == '|')
@@ -575,6 +634,15 @@ static int parse_line(reader *r, fs_line *l, span sp, int ind)
 	if (!vlen)
 		return 0;
 	return decode_text(r, line, val, vlen, &l->value);
+}
+
+/* Lines that may have lines under them: beans written inline, and keys
+ * with no value (an object or an array follows). */
+static int opens(const fs_line *l)
+{
+	if (l->type == FS_LN_BEAN)
+		return !l->include;
+	return l->type != FS_LN_ATTR && !l->value;
 }
 
 static int read_lines(reader *r, fs_line *root)
@@ -598,7 +666,12 @@ static int read_lines(reader *r, fs_line *root)
 			depth--;
 		int want = stack[depth - 1]->indent + 2;
 		l->indent = ind;
-		if (ind != want) {
+		if (sp.s[ind] == '\t') {
+			rc = bad_at(r, r->i - 1, sp.s + ind, "a tab in the indentation (the dialect indents with spaces)");
+		} else if (depth > 1 && !opens(stack[depth - 1])) {
+			rc = bad_at(r, r->i - 1, sp.s + ind, "a line under a line that cannot have any "
+				    "(it has a value, or is an attribute or an included bean)");
+		} else if (ind != want) {
 			char msg[96];
 			snprintf(msg, sizeof msg, "bad indentation: %d spaces where %d are expected", ind, want);
 			rc = bad(r, r->i - 1, msg);
@@ -628,6 +701,20 @@ int fs_lines_parse(fs_lfile **out, const char *relpath, const char *data, size_t
 			line += *p == '\n';
 		*out = NULL;
 		return fs_err_set(e, FS_E_PARSE, "%s:%zu: binary data (a NUL byte) in a text file", relpath, line);
+	}
+	size_t bad_byte = utf8_valid((const unsigned char *)data, len);
+	if (bad_byte < len) {
+		size_t line = 1;
+		const char *start = data;
+		for (const char *p = data; p < data + bad_byte; p++)
+			if (*p == '\n') {
+				line++;
+				start = p + 1;
+			}
+		*out = NULL;
+		return fs_err_set(e, FS_E_PARSE, "%s:%zu:%zu: invalid UTF-8 (byte 0x%02X): the file is damaged "
+				  "or not in UTF-8", relpath, line, char_col(start, data + bad_byte),
+				  (unsigned char)data[bad_byte]);
 	}
 	fs_lfile *f = fs_lfile_new(relpath, 0);
 	reader r = { .rel = relpath, .e = e };

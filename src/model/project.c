@@ -10,6 +10,7 @@
 #include "base/buf.h"
 #include "model/docdata.h"
 #include "base/fsutil.h"
+#include "model/journal.h"
 #include "model/project_int.h"
 
 #define MAX_INCLUDE_DEPTH 16
@@ -477,10 +478,9 @@ static int load(fs_project *p, fs_read_fn rd, void *ctx, fs_err *e)
 	return fs_obj_build(p, NULL, 0, pl, &p->root, e);
 }
 
-int fs_project_open_with(fs_project **out, const char *label, fs_read_fn rd, void *ctx, fs_err *e)
+/* Loads into p (freed on failure). */
+static int load_into(fs_project **out, fs_project *p, fs_read_fn rd, void *ctx, fs_err *e)
 {
-	fs_project *p = fs_xcalloc(1, sizeof *p);
-	p->label = label && *label ? fs_xstrdup(label) : NULL;
 	*out = NULL;
 	fs_err local;
 	if (!e)
@@ -496,20 +496,34 @@ int fs_project_open_with(fs_project **out, const char *label, fs_read_fn rd, voi
 	return 0;
 }
 
-static int read_from_dir(void *ctx, const char *relpath, char **data, size_t *len, fs_err *e)
+int fs_project_open_with(fs_project **out, const char *label, fs_read_fn rd, void *ctx, fs_err *e)
 {
-	char *path = fs_path_join(ctx, relpath);
-	int rc = fs_read_file(path, data, len, e);
-	free(path);
+	fs_project *p = fs_xcalloc(1, sizeof *p);
+	p->label = label && *label ? fs_xstrdup(label) : NULL;
+	return load_into(out, p, rd, ctx, e);
+}
+
+/* A folder is read under its shared lock (see fs_project_enter), each file
+ * through the safe reader that also remembers what it read. */
+int fs_project_open(fs_project **out, const char *dir, fs_err *e)
+{
+	fs_lock *lk;
+	*out = NULL;
+	int rc = fs_project_enter(dir, &lk, e);
+	if (rc)
+		return rc;
+	fs_project *p = fs_xcalloc(1, sizeof *p);
+	p->dir = fs_xstrdup(dir);
+	rc = load_into(out, p, fs_project_read_dir, p, e);
+	fs_lock_drop(lk);
 	return rc;
 }
 
-int fs_project_open(fs_project **out, const char *dir, fs_err *e)
+int fs_project_reload(fs_project *p, fs_project **fresh, fs_err *e)
 {
-	int rc = fs_project_open_with(out, NULL, read_from_dir, (void *)dir, e);
-	if (!rc)
-		(*out)->dir = fs_xstrdup(dir);
-	return rc;
+	if (!p->dir)
+		return fs_err_set(e, FS_E_USAGE, "the project was not opened from a folder");
+	return fs_project_open(fresh, p->dir, e);
 }
 
 int fs_project_open_overlay(fs_project **out, const char *dir, fs_read_fn rd, void *ctx, fs_err *e)
@@ -517,9 +531,14 @@ int fs_project_open_overlay(fs_project **out, const char *dir, fs_read_fn rd, vo
 	fs_project *p, *disk;
 	fs_lfile **files;
 	size_t n;
-	int rc = fs_project_open_with(out, NULL, rd, ctx, e);
-	if (rc)
+	fs_lock *lk;
+	int rc = fs_project_enter(dir, &lk, e);
+	if (!rc)
+		rc = fs_project_open_with(out, NULL, rd, ctx, e);
+	if (rc) {
+		fs_lock_drop(lk);
 		return rc;
+	}
 	p = *out;
 	p->dir = fs_xstrdup(dir);
 	/* what was read is what the folder holds (NULL: a file it lacks) */
@@ -528,7 +547,7 @@ int fs_project_open_overlay(fs_project **out, const char *dir, fs_read_fn rd, vo
 		free(files[i]->orig);
 		files[i]->orig = NULL;
 		files[i]->origlen = 0;
-		if (read_from_dir((void *)dir, files[i]->relpath, &files[i]->orig, &files[i]->origlen, NULL)) {
+		if (fs_project_read_dir(p, files[i]->relpath, &files[i]->orig, &files[i]->origlen, NULL)) {
 			files[i]->orig = NULL;
 			files[i]->origlen = 0;
 		}
@@ -541,9 +560,11 @@ int fs_project_open_overlay(fs_project **out, const char *dir, fs_read_fn rd, vo
 			if (!seen_file(p, disk->loaded[i])) {
 				p->loaded = fs_xrealloc(p->loaded, (p->nloaded + 1) * sizeof(char *));
 				p->loaded[p->nloaded++] = fs_xstrdup(disk->loaded[i]);
+				fs_stamp_adopt(p, disk, disk->loaded[i]);
 			}
 		fs_project_free(disk);
 	}
+	fs_lock_drop(lk);
 	fs_project_touch(p);
 	return 0;
 }
@@ -557,6 +578,7 @@ void fs_project_free(fs_project *p)
 	for (size_t i = 0; i < p->nloaded; i++)
 		free(p->loaded[i]);
 	free(p->loaded);
+	fs_stamps_free(p);
 	free(p->dir);
 	free(p->label);
 	free(p);
@@ -687,6 +709,24 @@ static int write_one(const char *dir, const fs_file *f, fs_err *e)
 	return rc;
 }
 
+/* Every changed file to a temp file, then all switched in at once (see
+ * journal.h): a crash leaves the old project or the new one. */
+static int write_changed(fs_project *p, const fs_files *fl, fs_err *e)
+{
+	fs_txn *t = fs_txn_begin(p->dir);
+	int rc = 0;
+	for (size_t i = 0; !rc && i < fl->n; i++)
+		if (fl->v[i].changed)
+			rc = fs_txn_write(t, fl->v[i].relpath, fl->v[i].data, fl->v[i].len, 0644, e);
+	for (size_t i = 0; !rc && i < fl->nremoved; i++)
+		fs_txn_remove(t, fl->removed[i]);
+	if (rc) {
+		fs_txn_abort(t);
+		return rc;
+	}
+	return fs_txn_commit(t, e);
+}
+
 /* After a save the written bytes are what "unchanged" means. */
 static void mark_saved(fs_project *p, fs_files *fl)
 {
@@ -711,25 +751,32 @@ static void mark_saved(fs_project *p, fs_files *fl)
 	p->dirty = 0;
 }
 
+/* Under the exclusive lock: a dead writer's journal is finished first, then
+ * every file the save writes or removes must be as this model read it. */
 int fs_project_save(fs_project *p, fs_err *e)
 {
 	if (!p->dir)
 		return fs_err_set(e, FS_E_USAGE, "the project was not opened from a folder: use save_to");
 	fs_files fl;
-	int rc = fs_project_render(p, &fl, e);
-	for (size_t i = 0; !rc && i < fl.n; i++)
-		if (fl.v[i].changed)
-			rc = write_one(p->dir, &fl.v[i], e);
-	/* removals last: a crash in between leaves an extra file, never a missing one */
-	for (size_t i = 0; !rc && i < fl.nremoved; i++) {
-		char *path = fs_path_join(p->dir, fl.removed[i]);
-		if (unlink(path) < 0 && errno != ENOENT)
-			rc = fs_err_set(e, FS_E_IO, "%s: cannot remove: %s", path, strerror(errno));
-		free(path);
-	}
+	fs_lock *lk;
+	int rc = fs_lock_take(p->dir, FS_LOCK_EXCL, &lk, e);
+	if (rc)
+		return rc;
+	rc = fs_journal_recover(p->dir, e);
 	if (!rc)
+		rc = fs_project_render(p, &fl, e);
+	else
+		memset(&fl, 0, sizeof fl);
+	if (!rc)
+		rc = fs_project_check_disk(p, &fl, e);
+	if (!rc)
+		rc = write_changed(p, &fl, e);
+	if (!rc) {
+		fs_stamps_saved(p, &fl);
 		mark_saved(p, &fl);
+	}
 	fs_files_free(&fl);
+	fs_lock_drop(lk);
 	return rc;
 }
 

@@ -83,7 +83,16 @@ typedef struct fs_prop {
  * ("c8oProject.yaml", "_c8oProject/connectors/x.yaml"). *data is malloc'd. */
 typedef int (*fs_read_fn)(void *ctx, const char *relpath, char **data, size_t *len, fs_err *e);
 
-/* Opens the project in dir. A malformed file gives "file:line: message". */
+/* Opens the project in dir. A malformed file gives "file:line: message"
+ * ("file:line:column: message" for bytes outside the dialect: invalid UTF-8,
+ * a tab in the indentation, a key that is no name). Reading is safe: what is
+ * not a regular file (FIFO, device, socket), a symlink leaving the folder,
+ * a file over FSSTUDIO_MAX_FILE bytes (default 64 MiB) is refused by name,
+ * never opened for reading. The files are read under the project's shared
+ * lock (model/lock.h); a save journal left by a crashed writer is rolled
+ * forward first and our leftover temp files (*.fsstudio-XXXXXX) removed
+ * (model/journal.h). The model remembers what it read from each file
+ * (size, mtime, inode, the bytes; see fs_project_changed_files). */
 int fs_project_open(fs_project **out, const char *dir, fs_err *e);
 /* Same from any store (git blobs...); label is used in messages. */
 int fs_project_open_with(fs_project **out, const char *label, fs_read_fn rd, void *ctx, fs_err *e);
@@ -116,10 +125,32 @@ int fs_project_render(fs_project *p, fs_files *out, fs_err *e);
 void fs_files_free(fs_files *f);
 
 /* Writes changed files atomically (and removes files of deleted beans).
- * Nothing is written when nothing changed. */
+ * Nothing is written when nothing changed. Under the project's exclusive
+ * lock, every file the save would write or remove is first compared with
+ * what this model read: when one changed on disk since (another program
+ * wrote it), nothing is written and the save fails with FS_E_STALE and a
+ * sentence naming the file(s); a read-only file (no write bit) is not
+ * replaced (FS_E_IO naming it). Several files are switched in as one
+ * transaction (model/journal.h): a crash leaves the old or the new project. */
 int fs_project_save(fs_project *p, fs_err *e);
 /* Writes every file of the project into another folder. */
 int fs_project_save_to(fs_project *p, const char *dir, fs_err *e);
+
+/* ---- The folder moved on ------------------------------------------------- */
+
+/* The files read by this model (project-relative paths) that are no longer
+ * what it read: modified, replaced or removed on disk since the load or the
+ * last save. A stat compare (size, mtime, inode), and a content compare
+ * when the stat cannot tell (a file written within 200 ms of its read).
+ * Returns the count; *out is an array of strings the caller frees (each,
+ * then the array). A project not from a folder has none. */
+int fs_project_changed_files(fs_project *p, char ***out, size_t *n);
+/* SHA-256 (hex) of what was read from relpath (or last written there);
+ * -1 when the model holds no such file. */
+int fs_project_file_sha256(fs_project *p, const char *relpath, char out[65]);
+/* A fresh model of the same folder (what is on disk now); p is untouched:
+ * the caller re-applies its unsaved edits to *fresh, then frees p. */
+int fs_project_reload(fs_project *p, fs_project **fresh, fs_err *e);
 
 /* ---- Navigation --------------------------------------------------------- */
 

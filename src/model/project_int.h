@@ -5,6 +5,7 @@
 
 #include <cjson/cJSON.h>
 #include "model/lines.h"
+#include "model/lock.h"
 #include "model/project.h"
 
 #define FS_SPLIT_DIR "_c8oProject/"
@@ -32,6 +33,18 @@ typedef struct objpriv {
 	unsigned stamp;      /* edit count the cache was built at */
 } objpriv;
 
+/* What a load read from one file of the folder: the save re-checks it
+ * (project_io.c). The bytes themselves stay in the file's fs_lfile (orig). */
+typedef struct fs_stamp {
+	char *relpath;
+	long long size;
+	long long mtime_ns;
+	unsigned long long dev, ino;
+	int racy;            /* modified too close to the read for its stat to tell */
+	int have_sha;
+	char sha[65];        /* of the bytes read; kept for racy files */
+} fs_stamp;
+
 struct fs_project {
 	char *dir;           /* NULL when not read from a folder */
 	char *label;         /* prefix of messages (NULL for a folder) */
@@ -43,6 +56,8 @@ struct fs_project {
 	unsigned edits;      /* bumped by every edit: invalidates caches */
 	unsigned dirty_at;   /* edit count fs_project_dirty last compared at */
 	int dirty_cmp;       /* what that comparison found */
+	fs_stamp *stamps;    /* files read from the folder (dir != NULL) */
+	size_t nstamps;
 };
 
 static inline objpriv *fs_priv(const fs_obj *o)
@@ -89,5 +104,23 @@ int fs_connector_name_ok(const char *s);
 const char *fs_project_name(const fs_project *p);
 /* A kid of o by kind and name (any kind when kind is FS_K_COUNT). */
 fs_obj *fs_obj_kid(const fs_obj *o, fs_kind kind, fs_fn_type fn, const char *name);
+
+/* ---- project_io.c: reading the folder safely, and the checks of a save --- */
+
+/* fs_read_fn for a project folder: ctx is the fs_project (its dir). Refuses
+ * by name, without reading, what is not a regular file, a symlink leaving the
+ * folder, a file over FSSTUDIO_MAX_FILE bytes; records the file's stamp. */
+int fs_project_read_dir(void *ctx, const char *relpath, char **data, size_t *len, fs_err *e);
+void fs_stamps_free(fs_project *p);
+/* The stamp of relpath as from read it (with the hash of its bytes, as to
+ * will not hold them), for a file that to did not read itself. */
+void fs_stamp_adopt(fs_project *to, fs_project *from, const char *relpath);
+/* Before a save of fl: every file it writes or removes is as it was read
+ * (else FS_E_STALE naming them) and writable (else FS_E_IO naming it). */
+int fs_project_check_disk(fs_project *p, const fs_files *fl, fs_err *e);
+/* After a save: the stamps of what was written; removed files are forgotten. */
+void fs_stamps_saved(fs_project *p, const fs_files *fl);
+/* Lock (shared), roll a dead writer's journal forward, sweep temp files. */
+int fs_project_enter(const char *dir, fs_lock **lk, fs_err *e);
 
 #endif

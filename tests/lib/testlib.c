@@ -117,7 +117,9 @@ int fs_test_sh(char **out, int merge, const char *fmt, ...)
 
 int fs_test_copy_tree(const char *src, const char *dst)
 {
-	return fs_test_sh(NULL, 0, "cp -R '%s' '%s'", src, dst);
+	/* The shared fixtures are read-only (0444); a copy to edit is the
+	 * user's own, writable (a save refuses to replace a read-only file). */
+	return fs_test_sh(NULL, 0, "cp -R '%s' '%s' && chmod -R u+w '%s'", src, dst, dst);
 }
 
 int fs_test_trees_equal(const char *a, const char *b)
