@@ -393,11 +393,12 @@ int fs_action_save_all(fs_app *a)
 	for (size_t i = 0; i < a->nprojects; i++) {
 		fs_err e = { 0 };
 		fs_buf note = FS_BUF_INIT;
-		const char *name = fs_project_root(a->projects[i])->name;
+		const char *name;
 		int rc;
 		if (!fs_project_dirty(a->projects[i]) && !fs_sync_conflict(a, NULL, NULL))
 			continue;
 		rc = fs_sync_save(a, (int)i, &note, &e);
+		name = fs_project_root(a->projects[i])->name;   /* the project may be read again */
 		if (rc < 0) {
 			fs_app_error(a, "%s not saved: %s", name, e.msg);
 			failed++;

@@ -93,7 +93,7 @@
 	R(CONFLICTS_ONLY, "conflicts-only", "!",          "Only documents with conflicts (toggle)") \
 	R(CHANGES,        "changes",        "F",          "Changes of the database; again: follow live") \
 	R(AS_USER,        "view-as-user",   "U",          "Only the documents a FullSync user receives") \
-	R(REFRESH,        "refresh",        "<F5>",       "Read again from the server") \
+	R(REFRESH,        "refresh",        "<F5>",       "Read again: the server (browser), else the project's files and git state") \
 	G("Misc") \
 	R(MENU,           "menu",           "m",          "Context menu of the selection") \
 	R(HELP,           "help",           "?",          "Show this help") \

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "base/fsutil.h"
+#include "config.h"
 #include "gitui.h"
 #include "watch.h"
 
@@ -261,7 +262,7 @@ static int matters(const struct wdent *w, const struct inotify_event *ev)
 	if (l > 5 && !strcmp(name + l - 5, ".lock"))
 		return 0;
 	if (!w->git)
-		return !strstr(name, ".fsstudio-");
+		return !fs_is_temp_name(name);   /* our temp files: the rename that follows counts */
 	if (w->git == 2)
 		return !strcmp(name, "HEAD") || !strcmp(name, "index") || !strcmp(name, "packed-refs");
 	return 1;   /* refs/heads/... */
@@ -304,7 +305,7 @@ void fs_sync_start(fs_app *a)
 		s->gitdir[i] = find_gitdir(fs_project_dir(a->projects[i]));
 	}
 	s->gitsig = git_sig(s);
-	s->ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	s->ino = fs_opt_int(FS_OPT_WATCH) ? inotify_init1(IN_NONBLOCK | IN_CLOEXEC) : -1;
 	if (s->ino < 0)
 		return;
 	for (size_t i = 0; i < s->n; i++)
@@ -351,7 +352,7 @@ int fs_sync_rebase(fs_app *a, int proj, const fs_edits *log, fs_buf *note)
 	fs_edits kept = { 0 };
 	fs_err e = { 0 };
 	size_t before = t->cf.n, n = log->n, applied;
-	if (fs_project_open(&fresh, fs_project_dir(a->projects[proj]), &e)) {
+	if (fs_project_reload(a->projects[proj], &fresh, &e)) {
 		fs_buf_printf(note, "it does not load now (%s): your edits stay, nothing written", e.msg);
 		return -1;
 	}
@@ -378,25 +379,45 @@ int fs_sync_rebase(fs_app *a, int proj, const fs_edits *log, fs_buf *note)
 	return 0;
 }
 
+/* The files of p changed on disk since it read them ("a, b"); how many. */
+static size_t changed_names(fs_project *p, fs_buf *names)
+{
+	char **v;
+	size_t n;
+	fs_project_changed_files(p, &v, &n);
+	for (size_t i = 0; i < n; i++) {
+		fs_buf_printf(names, "%s%s", i ? ", " : "", v[i]);
+		free(v[i]);
+	}
+	free(v);
+	return n;
+}
+
+/* The model refuses, under the project's lock, to write over a file changed
+ * since it was read (FS_E_STALE): then the edits are rebased onto the
+ * folder as it is and the save tried once more. */
 int fs_sync_save(fs_app *a, int proj, fs_buf *note, fs_err *e)
 {
 	struct track *t = T(a, proj);
-	fs_buf names = FS_BUF_INIT;
-	int rc = 0;
+	int rc;
 	if (t && t->cf.n) {
 		fs_app_open(a, FS_P_CONFLICT);
 		return 1;
 	}
-	if (t && fs_project_moved(a->projects[proj], t->fp, &names)) {
-		fs_buf_printf(note, "%s changed on disk since it was read: ", fs_buf_str(&names));
+	rc = fs_project_save(a->projects[proj], e);
+	if (rc == FS_E_STALE && t) {
+		fs_buf names = FS_BUF_INIT;
+		changed_names(a->projects[proj], &names);
+		fs_buf_printf(note, "%s changed on disk since it was read: ", names.len ? fs_buf_str(&names) : "a file");
 		fs_buf_free(&names);
 		if (fs_sync_rebase(a, proj, &t->log, note))
-			return fs_err_set(e, FS_E_CONFLICT, "%s", fs_buf_str(note));
+			return fs_err_set(e, FS_E_STALE, "%s", fs_buf_str(note));
 		if (t->cf.n)
 			return 1;
+		memset(e, 0, sizeof *e);
+		rc = fs_project_save(a->projects[proj], e);
 	}
-	fs_buf_free(&names);
-	if ((rc = fs_project_save(a->projects[proj], e)))
+	if (rc)
 		return -1;
 	fs_sync_reset(a, proj);
 	return 0;
@@ -412,7 +433,7 @@ static void look(fs_app *a, int forced)
 	int error = 0;
 	for (size_t i = 0; i < s->n; i++) {
 		fs_buf names = FS_BUF_INIT, note = FS_BUF_INIT;
-		if (fs_project_moved(a->projects[i], s->t[i].fp, &names)) {
+		if (changed_names(a->projects[i], &names)) {
 			error |= fs_sync_rebase(a, (int)i, &s->t[i].log, &note) != 0;
 			fs_buf_printf(&msg, "%s%s changed outside: %s", msg.len ? "; " : "", fs_buf_str(&names),
 				      fs_buf_str(&note));

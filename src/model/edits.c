@@ -7,6 +7,7 @@
 #include <string.h>
 #include "base/buf.h"
 #include "base/fsutil.h"
+#include "base/json.h"
 #include "model/edits.h"
 #include "model/project_int.h"
 
@@ -506,15 +507,9 @@ int fs_edits_from_json(fs_edits *log, const cJSON *j, fs_err *e)
 
 /* ---- fingerprints -------------------------------------------------------------- */
 
-/* "SIZE:HASH", FNV-1a 64: tells a change apart, not meant against an attacker. */
-static char *fingerprint(const char *data, size_t len)
+static void fingerprint(const char *data, size_t len, char out[65])
 {
-	unsigned long long h = 1469598103934665603ULL;
-	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)data[i];
-		h *= 1099511628211ULL;
-	}
-	return fs_xasprintf("%zu:%016llx", len, h);
+	fs_sha256_hex(data, len, out);
 }
 
 cJSON *fs_project_fingerprints(fs_project *p)
@@ -525,9 +520,9 @@ cJSON *fs_project_fingerprints(fs_project *p)
 	for (size_t i = 0; i < n; i++) {
 		const fs_lfile *f = files[i];
 		if (f->orig && f->loaded && !cJSON_GetObjectItemCaseSensitive(fp, f->loaded)) {
-			char *s = fingerprint(f->orig, f->origlen);
-			cJSON_AddStringToObject(fp, f->loaded, s);
-			free(s);
+			char sha[65];
+			fingerprint(f->orig, f->origlen, sha);
+			cJSON_AddStringToObject(fp, f->loaded, sha);
 		}
 	}
 	free(files);
@@ -545,41 +540,16 @@ size_t fs_fingerprints_moved(const cJSON *fp, const char *dir, fs_buf *names)
 	const cJSON *it;
 	size_t n = 0;
 	cJSON_ArrayForEach(it, fp) {
-		char *path = fs_path_join(dir, it->string), *data = NULL, *s = NULL;
+		char *path = fs_path_join(dir, it->string), *data = NULL, sha[65] = "";
 		size_t len = 0;
 		if (!fs_read_file(path, &data, &len, NULL))
-			s = fingerprint(data, len);
-		if (!s || !cJSON_IsString(it) || strcmp(s, it->valuestring)) {
+			fingerprint(data, len, sha);
+		if (!*sha || !cJSON_IsString(it) || strcmp(sha, it->valuestring)) {
 			add_name(names, it->string);
 			n++;
 		}
-		free(s);
 		free(data);
 		free(path);
 	}
 	return n;
-}
-
-size_t fs_project_moved(fs_project *p, const cJSON *fp, fs_buf *names)
-{
-	fs_lfile **files;
-	size_t n, moved;
-	if (!p->dir)
-		return 0;
-	moved = fs_fingerprints_moved(fp, p->dir, names);
-	/* a file we would write anew that someone else made meanwhile */
-	n = fs_project_lfiles(p, &files);
-	for (size_t i = 0; i < n; i++) {
-		char *path;
-		if (cJSON_GetObjectItemCaseSensitive(fp, files[i]->relpath))
-			continue;
-		path = fs_path_join(p->dir, files[i]->relpath);
-		if (fs_is_file(path) && !files[i]->orig) {
-			add_name(names, files[i]->relpath);
-			moved++;
-		}
-		free(path);
-	}
-	free(files);
-	return moved;
 }

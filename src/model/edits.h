@@ -104,14 +104,12 @@ int fs_edits_from_json(fs_edits *log, const cJSON *j, fs_err *e);
 
 /* ---- what was read --------------------------------------------------------- */
 
-/* Fingerprints of the files as p read them: {relpath: "SIZE:HASH"}. */
+/* Fingerprints of the files as p read them: {relpath: SHA-256}, for the
+ * recovery file (the state its edits were made on). Whether a loaded
+ * model's folder moved on is fs_project_changed_files (project.h). */
 cJSON *fs_project_fingerprints(fs_project *p);
 /* The files of dir whose content is not what fp says (a file that is gone
  * counts). Appends their relpaths to names ("a, b"); returns how many. */
 size_t fs_fingerprints_moved(const cJSON *fp, const char *dir, fs_buf *names);
-/* The files of fp (what p was read from) whose content on disk changed
- * since, and the files p would write anew that someone else made
- * meanwhile: what a save must not write over. Same return as above. */
-size_t fs_project_moved(fs_project *p, const cJSON *fp, fs_buf *names);
 
 #endif

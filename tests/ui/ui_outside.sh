@@ -10,7 +10,7 @@
 . "$FS_SRCDIR/tests/ui/lib.sh"
 ui_need
 command -v git >/dev/null || plan_skip "git is not installed"
-plan 20
+plan 27
 
 proj=$(ui_sample)
 conn=$proj/_c8oProject/connectors/inspections.yaml
@@ -18,9 +18,14 @@ state=$tap_tmp/home/.local/state/fsstudio
 mkdir -p "$tap_tmp/home/.config/fsstudio"
 printf 'set recovery-delay = 1\n' > "$tap_tmp/home/.config/fsstudio/config"
 # the studio's edit: a comment in front of emit(
+# (on a conflict's file, both versions: it drops the marker lines)
 cat > "$tap_tmp/editor.sh" <<'ED'
 #!/bin/sh
-sed -i 's/emit(/emit( \/*studio*\/ /' "$1"
+if grep -q '^<<<<<<< ' "$1"; then
+	sed -i '/^\(<<<<<<< \|=======$\|>>>>>>> \)/d' "$1"
+else
+	sed -i 's/emit(/emit( \/*studio*\/ /' "$1"
+fi
 ED
 chmod +x "$tap_tmp/editor.sh"
 # the shell's edit of a function: its text from a file
@@ -110,4 +115,37 @@ ui_wait "Saved 1 project"
 check "the outside change is kept" in_file "outside-2"
 check "the recovered edit is saved" shows inspections/visits/submitted "emit( /*studio*/"
 check "the recovery file is gone after the save" sh -c "! ls '$state'/*.json >/dev/null 2>&1"
+
+# 7. without the watch (watch-disk = no): F5 looks; a save finds the file
+# changed since it was read, re-applies the edit first, or stops on a
+# conflict; e merges both versions in $EDITOR
+ui_stop
+printf 'set recovery-delay = 1\nset watch-disk = no\n' > "$tap_tmp/home/.config/fsstudio/config"
+UI_ENV="EDITOR=$tap_tmp/editor.sh" ui_start 110 32 "$proj" .
+ui_wait "FieldInspections"
+outside_set inspections/visits/by_status/map "function (doc) { emit('outside-3', 1); }"
+ui_keys F5
+check "F5 reads an outside change at once" ui_wait "inspections.yaml changed outside: read again"
+ui_keys / ; ui_type by_site; ui_keys Enter Escape
+ui_wait_row 0 "visits/by_site "
+ui_keys E
+ui_wait "[+] 1 unsaved"
+outside_set inspections/visits/by_status/map "function (doc) { emit('outside-4', 1); }"
+ui_keys s
+check "the save says the file changed since it was read and the edit was re-applied" \
+	ui_wait "inspections.yaml changed on disk since it was read: read again, 1"
+check "the outside change survives the save" shows inspections/visits/by_status/map "outside-4"
+ui_keys E
+ui_wait "[+] 1 unsaved"
+outside_set inspections/visits/by_site/map "function (doc) { emit('theirs-3', 1); }"
+ui_keys s
+check "a conflict found at the save stops it" ui_wait "FieldInspections not saved"
+check "nothing was written over the outside change" shows inspections/visits/by_site/map "theirs-3"
+ui_wait "On disk (theirs):"
+ui_keys e
+check "e keeps what the editor left of both" ui_wait "Kept the merged text; no conflict left"
+ui_keys s
+ui_wait "Saved 1 project"
+check "the merged text holds both versions" sh -c "'$FS_BIN' show '$proj' inspections/visits/by_site/map |
+	grep -q theirs-3 && '$FS_BIN' show '$proj' inspections/visits/by_site/map | grep -qF 'emit( /*studio*/'"
 done_testing
