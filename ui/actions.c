@@ -266,10 +266,7 @@ static void paste_done(fs_app *a, fs_modal *m, int key)
 		fs_app_error(a, "The copied object is gone");
 		return;
 	}
-	/* a copy from another project is no operation of this one: it is
-	 * recorded as what it makes, a new object, when it is of one line */
-	if (fs_edit_copy(a->clip.proj == m->ref.proj ? fs_sync_log(a, m->ref.proj) : NULL, src, parent,
-			 fs_buf_str(&m->text), &out, &e)) {
+	if (fs_edit_copy(fs_sync_log(a, m->ref.proj), src, parent, fs_buf_str(&m->text), &out, &e)) {
 		fs_app_error(a, "Not pasted: %s", e.msg);
 		m->keep = 1;
 		return;

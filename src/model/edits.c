@@ -33,6 +33,7 @@ void fs_op_free(fs_op *op)
 	free(op->key);
 	free(op->value);
 	free(op->base);
+	free(op->from);
 	memset(op, 0, sizeof *op);
 }
 
@@ -43,6 +44,7 @@ static fs_op op_copy(const fs_op *op)
 	c.key = dup_or_null(op->key);
 	c.value = dup_or_null(op->value);
 	c.base = dup_or_null(op->base);
+	c.from = dup_or_null(op->from);
 	return c;
 }
 
@@ -181,6 +183,8 @@ int fs_edit_copy(fs_edits *log, fs_obj *o, fs_obj *parent, const char *name, fs_
 	op.path = fs_obj_path(o);
 	op.key = fs_obj_path(parent);
 	op.value = dup_or_null(name);
+	if (o->project != parent->project)
+		op.from = dup_or_null(fs_project_dir(o->project));
 	return record(log, op, fs_obj_copy(o, parent, name, out, e));
 }
 
@@ -299,6 +303,23 @@ void fs_conflicts_free(fs_conflicts *c)
 	memset(c, 0, sizeof *c);
 }
 
+/* A copy from another project: its source as that project's folder holds it. */
+static int copy_from(fs_project *p, const fs_op *op, fs_err *e)
+{
+	fs_project *src;
+	fs_obj *o, *dest = fs_project_find(p, op->key), *out;
+	int rc;
+	if (!dest)
+		return fs_err_set(e, FS_E_NOTFOUND, "%s is no longer in the project", op->key);
+	if ((rc = fs_project_open(&src, op->from, e)))
+		return rc;
+	o = fs_project_find(src, op->path);
+	rc = o ? fs_obj_copy(o, dest, op->value, &out, e)
+	       : fs_err_set(e, FS_E_NOTFOUND, "%s is no longer in %s", op->path, op->from);
+	fs_project_free(src);
+	return rc;
+}
+
 /* Applies op to o (its object in p; the parent for NEW). */
 static int apply(fs_project *p, const fs_op *op, fs_obj *o, fs_err *e)
 {
@@ -366,6 +387,13 @@ static int rebase_one(const fs_op *op0, fs_project *p, moves *m, fs_edits *kept,
 		free(op.key);
 		op.key = moved_path(m, op0->key);
 	}
+	if (op.from) {   /* a copy from another project */
+		if (copy_from(p, &op, &e))
+			conflict_add(c, &op, op.value, NULL, e.msg);
+		else
+			done = 1;
+		goto kept;
+	}
 	o = fs_project_find(p, op.path);
 	if (!o && op.kind != FS_OP_NEW && op.kind != FS_OP_COPY && op.has_base &&
 	    (o = follow_rename(p, &op, op.path, m))) {
@@ -394,9 +422,12 @@ static int rebase_one(const fs_op *op0, fs_project *p, moves *m, fs_edits *kept,
 	free(op.base);
 	op.base = cur;
 	cur = NULL;
-	push(kept, op);
-	op = (fs_op){ 0 };
 	done = 1;
+kept:
+	if (done) {
+		push(kept, op);
+		op = (fs_op){ 0 };
+	}
 out:
 	free(cur);
 	fs_op_free(&op);
@@ -415,9 +446,15 @@ size_t fs_edits_rebase(const fs_edits *log, fs_project *fresh, fs_edits *kept, f
 
 int fs_conflict_keep_mine(const fs_conflict *c, fs_project *p, fs_edits *log, fs_err *e)
 {
-	fs_obj *o = fs_project_find(p, c->op.path);
+	fs_obj *o = c->op.from ? NULL : fs_project_find(p, c->op.path);
 	fs_op op;
 	int rc;
+	if (c->op.from) {
+		if ((rc = copy_from(p, &c->op, e)))
+			return rc;
+		push(log, op_copy(&c->op));
+		return 0;
+	}
 	if (!o)
 		return fs_err_set(e, FS_E_NOTFOUND, "%s is no longer in the project: there is nothing to apply the edit to",
 				  c->op.path);
@@ -452,6 +489,7 @@ cJSON *fs_edits_json(const fs_edits *log)
 		add_str(o, "key", op->key);
 		add_str(o, "value", op->value);
 		add_str(o, "base", op->base);
+		add_str(o, "from", op->from);
 		if (op->has_base)
 			cJSON_AddTrueToObject(o, "has_base");
 		cJSON_AddItemToArray(arr, o);
@@ -483,6 +521,7 @@ static int parse_op(const cJSON *o, fs_op *op)
 	op->key = dup_or_null(get_str(o, "key"));
 	op->value = dup_or_null(get_str(o, "value"));
 	op->base = dup_or_null(get_str(o, "base"));
+	op->from = dup_or_null(get_str(o, "from"));
 	op->has_base = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "has_base"));
 	return 0;
 }

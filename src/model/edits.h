@@ -36,7 +36,8 @@ typedef enum fs_op_kind {
  *   RENAME value: the new name
  *   DELETE -
  *   NEW    okind, key: the variant (may be NULL), value: the name
- *   COPY   key: the destination parent's path, value: the name
+ *   COPY   key: the destination parent's path, value: the name; from:
+ *          the folder of the source's project when it is another one
  * base is what the object held when the edit was made, in the terms the
  * rebase compares: TEXT the function's text, PROP the property (NULL when
  * absent), RENAME the object's text, DELETE the text of the object and all
@@ -44,7 +45,7 @@ typedef enum fs_op_kind {
 typedef struct fs_op {
 	fs_op_kind kind;
 	fs_kind okind;
-	char *path, *key, *value, *base;
+	char *path, *key, *value, *base, *from;
 	int has_base;        /* PROP: base is meaningful even when NULL */
 } fs_op;
 

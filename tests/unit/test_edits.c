@@ -290,6 +290,43 @@ static void test_new_copy_json(void **state)
 	studio_close(&s);
 }
 
+/* A paste from another project is re-applied from that project's folder. */
+static void test_copy_from_other(void **state)
+{
+	(void)state;
+	struct studio s;
+	fs_edits kept, back = { 0 };
+	fs_conflicts c;
+	fs_err e = { 0 };
+	fs_obj *out;
+	size_t applied;
+	char *src = fs_path_join(fs_test_srcdir(), "projects/sample"), *other = fs_path_join(fs_test_tmpdir(), "other");
+	studio_open(&s);
+	assert_int_equal(fs_test_copy_tree(src, other), 0);
+	fs_project *o = open_dir(other);
+	assert_int_equal(fs_edit_copy(&s.log, find(o, "inspections/visits/by_site"), find(s.p, "inspections/visits"),
+				      "from_other", &out, &e), 0);
+	assert_string_equal(s.log.v[0].from, other);
+	cJSON *j = fs_edits_json(&s.log);
+	assert_int_equal(fs_edits_from_json(&back, j, &e), 0);
+	cJSON_Delete(j);
+	assert_string_equal(back.v[0].from, other);
+	fs_edits_clear(&back);
+	outside_set(s.dir, OTHER_MAP, THEIRS);
+	fs_project *fresh = rebase(&s, &kept, &c, &applied);
+	assert_int_equal(c.n, 0);
+	assert_int_equal(applied, 1);
+	assert_string_equal(fs_fn_text(find(fresh, "inspections/visits/from_other/map")),
+			    fs_fn_text(find(o, "inspections/visits/by_site/map")));
+	assert_string_equal(fs_fn_text(find(fresh, OTHER_MAP)), THEIRS);
+	fs_edits_clear(&kept);
+	fs_project_free(fresh);
+	fs_project_free(o);
+	free(src);
+	free(other);
+	studio_close(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -299,6 +336,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_deleted_on_disk, fs_test_teardown),
 		cmocka_unit_test_teardown(test_renamed, fs_test_teardown),
 		cmocka_unit_test_teardown(test_new_copy_json, fs_test_teardown),
+		cmocka_unit_test_teardown(test_copy_from_other, fs_test_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
