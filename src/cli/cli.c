@@ -1,4 +1,5 @@
 /* The dispatcher and the helpers every command shares. */
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -242,6 +243,12 @@ static int wants_help(int argc, char **argv)
  * pipe) is an error even when the command did its work. */
 static int run_cmd(const cmd *c, int argc, char **argv)
 {
+	char owner[64];
+	/* A file-size limit (ulimit -f) makes a write fail (EFBIG) and the save
+	 * roll back, instead of killing us half way. */
+	signal(SIGXFSZ, SIG_IGN);
+	snprintf(owner, sizeof owner, "fsstudio %s", c->name);
+	fs_lock_set_owner(owner);
 	int rc = c->fn(argc, argv);
 	if ((fflush(stdout) != 0 || ferror(stdout)) && rc == FS_EXIT_OK)
 		rc = fs_cli_errorf("cannot write to standard output");

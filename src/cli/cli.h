@@ -10,6 +10,7 @@
 
 #include <cjson/cJSON.h>
 #include "base/err.h"
+#include "model/lock.h"
 #include "model/project.h"
 
 enum {
@@ -68,6 +69,11 @@ fs_cli_opt *fs_cli_opt_get(fs_cli_opt *opts, const char *name);
  * ("fsstudio: file:line: message") and returns FS_EXIT_ERROR.
  * (Defined in cli_project.c so that cli.c links without the model.) */
 int fs_cli_open(const char *dir, fs_project **out);
+/* Takes the project's lock (exclusive for a command that writes: lock, load,
+ * apply, save, release), waiting as fs_lock_take does; prints the error and
+ * returns FS_EXIT_ERROR when it cannot. A dir that is not a folder is not
+ * locked (*out NULL): the load says what is wrong. */
+int fs_cli_lock(const char *dir, int excl, fs_lock **out);
 /* Finds an object by its slash path ("" or "/" is the project); prints
  * "fsstudio: PATH: no such object" and returns NULL when absent. */
 fs_obj *fs_cli_find(fs_project *p, const char *path);

@@ -131,8 +131,13 @@ int fs_cmd_commit(int argc, char **argv)
 			objs[i - 1] = clean_obj(pos[i]);
 		char id[41];
 		fs_err e = { 0 };
-		if (fs_git_commit(r, msg, objs, n - 1, id, &e)) {
-			rc = fs_cli_error(&e);
+		fs_lock *lk = NULL;
+		/* shared: no fsstudio writer is half way through a save meanwhile */
+		int failed = fs_cli_lock(pos[0], FS_LOCK_SHARED, &lk) ||
+			     (fs_git_commit(r, msg, objs, n - 1, id, &e) ? (fs_cli_error(&e), 1) : 0);
+		fs_lock_drop(lk);
+		if (failed) {
+			rc = FS_EXIT_ERROR;
 			if (e.code == FS_E_CONFLICT)
 				rc = FS_EXIT_REFUSED;
 		} else {
@@ -297,12 +302,19 @@ int fs_cmd_restore(int argc, char **argv)
 	if ((n == 2) == opts[1].set)
 		return fs_cli_usage(argv[0], "name one object, or --all for the whole project");
 	fs_repo *r;
-	if (open_repo(pos[0], &r))
+	fs_lock *lk;
+	if (fs_cli_lock(pos[0], FS_LOCK_EXCL, &lk))
 		return FS_EXIT_ERROR;
+	if (open_repo(pos[0], &r)) {
+		fs_lock_drop(lk);
+		return FS_EXIT_ERROR;
+	}
 	fs_err e = { 0 };
 	const char *obj = opts[1].set ? NULL : clean_obj(pos[1]);
 	const char *rev = opts[0].set ? opts[0].value : "HEAD";
-	if (fs_git_restore(r, obj, rev, opts[2].set, &e))
+	int rc = fs_git_restore(r, obj, rev, opts[2].set, &e);
+	fs_lock_drop(lk);
+	if (rc)
 		return fail(r, &e);
 	printf("restored %s from %s\n", obj ? (*obj ? obj : "/") : "the project", rev);
 	fs_repo_free(r);

@@ -23,6 +23,19 @@ int fs_cli_open(const char *dir, fs_project **out)
 	return FS_EXIT_OK;
 }
 
+int fs_cli_lock(const char *dir, int excl, fs_lock **out)
+{
+	fs_err e = { 0 };
+	*out = NULL;
+	if (!dir || !*dir)
+		dir = ".";
+	if (!fs_is_dir(dir))
+		return FS_EXIT_OK;
+	if (fs_lock_take(dir, excl, out, &e) != FS_E_OK)
+		return fs_cli_error(&e);
+	return FS_EXIT_OK;
+}
+
 fs_obj *fs_cli_find(fs_project *p, const char *path)
 {
 	char *clean = fs_xstrdup(path + strspn(path, "/"));
@@ -301,15 +314,22 @@ static const char *function_variant(const char **name, const char *v)
  * the failure was already reported (a lookup that printed its own error). */
 typedef int edit_fn(fs_obj *o, void *arg, fs_obj **out, fs_err *e);
 
-/* What new, rm, mv, cp and set share: open, find PATH, apply the edit, save
- * and tell what the checks find now, print the result. */
+/* What new, rm, mv, cp and set share: lock, open, find PATH, apply the edit,
+ * save and tell what the checks find now, print the result, release. The
+ * lock makes a second writer wait for the first one's save, then load it:
+ * no edit is lost. */
 static int run_edit(const char *dir, const char *path, edit_fn *fn, void *arg, int json)
 {
 	fs_project *p;
 	fs_issues before = { 0 };
 	fs_err e = { 0 };
-	if (open_edit(dir, &p, &before))
+	fs_lock *lk;
+	if (fs_cli_lock(dir, FS_LOCK_EXCL, &lk))
 		return FS_EXIT_ERROR;
+	if (open_edit(dir, &p, &before)) {
+		fs_lock_drop(lk);
+		return FS_EXIT_ERROR;
+	}
 	fs_obj *o = fs_cli_find(p, path), *out = NULL;
 	int rc = FS_EXIT_ERROR;
 	if (o && fn(o, arg, &out, &e) != FS_E_OK) {
@@ -320,6 +340,7 @@ static int run_edit(const char *dir, const char *path, edit_fn *fn, void *arg, i
 	}
 	fs_issues_free(&before);
 	fs_project_free(p);
+	fs_lock_drop(lk);
 	return rc;
 }
 
@@ -492,11 +513,17 @@ int fs_cmd_save(int argc, char **argv)
 	char *pos[1] = { NULL };
 	fs_project *p;
 	fs_err e = { 0 };
+	fs_lock *lk = NULL;
 	if (fs_cli_parse(argc, argv, opts, pos, 0, 1) < 0)
 		return FS_EXIT_USAGE;
-	if (fs_cli_open(pos[0], &p))
+	if (!opts[0].set && fs_cli_lock(pos[0], FS_LOCK_EXCL, &lk))
 		return FS_EXIT_ERROR;
+	if (fs_cli_open(pos[0], &p)) {
+		fs_lock_drop(lk);
+		return FS_EXIT_ERROR;
+	}
 	int rc = opts[0].set ? fs_project_save_to(p, opts[0].value, &e) : fs_project_save(p, &e);
 	fs_project_free(p);
+	fs_lock_drop(lk);
 	return rc ? fs_cli_error(&e) : FS_EXIT_OK;
 }

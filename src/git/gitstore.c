@@ -14,6 +14,7 @@
 #include "base/buf.h"
 #include "base/fsutil.h"
 #include "git/gitstore.h"
+#include "model/journal.h"
 
 struct fs_repo {
 	git_repository *repo;
@@ -740,7 +741,8 @@ static int file_status(fs_repo *r, file_sts *out, fs_err *e)
 		const git_status_entry *s = git_status_byindex(l, i);
 		const git_diff_delta *d = s->index_to_workdir ? s->index_to_workdir : s->head_to_index;
 		const char *p = d->new_file.path ? d->new_file.path : d->old_file.path;
-		if (s->status == GIT_STATUS_CURRENT || strncmp(p, r->prefix, plen))
+		/* our temp files and journal are never the project's */
+		if (s->status == GIT_STATUS_CURRENT || strncmp(p, r->prefix, plen) || fs_is_our_file(p))
 			continue;
 		out->v = fs_xrealloc(out->v, (out->n + 1) * sizeof *out->v);
 		out->v[out->n++] = (file_st){ fs_xstrdup(p + plen), s->status };

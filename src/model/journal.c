@@ -266,6 +266,13 @@ int fs_journal_recover(const char *projdir, fs_err *e)
 	return rc;
 }
 
+int fs_is_our_file(const char *relpath)
+{
+	const char *base = strrchr(relpath, '/');
+	base = base ? base + 1 : relpath;
+	return fs_is_temp_name(base) || !strcmp(base, FS_JOURNAL_NAME);
+}
+
 /* ---- leftovers ------------------------------------------------------------- */
 
 static int swept;

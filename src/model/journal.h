@@ -40,4 +40,8 @@ int fs_journal_recover(const char *projdir, fs_err *e);
  * folder and _c8oProject/); returns how many. Caller holds the lock. */
 int fs_temps_sweep(const char *projdir);
 
+/* 1 for a file of ours in the project folder that is never part of the
+ * project nor of a commit: a temp file, the journal of a non-git project. */
+int fs_is_our_file(const char *relpath);
+
 #endif

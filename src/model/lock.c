@@ -163,9 +163,9 @@ char *fs_journal_path(const char *projdir)
 	char *r = NULL;
 	if (place_of(projdir, &pl) == 0)
 		r = pl.in_git ? fs_xasprintf("%s/%s.journal", pl.state, pl.key)
-			      : fs_path_join(pl.real, ".fsstudio-journal");
+			      : fs_path_join(pl.real, FS_JOURNAL_NAME);
 	else if (pl.real)
-		r = fs_path_join(pl.real, ".fsstudio-journal");
+		r = fs_path_join(pl.real, FS_JOURNAL_NAME);
 	place_free(&pl);
 	return r;
 }

@@ -30,6 +30,8 @@
 
 typedef struct fs_lock fs_lock;
 
+#define FS_JOURNAL_NAME ".fsstudio-journal"
+
 enum { FS_LOCK_SHARED = 0, FS_LOCK_EXCL = 1 };
 
 /* Takes the lock of the project in projdir, waiting at most the timeout.
