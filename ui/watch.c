@@ -31,12 +31,21 @@ struct track {
 	fs_edits log;
 	cJSON *fp;           /* what the project was read from */
 	fs_conflicts cf;     /* waiting for the user */
+	int opaque;          /* unsaved changes the log does not hold (a recovery
+				file of an older fsstudio): never rebased */
 };
 
-/* A watched folder: git is 0 for the project's, 1 for refs, 2 for the
- * repository folder itself. */
+/* What a watched folder is. */
+enum wkind {
+	W_ROOT,      /* the project folder: c8oProject.yaml, _c8oProject */
+	W_SPLIT,     /* _c8oProject and its subfolders */
+	W_GITDIR,    /* the repository folder: HEAD, index, packed-refs */
+	W_REFS       /* refs/heads and its subfolders */
+};
+
 struct wdent {
-	int wd, proj, git;
+	int wd, proj;
+	enum wkind kind;
 	char *path;
 };
 
@@ -84,6 +93,7 @@ void fs_sync_reset(fs_app *a, int proj)
 	fs_conflicts_free(&t->cf);
 	cJSON_Delete(t->fp);
 	t->fp = fs_project_fingerprints(a->projects[proj]);
+	t->opaque = 0;
 }
 
 void fs_sync_adopt(fs_app *a, int proj, fs_edits *log, cJSON *fp)
@@ -99,6 +109,7 @@ void fs_sync_adopt(fs_app *a, int proj, fs_edits *log, cJSON *fp)
 	memset(log, 0, sizeof *log);
 	cJSON_Delete(t->fp);
 	t->fp = fp;
+	t->opaque = !t->log.n && fs_project_dirty(a->projects[proj]);
 }
 
 /* ---- git state ------------------------------------------------------------- */
@@ -199,33 +210,33 @@ void fs_sync_git_seen(fs_app *a)
 
 /* ---- the inotify watch ----------------------------------------------------- */
 
-static void add_watch(struct fs_sync *s, const char *path, int proj, int git, uint32_t mask)
+static void add_watch(struct fs_sync *s, const char *path, int proj, enum wkind kind)
 {
-	int wd = inotify_add_watch(s->ino, path, mask);
+	int wd = inotify_add_watch(s->ino, path, FILE_EVENTS);
 	if (wd < 0)
 		return;   /* a folder too many for the limit: F5 still works */
 	for (size_t i = 0; i < s->nw; i++)
 		if (s->w[i].wd == wd)
 			return;
 	s->w = fs_xrealloc(s->w, (s->nw + 1) * sizeof *s->w);
-	s->w[s->nw++] = (struct wdent){ wd, proj, git, fs_xstrdup(path) };
+	s->w[s->nw++] = (struct wdent){ wd, proj, kind, fs_xstrdup(path) };
 }
 
 /* A folder and its subfolders (a project's _c8oProject, a refs folder). */
-static void watch_tree(struct fs_sync *s, const char *path, int proj, int git)
+static void watch_tree(struct fs_sync *s, const char *path, int proj, enum wkind kind)
 {
 	DIR *d = opendir(path);
 	struct dirent *de;
 	if (!d)
 		return;
-	add_watch(s, path, proj, git, FILE_EVENTS);
+	add_watch(s, path, proj, kind);
 	while ((de = readdir(d))) {
 		char *sub;
 		if (de->d_name[0] == '.')
 			continue;
 		sub = fs_path_join(path, de->d_name);
 		if (fs_is_dir(sub))
-			watch_tree(s, sub, proj, git);
+			watch_tree(s, sub, proj, kind);
 		free(sub);
 	}
 	closedir(d);
@@ -234,14 +245,14 @@ static void watch_tree(struct fs_sync *s, const char *path, int proj, int git)
 static void watch_project(struct fs_sync *s, const char *dir, int proj)
 {
 	char *split = fs_path_join(dir, "_c8oProject"), *refs;
-	add_watch(s, dir, proj, 0, FILE_EVENTS);
-	watch_tree(s, split, proj, 0);
+	add_watch(s, dir, proj, W_ROOT);
+	watch_tree(s, split, proj, W_SPLIT);
 	free(split);
 	if (!s->gitdir[proj])
 		return;
-	add_watch(s, s->gitdir[proj], proj, 2, FILE_EVENTS);
+	add_watch(s, s->gitdir[proj], proj, W_GITDIR);
 	refs = fs_path_join(s->gitdir[proj], "refs/heads");
-	watch_tree(s, refs, proj, 1);
+	watch_tree(s, refs, proj, W_REFS);
 	free(refs);
 }
 
@@ -261,11 +272,16 @@ static int matters(const struct wdent *w, const struct inotify_event *ev)
 	size_t l = strlen(name);
 	if (l > 5 && !strcmp(name + l - 5, ".lock"))
 		return 0;
-	if (!w->git)
+	switch (w->kind) {
+	case W_ROOT:
+		return !strcmp(name, "c8oProject.yaml") || !strcmp(name, "_c8oProject");
+	case W_SPLIT:
 		return !fs_is_temp_name(name);   /* our temp files: the rename that follows counts */
-	if (w->git == 2)
+	case W_GITDIR:
 		return !strcmp(name, "HEAD") || !strcmp(name, "index") || !strcmp(name, "packed-refs");
-	return 1;   /* refs/heads/... */
+	default:
+		return 1;
+	}
 }
 
 static void on_events(fs_app *a, int fd, int revents, void *ctx)
@@ -273,7 +289,7 @@ static void on_events(fs_app *a, int fd, int revents, void *ctx)
 	struct fs_sync *s = a->sync;
 	char buf[8192] __attribute__((aligned(__alignof__(struct inotify_event))));
 	ssize_t len;
-	(void)revents, (void)ctx, (void)a;
+	(void)revents, (void)ctx;
 	while ((len = read(fd, buf, sizeof buf)) > 0) {
 		for (char *p = buf; p < buf + len;) {
 			const struct inotify_event *ev = (const struct inotify_event *)p;
@@ -284,7 +300,7 @@ static void on_events(fs_app *a, int fd, int revents, void *ctx)
 			if ((ev->mask & IN_ISDIR) && (ev->mask & (IN_CREATE | IN_MOVED_TO))) {
 				/* a new folder (a checkout made it): watch it too */
 				char *path = fs_path_join(w->path, ev->name);
-				watch_tree(s, path, w->proj, w->git);
+				watch_tree(s, path, w->proj, w->kind == W_ROOT ? W_SPLIT : w->kind);
 				free(path);
 			}
 			if (!s->due)
@@ -352,6 +368,11 @@ int fs_sync_rebase(fs_app *a, int proj, const fs_edits *log, fs_buf *note)
 	fs_edits kept = { 0 };
 	fs_err e = { 0 };
 	size_t before = t->cf.n, n = log->n, applied;
+	if (t->opaque && log == &t->log) {
+		fs_buf_adds(note, "the unsaved changes, from an older recovery file, cannot be re-applied to it: "
+			    "nothing read or written (save refuses; quit without saving to drop them)");
+		return -1;
+	}
 	if (fs_project_reload(a->projects[proj], &fresh, &e)) {
 		fs_buf_printf(note, "it does not load now (%s): your edits stay, nothing written", e.msg);
 		return -1;
