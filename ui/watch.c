@@ -471,7 +471,10 @@ static void look(fs_app *a, int forced)
 		fs_buf_printf(&msg, "%sgit changed outside (commit, checkout or add): on %s, marks refreshed",
 			      msg.len ? "; " : "", head ? head : "?");
 		free(head);
-		fs_gitui_refresh(a);   /* sees the new state (fs_sync_git_seen) */
+		free(s->gitsig);
+		s->gitsig = sig;   /* seen, even when no status can run */
+		sig = NULL;
+		fs_gitui_refresh(a);
 	}
 	free(sig);
 	if (msg.len && error)
