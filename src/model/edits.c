@@ -405,7 +405,9 @@ static int rebase_one(const fs_op *op0, fs_project *p, moves *m, fs_edits *kept,
 			conflict_add(c, &op, op.value, NULL, "it is no longer on disk (deleted or renamed there)");
 		goto out;
 	}
-	if (op.has_base && op.kind != FS_OP_NEW && op.kind != FS_OP_COPY) {
+	/* a rename goes through whatever else changed in the object; its base
+	 * only serves to follow an object renamed on disk */
+	if (op.has_base && op.kind != FS_OP_NEW && op.kind != FS_OP_COPY && op.kind != FS_OP_RENAME) {
 		cur = current(&op, o);
 		if ((op.kind == FS_OP_TEXT || op.kind == FS_OP_PROP) && same(cur, op.value))
 			goto out;   /* the disk made the same edit */

@@ -33,7 +33,7 @@ typedef enum fs_op_kind {
 /* One operation. path names the object (NEW: the parent; COPY: the source).
  *   TEXT   value: the function's new text
  *   PROP   key, value (NULL removes the property)
- *   RENAME value: the new name
+ *   RENAME value: the new name (goes through whatever else changed)
  *   DELETE -
  *   NEW    okind, key: the variant (may be NULL), value: the name
  *   COPY   key: the destination parent's path, value: the name; from:

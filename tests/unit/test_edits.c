@@ -215,8 +215,9 @@ static void test_deleted_on_disk(void **state)
 }
 
 /* Renamed on disk: our edit follows the object under its new name. Our
- * rename goes through while the disk changed something else, and the
- * edits made after it under the new name follow. */
+ * renames go through while the disk changed something else (even inside
+ * the renamed object), and the edits made after one under the new name
+ * follow. */
 static void test_renamed(void **state)
 {
 	(void)state;
@@ -229,14 +230,18 @@ static void test_renamed(void **state)
 	assert_int_equal(fs_edit_fn_text(&s.log, find(s.p, MAP), MINE, &e), 0);
 	assert_int_equal(fs_edit_rename(&s.log, find(s.p, "inspections/visits/score_stats"), "scores", &e), 0);
 	assert_int_equal(fs_edit_fn_text(&s.log, find(s.p, "inspections/visits/scores/map"), MINE, &e), 0);
+	assert_int_equal(fs_edit_rename(&s.log, find(s.p, "inspections/visits/submitted"), "sent", &e), 0);
 	fs_project *q = open_dir(s.dir);
 	assert_int_equal(fs_obj_rename(find(q, "inspections/visits/by_site"), "by_place", &e), 0);
+	assert_int_equal(fs_fn_set_text(find(q, "inspections/visits/submitted/map"), THEIRS, &e), 0);
 	assert_int_equal(fs_fn_set_text(find(q, OTHER_MAP), THEIRS, &e), 0);
 	assert_int_equal(fs_project_save(q, &e), 0);
 	fs_project_free(q);
 	fs_project *fresh = rebase(&s, &kept, &c, &applied);
 	assert_int_equal(c.n, 0);
-	assert_int_equal(applied, 3);
+	assert_int_equal(applied, 4);
+	/* our rename of a view whose map changed on disk: both */
+	assert_string_equal(fs_fn_text(find(fresh, "inspections/visits/sent/map")), THEIRS);
 	assert_string_equal(fs_fn_text(find(fresh, "inspections/visits/by_place/map")), MINE);
 	assert_string_equal(fs_fn_text(find(fresh, "inspections/visits/scores/map")), MINE);
 	assert_string_equal(fs_fn_text(find(fresh, OTHER_MAP)), THEIRS);
