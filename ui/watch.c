@@ -295,9 +295,10 @@ static void on_events(fs_app *a, int fd, int revents, void *ctx)
 			const struct inotify_event *ev = (const struct inotify_event *)p;
 			struct wdent *w = wdent_of(s, ev->wd);
 			p += sizeof *ev + ev->len;
-			if (!w || !matters(w, ev))
+			/* events lost (queue overflow): look anyway */
+			if (!(ev->mask & IN_Q_OVERFLOW) && (!w || !matters(w, ev)))
 				continue;
-			if ((ev->mask & IN_ISDIR) && (ev->mask & (IN_CREATE | IN_MOVED_TO))) {
+			if (w && (ev->mask & IN_ISDIR) && (ev->mask & (IN_CREATE | IN_MOVED_TO))) {
 				/* a new folder (a checkout made it): watch it too */
 				char *path = fs_path_join(w->path, ev->name);
 				watch_tree(s, path, w->proj, w->kind == W_ROOT ? W_SPLIT : w->kind);
