@@ -453,11 +453,23 @@ static int read_stdin(char **out, fs_err *e)
 	return FS_E_OK;
 }
 
-/* Sets a function's text from a file or "-" (stdin). */
-static int set_text(fs_obj *o, const char *file, fs_err *e)
+/* Reads the text for --file F|- (before the lock: a slow standard input
+ * must not hold the project). Editors end files with a newline that is not
+ * part of the function (show prints one more, see show_text). */
+static int read_text(const char *file, char **text, fs_err *e)
 {
-	char *text = NULL;
-	int rc;
+	int rc = !strcmp(file, "-") ? read_stdin(text, e) : fs_read_file(file, text, NULL, e);
+	if (rc == FS_E_OK) {
+		size_t n = strlen(*text);
+		if (n && (*text)[n - 1] == '\n')
+			(*text)[n - 1] = '\0';
+	}
+	return rc;
+}
+
+/* Sets a function's text. */
+static int set_text(fs_obj *o, const char *text, fs_err *e)
+{
 	if (o->kind != FS_K_FUNCTION) {
 		char *path = fs_obj_path(o);
 		fs_err_set(e, FS_E_INVALID, "%s: --file sets the text of a function; "
@@ -465,21 +477,11 @@ static int set_text(fs_obj *o, const char *file, fs_err *e)
 		free(path);
 		return FS_E_INVALID;
 	}
-	rc = !strcmp(file, "-") ? read_stdin(&text, e) : fs_read_file(file, &text, NULL, e);
-	if (rc == FS_E_OK) {
-		/* Editors end files with a newline that is not part of the
-		 * function (show prints one more, see show_text). */
-		size_t n = strlen(text);
-		if (n && text[n - 1] == '\n')
-			text[n - 1] = '\0';
-		rc = fs_fn_set_text(o, text, e);
-	}
-	free(text);
-	return rc;
+	return fs_fn_set_text(o, text, e);
 }
 
 typedef struct set_arg {
-	const char *file;    /* --file F, or NULL for KEY VALUE */
+	const char *text;    /* read from --file F, or NULL for KEY VALUE */
 	const char *key, *value;
 } set_arg;
 
@@ -487,22 +489,26 @@ static int set_edit(fs_obj *o, void *arg, fs_obj **out, fs_err *e)
 {
 	set_arg *a = arg;
 	(void)out;
-	return a->file ? set_text(o, a->file, e) : fs_obj_set_prop(o, a->key, a->value, e);
+	return a->text ? set_text(o, a->text, e) : fs_obj_set_prop(o, a->key, a->value, e);
 }
 
 int fs_cmd_set(int argc, char **argv)
 {
 	fs_cli_opt opts[] = { { "--file", "F", 0, NULL }, { NULL, NULL, 0, NULL } };
-	char *pos[4];
+	char *pos[4], *text = NULL;
+	fs_err e = { 0 };
 	int n = fs_cli_parse(argc, argv, opts, pos, 2, 4);
 	if (n < 0)
 		return FS_EXIT_USAGE;
 	if (opts[0].set ? n != 2 : n != 4)
 		return fs_cli_usage(argv[0], opts[0].set ? "--file takes no KEY VALUE"
 				    : "give KEY VALUE, or --file F for a function");
-	set_arg a = { opts[0].set ? opts[0].value : NULL, n == 4 ? pos[2] : NULL,
-		       n == 4 ? pos[3] : NULL };
-	return run_edit(pos[0], pos[1], set_edit, &a, 0);
+	if (opts[0].set && read_text(opts[0].value, &text, &e))
+		return fs_cli_error(&e);
+	set_arg a = { text, n == 4 ? pos[2] : NULL, n == 4 ? pos[3] : NULL };
+	int rc = run_edit(pos[0], pos[1], set_edit, &a, 0);
+	free(text);
+	return rc;
 }
 
 /* ---- save --------------------------------------------------------------- */

@@ -285,9 +285,35 @@ static int sweep_one(const char *p, const struct stat *st, int flag, struct FTW 
 	return 0;
 }
 
+/* The journal's own temp file, when a writer died writing it (in .git, where
+ * the walk of the project folder does not go). */
+static void sweep_journal_temps(const char *projdir)
+{
+	char *j = fs_journal_path(projdir), *slash = j ? strrchr(j, '/') : NULL;
+	if (!slash) {
+		free(j);
+		return;
+	}
+	*slash = 0;
+	DIR *d = opendir(j);
+	struct dirent *de;
+	size_t n = strlen(slash + 1);
+	while (d && (de = readdir(d)))
+		if (!strncmp(de->d_name, slash + 1, n) && fs_is_temp_name(de->d_name) &&
+		    !strncmp(de->d_name + n, FS_TEMP_MARK, strlen(FS_TEMP_MARK))) {
+			char *p = fs_path_join(j, de->d_name);
+			swept += unlink(p) == 0;
+			free(p);
+		}
+	if (d)
+		closedir(d);
+	free(j);
+}
+
 int fs_temps_sweep(const char *projdir)
 {
 	swept = 0;
+	sweep_journal_temps(projdir);
 	DIR *d = opendir(projdir);
 	struct dirent *de;
 	while (d && (de = readdir(d))) {

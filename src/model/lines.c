@@ -404,7 +404,11 @@ static size_t utf8_valid(const unsigned char *d, size_t len)
 	while (i < len) {
 		unsigned c = d[i];
 		if (c < 0x80) {
-			i++;
+			/* ASCII runs, eight bytes at a time */
+			uint64_t w;
+			while (i + 8 <= len && (memcpy(&w, d + i, 8), !(w & 0x8080808080808080ULL)))
+				i += 8;
+			i += i < len && d[i] < 0x80;
 			continue;
 		}
 		size_t n = c >= 0xC2 && c <= 0xDF ? 1 : c >= 0xE0 && c <= 0xEF ? 2 : c >= 0xF0 && c <= 0xF4 ? 3 : 0;

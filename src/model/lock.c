@@ -220,7 +220,7 @@ static int locked_error(const char *path, int fd, long ms, fs_err *e)
 	}
 	return fs_err_set(e, FS_E_LOCKED, "the project is locked by %s; waited %ld s "
 			  "(FSSTUDIO_LOCK_TIMEOUT sets the wait; lock file %s)",
-			  n > 0 ? who : "another program reading it", ms / 1000, path);
+			  n > 0 ? who : "another program", ms / 1000, path);
 }
 
 static held *held_find(const char *path)
