@@ -14,6 +14,7 @@
 #include "history.h"
 #include "recover.h"
 #include "tree.h"
+#include "watch.h"
 
 
 /* What each new-* request creates and under which ancestor. */
@@ -60,7 +61,7 @@ static void label_of(const fs_obj *o, fs_buf *b)
 /* ---- new ---------------------------------------------------------------- */
 
 /* A view listener made while a view is selected targets that view. */
-static void target_selected_view(fs_app *a, fs_obj *listener, fs_obj *view)
+static void target_selected_view(fs_app *a, int proj, fs_obj *listener, fs_obj *view)
 {
 	fs_err e = { 0 };
 	fs_obj *ddoc = view->parent, *conn = ddoc ? ddoc->parent : NULL;
@@ -69,7 +70,7 @@ static void target_selected_view(fs_app *a, fs_obj *listener, fs_obj *view)
 		return;
 	target = fs_xasprintf("%s.%s.%s.%s", fs_project_root(listener->project)->name,
 			      conn->name, ddoc->name, view->name);
-	if (fs_obj_set_prop(listener, "targetView", target, &e))
+	if (fs_edit_set_prop(fs_sync_log(a, proj), listener, "targetView", target, &e))
 		fs_app_error(a, "targetView not set: %s", e.msg);
 	free(target);
 }
@@ -84,13 +85,13 @@ static void create(fs_app *a, fs_modal *m, const struct new_kind *nk, const char
 		return;
 	}
 	sel = fs_app_selected(a, &proj);
-	if (fs_obj_new(parent, nk->kind, name, nk->variant, &out, &e)) {
+	if (fs_edit_new(fs_sync_log(a, m->ref.proj), parent, nk->kind, name, nk->variant, &out, &e)) {
 		fs_app_error(a, "No new %s: %s", nk->what, e.msg);
 		m->keep = name != NULL;
 		return;
 	}
 	if (nk->kind == FS_K_LISTENER && sel && sel->kind == FS_K_VIEW)
-		target_selected_view(a, out, sel);
+		target_selected_view(a, m->ref.proj, out, sel);
 	fs_app_changed(a);
 	if (out)
 		select_obj(a, m->ref.proj, out);
@@ -161,7 +162,7 @@ static void rename_done(fs_app *a, fs_modal *m, int key)
 		return;
 	if (!strcmp(o->name, fs_buf_str(&m->text)))
 		return;
-	if (fs_obj_rename(o, fs_buf_str(&m->text), &e)) {
+	if (fs_edit_rename(fs_sync_log(a, m->ref.proj), o, fs_buf_str(&m->text), &e)) {
 		fs_app_error(a, "Not renamed: %s", e.msg);
 		m->keep = 1;
 		return;
@@ -207,7 +208,7 @@ static void delete_done(fs_app *a, fs_modal *m, int key)
 		return;
 	parent = o->parent;
 	char *ppath = parent ? fs_obj_path(parent) : NULL;
-	if (fs_obj_delete(o, &e)) {
+	if (fs_edit_delete(fs_sync_log(a, m->ref.proj), o, &e)) {
 		fs_app_error(a, "Not deleted: %s", e.msg);
 		free(ppath);
 		return;
@@ -265,7 +266,7 @@ static void paste_done(fs_app *a, fs_modal *m, int key)
 		fs_app_error(a, "The copied object is gone");
 		return;
 	}
-	if (fs_obj_copy(src, parent, fs_buf_str(&m->text), &out, &e)) {
+	if (fs_edit_copy(fs_sync_log(a, m->ref.proj), src, parent, fs_buf_str(&m->text), &out, &e)) {
 		fs_app_error(a, "Not pasted: %s", e.msg);
 		m->keep = 1;
 		return;
@@ -359,7 +360,7 @@ static void external_edit(fs_app *a)
 		fs_app_error(a, "%s", e.msg);
 	} else if (text && !strcmp(edited, text)) {
 		fs_app_msg(a, "No change");
-	} else if (fs_fn_set_text(fn, edited, &e)) {
+	} else if (fs_edit_fn_text(fs_sync_log(a, proj), fn, edited, &e)) {
 		fs_app_error(a, "Function not changed: %s", e.msg);
 	} else {
 		fs_app_changed(a);
@@ -371,26 +372,47 @@ static void external_edit(fs_app *a)
 
 /* ---- save ------------------------------------------------------------------ */
 
+/* Files changed on disk since they were read are read again and the
+ * unsaved edits re-applied first (ui/watch.c): the message says so; a
+ * conflict stops the save of its project until the user settles it. */
 int fs_action_save_all(fs_app *a)
 {
-	int saved = 0, failed = 0;
+	int saved = 0, failed = 0, waiting = 0;
+	fs_buf notes = FS_BUF_INIT;
 	for (size_t i = 0; i < a->nprojects; i++) {
 		fs_err e = { 0 };
-		fs_project *p = a->projects[i];
-		if (!fs_project_dirty(p))
+		fs_buf note = FS_BUF_INIT;
+		const char *name;
+		int rc;
+		if (!fs_project_dirty(a->projects[i]) && !fs_sync_conflict(a, NULL, NULL))
 			continue;
-		if (fs_project_save(p, &e)) {
-			fs_app_error(a, "%s not saved: %s", fs_project_root(p)->name, e.msg);
+		rc = fs_sync_save(a, (int)i, &note, &e);
+		name = fs_project_root(a->projects[i])->name;   /* the project may be read again */
+		if (rc < 0) {
+			fs_app_error(a, "%s not saved: %s", name, e.msg);
 			failed++;
-			continue;
+		} else if (rc > 0) {
+			fs_buf_printf(&notes, "%s%s not saved: %s", notes.len ? "; " : "",
+				      name, note.len ? fs_buf_str(&note) : "conflicts to settle");
+			waiting++;
+		} else {
+			if (note.len)
+				fs_buf_printf(&notes, "%s%s", notes.len ? "; " : "", fs_buf_str(&note));
+			fs_recover_discard(fs_project_dir(a->projects[i]));
+			saved++;
 		}
-		fs_recover_discard(fs_project_dir(p));
-		saved++;
+		fs_buf_free(&note);
 	}
 	if (saved)
 		fs_gitui_refresh(a);
-	if (!failed)
+	if (waiting)
+		fs_app_error(a, "%s (m keep mine, t take theirs, e edit both)", fs_buf_str(&notes));
+	else if (!failed && notes.len)
+		fs_app_msg(a, "Saved %d project%s (%s)", saved, saved == 1 ? "" : "s", fs_buf_str(&notes));
+	else if (!failed)
 		fs_app_msg(a, saved ? "Saved %d project%s" : "Nothing to save", saved, saved == 1 ? "" : "s");
+	fs_buf_free(&notes);
+	failed += waiting;
 	a->recover_at = fs_app_unsaved(a) ? a->recover_at : 0;
 	a->redraw = 1;
 	return failed ? -1 : 0;

@@ -27,6 +27,7 @@
 #include "termkeys.h"
 #include "studio.h"
 #include "tree.h"
+#include "watch.h"
 
 
 static const struct fs_pane_ops *pane_ops[] = {
@@ -528,6 +529,9 @@ static void run_request(fs_app *a, fs_req r)
 	case FS_REQ_REDRAW:
 		clearok(curscr, TRUE);
 		break;
+	case FS_REQ_REFRESH:
+		fs_sync_refresh(a);
+		break;
 	case FS_REQ_QUIT:
 		quit(a);
 		break;
@@ -653,6 +657,7 @@ static void catch_signals(void)
 
 static void run_timers(fs_app *a)
 {
+	fs_sync_timers(a);
 	if (got_signal) {
 		a->recover_at = now_ms();
 		a->quit = 1;
@@ -662,7 +667,7 @@ static void run_timers(fs_app *a)
 		for (size_t i = 0; i < a->nprojects; i++) {
 			fs_err e = { 0 };
 			if (fs_project_dirty(a->projects[i])) {
-				if (fs_recover_write(a->projects[i], &e))
+				if (fs_recover_write(a->projects[i], fs_sync_log(a, (int)i), fs_sync_fp(a, (int)i), &e))
 					fs_app_error(a, "Recovery file not written: %s", e.msg);
 				else
 					a->recovery_ours[i] = 1;
@@ -704,6 +709,9 @@ static void loop(fs_app *a)
 			long long left = a->recover_at - now_ms();
 			timeout = left > 0 ? (int)left : 0;
 		}
+		/* an outside change is looked at once its burst is over */
+		if ((key = fs_sync_timeout(a)) >= 0 && (timeout < 0 || key < timeout))
+			timeout = key;
 		/* a spinner turns while background jobs run */
 		if (a->busy && (timeout < 0 || timeout > 100))
 			timeout = 100;
@@ -777,7 +785,7 @@ static int load_workspace(fs_app *a, const char *dir, fs_buf *errors)
 
 /* Puts p in the place of project i; the rows point into the old model, so
  * the selection is kept by path. */
-static void replace_project(fs_app *a, int i, fs_project *p)
+void fs_app_replace_project(fs_app *a, int i, fs_project *p)
 {
 	fs_ref cur = { 0 };
 	fs_obj *o;
@@ -803,32 +811,70 @@ int fs_app_reload_project(fs_app *a, int i)
 		fs_app_error(a, "%s", e.msg);
 		return rc;
 	}
-	replace_project(a, i, p);
+	fs_app_replace_project(a, i, p);
+	fs_sync_reset(a, i);
 	return 0;
 }
 
 static void offer_recovery(fs_app *a, size_t from);
 
+/* The folder moved on since the recovery file was written (another
+ * writer, a checkout): the recorded edits are re-applied to what it holds
+ * now, as a save would (ui/watch.c), so that neither side is lost. */
+static int recover_onto_disk(fs_app *a, int proj, fs_edits *log, fs_buf *names)
+{
+	fs_buf note = FS_BUF_INIT;
+	int rc = fs_sync_rebase(a, proj, log, &note);
+	if (rc)
+		fs_app_error(a, "Not recovered (the recovery file stays): %s changed since, and %s", fs_buf_str(names),
+			     fs_buf_str(&note));
+	else
+		fs_app_msg(a, "Recovered the unsaved edits of %s onto %s as changed since: %s; not saved yet",
+			   fs_project_root(a->projects[proj])->name, fs_buf_str(names), fs_buf_str(&note));
+	fs_buf_free(&note);
+	return rc;
+}
+
+static void recover_state(fs_app *a, int proj, const char *dir, fs_edits *log, cJSON *fp)
+{
+	fs_project *p;
+	fs_err e = { 0 };
+	if (fs_recover_load(dir, &p, &e)) {
+		fs_app_error(a, "Not recovered (the recovery file stays): %s", e.msg);
+		cJSON_Delete(fp);
+		return;
+	}
+	fs_app_replace_project(a, proj, p);
+	/* the edits stay known: a later outside change rebases them */
+	fs_sync_adopt(a, proj, log, fp ? fp : fs_project_fingerprints(p));
+	a->recovery_ours[proj] = 1;
+	fs_app_msg(a, "Recovered the unsaved changes of %s, not saved yet: review them, then save", fs_project_root(p)->name);
+}
+
 static void recovery_done(fs_app *a, fs_modal *m, int key)
 {
-	char *dir = fs_xstrdup(fs_project_dir(a->projects[m->ref.proj]));
-	fs_err e = { 0 };
-	fs_project *p;
+	int proj = m->ref.proj;
+	char *dir = fs_xstrdup(fs_project_dir(a->projects[proj]));
+	fs_edits log = { 0 };
+	fs_buf names = FS_BUF_INIT;
+	cJSON *fp = NULL;
 	if (key == 'y') {
 		/* as unsaved changes, for review: nothing is written before a save */
-		if (fs_recover_load(dir, &p, &e)) {
-			fs_app_error(a, "Not recovered (the recovery file stays): %s", e.msg);
+		if (!fs_recover_edits(dir, &log, &fp, NULL) && log.n && fs_fingerprints_moved(fp, dir, &names)) {
+			if (!recover_onto_disk(a, proj, &log, &names))
+				a->recovery_ours[proj] = 1;
+			cJSON_Delete(fp);
 		} else {
-			replace_project(a, m->ref.proj, p);
-			a->recovery_ours[m->ref.proj] = 1;
-			fs_gitui_refresh(a);
-			fs_app_msg(a, "Recovered the unsaved changes of %s, not saved yet: review them, then save", fs_project_root(p)->name);
+			recover_state(a, proj, dir, &log, fp);
 		}
+		fs_gitui_refresh(a);
 	} else if (key == 'n') {
 		fs_recover_discard(dir);
 	}
+	fs_edits_clear(&log);
+	fs_buf_free(&names);
 	free(dir);
-	offer_recovery(a, m->ref.proj + 1);
+	offer_recovery(a, proj + 1);
 }
 
 static void offer_recovery(fs_app *a, size_t from)
@@ -955,6 +1001,7 @@ static void app_free(fs_app *a)
 	if (a->modal)
 		fs_modal_close(a);
 	fs_gitui_free(a);
+	fs_sync_free(a);
 	for (size_t i = 0; i < a->nprojects; i++)
 		fs_project_free(a->projects[i]);
 	free(a->projects);
@@ -1023,6 +1070,7 @@ int fs_studio_main(int argc, char **argv)
 	a.right = &a.panes[FS_P_DETAILS];
 	a.focus = &a.panes[FS_P_TREE];
 	fs_app_selection_moved(&a);
+	fs_sync_start(&a);
 	report_config_errors(&a);
 	if (errors.len)
 		fs_app_error(&a, "Not opened: %s", fs_buf_str(&errors));

@@ -64,6 +64,7 @@ struct fs_app {
 	const char *test_keys;   /* scripted mode: the keys left to play */
 	struct fs_gitui *git;    /* ui/git.c */
 	int busy;                /* background jobs shown with a spinner */
+	struct fs_sync *sync;    /* edit logs and the watch on the disk (ui/watch.c) */
 };
 
 /* Calls fn when fd is ready (events as for poll), from the main loop, so
@@ -138,6 +139,8 @@ void fs_tree_forget(fs_app *a);
 
 /* Reads a project again from its folder (after a restore). */
 int fs_app_reload_project(fs_app *a, int proj);
+/* Puts p (read again) in the place of project proj, keeping the selection. */
+void fs_app_replace_project(fs_app *a, int proj, fs_project *p);
 /* Suspends curses, runs argv-free shell command with one file argument. */
 int fs_app_run_editor(fs_app *a, const char *file);
 

@@ -21,7 +21,8 @@
 	_(LINE_GRAPHICS,  "line-graphics",  TEXT, "Tree markers: utf-8 or ascii") \
 	_(RECOVERY_DELAY, "recovery-delay", INT,  "Seconds after a change before the recovery file is written") \
 	_(EDITOR,         "editor",         TEXT, "Command for external-edit (default $VISUAL, $EDITOR, vi)") \
-	_(LINE_NUMBERS,   "line-numbers",   BOOL, "Line numbers in function previews")
+	_(LINE_NUMBERS,   "line-numbers",   BOOL, "Line numbers in function previews") \
+	_(WATCH,          "watch-disk",     BOOL, "Read the project again when its files or git state change outside")
 
 typedef enum fs_option {
 #define FS_OPT_ENUM(id, name, type, help) FS_OPT_##id,

@@ -12,6 +12,7 @@
 #include "js/highlight.h"
 #include "js/js.h"
 #include "tree.h"
+#include "watch.h"
 
 enum dl_type { DL_HEAD, DL_INFO, DL_PROP, DL_TEXT, DL_TARGET, DL_BLANK };
 
@@ -259,7 +260,7 @@ static void prop_done(fs_app *a, fs_modal *m, int key)
 	fs_err e = { 0 };
 	if (key == KEY_ESC || !o)
 		return;
-	if (fs_obj_set_prop(o, m->arg, fs_buf_str(&m->text), &e)) {
+	if (fs_edit_set_prop(fs_sync_log(a, m->ref.proj), o, m->arg, fs_buf_str(&m->text), &e)) {
 		fs_app_error(a, "%s not changed: %s", m->arg, e.msg);
 		m->keep = 1;
 		return;

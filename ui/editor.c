@@ -36,6 +36,7 @@
 #include "js/highlight.h"
 #include "js/js.h"
 #include "js/textbuf.h"
+#include "watch.h"
 
 #define TABSTOP 4
 #define GUTTER 6
@@ -100,7 +101,7 @@ static void apply(fs_app *a, struct editor *ed)
 	ed->applied_gen = fs_tb_generation(ed->tb);
 	text = fs_tb_text(ed->tb, NULL);
 	if (strcmp(text, fs_fn_text(fn) ? fs_fn_text(fn) : "")) {
-		if (fs_fn_set_text(fn, text, &e))
+		if (fs_edit_fn_text(fs_sync_log(a, ed->ref.proj), fn, text, &e))
 			fs_app_error(a, "Function not updated: %s", e.msg);
 		else
 			fs_app_touched(a);
@@ -837,7 +838,7 @@ static void leave_done(fs_app *a, fs_modal *m, int key)
 		break;
 	case 'd':
 		fn = function(a, ed);
-		if (fn && ed->saved && fs_fn_set_text(fn, ed->saved, &e)) {
+		if (fn && ed->saved && fs_edit_fn_text(fs_sync_log(a, ed->ref.proj), fn, ed->saved, &e)) {
 			fs_app_error(a, "Not discarded: %s", e.msg);
 			return;
 		}

@@ -13,6 +13,7 @@
 #include "colors.h"
 #include "gitui.h"
 #include "base/job.h"
+#include "watch.h"
 
 struct proj_git {
 	fs_repo *repo;       /* main-thread handle; NULL: not in git */
@@ -183,6 +184,7 @@ void fs_gitui_refresh(fs_app *a)
 	int any = 0;
 	if (!g || !g->jobs)
 		return;
+	fs_sync_git_seen(a);
 	for (size_t i = 0; i < g->n; i++)
 		any |= g->p[i].repo != NULL;
 	if (!any)

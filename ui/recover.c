@@ -1,5 +1,6 @@
 /* Recovery files, as JSON: {"dir": ..., "time": ..., "files": {relpath: text},
- * "removed": [relpath...]}. A recovered state loads as the project's unsaved
+ * "removed": [relpath...], "edits": [operation...], "base": {relpath:
+ * fingerprint}}: the state and, for a folder that moved on, the edits. A recovered state loads as the project's unsaved
  * state: nothing is written until the user saves. ("removed" is kept for
  * readers: the files it names are those the recovered project no longer
  * includes, which the model finds by itself.) */
@@ -46,7 +47,7 @@ char *fs_recover_path(const char *dir)
 	return path;
 }
 
-int fs_recover_write(fs_project *p, fs_err *e)
+int fs_recover_write(fs_project *p, const fs_edits *log, const cJSON *fp, fs_err *e)
 {
 	const char *dir = fs_project_dir(p);
 	char *path = fs_recover_path(dir), *text, *sd;
@@ -67,6 +68,10 @@ int fs_recover_write(fs_project *p, fs_err *e)
 	rm = cJSON_AddArrayToObject(doc, "removed");
 	for (size_t i = 0; i < files.nremoved; i++)
 		cJSON_AddItemToArray(rm, cJSON_CreateString(files.removed[i]));
+	if (log)
+		cJSON_AddItemToObject(doc, "edits", fs_edits_json(log));
+	if (fp)
+		cJSON_AddItemToObject(doc, "base", cJSON_Duplicate(fp, 1));
 	text = cJSON_PrintUnformatted(doc);
 	cJSON_Delete(doc);
 	sd = state_dir();
@@ -157,6 +162,35 @@ int fs_recover_load(const char *dir, fs_project **out, fs_err *e)
 	rc = fs_project_open_overlay(out, dir, read_recovered, &o, e);
 	if (rc)
 		fs_err_prefix(e, "%s", path);
+out:
+	cJSON_Delete(doc);
+	free(text);
+	free(path);
+	return rc;
+}
+
+int fs_recover_edits(const char *dir, fs_edits *log, cJSON **fp, fs_err *e)
+{
+	char *path = fs_recover_path(dir), *text = NULL;
+	cJSON *doc = NULL, *edits, *base;
+	int rc;
+	*fp = NULL;
+	if (!path)
+		return fs_err_set(e, FS_E_NOTFOUND, "no recovery folder (HOME is not set)");
+	if ((rc = fs_read_file(path, &text, NULL, e)))
+		goto out;
+	doc = cJSON_Parse(text);
+	edits = cJSON_GetObjectItemCaseSensitive(doc, "edits");
+	base = cJSON_GetObjectItemCaseSensitive(doc, "base");
+	if (!edits || !cJSON_IsObject(base)) {
+		rc = fs_err_set(e, FS_E_NOTFOUND, "%s: no edits recorded", path);
+		goto out;
+	}
+	if ((rc = fs_edits_from_json(log, edits, e))) {
+		fs_err_prefix(e, "%s", path);
+		goto out;
+	}
+	*fp = cJSON_DetachItemViaPointer(doc, base);
 out:
 	cJSON_Delete(doc);
 	free(text);

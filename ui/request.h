@@ -93,7 +93,7 @@
 	R(CONFLICTS_ONLY, "conflicts-only", "Only documents with conflicts (toggle)") \
 	R(CHANGES,        "changes",        "Changes of the database; again: follow live") \
 	R(AS_USER,        "view-as-user",   "Only the documents a FullSync user receives") \
-	R(REFRESH,        "refresh",        "Read again from the server") \
+	R(REFRESH,        "refresh",        "Read again: the server (browser), else the project's files and git state") \
 	G("Misc") \
 	R(MENU,           "menu",           "Context menu of the selection") \
 	R(HELP,           "help",           "Show this help") \

@@ -57,7 +57,8 @@ struct fs_pane_ops {
 	_(HISTORY, fs_history_ops) \
 	_(DEPLOY,  fs_deploy_ops) \
 	_(EDITOR,  fs_editor_ops) \
-	_(BROWSER, fs_browser_ops)
+	_(BROWSER, fs_browser_ops) \
+	_(CONFLICT, fs_conflict_ops)
 
 #define FS_PANE_DECL(id, ops) extern const struct fs_pane_ops ops;
 FS_PANE_LIST(FS_PANE_DECL)
