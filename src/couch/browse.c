@@ -6,6 +6,7 @@
 #include "couch/browse.h"
 #include "base/fsutil.h"
 #include "couch/http.h"
+#include "couch/path.h"
 #include "base/json.h"
 
 #define DEFAULT_PAGE 50
@@ -872,18 +873,9 @@ int fs_browse_attachment(fs_couch *c, const char *db, const char *id, const char
 {
 	fs_buf path = FS_BUF_INIT;
 	fs_http_resp resp;
-	fs_couch_path_doc(&path, db, id);
-	/* each part of a name like "img/a.png" encoded, its slashes kept */
-	for (const char *s = name; ; ) {
-		const char *slash = strchr(s, '/');
-		char *part = slash ? fs_xstrndup(s, slash - s) : fs_xstrdup(s);
-		fs_buf_addc(&path, '/');
-		fs_url_encode(&path, part);
-		free(part);
-		if (!slash)
-			break;
-		s = slash + 1;
-	}
+	fs_buf_reset(out);
+	if (fs_path_build(&path, &(fs_path){ .db = db, .id = id, .att = name }, e))
+		return FS_E_INVALID;
 	if (rev) {
 		fs_buf_adds(&path, "?rev=");
 		fs_url_encode(&path, rev);

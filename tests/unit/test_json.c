@@ -9,6 +9,7 @@
 #include <string.h>
 #include "base/buf.h"
 #include "couch/couch.h"
+#include "couch/path.h"
 #include "couch/http.h"
 #include "base/json.h"
 
@@ -177,17 +178,15 @@ static void url_encoding(void **state)
 	fs_url_encode(&b, "a/b+c$d(e)f g?h#i%j\xc3\xa9~_.-");
 	assert_string_equal(fs_buf_str(&b), "a%2Fb%2Bc%24d%28e%29f%20g%3Fh%23i%25j%C3%A9~_.-");
 	fs_buf_reset(&b);
-	fs_couch_path_doc(&b, "my/db+1", "_design/a b/c");
+	assert_int_equal(fs_path_build(&b, &(fs_path){ .db = "my/db+1", .id = "_design/a b/c" }, NULL), 0);
 	assert_string_equal(fs_buf_str(&b), "/my%2Fdb%2B1/_design/a%20b%2Fc");
 	fs_buf_reset(&b);
-	fs_couch_path_doc(&b, "db", "_local/x?y");
+	assert_int_equal(fs_path_build(&b, &(fs_path){ .db = "db", .id = "_local/x?y" }, NULL), 0);
 	assert_string_equal(fs_buf_str(&b), "/db/_local/x%3Fy");
 	fs_buf_reset(&b);
-	fs_couch_path_doc(&b, "db", "_designer");
-	assert_string_equal(fs_buf_str(&b), "/db/_designer");
-	fs_buf_reset(&b);
-	fs_couch_path_doc(&b, "db", "_design/");
-	assert_string_equal(fs_buf_str(&b), "/db/_design%2F");
+	assert_int_equal(fs_path_build(&b, &(fs_path){ .db = "db", .id = "_designer" }, NULL), FS_E_INVALID);
+	assert_int_equal(fs_path_build(&b, &(fs_path){ .db = "db", .id = "_design/" }, NULL), FS_E_INVALID);
+	assert_string_equal(fs_buf_str(&b), "");
 	fs_buf_free(&b);
 }
 
