@@ -46,6 +46,25 @@ static void parse_errors_are_located(void **state)
 	cJSON_Delete(ok);
 }
 
+/* A NUL inside a string would cut it in cJSON: refused, never truncated.
+ * An escaped backslash followed by "u0000" is plain text and stays. */
+static void nul_in_strings_is_refused(void **state)
+{
+	fs_err e;
+	const char *nul = "{\"map\": \"function(doc) {\\u0000 emit(doc._id); }\"}";
+	assert_null(fs_json_parse(nul, strlen(nul), "the answer of GET /db/_design/x", &e));
+	assert_int_equal(e.code, FS_E_PARSE);
+	assert_non_null(strstr(e.msg, "the answer of GET /db/_design/x holds a NUL character"));
+	assert_non_null(strstr(e.msg, "line 1, column 25"));
+	const char raw[] = "[\"a\0b\"]";
+	assert_null(fs_json_parse(raw, sizeof raw - 1, NULL, &e));
+	assert_non_null(strstr(e.msg, "NUL character"));
+	const char *text = "[\"a\\\\u0000b\"]";
+	cJSON *ok = parse(text);
+	assert_string_equal(cJSON_GetArrayItem(ok, 0)->valuestring, "a\\u0000b");
+	cJSON_Delete(ok);
+}
+
 static void getters_tolerate_anything(void **state)
 {
 	cJSON *v = parse("{\"s\":\"x\",\"n\":42,\"f\":1.5,\"b\":true,\"o\":{\"p\":{\"q\":\"deep\"}},\"a\":[1]}");
@@ -250,6 +269,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(parse_errors_are_located),
+		cmocka_unit_test(nul_in_strings_is_refused),
 		cmocka_unit_test(getters_tolerate_anything),
 		cmocka_unit_test(equal_is_semantic),
 		cmocka_unit_test(canonical_sorts_and_hashes),
