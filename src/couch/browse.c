@@ -317,6 +317,16 @@ static int status_of(const char *s)
 	return FS_REV_MISSING;
 }
 
+/* 1 when every item of the array (NULL: none) is a string. */
+static int strings_only(const cJSON *arr)
+{
+	const cJSON *it;
+	cJSON_ArrayForEach(it, arr)
+		if (!cJSON_IsString(it))
+			return 0;
+	return 1;
+}
+
 /* The ancestry of one leaf (_revisions) and its statuses (_revs_info). */
 static int add_branch(fs_couch *c, const char *db, const char *id, const char *leaf,
 		      fs_revtree *t, fs_err *e)
@@ -330,6 +340,11 @@ static int add_branch(fs_couch *c, const char *db, const char *id, const char *l
 	long start = (long)fs_json_int(revs, "start", 0);
 	cJSON *ids = fs_json_arr(revs, "ids");
 	int n = cJSON_GetArraySize(ids);
+	if (!fs_json_str(doc, "_rev") || (revs && !ids) || !strings_only(ids)) {
+		cJSON_Delete(doc);
+		return fs_err_set(e, FS_E_SERVER, "%s answered revision %s of document '%s' without "
+			"a usable _rev and _revisions", fs_couch_url(c), leaf, id);
+	}
 	for (int i = 0; i < n; i++) {
 		char rev[160], parent[160] = "";
 		snprintf(rev, sizeof rev, "%ld-%s", start - i, cJSON_GetArrayItem(ids, i)->valuestring);
@@ -374,11 +389,14 @@ int fs_browse_revs(fs_couch *c, const char *db, const char *id, fs_revtree *out,
 	memset(out, 0, sizeof *out);
 	out->id = fs_xstrdup(id);
 	rc = fs_couch_doc_get(c, db, id, NULL, &cur, e);
+	if (!rc && !fs_json_str(cur, "_rev"))
+		rc = fs_err_set(e, FS_E_SERVER, "%s answered document '%s' of database '%s' without "
+				"its revision (_rev)", fs_couch_url(c), id, db);
 	if (!rc)
 		out->winner = fs_xstrdup(fs_json_str(cur, "_rev"));
-	else if (rc != FS_E_NOTFOUND)
-		goto fail;
 	cJSON_Delete(cur);
+	if (rc && rc != FS_E_NOTFOUND)
+		goto fail;
 	if ((rc = fs_couch_doc_get(c, db, id, &all, &leaves, e)))
 		goto fail;
 	cJSON_ArrayForEach(it, leaves) {
@@ -526,8 +544,14 @@ int fs_browse_resolve(fs_couch *c, const char *db, const char *id, const char *w
 					res.r[i].msg ? res.r[i].msg : "a write failed");
 			goto out;
 		}
+	const char *kept = merged ? res.r[res.n - 1].rev : winner;
+	if (!kept) {
+		rc = fs_err_set(e, FS_E_SERVER, "resolving '%s': the server's answer has no new revision "
+				"for the merged document", id);
+		goto out;
+	}
 	if (new_rev)
-		*new_rev = fs_xstrdup(merged ? res.r[res.n - 1].rev : winner);
+		*new_rev = fs_xstrdup(kept);
 out:
 	fs_couch_bulk_free(&res);
 	cJSON_Delete(docs);

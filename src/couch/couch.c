@@ -92,6 +92,15 @@ static void describe_target(fs_buf *b, const target *t)
 		fs_buf_adds(b, "the server");
 }
 
+/* Controls from a server's answer (an error, a reason, an id) become
+ * spaces: a message is one line. */
+static void one_line(char *s)
+{
+	for (; s && *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = ' ';
+}
+
 /* Shortens a CouchDB reason for a one-line message. */
 static char *short_reason(const char *reason)
 {
@@ -217,6 +226,7 @@ static int error_sentence(fs_couch *c, const char *method, const char *path, con
 		else if (len)
 			fs_buf_adds(&s, " (not a CouchDB answer)");
 	}
+	one_line(s.data);
 	fs_err_set(e, code, "%s", fs_buf_str(&s));
 	fs_buf_free(&s);
 	free(r);
@@ -626,6 +636,7 @@ static void bulk_fail(fs_couch_bulk_result *r, const char *db, const char *error
 		r->msg = fs_xasprintf("document '%s' in database '%s' was not saved (%s%s%s)",
 			r->id ? r->id : "?", db, error, sr[0] ? ": " : "", sr);
 	free(sr);
+	one_line(r->msg);
 }
 
 /* The first input not matched yet whose id is `id` (or, for a result of a
