@@ -10,6 +10,7 @@ struct fs_couch {
 	fs_http *h;
 	char *name;
 	long revs_limit;          /* the profile's setting */
+	cJSON *security;          /* the profile's admins/members for new databases */
 };
 
 /* What a request is about, for error sentences. */
@@ -34,6 +35,7 @@ void fs_couch_free(fs_couch *c)
 	if (!c)
 		return;
 	fs_http_free(c->h);
+	cJSON_Delete(c->security);
 	free(c->name);
 	free(c);
 }
@@ -42,9 +44,22 @@ fs_couch *fs_couch_clone(const fs_couch *c)
 {
 	fs_http *h = fs_http_clone(c->h);
 	fs_couch *k = h ? fs_couch_new(h, c->name) : NULL;
-	if (k)
+	if (k) {
 		k->revs_limit = c->revs_limit;
+		k->security = c->security ? cJSON_Duplicate(c->security, 1) : NULL;
+	}
 	return k;
+}
+
+const cJSON *fs_couch_security_setting(const fs_couch *c)
+{
+	return c->security;
+}
+
+void fs_couch_set_security_setting(fs_couch *c, cJSON *sec)
+{
+	cJSON_Delete(c->security);
+	c->security = sec;
 }
 
 long fs_couch_revs_limit_setting(const fs_couch *c)

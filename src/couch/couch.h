@@ -38,6 +38,11 @@ const char *fs_couch_url(const fs_couch *c);
  * deploy applies it). Set by fs_server_connect. */
 long fs_couch_revs_limit_setting(const fs_couch *c);
 void fs_couch_set_revs_limit_setting(fs_couch *c, long limit);
+/* The profile's `admins` and `members` ({"admins": {"names","roles"}, ...},
+ * only the lists the profile sets; NULL: none), which deploy gives the
+ * databases it creates. The setter takes sec over. */
+const cJSON *fs_couch_security_setting(const fs_couch *c);
+void fs_couch_set_security_setting(fs_couch *c, cJSON *sec);
 
 /* ---- Server ---- */
 /* GET /. */

@@ -8,7 +8,7 @@
 . "$FS_SRCDIR/tests/lib/couch.sh"
 
 couch_start || plan_skip "pouchdb-server not installed"
-plan 45
+plan 48
 
 t=$tap_tmp
 S="--server $COUCH_URL"
@@ -113,5 +113,21 @@ run db get sdb "$(head -c 10240 /dev/zero | tr '\0' x)" $S
 check_contains "a 10 KB id is refused with its length" "10245 bytes once encoded" "$err"
 run db info "" $S
 check_contains "the empty database name is refused" "the database name is empty" "$err"
+
+# deploy gives the databases it creates the profile's admins and members
+export XDG_CONFIG_HOME="$t/config"
+unset FSSTUDIO_SERVER FSSTUDIO_USER FSSTUDIO_PASSWORD
+mkdir -p "$XDG_CONFIG_HOME/fsstudio" && chmod 700 "$XDG_CONFIG_HOME/fsstudio"
+printf '[sec]\nurl = %s\nmembers = alice, role:staff\nadmins = role:ops\n' "$COUCH_URL" \
+	>"$XDG_CONFIG_HOME/fsstudio/servers"
+chmod 600 "$XDG_CONFIG_HOME/fsstudio/servers"
+cp -R "$FS_SRCDIR/projects/sample" "$t/sample"
+run deploy "$t/sample" --server sec
+check_eq "deploy with members/admins in the profile exits 0" 0 "$rc"
+check_eq "the new database has them" "['alice'] ['staff'] ['ops']" \
+	"$(curl -fsS "$COUCH_URL/inspections/_security" | jget 'd["members"]["names"], d["members"]["roles"], d["admins"]["roles"]' | tr -d '(),')"
+printf '[bad]\nurl = %s\nmembers = alice, role:\n' "$COUCH_URL" >>"$XDG_CONFIG_HOME/fsstudio/servers"
+run db ls --server bad
+check_contains "an empty entry in a profile list is refused" "an entry is empty" "$err"
 
 done_testing
