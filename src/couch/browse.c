@@ -174,9 +174,15 @@ static int fetch_segment(struct fetch *f, const struct seg *s, char **start, int
 					 cJSON_GetArraySize(fs_json_arr(fs_json_obj(row, "doc"), "_conflicts")));
 		}
 		cJSON_Delete(res);
+		/* a server answering the same rows again (or out of order) would
+		 * keep this loop turning forever */
+		int moved = *start && (!from || (f->desc ? strcmp(*start, from) < 0 : strcmp(*start, from) > 0));
 		free(from_copy);
 		if (f->out->n >= f->need || got < o.limit)
 			return 0;   /* enough, or the segment is exhausted */
+		if (!moved)
+			return fs_err_set(e, FS_E_SERVER, "%s: the document list of database '%s' does not "
+					  "advance (rows out of order or repeated): stopped", fs_couch_url(f->c), f->db);
 		if (filtered && f->out->scanned >= scan_max) {
 			f->out->truncated = 1;
 			return 0;
