@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include "couch/browse.h"
 #include "browser.h"
+#include "security.h"
 #include "colors.h"
 #include "draw.h"
 #include "base/fsutil.h"
@@ -1564,6 +1565,14 @@ static fs_req browser_request(fs_app *a, fs_pane *p, fs_req r)
 	case FS_REQ_REFRESH:
 		reload_level(a, b);
 		return FS_REQ_NONE;
+	case FS_REQ_PERMISSIONS:
+		if (top(b) == LV_DBS && l && l->id && b->couch)
+			fs_secui_open(a, b->couch, l->id);
+		else if (top(b) > LV_DBS && b->db && b->couch)
+			fs_secui_open(a, b->couch, b->db);
+		else
+			fs_app_msg(a, "Choose a database first");
+		return FS_REQ_NONE;
 	case FS_REQ_DELETE:
 		if (top(b) == LV_DOC && b->docid) {
 			char q[300];
@@ -1665,6 +1674,7 @@ static void browser_close(fs_app *a, fs_pane *p)
 		return;
 	if (b->job)
 		a->busy--;
+	fs_secui_close(a);
 	fs_app_unwatch(a, fs_bg_fd(b->bg));
 	fs_bg_free(b->bg);   /* cancels and waits; done callbacks do not run */
 	/* the jobs whose done did not run: the running one, cancelled ones */

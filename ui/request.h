@@ -94,6 +94,7 @@
 	R(CHANGES,        "changes",        "F",          "Changes of the database; again: follow live") \
 	R(AS_USER,        "view-as-user",   "U",          "Only the documents a FullSync user receives") \
 	R(REFRESH,        "refresh",        "<F5>",       "Read again from the server") \
+	R(PERMISSIONS,    "permissions",    "A",          "Admins and members of the database: edit in $EDITOR, confirm") \
 	G("Misc") \
 	R(MENU,           "menu",           "m",          "Context menu of the selection") \
 	R(HELP,           "help",           "?",          "Show this help") \
