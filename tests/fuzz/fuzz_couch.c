@@ -1,5 +1,6 @@
 /* libFuzzer target for every parser of server answers: the CouchDB API
- * (couch.c), browsing (browse.c) and FullSync writes (fullsync.c) run
+ * (couch.c), browsing (browse.c), permissions (security.c) and FullSync
+ * writes (fullsync.c) run
  * against a server on loopback that answers whatever the input says. Every
  * field may be missing, null or of another type: the property is a clear
  * error or a result, never a crash, a leak or undefined behaviour.
@@ -23,6 +24,7 @@
 #include "base/json.h"
 #include "couch/browse.h"
 #include "couch/couch.h"
+#include "couch/security.h"
 #include "model/fullsync.h"
 
 #define SEP "\n#\n"
@@ -245,6 +247,25 @@ static void op_post(int policy, fs_err *e)
 	cJSON_Delete(doc);
 }
 
+/* Read, show, change and write back the security object. */
+static void op_security(fs_err *e)
+{
+	cJSON *cur = NULL;
+	fs_buf b = FS_BUF_INIT;
+	if (fs_security_get(client, "db", &cur, e))
+		return;
+	cJSON *want = cJSON_Duplicate(cur, 1);
+	fs_security_change(want, "members", "names", "bob", 1, e);
+	fs_security_change(want, "admins", "roles", "ops", 0, e);
+	fs_security_format(cur, &b);
+	fs_security_diff(cur, want, &b);
+	fs_security_is_public(cur);
+	fs_security_put(client, "db", cur, want, 0, e);
+	fs_buf_free(&b);
+	cJSON_Delete(cur);
+	cJSON_Delete(want);
+}
+
 static void run(int op, fs_err *e)
 {
 	cJSON *out = NULL;
@@ -286,15 +307,16 @@ static void run(int op, fs_err *e)
 	case 24: fs_fullsync_user_groups(client, "groups", "bob", &groups, e); break;
 	case 25: fs_couch_revs_limit_put(client, "db", 10, e); break;
 	case 26: fs_couch_view_cleanup(client, "db", e); break;
+	case 27: op_security(e); break;
 	default:
-		if (op < 27 + 16)
-			op_docs(op - 27, e);
-		else if (op < 27 + 16 + 4)
-			op_revs(op - 27 - 16, e);
-		else if (op < 27 + 16 + 4 + 16)
-			op_view(op - 27 - 16 - 4, e);
+		if (op < 28 + 16)
+			op_docs(op - 28, e);
+		else if (op < 28 + 16 + 4)
+			op_revs(op - 28 - 16, e);
+		else if (op < 28 + 16 + 4 + 16)
+			op_view(op - 28 - 16 - 4, e);
 		else
-			op_post(op - 27 - 16 - 4 - 16, e);
+			op_post(op - 28 - 16 - 4 - 16, e);
 	}
 	if (e->code && !e->msg[0])
 		abort(); /* every failure says why */
@@ -317,7 +339,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	served = 0;
 	status = statuses[data[1] % (sizeof statuses / sizeof *statuses)];
 	pthread_mutex_unlock(&lock);
-	run(data[0] % (27 + 16 + 4 + 16 + 16), &e);
+	run(data[0] % (28 + 16 + 4 + 16 + 16), &e);
 	if (strchr(e.msg, '\n'))
 		abort(); /* one sentence, one line */
 	return 0;
