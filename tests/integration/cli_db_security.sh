@@ -8,7 +8,7 @@
 . "$FS_SRCDIR/tests/lib/couch.sh"
 
 couch_start || plan_skip "pouchdb-server not installed"
-plan 48
+plan 54
 
 t=$tap_tmp
 S="--server $COUCH_URL"
@@ -126,6 +126,25 @@ run deploy "$t/sample" --server sec
 check_eq "deploy with members/admins in the profile exits 0" 0 "$rc"
 check_eq "the new database has them" "['alice'] ['staff'] ['ops']" \
 	"$(curl -fsS "$COUCH_URL/inspections/_security" | jget 'd["members"]["names"], d["members"]["roles"], d["admins"]["roles"]' | tr -d '(),')"
+# a NUL (\u0000) inside a function on the server: refused, never cut
+cp -R "$t/sample" "$t/before"
+curl -fsS "$COUCH_URL/inspections/_design/visits" | python3 -c '
+import json,sys
+d=json.load(sys.stdin)
+d["views"]["by_site"]["map"]="function (doc) {\u0000 emit(doc.site, 1);\n}"
+print(json.dumps(d))' >"$t/nul.json"
+curl -fsS -X PUT -H 'Content-Type: application/json' --data-binary @"$t/nul.json" \
+	"$COUCH_URL/inspections/_design/visits" >/dev/null
+run pull "$t/sample" inspections --server sec --yes
+check_eq "pull of a function holding \\u0000 fails (exit 1)" 1 "$rc"
+check_contains "... saying why" "holds a NUL character" "$err"
+check "the project is untouched" diff -r "$t/before" "$t/sample"
+run db get inspections _design/visits --server sec
+check_contains "db get refuses it too, never prints it cut" "holds a NUL character" "$err"
+run deploy "$t/sample" --server sec
+check_contains "deploy says why it cannot compare" "holds a NUL character" "$out$err"
+check "deploy left the server's copy alone" sh -c "curl -fsS '$COUCH_URL/inspections/_design/visits' | grep -q 'u0000'"
+
 printf '[bad]\nurl = %s\nmembers = alice, role:\n' "$COUCH_URL" >>"$XDG_CONFIG_HOME/fsstudio/servers"
 run db ls --server bad
 check_contains "an empty entry in a profile list is refused" "an entry is empty" "$err"
