@@ -6,7 +6,7 @@
 #include "base/json.h"
 
 #define DB_MAX 238          /* CouchDB's limit on database names */
-#define SEGMENT_MAX 6000    /* encoded bytes: beyond, a request line no longer fits
+#define PATH_LEN_MAX 6000    /* encoded bytes: beyond, a request line no longer fits
 			       the limits of common servers and proxies (8 KB) */
 
 static const char *const system_dbs[] = { "_users", "_replicator", "_global_changes", NULL };
@@ -185,10 +185,10 @@ int fs_path_build(fs_buf *b, const fs_path *p, fs_err *e)
 {
 	fs_buf tmp = FS_BUF_INIT;
 	int rc = add_parts(&tmp, p, e);
-	if (!rc && tmp.len > SEGMENT_MAX) {
+	if (!rc && tmp.len > PATH_LEN_MAX) {
 		const char *what = p->att ? "attachment name" : p->id ? "document id" : "name";
 		rc = fs_err_set(e, FS_E_INVALID, "the %s is too long for a request: %zu bytes once encoded, "
-			"at most %d", what, tmp.len, SEGMENT_MAX);
+			"at most %d", what, tmp.len, PATH_LEN_MAX);
 	}
 	if (!rc) {
 		fs_buf_add(b, tmp.data ? tmp.data : "", tmp.len);
