@@ -1,6 +1,6 @@
 /* libFuzzer target for every parser of server answers: the CouchDB API
- * (couch.c), browsing (browse.c), permissions (security.c) and FullSync
- * writes (fullsync.c) run
+ * (couch.c), browsing (browse.c), permissions (security.c), FullSync
+ * writes (fullsync.c), deploy and pull (planned against projects/sample) run
  * against a server on loopback that answers whatever the input says. Every
  * field may be missing, null or of another type: the property is a clear
  * error or a result, never a crash, a leak or undefined behaviour.
@@ -25,6 +25,8 @@
 #include "couch/browse.h"
 #include "couch/couch.h"
 #include "couch/security.h"
+#include "deploy/deploy.h"
+#include "deploy/pull.h"
 #include "model/fullsync.h"
 
 #define SEP "\n#\n"
@@ -130,6 +132,7 @@ static void *accept_loop(void *arg)
 }
 
 static fs_couch *client;
+static fs_project *sample;    /* projects/sample: what deploy and pull compare */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -147,6 +150,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	snprintf(url, sizeof url, "http://127.0.0.1:%d", port);
 	fs_http_opts o = { .url = url, .timeout_ms = 2000, .connect_timeout_ms = 1000, .max_body = 1 << 20 };
 	client = fs_couch_new(fs_http_new(&o, NULL), "fuzz");
+	if (fs_project_open(&sample, FUZZ_SAMPLE, NULL))
+		abort();
 	return client ? 0 : -1;
 }
 
@@ -266,6 +271,31 @@ static void op_security(fs_err *e)
 	cJSON_Delete(want);
 }
 
+/* A deploy planned and run (direct or staged, forced, pruning), or a pull
+ * planned, against the answers; the project is never changed. */
+static void op_deploy(int which, fs_err *e)
+{
+	fs_deploy_opts o = { .force = which & 1, .staged = which & 2, .prune = which & 4,
+			     .build_timeout_ms = 300 };
+	fs_deploy_plan *plan = NULL;
+	fs_pull_plan *pull = NULL;
+	fs_buf b = FS_BUF_INIT;
+	if (which & 8) {
+		if (!fs_pull_plan_make(sample, client, "inspections", &pull, e)) {
+			fs_pull_format(pull, 1, &b);
+			done_json(fs_pull_json(pull, 1));
+		}
+		fs_pull_plan_free(pull);
+	} else if (!fs_deploy_plan_make(sample, client, &o, &plan, e)) {
+		fs_deploy_format(plan, 1, &b);
+		done_json(fs_deploy_json(plan, 1));
+		fs_deploy_run(plan, client, e);
+		fs_deploy_format(plan, 0, &b);
+	}
+	fs_deploy_plan_free(plan);
+	fs_buf_free(&b);
+}
+
 static void run(int op, fs_err *e)
 {
 	cJSON *out = NULL;
@@ -315,8 +345,10 @@ static void run(int op, fs_err *e)
 			op_revs(op - 28 - 16, e);
 		else if (op < 28 + 16 + 4 + 16)
 			op_view(op - 28 - 16 - 4, e);
-		else
+		else if (op < 28 + 16 + 4 + 16 + 16)
 			op_post(op - 28 - 16 - 4 - 16, e);
+		else
+			op_deploy(op - 28 - 16 - 4 - 16 - 16, e);
 	}
 	if (e->code && !e->msg[0])
 		abort(); /* every failure says why */
@@ -339,7 +371,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	served = 0;
 	status = statuses[data[1] % (sizeof statuses / sizeof *statuses)];
 	pthread_mutex_unlock(&lock);
-	run(data[0] % (28 + 16 + 4 + 16 + 16), &e);
+	run(data[0] % (28 + 16 + 4 + 16 + 16 + 16), &e);
 	if (strchr(e.msg, '\n'))
 		abort(); /* one sentence, one line */
 	return 0;
