@@ -22,6 +22,7 @@
 #include "base/job.h"
 #include "couch/browse.h"
 #include "browser.h"
+#include "security.h"
 #include "colors.h"
 #include "draw.h"
 #include "base/fsutil.h"
@@ -1562,6 +1563,14 @@ static fs_req browser_request(fs_app *a, fs_pane *p, fs_req r)
 	case FS_REQ_REFRESH:
 		reload_level(a, b);
 		return FS_REQ_NONE;
+	case FS_REQ_PERMISSIONS:
+		if (top(b) == LV_DBS && l && l->id && b->couch)
+			fs_secui_open(a, b->couch, l->id);
+		else if (top(b) > LV_DBS && b->db && b->couch)
+			fs_secui_open(a, b->couch, b->db);
+		else
+			fs_app_msg(a, "Choose a database first");
+		return FS_REQ_NONE;
 	case FS_REQ_DELETE:
 		if (top(b) == LV_DOC && b->docid) {
 			char q[300];
@@ -1663,6 +1672,7 @@ static void browser_close(fs_app *a, fs_pane *p)
 		return;
 	if (b->job)
 		a->busy--;
+	fs_secui_close(a);
 	fs_app_unwatch(a, fs_jobs_fd(b->jobs));
 	fs_jobs_free(b->jobs);   /* cancels, waits, frees; done callbacks do not run */
 	lines_clear(b);

@@ -94,6 +94,7 @@
 	R(CHANGES,        "changes",        "Changes of the database; again: follow live") \
 	R(AS_USER,        "view-as-user",   "Only the documents a FullSync user receives") \
 	R(REFRESH,        "refresh",        "Read again: the server (browser), else the project's files and git state") \
+	R(PERMISSIONS,    "permissions",    "Admins and members of the database: edit in $EDITOR, confirm") \
 	G("Misc") \
 	R(MENU,           "menu",           "Context menu of the selection") \
 	R(HELP,           "help",           "Show this help") \

@@ -44,6 +44,23 @@ static int unfinished(const char *text, size_t len)
 	return in_str || depth > 0;
 }
 
+/* Where a NUL character would enter a string: a \u0000 escape or a raw NUL
+ * byte, or -1. (A backslash can only stand inside a string in JSON, so the
+ * character after one is skipped: "\\u0000" is a backslash and "u0000".) */
+static long nul_at(const char *t, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (t[i] == '\0')
+			return (long)i;
+		if (t[i] != '\\')
+			continue;
+		if (i + 5 < len && !memcmp(t + i + 1, "u0000", 5))
+			return (long)i;
+		i++;
+	}
+	return -1;
+}
+
 cJSON *fs_json_parse(const char *text, size_t len, const char *what, fs_err *e)
 {
 	const char *end = NULL;
@@ -51,6 +68,15 @@ cJSON *fs_json_parse(const char *text, size_t len, const char *what, fs_err *e)
 		what = "JSON text";
 	if (!text || len == 0) {
 		fs_err_set(e, FS_E_PARSE, "%s is empty, not JSON", what);
+		return NULL;
+	}
+	long nul = nul_at(text, len);
+	if (nul >= 0) {
+		int line, col;
+		locate(text, (size_t)nul, &line, &col);
+		fs_err_set(e, FS_E_PARSE, "%s holds a NUL character (\\u0000) in a string at line %d, "
+			"column %d: fsstudio cannot keep it byte for byte and refuses the text rather than "
+			"cut the string there", what, line, col);
 		return NULL;
 	}
 	cJSON *v = cJSON_ParseWithLengthOpts(text, len, &end, 0);

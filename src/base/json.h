@@ -15,7 +15,10 @@
 
 /* Parses exactly one JSON value (trailing blanks allowed). On failure sets
  * FS_E_PARSE with "line L, column C: <what>" and returns NULL. `what` names
- * the text in the message ("response of GET /db"), may be NULL. */
+ * the text in the message ("response of GET /db"), may be NULL. A string
+ * holding a NUL character (\u0000) is refused the same way: cJSON's strings
+ * end at the first NUL, and a string cut there silently would lose the rest
+ * (a function pulled from a server, a document shown or written back). */
 cJSON *fs_json_parse(const char *text, size_t len, const char *what, fs_err *e);
 
 /* Typed getters: the member `key` of object `o` when it has that type, else

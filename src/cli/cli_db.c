@@ -5,10 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include "couch/browse.h"
 #include "cli/cli.h"
 #include "model/fullsync.h"
 #include "base/json.h"
+#include "couch/security.h"
 #include "couch/servers.h"
 
 #define DB_TIMEOUT_MS 30000
@@ -521,6 +523,124 @@ static int cmd_changes(fs_couch *c, fs_cli_opt *o, char **pos, int npos)
 	return rc ? fail(&e) : 0;
 }
 
+/* ---- security ---- */
+
+/* The --add-/--rm- flags: each takes NAME[,NAME...]. */
+static const struct sec_flag {
+	const char *opt, *who, *kind;
+	int add;
+} sec_flags[] = {
+	{ "--add-admin-name", "admins", "names", 1 }, { "--rm-admin-name", "admins", "names", 0 },
+	{ "--add-admin-role", "admins", "roles", 1 }, { "--rm-admin-role", "admins", "roles", 0 },
+	{ "--add-member-name", "members", "names", 1 }, { "--rm-member-name", "members", "names", 0 },
+	{ "--add-member-role", "members", "roles", 1 }, { "--rm-member-role", "members", "roles", 0 },
+	{ NULL, NULL, NULL, 0 },
+};
+
+/* The object asked for: the --set file, or the current one with the flags
+ * applied. NULL (after printing why) on a bad file or value. */
+static cJSON *wanted_security(fs_cli_opt *o, const cJSON *cur, int *changes)
+{
+	fs_err e = { 0 };
+	cJSON *want = NULL, *raw = NULL;
+	const char *file = fs_cli_opt_get(o, "--set")->value;
+	*changes = file != NULL;
+	if (file && read_doc(file, &raw))
+		return NULL;
+	if (file && fs_security_normalize(raw, file, &want, &e)) {
+		cJSON_Delete(raw);
+		fail(&e);
+		return NULL;
+	}
+	cJSON_Delete(raw);
+	if (!want)
+		want = cJSON_Duplicate(cur, 1);
+	for (const struct sec_flag *f = sec_flags; f->opt; f++) {
+		const char *v = fs_cli_opt_get(o, f->opt)->value, *vv[64];
+		char *hold = NULL;
+		if (!v)
+			continue;
+		*changes = 1;
+		size_t n = split_list(v, &hold, vv, 64);
+		int rc = n ? 0 : fs_security_change(want, f->who, f->kind, "", f->add, &e);
+		for (size_t i = 0; i < n && !rc; i++)
+			rc = fs_security_change(want, f->who, f->kind, vv[i], f->add, &e);
+		free(hold);
+		if (rc) {
+			cJSON_Delete(want);
+			fail(&e);
+			return NULL;
+		}
+	}
+	return want;
+}
+
+static int confirm_security(const char *db)
+{
+	if (!isatty(0) || !isatty(2))
+		return 0;
+	fprintf(stderr, "Change the permissions of database '%s'? [y/N] ", db);
+	char line[64];
+	return fgets(line, sizeof line, stdin) && (line[0] == 'y' || line[0] == 'Y');
+}
+
+/* Shows the diff, asks (or takes --yes), refuses a public result without
+ * --public, writes. */
+static int change_security(fs_couch *c, fs_cli_opt *o, const char *db, const cJSON *cur,
+			   const cJSON *want)
+{
+	fs_err e = { 0 };
+	fs_buf d = FS_BUF_INIT;
+	fs_security_diff(cur, want, &d);
+	if (!d.len) {
+		printf("no change: the permissions of '%s' are already so\n", db);
+		return 0;
+	}
+	fputs(fs_buf_str(&d), stdout);
+	fs_buf_free(&d);
+	fflush(stdout);
+	int pub = fs_security_is_public(want), allow = fs_cli_opt_get(o, "--public")->set;
+	if (pub && !allow)
+		return fs_cli_errorf("refused: this change leaves database '%s' without members, so "
+				     "anyone who reaches the server could read it; add --public to make it "
+				     "public on purpose", db), FS_EXIT_REFUSED;
+	if (!fs_cli_opt_get(o, "--yes")->set && !confirm_security(db)) {
+		printf("nothing written (use --yes to write)\n");
+		return 0;
+	}
+	if (fs_security_put(c, db, cur, want, allow, &e))
+		return fail(&e);
+	printf("permissions of '%s' changed%s\n", db, pub ? " (the database is public)" : "");
+	return 0;
+}
+
+static int cmd_security(fs_couch *c, fs_cli_opt *o, char **pos, int npos)
+{
+	fs_err e = { 0 };
+	cJSON *cur = NULL;
+	int changes = 0, rc;
+	if (fs_security_get(c, pos[0], &cur, &e))
+		return fail(&e);
+	cJSON *want = wanted_security(o, cur, &changes);
+	if (!want) {
+		rc = FS_EXIT_ERROR;
+	} else if (changes) {
+		rc = change_security(c, o, pos[0], cur, want);
+	} else if (want_json(o)) {
+		rc = fs_cli_json(want);
+		want = NULL;
+	} else {
+		fs_buf b = FS_BUF_INIT;
+		fs_security_format(cur, &b);
+		fputs(fs_buf_str(&b), stdout);
+		fs_buf_free(&b);
+		rc = 0;
+	}
+	cJSON_Delete(want);
+	cJSON_Delete(cur);
+	return rc;
+}
+
 typedef int (*sub_fn)(fs_couch *c, fs_cli_opt *o, char **pos, int npos);
 
 struct sub {
@@ -539,6 +659,7 @@ static const struct sub subs[] = {
 	{ "revs",    cmd_revs,    2, 4 },
 	{ "query",   cmd_query,   2, 64 },
 	{ "changes", cmd_changes, 1, 1 },
+	{ "security", cmd_security, 1, 1 },
 	{ NULL, NULL, 0, 0 },
 };
 
@@ -558,6 +679,11 @@ int fs_cmd_db(int argc, char **argv)
 		{ "--timeout", "MS", 0, NULL }, { "--view", "DDOC/VIEW", 0, NULL },
 		{ "--doc-id", "ID[,ID]", 0, NULL }, { "--attachment", "NAME", 0, NULL },
 		{ "-o", "FILE", 0, NULL },
+		{ "--set", "FILE", 0, NULL }, { "--public", NULL, 0, NULL }, { "--yes", NULL, 0, NULL },
+		{ "--add-admin-name", "N[,N]", 0, NULL }, { "--rm-admin-name", "N[,N]", 0, NULL },
+		{ "--add-admin-role", "R[,R]", 0, NULL }, { "--rm-admin-role", "R[,R]", 0, NULL },
+		{ "--add-member-name", "N[,N]", 0, NULL }, { "--rm-member-name", "N[,N]", 0, NULL },
+		{ "--add-member-role", "R[,R]", 0, NULL }, { "--rm-member-role", "R[,R]", 0, NULL },
 		{ NULL, NULL, 0, NULL },
 	};
 	char *pos[64];

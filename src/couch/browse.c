@@ -6,6 +6,7 @@
 #include "couch/browse.h"
 #include "base/fsutil.h"
 #include "couch/http.h"
+#include "couch/path.h"
 #include "base/json.h"
 
 #define DEFAULT_PAGE 50
@@ -173,9 +174,15 @@ static int fetch_segment(struct fetch *f, const struct seg *s, char **start, int
 					 cJSON_GetArraySize(fs_json_arr(fs_json_obj(row, "doc"), "_conflicts")));
 		}
 		cJSON_Delete(res);
+		/* a server answering the same rows again (or out of order) would
+		 * keep this loop turning forever */
+		int moved = *start && (!from || (f->desc ? strcmp(*start, from) < 0 : strcmp(*start, from) > 0));
 		free(from_copy);
 		if (f->out->n >= f->need || got < o.limit)
 			return 0;   /* enough, or the segment is exhausted */
+		if (!moved)
+			return fs_err_set(e, FS_E_SERVER, "%s: the document list of database '%s' does not "
+					  "advance (rows out of order or repeated): stopped", fs_couch_url(f->c), f->db);
 		if (filtered && f->out->scanned >= scan_max) {
 			f->out->truncated = 1;
 			return 0;
@@ -316,6 +323,16 @@ static int status_of(const char *s)
 	return FS_REV_MISSING;
 }
 
+/* 1 when every item of the array (NULL: none) is a string. */
+static int strings_only(const cJSON *arr)
+{
+	const cJSON *it;
+	cJSON_ArrayForEach(it, arr)
+		if (!cJSON_IsString(it))
+			return 0;
+	return 1;
+}
+
 /* The ancestry of one leaf (_revisions) and its statuses (_revs_info). */
 static int add_branch(fs_couch *c, const char *db, const char *id, const char *leaf,
 		      fs_revtree *t, fs_err *e)
@@ -329,6 +346,11 @@ static int add_branch(fs_couch *c, const char *db, const char *id, const char *l
 	long start = (long)fs_json_int(revs, "start", 0);
 	cJSON *ids = fs_json_arr(revs, "ids");
 	int n = cJSON_GetArraySize(ids);
+	if (!fs_json_str(doc, "_rev") || (revs && !ids) || !strings_only(ids)) {
+		cJSON_Delete(doc);
+		return fs_err_set(e, FS_E_SERVER, "%s answered revision %s of document '%s' without "
+			"a usable _rev and _revisions", fs_couch_url(c), leaf, id);
+	}
 	for (int i = 0; i < n; i++) {
 		char rev[160], parent[160] = "";
 		snprintf(rev, sizeof rev, "%ld-%s", start - i, cJSON_GetArrayItem(ids, i)->valuestring);
@@ -373,11 +395,14 @@ int fs_browse_revs(fs_couch *c, const char *db, const char *id, fs_revtree *out,
 	memset(out, 0, sizeof *out);
 	out->id = fs_xstrdup(id);
 	rc = fs_couch_doc_get(c, db, id, NULL, &cur, e);
+	if (!rc && !fs_json_str(cur, "_rev"))
+		rc = fs_err_set(e, FS_E_SERVER, "%s answered document '%s' of database '%s' without "
+				"its revision (_rev)", fs_couch_url(c), id, db);
 	if (!rc)
 		out->winner = fs_xstrdup(fs_json_str(cur, "_rev"));
-	else if (rc != FS_E_NOTFOUND)
-		goto fail;
 	cJSON_Delete(cur);
+	if (rc && rc != FS_E_NOTFOUND)
+		goto fail;
 	if ((rc = fs_couch_doc_get(c, db, id, &all, &leaves, e)))
 		goto fail;
 	cJSON_ArrayForEach(it, leaves) {
@@ -525,8 +550,14 @@ int fs_browse_resolve(fs_couch *c, const char *db, const char *id, const char *w
 					res.r[i].msg ? res.r[i].msg : "a write failed");
 			goto out;
 		}
+	const char *kept = merged ? res.r[res.n - 1].rev : winner;
+	if (!kept) {
+		rc = fs_err_set(e, FS_E_SERVER, "resolving '%s': the server's answer has no new revision "
+				"for the merged document", id);
+		goto out;
+	}
 	if (new_rev)
-		*new_rev = fs_xstrdup(merged ? res.r[res.n - 1].rev : winner);
+		*new_rev = fs_xstrdup(kept);
 out:
 	fs_couch_bulk_free(&res);
 	cJSON_Delete(docs);
@@ -872,18 +903,9 @@ int fs_browse_attachment(fs_couch *c, const char *db, const char *id, const char
 {
 	fs_buf path = FS_BUF_INIT;
 	fs_http_resp resp;
-	fs_couch_path_doc(&path, db, id);
-	/* each part of a name like "img/a.png" encoded, its slashes kept */
-	for (const char *s = name; ; ) {
-		const char *slash = strchr(s, '/');
-		char *part = slash ? fs_xstrndup(s, slash - s) : fs_xstrdup(s);
-		fs_buf_addc(&path, '/');
-		fs_url_encode(&path, part);
-		free(part);
-		if (!slash)
-			break;
-		s = slash + 1;
-	}
+	fs_buf_reset(out);
+	if (fs_path_build(&path, &(fs_path){ .db = db, .id = id, .att = name }, e))
+		return FS_E_INVALID;
 	if (rev) {
 		fs_buf_adds(&path, "?rev=");
 		fs_url_encode(&path, rev);

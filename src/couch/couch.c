@@ -3,12 +3,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include "couch/couch.h"
+#include "couch/path.h"
 #include "base/json.h"
 
 struct fs_couch {
 	fs_http *h;
 	char *name;
 	long revs_limit;          /* the profile's setting */
+	cJSON *security;          /* the profile's admins/members for new databases */
 };
 
 /* What a request is about, for error sentences. */
@@ -33,6 +35,7 @@ void fs_couch_free(fs_couch *c)
 	if (!c)
 		return;
 	fs_http_free(c->h);
+	cJSON_Delete(c->security);
 	free(c->name);
 	free(c);
 }
@@ -41,9 +44,22 @@ fs_couch *fs_couch_clone(const fs_couch *c)
 {
 	fs_http *h = fs_http_clone(c->h);
 	fs_couch *k = h ? fs_couch_new(h, c->name) : NULL;
-	if (k)
+	if (k) {
 		k->revs_limit = c->revs_limit;
+		k->security = c->security ? cJSON_Duplicate(c->security, 1) : NULL;
+	}
 	return k;
+}
+
+const cJSON *fs_couch_security_setting(const fs_couch *c)
+{
+	return c->security;
+}
+
+void fs_couch_set_security_setting(fs_couch *c, cJSON *sec)
+{
+	cJSON_Delete(c->security);
+	c->security = sec;
 }
 
 long fs_couch_revs_limit_setting(const fs_couch *c)
@@ -71,35 +87,6 @@ const char *fs_couch_url(const fs_couch *c)
 	return fs_http_url(c->h);
 }
 
-/* ---- Paths ---- */
-
-void fs_couch_path_db(fs_buf *b, const char *db)
-{
-	fs_buf_addc(b, '/');
-	fs_url_encode(b, db);
-}
-
-static void encode_id(fs_buf *b, const char *id)
-{
-	static const char *const keep[] = { "_design/", "_local/", NULL };
-	for (const char *const *k = keep; *k; k++) {
-		size_t n = strlen(*k);
-		if (strncmp(id, *k, n) == 0 && id[n]) {
-			fs_buf_adds(b, *k);
-			fs_url_encode(b, id + n);
-			return;
-		}
-	}
-	fs_url_encode(b, id);
-}
-
-void fs_couch_path_doc(fs_buf *b, const char *db, const char *id)
-{
-	fs_couch_path_db(b, db);
-	fs_buf_addc(b, '/');
-	encode_id(b, id);
-}
-
 /* The bare name of a design document ("x" of "_design/x"). */
 static const char *ddoc_name(const char *ddoc)
 {
@@ -118,6 +105,15 @@ static void describe_target(fs_buf *b, const target *t)
 		fs_buf_printf(b, "database '%s'", t->db);
 	else
 		fs_buf_adds(b, "the server");
+}
+
+/* Controls from a server's answer (an error, a reason, an id) become
+ * spaces: a message is one line. */
+static void one_line(char *s)
+{
+	for (; s && *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = ' ';
 }
 
 /* Shortens a CouchDB reason for a one-line message. */
@@ -245,6 +241,7 @@ static int error_sentence(fs_couch *c, const char *method, const char *path, con
 		else if (len)
 			fs_buf_adds(&s, " (not a CouchDB answer)");
 	}
+	one_line(s.data);
 	fs_err_set(e, code, "%s", fs_buf_str(&s));
 	fs_buf_free(&s);
 	free(r);
@@ -311,17 +308,17 @@ int fs_couch_request(fs_couch *c, const char *method, const char *path, const cJ
 	return rc;
 }
 
-/* GET of a path made from a db (and id), parsed. */
-static int get_json(fs_couch *c, const char *db, const char *id, const char *suffix, cJSON **out, fs_err *e)
+/* GET of a path built from its parts, parsed. */
+static int get_json(fs_couch *c, const fs_path *pp, cJSON **out, fs_err *e)
 {
 	fs_buf p = FS_BUF_INIT;
-	if (id)
-		fs_couch_path_doc(&p, db, id);
-	else if (db)
-		fs_couch_path_db(&p, db);
-	fs_buf_adds(&p, suffix ? suffix : (db ? "" : "/"));
-	call k = { "GET", fs_buf_str(&p), NULL, NULL, 0, { db, id, NULL } };
-	int rc = send_call(c, &k, out, NULL, e);
+	if (out)
+		*out = NULL;
+	int rc = fs_path_build(&p, pp, e);
+	if (!rc) {
+		call k = { "GET", fs_buf_str(&p), NULL, NULL, 0, { pp->db, pp->id, NULL } };
+		rc = send_call(c, &k, out, NULL, e);
+	}
 	fs_buf_free(&p);
 	return rc;
 }
@@ -330,7 +327,7 @@ static int get_json(fs_couch *c, const char *db, const char *id, const char *suf
 
 int fs_couch_server_info(fs_couch *c, cJSON **out, fs_err *e)
 {
-	return get_json(c, NULL, NULL, "/", out, e);
+	return get_json(c, &(fs_path){ 0 }, out, e);
 }
 
 char *fs_couch_version_string(const cJSON *info)
@@ -346,35 +343,36 @@ char *fs_couch_version_string(const cJSON *info)
 
 int fs_couch_all_dbs(fs_couch *c, cJSON **out, fs_err *e)
 {
-	return get_json(c, NULL, NULL, "/_all_dbs", out, e);
+	return get_json(c, &(fs_path){ .endpoint = "_all_dbs" }, out, e);
 }
 
 int fs_couch_active_tasks(fs_couch *c, cJSON **out, fs_err *e)
 {
-	return get_json(c, NULL, NULL, "/_active_tasks", out, e);
+	return get_json(c, &(fs_path){ .endpoint = "_active_tasks" }, out, e);
 }
 
 int fs_couch_session(fs_couch *c, cJSON **out, fs_err *e)
 {
-	return get_json(c, NULL, NULL, "/_session", out, e);
+	return get_json(c, &(fs_path){ .endpoint = "_session" }, out, e);
 }
 
 /* ---- Databases ---- */
 
 int fs_couch_db_info(fs_couch *c, const char *db, cJSON **out, fs_err *e)
 {
-	return get_json(c, db, NULL, NULL, out, e);
+	return get_json(c, &(fs_path){ .db = db }, out, e);
 }
 
-static int db_call(fs_couch *c, const char *method, const char *db, const char *suffix,
+static int db_call(fs_couch *c, const char *method, const char *db, const char *endpoint,
 	const cJSON *body, cJSON **out, fs_err *e)
 {
 	fs_buf p = FS_BUF_INIT;
-	fs_couch_path_db(&p, db);
-	fs_buf_adds(&p, suffix ? suffix : "");
-	call k = { method, fs_buf_str(&p), body, NULL, 0, { db, NULL, NULL } };
 	cJSON *tmp = NULL;
-	int rc = send_call(c, &k, &tmp, NULL, e);
+	int rc = fs_path_build(&p, &(fs_path){ .db = db, .endpoint = endpoint }, e);
+	if (!rc) {
+		call k = { method, fs_buf_str(&p), body, NULL, 0, { db, NULL, NULL } };
+		rc = send_call(c, &k, &tmp, NULL, e);
+	}
 	if (out)
 		*out = tmp;
 	else
@@ -403,12 +401,12 @@ int fs_couch_db_delete(fs_couch *c, const char *db, fs_err *e)
 
 int fs_couch_security_get(fs_couch *c, const char *db, cJSON **out, fs_err *e)
 {
-	return db_call(c, "GET", db, "/_security", NULL, out, e);
+	return db_call(c, "GET", db, "_security", NULL, out, e);
 }
 
 int fs_couch_security_put(fs_couch *c, const char *db, const cJSON *sec, fs_err *e)
 {
-	return db_call(c, "PUT", db, "/_security", sec, NULL, e);
+	return db_call(c, "PUT", db, "_security", sec, NULL, e);
 }
 
 /* pouchdb-server answers 404 or 400 for _revs_limit and _info: tell that
@@ -428,7 +426,9 @@ static int unsupported(fs_couch *c, int rc, const char *db, const char *what, fs
 int fs_couch_revs_limit_get(fs_couch *c, const char *db, long *out, fs_err *e)
 {
 	cJSON *v = NULL;
-	int rc = db_call(c, "GET", db, "/_revs_limit", NULL, &v, e);
+	if (fs_path_check_db(db, e))
+		return FS_E_INVALID;
+	int rc = db_call(c, "GET", db, "_revs_limit", NULL, &v, e);
 	if (rc)
 		return unsupported(c, rc, db, "_revs_limit", e);
 	if (!cJSON_IsNumber(v)) {
@@ -443,8 +443,10 @@ int fs_couch_revs_limit_get(fs_couch *c, const char *db, long *out, fs_err *e)
 
 int fs_couch_revs_limit_put(fs_couch *c, const char *db, long limit, fs_err *e)
 {
+	if (fs_path_check_db(db, e))
+		return FS_E_INVALID;
 	cJSON *n = cJSON_CreateNumber((double)limit);
-	int rc = db_call(c, "PUT", db, "/_revs_limit", n, NULL, e);
+	int rc = db_call(c, "PUT", db, "_revs_limit", n, NULL, e);
 	cJSON_Delete(n);
 	return rc ? unsupported(c, rc, db, "_revs_limit", e) : 0;
 }
@@ -452,7 +454,7 @@ int fs_couch_revs_limit_put(fs_couch *c, const char *db, long limit, fs_err *e)
 int fs_couch_view_cleanup(fs_couch *c, const char *db, fs_err *e)
 {
 	cJSON *empty = cJSON_CreateObject();
-	int rc = db_call(c, "POST", db, "/_view_cleanup", empty, NULL, e);
+	int rc = db_call(c, "POST", db, "_view_cleanup", empty, NULL, e);
 	cJSON_Delete(empty);
 	return rc;
 }
@@ -500,12 +502,14 @@ int fs_couch_doc_get(fs_couch *c, const char *db, const char *id,
 		add_flag(&q, "latest", o->latest);
 	}
 	fs_buf p = FS_BUF_INIT;
-	fs_couch_path_doc(&p, db, id);
+	*out = NULL;
+	int rc = fs_path_build(&p, &(fs_path){ .db = db, .id = id }, e);
 	fs_buf_adds(&p, fs_buf_str(&q));
 	/* (open_revs answers multipart unless asked for JSON: every request
 	 * sends Accept: application/json) */
 	call k = { "GET", fs_buf_str(&p), NULL, NULL, 0, { db, id, NULL } };
-	int rc = send_call(c, &k, out, NULL, e);
+	if (!rc)
+		rc = send_call(c, &k, out, NULL, e);
 	fs_buf_free(&p);
 	fs_buf_free(&q);
 	return rc;
@@ -529,10 +533,11 @@ int fs_couch_doc_put(fs_couch *c, const char *db, const cJSON *doc, char **new_r
 	if (!id || !id[0])
 		return fs_err_set(e, FS_E_INVALID, "cannot save a document without an _id in database '%s'", db);
 	fs_buf p = FS_BUF_INIT;
-	fs_couch_path_doc(&p, db, id);
+	cJSON *ans = NULL;
+	int rc = fs_path_build(&p, &(fs_path){ .db = db, .id = id }, e);
 	call k = { "PUT", fs_buf_str(&p), doc, NULL, 0, { db, id, NULL } };
-	cJSON *ans;
-	int rc = send_call(c, &k, &ans, NULL, e);
+	if (!rc)
+		rc = send_call(c, &k, &ans, NULL, e);
 	fs_buf_free(&p);
 	return rc ? rc : take_rev(ans, new_rev);
 }
@@ -545,11 +550,15 @@ int fs_couch_doc_post(fs_couch *c, const char *db, const cJSON *doc, char **new_
 	if (new_rev)
 		*new_rev = NULL;
 	/* a document that names its _id is what a conflict is about */
+	const char *named = fs_json_str(doc, "_id");
+	if (named && fs_path_check_id(named, e))
+		return FS_E_INVALID;
 	fs_buf p = FS_BUF_INIT;
-	fs_couch_path_db(&p, db);
-	call k = { "POST", fs_buf_str(&p), doc, NULL, 0, { db, fs_json_str(doc, "_id"), NULL } };
 	cJSON *ans = NULL;
-	int rc = send_call(c, &k, &ans, NULL, e);
+	int rc = fs_path_build(&p, &(fs_path){ .db = db }, e);
+	call k = { "POST", fs_buf_str(&p), doc, NULL, 0, { db, named, NULL } };
+	if (!rc)
+		rc = send_call(c, &k, &ans, NULL, e);
 	fs_buf_free(&p);
 	if (rc)
 		return rc;
@@ -563,14 +572,18 @@ int fs_couch_doc_delete(fs_couch *c, const char *db, const char *id, const char 
 	char **new_rev, fs_err *e)
 {
 	fs_buf p = FS_BUF_INIT;
+	cJSON *ans = NULL;
 	if (new_rev)
 		*new_rev = NULL;
-	fs_couch_path_doc(&p, db, id);
+	int rc = fs_path_build(&p, &(fs_path){ .db = db, .id = id }, e);
+	if (!rc && (!rev || !*rev))
+		rc = fs_err_set(e, FS_E_INVALID, "deleting a document needs its current revision, "
+			"and none is known for document '%s' in database '%s'", id, db);
 	fs_buf_adds(&p, "?rev=");
 	fs_url_encode(&p, rev ? rev : "");
 	call k = { "DELETE", fs_buf_str(&p), NULL, NULL, 0, { db, id, NULL } };
-	cJSON *ans;
-	int rc = send_call(c, &k, &ans, NULL, e);
+	if (!rc)
+		rc = send_call(c, &k, &ans, NULL, e);
 	fs_buf_free(&p);
 	return rc ? rc : take_rev(ans, new_rev);
 }
@@ -586,22 +599,26 @@ static int header_safe(const char *id)
 int fs_couch_doc_copy(fs_couch *c, const char *db, const char *from, const char *to,
 	const char *to_rev, fs_err *e)
 {
-	fs_buf p = FS_BUF_INIT, dest = FS_BUF_INIT;
-	fs_couch_path_doc(&p, db, from);
+	fs_buf p = FS_BUF_INIT, dest = FS_BUF_INIT, to_path = FS_BUF_INIT;
+	int rc = fs_path_build(&p, &(fs_path){ .db = db, .id = from }, e);
+	if (!rc)
+		rc = fs_path_build(&to_path, &(fs_path){ .id = to }, e);
 	fs_buf_adds(&dest, "Destination: ");
 	/* CouchDB decodes the Destination id, pouchdb-server does not: send plain
 	 * ids as they are (both agree) and encode only the others */
 	if (header_safe(to))
 		fs_buf_adds(&dest, to);
 	else
-		encode_id(&dest, to);
+		fs_buf_adds(&dest, fs_buf_str(&to_path) + 1);
 	if (to_rev) {
 		fs_buf_adds(&dest, "?rev=");
 		fs_url_encode(&dest, to_rev);
 	}
 	const char *hdrs[] = { dest.data, NULL };
 	call k = { "COPY", fs_buf_str(&p), NULL, hdrs, 0, { db, from, NULL } };
-	int rc = send_call(c, &k, NULL, NULL, e);
+	if (!rc)
+		rc = send_call(c, &k, NULL, NULL, e);
+	fs_buf_free(&to_path);
 	fs_buf_free(&p);
 	fs_buf_free(&dest);
 	return rc;
@@ -634,6 +651,7 @@ static void bulk_fail(fs_couch_bulk_result *r, const char *db, const char *error
 		r->msg = fs_xasprintf("document '%s' in database '%s' was not saved (%s%s%s)",
 			r->id ? r->id : "?", db, error, sr[0] ? ": " : "", sr);
 	free(sr);
+	one_line(r->msg);
 }
 
 /* The first input not matched yet whose id is `id` (or, for a result of a
@@ -700,7 +718,7 @@ int fs_couch_bulk_docs(fs_couch *c, const char *db, const cJSON *docs, int new_e
 	if (!new_edits)
 		cJSON_AddFalseToObject(body, "new_edits");
 	cJSON *ans = NULL;
-	int rc = db_call(c, "POST", db, "/_bulk_docs", body, &ans, e);
+	int rc = db_call(c, "POST", db, "_bulk_docs", body, &ans, e);
 	cJSON_Delete(body);
 	if (rc)
 		return rc;
@@ -776,34 +794,33 @@ static void view_query(fs_buf *q, const fs_couch_view_opts *o)
 }
 
 /* GET path?query, or POST {"keys": [...]} when keys are given. */
-static int view_call(fs_couch *c, const fs_buf *p, const fs_couch_view_opts *o, const target *t,
+static int view_call(fs_couch *c, const fs_path *pp, const fs_couch_view_opts *o, const target *t,
 	cJSON **out, fs_err *e)
 {
 	const cJSON *keys = o ? o->keys : NULL;
 	cJSON *body = NULL;
+	fs_buf p = FS_BUF_INIT, q = FS_BUF_INIT;
+	*out = NULL;
+	if (fs_path_build(&p, pp, e))
+		return FS_E_INVALID;
+	view_query(&q, o);
+	fs_buf_adds(&p, fs_buf_str(&q));
+	fs_buf_free(&q);
 	if (keys) {
 		body = cJSON_CreateObject();
 		cJSON_AddItemReferenceToObject(body, "keys", (cJSON *)keys);
 	}
-	call k = { body ? "POST" : "GET", fs_buf_str(p), body, NULL, o ? o->timeout_ms : 0, *t };
+	call k = { body ? "POST" : "GET", fs_buf_str(&p), body, NULL, o ? o->timeout_ms : 0, *t };
 	int rc = send_call(c, &k, out, NULL, e);
 	cJSON_Delete(body);
+	fs_buf_free(&p);
 	return rc;
 }
 
 int fs_couch_all_docs(fs_couch *c, const char *db, const fs_couch_view_opts *o, cJSON **out, fs_err *e)
 {
-	fs_buf p = FS_BUF_INIT;
-	fs_couch_path_db(&p, db);
-	fs_buf_adds(&p, "/_all_docs");
-	fs_buf q = FS_BUF_INIT;
-	view_query(&q, o);
-	fs_buf_adds(&p, fs_buf_str(&q));
 	target t = { db, NULL, NULL };
-	int rc = view_call(c, &p, o, &t, out, e);
-	fs_buf_free(&q);
-	fs_buf_free(&p);
-	return rc;
+	return view_call(c, &(fs_path){ .db = db, .endpoint = "_all_docs" }, o, &t, out, e);
 }
 
 int fs_couch_design_docs(fs_couch *c, const char *db, int include_docs, cJSON **out, fs_err *e)
@@ -823,33 +840,18 @@ int fs_couch_design_docs(fs_couch *c, const char *db, int include_docs, cJSON **
 int fs_couch_view(fs_couch *c, const char *db, const char *ddoc, const char *view,
 	const fs_couch_view_opts *o, cJSON **out, fs_err *e)
 {
-	fs_buf p = FS_BUF_INIT, q = FS_BUF_INIT;
-	fs_couch_path_db(&p, db);
-	fs_buf_adds(&p, "/_design/");
-	fs_url_encode(&p, ddoc_name(ddoc));
-	fs_buf_adds(&p, "/_view/");
-	fs_url_encode(&p, view);
-	view_query(&q, o);
-	fs_buf_adds(&p, fs_buf_str(&q));
 	char *what = fs_xasprintf("view '%s' of design document '_design/%s' in database '%s'",
 		view, ddoc_name(ddoc), db);
 	target t = { db, NULL, what };
-	int rc = view_call(c, &p, o, &t, out, e);
+	int rc = view_call(c, &(fs_path){ .db = db, .ddoc = ddoc, .view = view }, o, &t, out, e);
 	free(what);
-	fs_buf_free(&q);
-	fs_buf_free(&p);
 	return rc;
 }
 
 int fs_couch_design_info(fs_couch *c, const char *db, const char *ddoc, cJSON **out, fs_err *e)
 {
-	fs_buf p = FS_BUF_INIT;
 	char *id = fs_xasprintf("_design/%s", ddoc_name(ddoc));
-	fs_couch_path_doc(&p, db, id);
-	fs_buf_adds(&p, "/_info");
-	call k = { "GET", fs_buf_str(&p), NULL, NULL, 0, { db, id, NULL } };
-	int rc = send_call(c, &k, out, NULL, e);
-	fs_buf_free(&p);
+	int rc = get_json(c, &(fs_path){ .db = db, .id = id, .endpoint = "_info" }, out, e);
 	free(id);
 	/* pouchdb-server answers 200 {"view_index":"Not implemented."} */
 	if (!rc && !fs_json_obj(*out, "view_index")) {
@@ -892,8 +894,9 @@ int fs_couch_changes(fs_couch *c, const char *db, const fs_couch_changes_opts *o
 	const fs_couch_changes_opts *o = opts ? opts : &none;
 	long deadline = o->timeout_ms > 0 ? o->timeout_ms : 30000;
 	fs_buf p = FS_BUF_INIT, q = FS_BUF_INIT;
-	fs_couch_path_db(&p, db);
-	fs_buf_adds(&p, "/_changes");
+	*out = NULL;
+	if (fs_path_build(&p, &(fs_path){ .db = db, .endpoint = "_changes" }, e))
+		return FS_E_INVALID;
 	add_since(&q, o);
 	if (o->limit > 0)
 		fs_buf_printf(&q, "%climit=%ld", q.len ? '&' : '?', o->limit);

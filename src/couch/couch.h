@@ -38,6 +38,11 @@ const char *fs_couch_url(const fs_couch *c);
  * deploy applies it). Set by fs_server_connect. */
 long fs_couch_revs_limit_setting(const fs_couch *c);
 void fs_couch_set_revs_limit_setting(fs_couch *c, long limit);
+/* The profile's `admins` and `members` ({"admins": {"names","roles"}, ...},
+ * only the lists the profile sets; NULL: none), which deploy gives the
+ * databases it creates. The setter takes sec over. */
+const cJSON *fs_couch_security_setting(const fs_couch *c);
+void fs_couch_set_security_setting(fs_couch *c, cJSON *sec);
 
 /* ---- Server ---- */
 /* GET /. */
@@ -190,10 +195,9 @@ int fs_couch_request(fs_couch *c, const char *method, const char *path, const cJ
 	cJSON **out, const char *what, fs_err *e);
 
 /* ---- Paths ---- */
-/* "/" + encoded db. Appends to b. */
-void fs_couch_path_db(fs_buf *b, const char *db);
-/* "/" + encoded db + "/" + encoded id ("_design/" and "_local/" keep their slash). */
-void fs_couch_path_doc(fs_buf *b, const char *db, const char *id);
+/* Every path above is built by couch/path.h from its parts: an invalid
+ * database name, a reserved or empty document id is FS_E_INVALID with a
+ * sentence, and no request is sent. */
 
 /* Turns an error answer into a sentence (used by fs_couch_request; exposed for
  * callers that make their own requests). `what` may be NULL. */

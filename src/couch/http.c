@@ -45,17 +45,10 @@ static void global_init(void)
 
 void fs_url_encode(fs_buf *b, const char *s)
 {
-	static const char hex[] = "0123456789ABCDEF";
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-			*p == '-' || *p == '.' || *p == '_' || *p == '~') {
-			fs_buf_addc(b, (char)*p);
-		} else {
-			fs_buf_addc(b, '%');
-			fs_buf_addc(b, hex[*p >> 4]);
-			fs_buf_addc(b, hex[*p & 15]);
-		}
-	}
+	char *x = curl_easy_escape(NULL, s, (int)strlen(s));
+	if (x)
+		fs_buf_adds(b, x);
+	curl_free(x);
 }
 
 /* Where the authority starts and ends ("http://" + authority + path). */
@@ -340,6 +333,8 @@ static void setup(fs_http *h, const fs_http_req *r, const char *url, transfer *t
 	CURL *c = h->easy;
 	curl_easy_reset(c);
 	curl_easy_setopt(c, CURLOPT_URL, url);
+	/* paths are built encoded (couch/path.c): curl must not rewrite them */
+	curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, h->o.connect_timeout_ms);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout);

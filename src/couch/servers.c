@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "couch/servers.h"
+#include "couch/security.h"
 #include "base/fsutil.h"
 #include "couch/http.h"
 
@@ -38,6 +39,8 @@ void fs_server_free(fs_server *srv)
 	free(srv->user);
 	free_secret(srv->password);
 	free(srv->password_command);
+	free(srv->admins);
+	free(srv->members);
 	free(srv->origin);
 	memset(srv, 0, sizeof *srv);
 }
@@ -128,9 +131,20 @@ static int set_key(fs_server *srv, const char *key, const char *val, const char 
 		if (*end || n < 1)
 			return fs_err_set(e, FS_E_PARSE, "%s: revs_limit must be a positive number", where);
 		srv->revs_limit = n;
+	} else if (!strcmp(key, "members") || !strcmp(key, "admins")) {
+		cJSON *l = NULL;
+		char *what = fs_xasprintf("%s: %s", where, key);
+		int rc = fs_security_parse_list(val, what, &l, e);
+		free(what);
+		cJSON_Delete(l);
+		if (rc)
+			return rc;
+		char **slot = key[0] == 'm' ? &srv->members : &srv->admins;
+		free(*slot);
+		*slot = fs_xstrdup(val);
 	} else {
 		return fs_err_set(e, FS_E_PARSE, "%s: unknown setting '%s' (known: url, user, password, "
-			"password_command, insecure, revs_limit)", where, key);
+			"password_command, insecure, revs_limit, members, admins)", where, key);
 	}
 	return 0;
 }
@@ -317,6 +331,10 @@ int fs_servers_save_profile(const char *path, const fs_server *srv, fs_err *e)
 		fs_buf_adds(&b, "insecure = true\n");
 	if (srv->revs_limit > 0)
 		fs_buf_printf(&b, "revs_limit = %ld\n", srv->revs_limit);
+	if (srv->members)
+		fs_buf_printf(&b, "members = %s\n", srv->members);
+	if (srv->admins)
+		fs_buf_printf(&b, "admins = %s\n", srv->admins);
 	rc = write_private(path, &b, e);
 	memset(b.data, 0, b.len);
 	fs_buf_free(&b);
@@ -355,6 +373,8 @@ static void copy_server(fs_server *dst, const fs_server *src)
 	dst->password_command = src->password_command ? fs_xstrdup(src->password_command) : NULL;
 	dst->insecure = src->insecure;
 	dst->revs_limit = src->revs_limit;
+	dst->admins = src->admins ? fs_xstrdup(src->admins) : NULL;
+	dst->members = src->members ? fs_xstrdup(src->members) : NULL;
 	dst->origin = fs_xstrdup(src->origin ? src->origin : "");
 }
 
@@ -433,6 +453,21 @@ int fs_server_password(fs_server *srv, fs_err *e)
 	return rc;
 }
 
+/* The profile's admins and members lists (checked when the file was read). */
+static cJSON *security_setting(const fs_server *srv)
+{
+	cJSON *sec = NULL, *l;
+	const char *lists[] = { srv->admins, srv->members }, *keys[] = { "admins", "members" };
+	for (int i = 0; i < 2; i++) {
+		if (!lists[i] || fs_security_parse_list(lists[i], keys[i], &l, NULL))
+			continue;
+		if (!sec)
+			sec = cJSON_CreateObject();
+		cJSON_AddItemToObject(sec, keys[i], l);
+	}
+	return sec;
+}
+
 fs_couch *fs_server_connect(const fs_server *srv, long timeout_ms, fs_err *e)
 {
 	fs_server tmp;
@@ -445,8 +480,10 @@ fs_couch *fs_server_connect(const fs_server *srv, long timeout_ms, fs_err *e)
 		h = fs_http_new(&o, e);
 	}
 	fs_couch *c = h ? fs_couch_new(h, tmp.name) : NULL;
-	if (c)
+	if (c) {
 		fs_couch_set_revs_limit_setting(c, tmp.revs_limit);
+		fs_couch_set_security_setting(c, security_setting(&tmp));
+	}
 	fs_server_free(&tmp);
 	return c;
 }

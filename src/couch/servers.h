@@ -10,6 +10,8 @@
  *   password_command = pass show couch/prod     # or: password = secret
  *   insecure = false                            # true: no TLS verification
  *   revs_limit = 10                             # applied by deploy
+ *   members = alice, role:staff                 # deploy sets these on the
+ *   admins = role:ops                           # databases it creates
  *
  * A server is named by a profile name or given as a URL (user:password@ in
  * the URL accepted). Credentials, first found wins: the URL's, the profile's
@@ -34,6 +36,7 @@ typedef struct fs_server {
 	char *password_command;   /* NULL: none */
 	int insecure;
 	long revs_limit;          /* 0: not set */
+	char *admins, *members;   /* "alice, role:ops" lists for new databases; NULL: not set */
 	char *origin;             /* "file:line" of the profile, or "--server", "default" */
 } fs_server;
 

@@ -8,6 +8,7 @@
 #include "base/buf.h"
 #include "base/json.h"
 #include "js/js.h"
+#include "couch/security.h"
 
 const char *const fs_deploy_ignore[] = { "_rev", FS_DEPLOY_MARKER, NULL };
 /* Members that are not content in diffs. */
@@ -604,6 +605,33 @@ static size_t db_writes(const fs_deploy_db *db)
 	return n;
 }
 
+/* The profile's admins and members on a database deploy just created (the
+ * lists the profile leaves out stay as the server made them). 1 when set. */
+static int apply_security(run *r, fs_deploy_db *db)
+{
+	const cJSON *want = fs_couch_security_setting(r->c), *it;
+	cJSON *cur = NULL, *next = NULL;
+	fs_err we;
+	if (!want)
+		return 0;
+	int rc = fs_security_get(r->c, db->name, &cur, &we);
+	if (!rc) {
+		next = cJSON_Duplicate(cur, 1);
+		cJSON_ArrayForEach(it, want)
+			cJSON_ReplaceItemInObjectCaseSensitive(next, it->string, cJSON_Duplicate(it, 1));
+		rc = fs_security_put(r->c, db->name, cur, next, 0, &we);
+	}
+	if (rc) {
+		char *msg = fs_xasprintf("the profile's admins and members not applied to database "
+					 "'%s': %s", db->name, we.msg);
+		run_warn(r, db->name, msg);
+		free(msg);
+	}
+	cJSON_Delete(cur);
+	cJSON_Delete(next);
+	return !rc;
+}
+
 /* Creates the database when missing and applies the profile's revs_limit. */
 static int ensure_db(run *r, fs_deploy_db *db, fs_err *e)
 {
@@ -613,7 +641,8 @@ static int ensure_db(run *r, fs_deploy_db *db, fs_err *e)
 		if (rc)
 			return rc;
 		db->exists = 1;
-		emit(r, FS_DE_CREATED, db->name, NULL, -1, "database created");
+		emit(r, FS_DE_CREATED, db->name, NULL, -1, apply_security(r, db) ?
+		     "database created, with the profile's admins and members" : "database created");
 	} else if (want) {
 		long have = 0;
 		fs_err we;

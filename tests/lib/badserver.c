@@ -21,6 +21,8 @@ struct fs_badserver {
 	atomic_int stop;
 	atomic_int requests;
 	atomic_int active;        /* connection threads alive */
+	pthread_mutex_t lock;
+	char *last_line;          /* the request line of the last request */
 };
 
 typedef struct conn {
@@ -30,7 +32,8 @@ typedef struct conn {
 
 typedef struct request {
 	char method[16];
-	char path[2048];
+	char path[16384];
+	char line[16400];         /* the request line as received */
 	char content_type[128];
 	int authorization;
 	fs_buf body;
@@ -80,7 +83,8 @@ static int read_request(conn *c, request *r)
 	}
 	*end = '\0';
 	size_t head = (size_t)(end - in.data) + 4;
-	sscanf(in.data, "%15s %2047s", r->method, r->path);
+	sscanf(in.data, "%15s %16383s", r->method, r->path);
+	snprintf(r->line, sizeof r->line, "%.*s", (int)strcspn(in.data, "\r\n"), in.data);
 	long length = 0;
 	for (char *l = strstr(in.data, "\r\n"); l; l = strstr(l, "\r\n")) {
 		l += 2;
@@ -197,6 +201,10 @@ static void *serve(void *arg)
 	request r;
 	memset(&r, 0, sizeof r);
 	if (read_request(c, &r) == 0) {
+		pthread_mutex_lock(&c->b->lock);
+		free(c->b->last_line);
+		c->b->last_line = fs_xstrdup(r.line);
+		pthread_mutex_unlock(&c->b->lock);
 		atomic_fetch_add(&c->b->requests, 1);
 		behave(c, &r);
 	}
@@ -246,6 +254,7 @@ fs_badserver *fs_badserver_start(void)
 		free(b);
 		return NULL;
 	}
+	pthread_mutex_init(&b->lock, NULL);
 	snprintf(b->url, sizeof b->url, "http://127.0.0.1:%d", ntohs(a.sin_port));
 	if (pthread_create(&b->accept_thread, NULL, accept_loop, b) != 0) {
 		close(b->fd);
@@ -265,6 +274,14 @@ int fs_badserver_requests(const fs_badserver *b)
 	return atomic_load(&((fs_badserver *)b)->requests);
 }
 
+char *fs_badserver_last_line(fs_badserver *b)
+{
+	pthread_mutex_lock(&b->lock);
+	char *s = b->last_line ? fs_xstrdup(b->last_line) : NULL;
+	pthread_mutex_unlock(&b->lock);
+	return s;
+}
+
 void fs_badserver_stop(fs_badserver *b)
 {
 	if (!b)
@@ -274,5 +291,7 @@ void fs_badserver_stop(fs_badserver *b)
 	while (atomic_load(&b->active) > 0)
 		usleep(10000);
 	close(b->fd);
+	free(b->last_line);
+	pthread_mutex_destroy(&b->lock);
 	free(b);
 }

@@ -28,6 +28,9 @@ fs_badserver *fs_badserver_start(void);
 const char *fs_badserver_url(const fs_badserver *b);
 /* Requests received so far. */
 int fs_badserver_requests(const fs_badserver *b);
+/* The request line of the last request received ("GET /db/x HTTP/1.1"),
+ * as it came on the wire; NULL before any. Caller frees. */
+char *fs_badserver_last_line(fs_badserver *b);
 /* Stops, ending hanging connections; waits for its threads. */
 void fs_badserver_stop(fs_badserver *b);
 

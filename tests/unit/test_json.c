@@ -9,6 +9,7 @@
 #include <string.h>
 #include "base/buf.h"
 #include "couch/couch.h"
+#include "couch/path.h"
 #include "couch/http.h"
 #include "base/json.h"
 
@@ -42,6 +43,25 @@ static void parse_errors_are_located(void **state)
 	/* only the given length is read */
 	ok = fs_json_parse("[1]garbage", 3, NULL, &e);
 	assert_non_null(ok);
+	cJSON_Delete(ok);
+}
+
+/* A NUL inside a string would cut it in cJSON: refused, never truncated.
+ * An escaped backslash followed by "u0000" is plain text and stays. */
+static void nul_in_strings_is_refused(void **state)
+{
+	fs_err e;
+	const char *nul = "{\"map\": \"function(doc) {\\u0000 emit(doc._id); }\"}";
+	assert_null(fs_json_parse(nul, strlen(nul), "the answer of GET /db/_design/x", &e));
+	assert_int_equal(e.code, FS_E_PARSE);
+	assert_non_null(strstr(e.msg, "the answer of GET /db/_design/x holds a NUL character"));
+	assert_non_null(strstr(e.msg, "line 1, column 25"));
+	const char raw[] = "[\"a\0b\"]";
+	assert_null(fs_json_parse(raw, sizeof raw - 1, NULL, &e));
+	assert_non_null(strstr(e.msg, "NUL character"));
+	const char *text = "[\"a\\\\u0000b\"]";
+	cJSON *ok = parse(text);
+	assert_string_equal(cJSON_GetArrayItem(ok, 0)->valuestring, "a\\u0000b");
 	cJSON_Delete(ok);
 }
 
@@ -177,17 +197,15 @@ static void url_encoding(void **state)
 	fs_url_encode(&b, "a/b+c$d(e)f g?h#i%j\xc3\xa9~_.-");
 	assert_string_equal(fs_buf_str(&b), "a%2Fb%2Bc%24d%28e%29f%20g%3Fh%23i%25j%C3%A9~_.-");
 	fs_buf_reset(&b);
-	fs_couch_path_doc(&b, "my/db+1", "_design/a b/c");
+	assert_int_equal(fs_path_build(&b, &(fs_path){ .db = "my/db+1", .id = "_design/a b/c" }, NULL), 0);
 	assert_string_equal(fs_buf_str(&b), "/my%2Fdb%2B1/_design/a%20b%2Fc");
 	fs_buf_reset(&b);
-	fs_couch_path_doc(&b, "db", "_local/x?y");
+	assert_int_equal(fs_path_build(&b, &(fs_path){ .db = "db", .id = "_local/x?y" }, NULL), 0);
 	assert_string_equal(fs_buf_str(&b), "/db/_local/x%3Fy");
 	fs_buf_reset(&b);
-	fs_couch_path_doc(&b, "db", "_designer");
-	assert_string_equal(fs_buf_str(&b), "/db/_designer");
-	fs_buf_reset(&b);
-	fs_couch_path_doc(&b, "db", "_design/");
-	assert_string_equal(fs_buf_str(&b), "/db/_design%2F");
+	assert_int_equal(fs_path_build(&b, &(fs_path){ .db = "db", .id = "_designer" }, NULL), FS_E_INVALID);
+	assert_int_equal(fs_path_build(&b, &(fs_path){ .db = "db", .id = "_design/" }, NULL), FS_E_INVALID);
+	assert_string_equal(fs_buf_str(&b), "");
 	fs_buf_free(&b);
 }
 
@@ -251,6 +269,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(parse_errors_are_located),
+		cmocka_unit_test(nul_in_strings_is_refused),
 		cmocka_unit_test(getters_tolerate_anything),
 		cmocka_unit_test(equal_is_semantic),
 		cmocka_unit_test(canonical_sorts_and_hashes),
