@@ -48,11 +48,11 @@ check_contains "dry run names the function" "+++ b/_design/visits/views/by_site/
 check_eq "dry run writes nothing" "$r2" "$(rev)"
 
 out=$("$FS_BIN" srvdiff "$P" $S 2>&1); rc=$?
-check_eq "srvdiff exits 0" 0 "$rc"
+check_eq "srvdiff over drift exits 3" 3 "$rc"
 check_contains "srvdiff shows the diff" "+        emit([doc.site, doc.date]" "$out"
 check_eq "srvdiff writes nothing" "$r2" "$(rev)"
 out2=$("$FS_BIN" diff "$P" $S 2>&1); rc=$?
-check_eq "diff --server is srvdiff (same exit, same text)" "0 $out" "$rc $out2"
+check_eq "diff --server is srvdiff (same exit, same text)" "3 $out" "$rc $out2"
 
 out=$("$FS_BIN" deploy "$P" $S 2>&1); rc=$?
 check_eq "deploy over drift exits 3" 3 "$rc"
