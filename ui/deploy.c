@@ -41,6 +41,7 @@ struct deploy {
 	fs_deploy_plan *plan;
 	char *error;
 	int force;
+	int prune;           /* delete our design documents only on the server */
 	int cancel;          /* read by the worker (progress callback) */
 	int pipe[2];         /* worker -> main: progress lines (char * by value) */
 	char **log;
@@ -243,6 +244,7 @@ static int work(fs_bg_job *bj, void *arg, fs_err *e)
 		o.connectors = j->conn ? conns : NULL;
 		o.nconnectors = j->conn ? 1 : 0;
 		o.force = j->d->force;
+		o.prune = j->d->prune;
 		o.revs_limit = fs_couch_revs_limit_setting(c);
 		o.commit = j->commit;
 		o.progress = progress;
@@ -371,8 +373,11 @@ static void plan_start(fs_app *a)
 	j->server = fs_xstrdup(d->server);
 	j->conn = d->connector ? fs_xstrdup(d->connector) : NULL;
 	j->commit = head_commit(a, d->proj);
-	j->copy = model_copy(a, d->proj, &e);
+	/* the worker's copy has no folder: the prune check reads the real one */
+	if (!d->prune || !fs_deploy_prune_check(a->projects[d->proj], &e))
+		j->copy = model_copy(a, d->proj, &e);
 	if (!j->copy) {
+		d->prune = 0;
 		fs_app_error(a, "No deploy: %s", e.msg);
 		job_free(j);
 		return;
@@ -390,9 +395,10 @@ static void run_done(fs_app *a, fs_modal *m, int key)
 {
 	struct deploy *d = DP(a);
 	struct job *j;
-	if (key == 'f' && !d->force) {
-		/* forcing changes the plan: plan again, then ask again */
-		d->force = 1;
+	if ((key == 'f' && !d->force) || (key == 'd' && !d->prune)) {
+		/* forcing or pruning changes the plan: plan again, then ask again */
+		d->force |= key == 'f';
+		d->prune |= key == 'd';
 		plan_start(a);
 		return;
 	}
@@ -413,24 +419,32 @@ static void confirm_run(fs_app *a)
 {
 	struct deploy *d = DP(a);
 	fs_deploy_plan *pl = d->plan;
-	char q[256];
-	size_t writes;
+	char q[320];
+	size_t writes, refused, del;
 	if (d->state != D_PLANNED || !pl) {
 		fs_app_error(a, "No plan to deploy yet");
 		return;
 	}
-	writes = pl->count[FS_DA_CREATE] + pl->count[FS_DA_UPDATE] + pl->count[FS_DA_DELETE];
-	if (!writes && !pl->count[FS_DA_REFUSED]) {
+	refused = d->force ? 0 : pl->count[FS_DA_REFUSED];
+	del = pl->count[FS_DA_DELETE];
+	writes = pl->count[FS_DA_CREATE] + pl->count[FS_DA_UPDATE] + del;
+	if (!writes && !refused && (d->prune || !pl->count[FS_DA_SERVER])) {
 		fs_app_msg(a, "Nothing to deploy: the server is up to date");
 		return;
 	}
-	if (pl->count[FS_DA_REFUSED] && !d->force)
-		snprintf(q, sizeof q, "Deploy %zu design document%s to %s (s: staged; %zu refused: f forces)?",
-			 writes, writes == 1 ? "" : "s", d->server, pl->count[FS_DA_REFUSED]);
-	else
-		snprintf(q, sizeof q, "Deploy %zu design document%s to %s (s: staged, indexes built first)?",
-			 writes, writes == 1 ? "" : "s", d->server);
-	fs_modal_confirm(a, q, pl->count[FS_DA_REFUSED] && !d->force ? "ynsf" : "yns", run_done);
+	/* deletions are named in the pane: the question counts them apart */
+	int n = snprintf(q, sizeof q, "Deploy %zu design document%s to %s", writes - del,
+			 writes - del == 1 ? "" : "s", d->server);
+	if (del)
+		n += snprintf(q + n, sizeof q - n, " and DELETE the %zu listed as delete", del);
+	snprintf(q + n, sizeof q - n, "? (s: staged%s%s)", refused ? "; f: force the refused" : "",
+		 !d->prune && pl->count[FS_DA_SERVER] ? "; d: plan deleting ours only on the server" : "");
+	char keys[8] = "yns";
+	if (refused)
+		strcat(keys, "f");
+	if (!d->prune && pl->count[FS_DA_SERVER])
+		strcat(keys, "d");
+	fs_modal_confirm(a, q, keys, run_done);
 }
 
 /* ---- choosing the server and the connectors ------------------------------- */
@@ -520,6 +534,7 @@ void fs_deploy_start(fs_app *a)
 	}
 	d->proj = proj;
 	d->force = 0;
+	d->prune = 0;
 	fs_servers_free(&d->servers);
 	memset(&d->servers, 0, sizeof d->servers);
 	if (fs_servers_load(&d->servers, NULL, &e)) {
@@ -548,6 +563,9 @@ static void deploy_title(fs_app *a, fs_pane *p, fs_buf *out)
 		fs_buf_printf(out, "/%s", d->connector);
 	if (d->server)
 		fs_buf_printf(out, " to %s", d->server);
+	const fs_server *srv = d->server ? fs_servers_find(&d->servers, d->server) : NULL;
+	if (srv && srv->insecure)
+		fs_buf_adds(out, " [TLS NOT VERIFIED]");
 	if (d->job)
 		fs_buf_printf(out, " %c", spin[(time(NULL) + p->lines) % 4]);
 }

@@ -20,6 +20,7 @@ struct fs_badserver {
 	pthread_t accept_thread;
 	atomic_int stop;
 	atomic_int requests;
+	atomic_int authorized;    /* requests that carried an Authorization header */
 	atomic_int active;        /* connection threads alive */
 };
 
@@ -184,6 +185,15 @@ static void behave(conn *c, request *r)
 			"(function(doc) { emit(doc.name )\"}");
 	} else if (is(p, "unauthorized")) {
 		answer(c, 401, json, "{\"error\":\"unauthorized\",\"reason\":\"Name or password is incorrect.\"}");
+	} else if (is(p, "authfail")) {
+		/* CouchDB with a wrong password: the welcome is public, the rest 401 */
+		if (!strcmp(p, "/authfail/") && !strcmp(r->method, "GET"))
+			answer(c, 200, json, "{\"couchdb\":\"Welcome\",\"version\":\"3.4.2\"}");
+		else
+			answer(c, 401, json, "{\"error\":\"unauthorized\",\"reason\":\"Name or password is incorrect.\"}");
+	} else if (is(p, "lockedout")) {
+		answer(c, 403, json, "{\"error\":\"forbidden\",\"reason\":\"Account is temporarily locked "
+			"due to multiple authentication failures\"}");
 	} else if (is(p, "forbidden")) {
 		answer(c, 403, json, "{\"error\":\"forbidden\",\"reason\":\"You are not allowed to access this db.\"}");
 	} else {
@@ -198,6 +208,8 @@ static void *serve(void *arg)
 	memset(&r, 0, sizeof r);
 	if (read_request(c, &r) == 0) {
 		atomic_fetch_add(&c->b->requests, 1);
+		if (r.authorization)
+			atomic_fetch_add(&c->b->authorized, 1);
 		behave(c, &r);
 	}
 	fs_buf_free(&r.body);
@@ -263,6 +275,11 @@ const char *fs_badserver_url(const fs_badserver *b)
 int fs_badserver_requests(const fs_badserver *b)
 {
 	return atomic_load(&((fs_badserver *)b)->requests);
+}
+
+int fs_badserver_authorized(const fs_badserver *b)
+{
+	return atomic_load(&((fs_badserver *)b)->authorized);
 }
 
 void fs_badserver_stop(fs_badserver *b)
