@@ -1,4 +1,5 @@
 /* A proxy that loses the answer of the first _bulk_docs: see cutproxy.h. */
+#define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
