@@ -439,12 +439,10 @@ static void confirm_run(fs_app *a)
 		n += snprintf(q + n, sizeof q - n, " and DELETE the %zu listed as delete", del);
 	snprintf(q + n, sizeof q - n, "? (s: staged%s%s)", refused ? "; f: force the refused" : "",
 		 !d->prune && pl->count[FS_DA_SERVER] ? "; d: plan deleting ours only on the server" : "");
-	char keys[8] = "yns";
-	if (refused)
-		strcat(keys, "f");
-	if (!d->prune && pl->count[FS_DA_SERVER])
-		strcat(keys, "d");
-	fs_modal_confirm(a, q, keys, run_done);
+	/* the modal keeps the pointer: literals */
+	static const char *const keys[] = { "yns", "ynsf", "ynsd", "ynsfd" };
+	int can_prune = !d->prune && pl->count[FS_DA_SERVER];
+	fs_modal_confirm(a, q, keys[(refused ? 1 : 0) + (can_prune ? 2 : 0)], run_done);
 }
 
 /* ---- choosing the server and the connectors ------------------------------- */
