@@ -131,8 +131,10 @@ static fs_couch *client(const char *path, const char *user, const char *pw)
 
 static void pings_send_no_credentials(void **state)
 {
-	char *text = fs_xasprintf("[wrong]\nurl = %s/authfail\nuser = admin\npassword = wrongPW\n",
-		fs_badserver_url(bad));
+	char *ran = fs_path_join(fs_test_tmpdir(), "ran");
+	char *text = fs_xasprintf("[wrong]\nurl = %s/authfail\nuser = admin\npassword = wrongPW\n"
+		"[cmd]\nurl = %s/authfail\nuser = admin\npassword_command = touch '%s'; echo pw\n",
+		fs_badserver_url(bad), fs_badserver_url(bad), ran);
 	profiles(text);
 	int before = fs_badserver_authorized(bad), seen = fs_badserver_requests(bad);
 	char *out = NULL;
@@ -141,8 +143,10 @@ static void pings_send_no_credentials(void **state)
 		assert_int_equal(fs_test_sh(&out, 1, "'%s' servers", fs_test_bin()), 0);
 	}
 	assert_non_null(strstr(out, "CouchDB 3.4.2"));
-	assert_true(fs_badserver_requests(bad) - seen >= 3);
+	assert_true(fs_badserver_requests(bad) - seen >= 6);
 	assert_int_equal(fs_badserver_authorized(bad), before);
+	assert_false(fs_is_file(ran)); /* no password command runs for a ping */
+	free(ran);
 	/* the version check of a client sends none either */
 	fs_couch *c = client("authfail", "admin", "wrongPW");
 	cJSON *info;
