@@ -8,7 +8,7 @@
 . "$FS_SRCDIR/tests/ui/lib.sh"
 ui_need
 couch_start || plan_skip "pouchdb-server is not installed"
-plan 9
+plan 10
 
 proj=$(ui_sample)
 # deployed once, then one design document leaves the project: ours, only on
@@ -25,6 +25,7 @@ user = admin
 password_command = echo LEAKED-OUTPUT; echo LEAKED-ERROR-TEXT >&2; exit 3
 [test]
 url = $COUCH_URL
+insecure = true
 EOS
 chmod 600 "$tap_tmp/home/.config/fsstudio/servers"
 ui_start 120 30 "$proj" .
@@ -47,6 +48,7 @@ ui_keys j Enter
 ui_wait "Deploy which connectors?"
 ui_keys Enter
 ui_wait_re "only-on-server *_design/defects"
+check "a profile without TLS verification is marked" ui_wait "to test [TLS NOT VERIFIED]"
 ui_keys P
 check "the question offers to plan a prune" ui_wait "d: plan deleting ours only on the server"
 ui_keys d
