@@ -131,9 +131,10 @@ void fs_url_credentials(const char *url, char **user, char **password)
 int fs_url_wipe_password(char *arg)
 {
 	const char *scheme = strstr(arg, "://");
-	char *user, *pw;
-	if (!scheme || !url_userinfo(arg, 0, &user, &pw) || !pw) {
+	char *user = NULL, *pw = NULL;
+	if (!scheme || !url_userinfo(arg, 0, &user, &pw) || !pw || !*pw) {
 		free(user);
+		free(pw);
 		return 0;
 	}
 	/* the password as written in the URL, between "user:" and "@" */
@@ -657,24 +658,22 @@ static void open_session(fs_http *h)
 	fs_buf_free(&body);
 }
 
-/* A 401 to credentials we sent: a session cookie that expired is renewed
- * once (one login) and the request sent again (a 401 means it was not
- * applied); a password refused is marked, never sent again. */
+/* A 401 to credentials we sent. Basic auth refused: the password is marked,
+ * never sent again. A session cookie that expired: one login (marked when
+ * refused), then the request again (a 401 means it was not applied). */
 static int after_401(fs_http *h, const fs_http_req *r, fs_http_resp *out, fs_err *e)
 {
-	int rc = 0;
-	if (h->session) {
-		h->session = 0;
-		open_session(h);
-		if (h->session) {
-			fs_http_resp_free(out);
-			memset(out, 0, sizeof *out);
-			rc = perform(h, r, out, e);
-		}
-	}
-	if (rc == 0 && out->status == 401 && !h->session)
+	if (!h->session) {
 		refuse_credentials(h);
-	return rc;
+		return 0;
+	}
+	h->session = 0;
+	open_session(h);
+	if (!h->session)
+		return 0;
+	fs_http_resp_free(out);
+	memset(out, 0, sizeof *out);
+	return perform(h, r, out, e);
 }
 
 int fs_http_do(fs_http *h, const fs_http_req *r, fs_http_resp *out, fs_err *e)

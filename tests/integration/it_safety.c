@@ -181,6 +181,17 @@ static void one_failed_login_per_process(void **state)
 	assert_int_equal(fs_couch_all_dbs(a, &out, &e), FS_E_AUTH);
 	assert_int_equal(fs_badserver_authorized(bad) - before, 2);
 	fs_couch_free(a);
+	/* a cookie session: the refused login (POST /_session) is the only try */
+	char *url = fs_xasprintf("%s/authfail", fs_badserver_url(bad));
+	fs_http_opts o = { .url = url, .user = "erin", .password = "badPW", .cookie_session = 1 };
+	a = fs_couch_new(fs_http_new(&o, &e), NULL);
+	int seen = fs_badserver_requests(bad);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(fs_couch_all_dbs(a, &out, &e), FS_E_AUTH);
+	assert_non_null(strstr(e.msg, "earlier in this run"));
+	assert_int_equal(fs_badserver_requests(bad) - seen, 1);
+	fs_couch_free(a);
+	free(url);
 }
 
 static void one_failed_login_per_cli_run(void **state)
