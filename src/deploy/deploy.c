@@ -768,6 +768,7 @@ static int read_back(run *r, fs_deploy_db *db, cJSON *docs, fs_deploy_doc **targ
 		for (size_t i = 0; i < n; i++)
 			if (targets[i] && !targets[i]->code)
 				fail_doc(r, targets[i], rc, e->msg);
+		cJSON_Delete(ans);
 		free(lost);
 		return rc;
 	}
