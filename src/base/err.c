@@ -31,11 +31,16 @@ static size_t longest_word(const char *s, size_t *len)
 	return best;
 }
 
-/* Moves p back (or forward) to the start of a UTF-8 character. */
+/* Moves p back (or forward) to the start of a UTF-8 character: at most 3
+ * continuation bytes, never before the start (bytes that are not UTF-8
+ * stay bytes). */
 static size_t char_start(const char *s, size_t p, int forward)
 {
-	while (((unsigned char)s[p] & 0xc0) == 0x80)
-		p += forward ? 1 : (size_t)-1;
+	for (int i = 0; i < 3 && ((unsigned char)s[p] & 0xc0) == 0x80; i++) {
+		if (!forward && p == 0)
+			break;
+		p = forward ? p + 1 : p - 1;
+	}
 	return p;
 }
 

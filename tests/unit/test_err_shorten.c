@@ -89,6 +89,19 @@ static void utf8_never_split(void **state)
 	free(id);
 }
 
+/* Bytes that are not UTF-8 (continuation bytes only) are cut as bytes. */
+static void not_utf8_is_cut_safely(void **state)
+{
+	fs_err e;
+	char *junk = repeat((char)0xa9, 3000);
+	fs_err_set(&e, FS_E_SERVER, "%s: the answer is not JSON", junk);
+	assert_true(strlen(e.msg) < sizeof e.msg);
+	assert_true(ends_with(e.msg, ": the answer is not JSON"));
+	fs_err_set(&e, FS_E_SERVER, "%s", junk);
+	assert_true(strlen(e.msg) < sizeof e.msg);
+	free(junk);
+}
+
 static void prefix_keeps_the_end(void **state)
 {
 	fs_err e;
@@ -119,6 +132,7 @@ int main(void)
 		cmocka_unit_test(long_id_shortened_in_the_middle),
 		cmocka_unit_test(two_long_words_both_kept_readable),
 		cmocka_unit_test(utf8_never_split),
+		cmocka_unit_test(not_utf8_is_cut_safely),
 		cmocka_unit_test(prefix_keeps_the_end),
 		cmocka_unit_test(short_words_lose_the_middle),
 	};
