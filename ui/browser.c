@@ -224,9 +224,10 @@ static enum level top(struct browser *b)
 static void build_servers(struct browser *b)
 {
 	for (size_t i = 0; i < b->servers.n; i++)
-		add_line(b, FS_C_DEFAULT, b->servers.v[i].name, (int)i, "%-16s %s%s",
+		add_line(b, FS_C_DEFAULT, b->servers.v[i].name, (int)i, "%-16s %s%s%s",
 			 b->servers.v[i].name, b->servers.v[i].url,
-			 b->servers.v[i].user ? " (with credentials)" : "");
+			 b->servers.v[i].user ? " (with credentials)" : "",
+			 b->servers.v[i].insecure ? "  [TLS NOT VERIFIED]" : "");
 	if (!b->servers.n)
 		add_line(b, FS_C_OTHER, NULL, -1, "No server profile: fsstudio servers add NAME URL");
 }

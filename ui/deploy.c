@@ -35,6 +35,7 @@ struct deploy {
 	fs_deploy_plan *plan;  /* NULL while a run has it */
 	char *error;
 	int force;
+	int prune;           /* delete our design documents only on the server */
 	char **log;
 	size_t nlog;
 	char *open;          /* documents shown with their diffs: "db\tid\n"... */
@@ -46,7 +47,7 @@ struct deploy {
 struct job {
 	fs_app *a;
 	struct deploy *d;
-	int force;
+	int force, prune;
 	char *server;
 	fs_project *copy;
 	fs_deploy_plan *plan;    /* in: the plan to run; out: the plan made */
@@ -225,6 +226,7 @@ static int work(fs_job *bj, void *arg, fs_err *e)
 		o.connectors = j->conn ? conns : NULL;
 		o.nconnectors = j->conn ? 1 : 0;
 		o.force = j->force;
+		o.prune = j->prune;
 		o.revs_limit = fs_couch_revs_limit_setting(c);
 		o.commit = j->commit;
 		o.progress = progress;
@@ -338,6 +340,7 @@ static void submit(fs_app *a, struct job *j)
 	j->a = a;
 	j->d = d;
 	j->force = d->force;
+	j->prune = d->prune;
 	d->job = fs_job_start(d->jobs, &(fs_job_spec){ .work = work, .done = done, .note = note,
 						       .arg = j, .free = job_free, .owner = d });
 	a->busy++;
@@ -353,8 +356,11 @@ static void plan_start(fs_app *a)
 	j->server = fs_xstrdup(d->server);
 	j->conn = d->connector ? fs_xstrdup(d->connector) : NULL;
 	j->commit = head_commit(a, d->proj);
-	j->copy = model_copy(a, d->proj, &e);
+	/* the worker's copy has no folder: the prune check reads the real one */
+	if (!d->prune || !fs_deploy_prune_check(a->projects[d->proj], &e))
+		j->copy = model_copy(a, d->proj, &e);
 	if (!j->copy) {
+		d->prune = 0;
 		fs_app_error(a, "No deploy: %s", e.msg);
 		job_free(j);
 		return;
@@ -372,9 +378,10 @@ static void run_done(fs_app *a, fs_modal *m, int key)
 {
 	struct deploy *d = DP(a);
 	struct job *j;
-	if (key == 'f' && !d->force) {
-		/* forcing changes the plan: plan again, then ask again */
-		d->force = 1;
+	if ((key == 'f' && !d->force) || (key == 'd' && !d->prune)) {
+		/* forcing or pruning changes the plan: plan again, then ask again */
+		d->force |= key == 'f';
+		d->prune |= key == 'd';
 		plan_start(a);
 		return;
 	}
@@ -396,24 +403,30 @@ static void confirm_run(fs_app *a)
 {
 	struct deploy *d = DP(a);
 	fs_deploy_plan *pl = d->plan;
-	char q[256];
-	size_t writes;
+	char q[320];
+	size_t writes, refused, del;
 	if (d->state != D_PLANNED || !pl) {
 		fs_app_error(a, "No plan to deploy yet");
 		return;
 	}
-	writes = pl->count[FS_DA_CREATE] + pl->count[FS_DA_UPDATE] + pl->count[FS_DA_DELETE];
-	if (!writes && !pl->count[FS_DA_REFUSED]) {
+	refused = d->force ? 0 : pl->count[FS_DA_REFUSED];
+	del = pl->count[FS_DA_DELETE];
+	writes = pl->count[FS_DA_CREATE] + pl->count[FS_DA_UPDATE] + del;
+	if (!writes && !refused && (d->prune || !pl->count[FS_DA_SERVER])) {
 		fs_app_msg(a, "Nothing to deploy: the server is up to date");
 		return;
 	}
-	if (pl->count[FS_DA_REFUSED] && !d->force)
-		snprintf(q, sizeof q, "Deploy %zu design document%s to %s (s: staged; %zu refused: f forces)?",
-			 writes, writes == 1 ? "" : "s", d->server, pl->count[FS_DA_REFUSED]);
-	else
-		snprintf(q, sizeof q, "Deploy %zu design document%s to %s (s: staged, indexes built first)?",
-			 writes, writes == 1 ? "" : "s", d->server);
-	fs_modal_confirm(a, q, pl->count[FS_DA_REFUSED] && !d->force ? "ynsf" : "yns", run_done);
+	/* deletions are named in the pane: the question counts them apart */
+	int n = snprintf(q, sizeof q, "Deploy %zu design document%s to %s", writes - del,
+			 writes - del == 1 ? "" : "s", d->server);
+	if (del)
+		n += snprintf(q + n, sizeof q - n, " and DELETE the %zu listed as delete", del);
+	snprintf(q + n, sizeof q - n, "? (s: staged%s%s)", refused ? "; f: force the refused" : "",
+		 !d->prune && pl->count[FS_DA_SERVER] ? "; d: plan deleting ours only on the server" : "");
+	/* the modal keeps the pointer: literals */
+	static const char *const keys[] = { "yns", "ynsf", "ynsd", "ynsfd" };
+	int can_prune = !d->prune && pl->count[FS_DA_SERVER];
+	fs_modal_confirm(a, q, keys[(refused ? 1 : 0) + (can_prune ? 2 : 0)], run_done);
 }
 
 /* ---- choosing the server and the connectors ------------------------------- */
@@ -496,6 +509,7 @@ void fs_deploy_start(fs_app *a)
 	}
 	d->proj = proj;
 	d->force = 0;
+	d->prune = 0;
 	fs_servers_free(&d->servers);
 	memset(&d->servers, 0, sizeof d->servers);
 	if (fs_servers_load(&d->servers, NULL, &e)) {
@@ -524,6 +538,9 @@ static void deploy_title(fs_app *a, fs_pane *p, fs_buf *out)
 		fs_buf_printf(out, "/%s", d->connector);
 	if (d->server)
 		fs_buf_printf(out, " to %s", d->server);
+	const fs_server *srv = d->server ? fs_servers_find(&d->servers, d->server) : NULL;
+	if (srv && srv->insecure)
+		fs_buf_adds(out, " [TLS NOT VERIFIED]");
 	if (d->job)
 		fs_buf_printf(out, " %c", spin[(time(NULL) + p->lines) % 4]);
 }

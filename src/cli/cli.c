@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "base/fsutil.h"
 #include "base/json.h"
+#include "couch/http.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "0"
@@ -254,8 +255,32 @@ static int run_cmd(const cmd *c, int argc, char **argv)
 	return rc;
 }
 
+/* A password in a URL argument (--server http://u:PW@host) is readable by
+ * every local user in /proc/PID/cmdline: the program keeps a copy and
+ * overwrites the argument's memory at once, and says so, once. */
+static void wipe_passwords(int argc, char **argv)
+{
+	int said = 0;
+	for (int i = 1; i < argc; i++) {
+		if (!strstr(argv[i], "://"))
+			continue;
+		char *copy = fs_xstrdup(argv[i]), *eq = strchr(argv[i], '=');
+		char *url = argv[i][0] == '-' && eq ? eq + 1 : argv[i];   /* --server=URL */
+		if (!fs_url_wipe_password(url)) {
+			free(copy);
+			continue;
+		}
+		argv[i] = copy; /* freed at exit */
+		if (!said++)
+			fputs("fsstudio: a password in a server URL can be read by other users of this machine "
+			      "(ps, /proc) while a program runs; fsstudio wiped it from its arguments, but use a "
+			      "server profile with password_command, FSSTUDIO_PASSWORD or ~/.netrc instead\n", stderr);
+	}
+}
+
 int fs_cli_main(int argc, char **argv, int (*studio)(int argc, char **argv))
 {
+	wipe_passwords(argc, argv);
 	if (argc < 2)
 		return studio(argc, argv);
 	const char *a = argv[1];

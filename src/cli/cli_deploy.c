@@ -123,8 +123,8 @@ static int deploy_cmd(int argc, char **argv, int diff_only)
 			fs_cli_error(&e);
 		if (failed)
 			rc = FS_EXIT_ERROR;
-		else if (!rc && !diff_only && fs_deploy_refused(plan))
-			rc = FS_EXIT_REFUSED;
+		else if (!rc && fs_deploy_refused(plan))
+			rc = FS_EXIT_REFUSED; /* deploy, --dry-run and srvdiff alike: pipelines gate on it */
 	}
 	fs_deploy_plan_free(plan);
 	fs_couch_free(c);

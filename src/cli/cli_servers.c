@@ -33,7 +33,10 @@ static int ping_work(fs_job *job, void *arg, fs_err *e)
 {
 	ping *p = arg;
 	double t0 = now_ms();
-	fs_couch *c = fs_server_connect(p->srv, PING_MS, e);
+	/* GET / needs no login: no password command runs, no password is sent */
+	fs_server anon = *p->srv;
+	anon.user = anon.password = anon.password_command = NULL;
+	fs_couch *c = fs_server_connect(&anon, PING_MS, e);
 	if (!c)
 		return e->code;
 	cJSON *info = NULL;

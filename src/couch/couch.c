@@ -168,6 +168,25 @@ static void compile_sentence(fs_buf *b, const target *t, const char *reason)
 	free(d);
 }
 
+int fs_couch_db_name_valid(const char *name)
+{
+	static const char *const system[] = { "_users", "_replicator", "_global_changes", NULL };
+	for (int i = 0; system[i]; i++)
+		if (!strcmp(name, system[i]))
+			return 1;
+	size_t n = strlen(name);
+	if (n == 0 || n > 238 || name[0] < 'a' || name[0] > 'z')
+		return 0;
+	return strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_$()+-/") == n;
+}
+
+/* CouchDB 3.4+ answers a locked-out user 403 "Account is temporarily
+ * locked due to multiple authentication failures". */
+static int locked_out(const char *reason)
+{
+	return reason && strstr(reason, "locked") && strstr(reason, "authentication failures");
+}
+
 static int db_missing(const char *error, const char *reason)
 {
 	return reason && (strstr(reason, "no_db_file") || strstr(reason, "Database does not exist") ||
@@ -197,7 +216,8 @@ static int error_sentence(fs_couch *c, const char *method, const char *path, con
 	case 401:
 		code = FS_E_AUTH;
 		if (user)
-			fs_buf_printf(&s, "%s refused the credentials of user '%s' (401 %s)",
+			fs_buf_printf(&s, "%s refused the credentials of user '%s' (401 %s); they are not "
+				"sent again in this run: repeated failed logins lock the account on CouchDB 3.4+",
 				fs_http_url(c->h), user, r[0] ? r : "unauthorized");
 		else
 			fs_buf_printf(&s, "%s needs a user for %s %s and none was given (set user in the "
@@ -205,7 +225,11 @@ static int error_sentence(fs_couch *c, const char *method, const char *path, con
 		break;
 	case 403:
 		code = FS_E_AUTH;
-		if (user)
+		if (locked_out(reason))
+			fs_buf_printf(&s, "%s has locked user '%s' out after repeated failed logins (403 %s): "
+				"wait for the lockout to end (CouchDB 3.4+: minutes), check the password, then retry once",
+				fs_http_url(c->h), user ? user : "?", r);
+		else if (user)
 			fs_buf_printf(&s, "user '%s' may not %s ", user, method);
 		else
 			fs_buf_printf(&s, "anonymous access refused: %s on ", method);
@@ -214,7 +238,10 @@ static int error_sentence(fs_couch *c, const char *method, const char *path, con
 		break;
 	case 404:
 		code = FS_E_NOTFOUND;
-		if (t && t->db && db_missing(error, reason))
+		if (t && t->db && !fs_couch_db_name_valid(t->db))
+			code = FS_E_INVALID, fs_buf_printf(&s, "'%s' is not a valid database name (%s)", t->db,
+				FS_COUCH_DB_NAME_RULE);
+		else if (t && t->db && db_missing(error, reason))
 			fs_buf_printf(&s, "database '%s' does not exist on %s", t->db, fs_http_url(c->h));
 		else if (t && (t->id || t->what)) {
 			describe_target(&s, t);

@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,69 +52,80 @@ void fs_url_encode(fs_buf *b, const char *s)
 	curl_free(x);
 }
 
-/* Where the authority starts and ends ("http://" + authority + path). */
-static int split_authority(const char *url, const char **auth, const char **end)
+/* The user and password parts of a URL, as curl's URL parser reads them
+ * (flags: CURLU_URLDECODE or 0); each NULL when absent. 0 when the URL
+ * does not parse. */
+static int url_userinfo(const char *url, unsigned flags, char **user, char **password)
 {
-	const char *p = strstr(url, "://");
-	if (!p)
-		return -1;
-	*auth = p + 3;
-	*end = *auth + strcspn(*auth, "/?#");
-	return 0;
+	*user = *password = NULL;
+	CURLU *u = curl_url();
+	if (!u)
+		return 0;
+	int ok = curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK;
+	char *cu = NULL, *cp = NULL;
+	if (ok && curl_url_get(u, CURLUPART_USER, &cu, flags) == CURLUE_OK)
+		*user = fs_xstrdup(cu);
+	if (ok && curl_url_get(u, CURLUPART_PASSWORD, &cp, flags) == CURLUE_OK) {
+		*password = fs_xstrdup(cp);
+		memset(cp, 0, strlen(cp));
+	}
+	curl_free(cu);
+	curl_free(cp);
+	curl_url_cleanup(u);
+	return ok;
 }
 
 char *fs_url_strip_credentials(const char *url)
 {
-	const char *auth, *end;
-	if (split_authority(url, &auth, &end) < 0)
+	char *user, *pw;
+	url_userinfo(url, 0, &user, &pw);
+	if (!user && !pw)
 		return fs_xstrdup(url);
-	const char *at = NULL;
-	for (const char *p = auth; p < end; p++)
-		if (*p == '@')
-			at = p;
-	if (!at)
-		return fs_xstrdup(url);
-	return fs_xasprintf("%.*s%s", (int)(auth - url), url, at + 1);
-}
-
-static char *percent_decode(const char *s, size_t n)
-{
-	char *out = fs_xmalloc(n + 1), *o = out;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '%' && i + 2 < n) {
-			char h[3] = { s[i + 1], s[i + 2], 0 };
-			char *end;
-			long v = strtol(h, &end, 16);
-			if (*end == '\0' && h[0] && h[1]) {
-				*o++ = (char)v;
-				i += 2;
-				continue;
-			}
-		}
-		*o++ = s[i];
+	free(user);
+	if (pw) {
+		memset(pw, 0, strlen(pw));
+		free(pw);
 	}
-	*o = '\0';
-	return out;
+	CURLU *u = curl_url();
+	char *out = NULL;
+	curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME);
+	curl_url_set(u, CURLUPART_USER, NULL, 0);
+	curl_url_set(u, CURLUPART_PASSWORD, NULL, 0);
+	curl_url_get(u, CURLUPART_URL, &out, 0);
+	curl_url_cleanup(u);
+	char *copy = fs_xstrdup(out ? out : "");
+	curl_free(out);
+	/* curl writes the root path as "/": keep the URL as it was given */
+	size_t n = strlen(copy), given = strlen(url);
+	if (n && copy[n - 1] == '/' && given && url[given - 1] != '/')
+		copy[n - 1] = '\0';
+	return copy;
 }
 
 void fs_url_credentials(const char *url, char **user, char **password)
 {
-	const char *auth, *end, *at = NULL;
-	*user = *password = NULL;
-	if (split_authority(url, &auth, &end) < 0)
-		return;
-	for (const char *p = auth; p < end; p++)
-		if (*p == '@')
-			at = p;
-	if (!at)
-		return;
-	const char *colon = memchr(auth, ':', (size_t)(at - auth));
-	if (colon) {
-		*user = percent_decode(auth, (size_t)(colon - auth));
-		*password = percent_decode(colon + 1, (size_t)(at - colon - 1));
-	} else {
-		*user = percent_decode(auth, (size_t)(at - auth));
+	url_userinfo(url, CURLU_URLDECODE, user, password);
+}
+
+int fs_url_wipe_password(char *arg)
+{
+	const char *scheme = strstr(arg, "://");
+	char *user = NULL, *pw = NULL;
+	if (!scheme || !url_userinfo(arg, 0, &user, &pw) || !pw || !*pw) {
+		free(user);
+		free(pw);
+		return 0;
 	}
+	/* the password as written in the URL, between "user:" and "@" */
+	char *at = strstr(scheme + 3, pw);
+	while (at && (at[-1] != ':' || at[strlen(pw)] != '@'))
+		at = strstr(at + 1, pw);
+	if (at)
+		memset(at, '*', strlen(pw));
+	memset(pw, 0, strlen(pw));
+	free(pw);
+	free(user);
+	return at != NULL;
 }
 
 /* ---- Client ---- */
@@ -146,6 +158,9 @@ fs_http *fs_http_new(const fs_http_opts *o, fs_err *e)
 	if (!h->o.max_body)
 		h->o.max_body = (size_t)512 << 20;
 	h->o.url = h->o.user = h->o.password = NULL; /* not kept: owned copies above */
+	h->o.ca_file = o->ca_file ? fs_xstrdup(o->ca_file) : NULL;
+	h->o.client_cert = o->client_cert ? fs_xstrdup(o->client_cert) : NULL;
+	h->o.client_key = o->client_key ? fs_xstrdup(o->client_key) : NULL;
 	h->easy = curl_easy_init();
 	h->multi = curl_multi_init();
 	if (!h->easy || !h->multi) {
@@ -184,6 +199,9 @@ void fs_http_free(fs_http *h)
 		curl_easy_cleanup(h->easy);
 	free(h->base);
 	free(h->user);
+	free((char *)h->o.ca_file);
+	free((char *)h->o.client_cert);
+	free((char *)h->o.client_key);
 	free_secret(h->password);
 	free_secret(h->cookie);
 	pthread_mutex_destroy(&h->lock);
@@ -328,6 +346,50 @@ static struct curl_slist *make_headers(const fs_http_req *r, int has_body)
 	return l;
 }
 
+/* The server's welcome is public: no credentials, not even ~/.netrc's. */
+static int anonymous(const fs_http_req *r)
+{
+	return !strcmp(r->method, "GET") && !strcmp(r->path, "/");
+}
+
+/* A write on a connection of its own: on a reused connection that the
+ * server closed meanwhile, libcurl silently sends the request again, and a
+ * _bulk_docs applied before the close comes back as conflicts. */
+static void no_blind_resend(CURL *c, const fs_http_req *r)
+{
+	if (!is_write(r->method))
+		return;
+#if LIBCURL_VERSION_NUM >= 0x081000
+	curl_easy_setopt(c, CURLOPT_FORBID_RETRY_ON_REUSE, 1L);
+#else
+	curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, 1L);
+#endif
+}
+
+static void tls_files(fs_http *h, CURL *c)
+{
+	if (h->o.ca_file)
+		curl_easy_setopt(c, CURLOPT_CAINFO, h->o.ca_file);
+	if (h->o.client_cert)
+		curl_easy_setopt(c, CURLOPT_SSLCERT, h->o.client_cert);
+	if (h->o.client_key)
+		curl_easy_setopt(c, CURLOPT_SSLKEY, h->o.client_key);
+}
+
+/* The session cookie, else basic auth, else ~/.netrc (curl reads it). */
+static void credentials(fs_http *h, CURL *c)
+{
+	if (h->session && h->cookie)
+		curl_easy_setopt(c, CURLOPT_COOKIE, h->cookie);
+	if (h->user && !h->session) {
+		curl_easy_setopt(c, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+		curl_easy_setopt(c, CURLOPT_USERNAME, h->user);
+		curl_easy_setopt(c, CURLOPT_PASSWORD, h->password ? h->password : "");
+	} else if (!h->user) {
+		curl_easy_setopt(c, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL);
+	}
+}
+
 static void setup(fs_http *h, const fs_http_req *r, const char *url, transfer *t, long timeout)
 {
 	CURL *c = h->easy;
@@ -351,15 +413,12 @@ static void setup(fs_http *h, const fs_http_req *r, const char *url, transfer *t
 		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
 	}
-	if (h->session && h->cookie)
-		curl_easy_setopt(c, CURLOPT_COOKIE, h->cookie);
-	if (h->user && !h->session) {
-		curl_easy_setopt(c, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
-		curl_easy_setopt(c, CURLOPT_USERNAME, h->user);
-		curl_easy_setopt(c, CURLOPT_PASSWORD, h->password ? h->password : "");
-	} else if (!h->user) {
-		curl_easy_setopt(c, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL);
-	}
+	tls_files(h, c);
+	no_blind_resend(c, r);
+	if (anonymous(r))
+		curl_easy_setopt(c, CURLOPT_NETRC, (long)CURL_NETRC_IGNORED);
+	else
+		credentials(h, c);
 	if (strcmp(r->method, "GET") == 0) {
 		curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
 	} else if (strcmp(r->method, "HEAD") == 0) {
@@ -467,8 +526,9 @@ static int transport_error(fs_http *h, const fs_http_req *r, CURLcode rc, transf
 		break;
 	case CURLE_PEER_FAILED_VERIFICATION:
 		code = fs_err_set(e, FS_E_HTTP, "cannot connect to %s securely: its TLS certificate could "
-			"not be verified (self-signed, expired, or for another name); the profile setting "
-			"insecure = true turns verification off, only for servers you trust", h->base);
+			"not be verified (self-signed, expired, for another name, or signed by a company CA: "
+			"name that CA with ca_file in the profile); insecure = true turns verification off, "
+			"only as the last resort, for servers you trust", h->base);
 		break;
 	case CURLE_SSL_CONNECT_ERROR:
 	case CURLE_SSL_CACERT_BADFILE:
@@ -509,8 +569,57 @@ static int perform(fs_http *h, const fs_http_req *r, fs_http_resp *out, fs_err *
 	return 0;
 }
 
+/* ---- Refused credentials ----
+ *
+ * Process-wide, since every command and pane makes its own clients. Keys
+ * hold a hash of the password, not the password: a corrected password is
+ * tried. */
+
+static pthread_mutex_t refused_lock = PTHREAD_MUTEX_INITIALIZER;
+static char **refused;
+static size_t nrefused;
+
+static char *refused_key(const fs_http *h)
+{
+	uint64_t x = 1469598103934665603ULL; /* FNV-1a */
+	for (const unsigned char *p = (const unsigned char *)(h->password ? h->password : ""); *p; p++)
+		x = (x ^ *p) * 1099511628211ULL;
+	return fs_xasprintf("%s\n%s\n%016llx", h->base, h->user, (unsigned long long)x);
+}
+
+static int credentials_refused(const fs_http *h)
+{
+	if (!h->user)
+		return 0;
+	char *k = refused_key(h);
+	int found = 0;
+	pthread_mutex_lock(&refused_lock);
+	for (size_t i = 0; i < nrefused && !found; i++)
+		found = !strcmp(refused[i], k);
+	pthread_mutex_unlock(&refused_lock);
+	free(k);
+	return found;
+}
+
+static void refuse_credentials(const fs_http *h)
+{
+	if (!h->user || credentials_refused(h))
+		return;
+	pthread_mutex_lock(&refused_lock);
+	refused = fs_xrealloc(refused, (nrefused + 1) * sizeof *refused);
+	refused[nrefused++] = refused_key(h);
+	pthread_mutex_unlock(&refused_lock);
+}
+
+static int refused_error(const fs_http *h, fs_err *e)
+{
+	return fs_err_set(e, FS_E_AUTH, "%s refused the credentials of user '%s' earlier in this run: "
+		"they are not sent again, since repeated failed logins lock the account on CouchDB 3.4+ "
+		"(correct the password, then run again)", h->base, h->user);
+}
+
 /* POST /_session once; afterwards the AuthSession cookie replaces basic auth.
- * A failed login leaves basic auth in place (the request will say why). */
+ * A login refused with 401 marks the credentials refused. */
 static void open_session(fs_http *h)
 {
 	fs_buf body = FS_BUF_INIT;
@@ -523,26 +632,45 @@ static void open_session(fs_http *h)
 	fs_http_resp resp = { 0 };
 	if (perform(h, &r, &resp, NULL) == 0 && resp.status == 200 && h->cookie)
 		h->session = 1;
+	else if (resp.status == 401)
+		refuse_credentials(h);
 	fs_http_resp_free(&resp);
 	memset(body.data, 0, body.len);
 	fs_buf_free(&body);
 }
 
+/* A 401 to credentials we sent. Basic auth refused: the password is marked,
+ * never sent again. A session cookie that expired: one login (marked when
+ * refused), then the request again (a 401 means it was not applied). */
+static int after_401(fs_http *h, const fs_http_req *r, fs_http_resp *out, fs_err *e)
+{
+	if (!h->session) {
+		refuse_credentials(h);
+		return 0;
+	}
+	h->session = 0;
+	open_session(h);
+	if (!h->session)
+		return 0;
+	fs_http_resp_free(out);
+	memset(out, 0, sizeof *out);
+	return perform(h, r, out, e);
+}
+
 int fs_http_do(fs_http *h, const fs_http_req *r, fs_http_resp *out, fs_err *e)
 {
 	memset(out, 0, sizeof *out);
+	int anon = anonymous(r);
 	pthread_mutex_lock(&h->lock);
-	if (h->o.cookie_session && h->user && !h->session)
+	if (!anon && h->o.cookie_session && h->user && !h->session && !credentials_refused(h))
 		open_session(h);
-	int rc = perform(h, r, out, e);
-	if (rc == 0 && out->status == 401 && h->session) {
-		/* The session expired: log in again, once. */
-		h->session = 0;
-		open_session(h);
-		fs_http_resp_free(out);
-		memset(out, 0, sizeof *out);
-		rc = perform(h, r, out, e);
-	}
+	int rc;
+	if (!anon && credentials_refused(h))
+		rc = refused_error(h, e);
+	else if ((rc = perform(h, r, out, e)) == 0 && out->status == 401 && !anon && h->user)
+		rc = after_401(h, r, out, e);
+	else if (rc == 0 && out->status == 403 && out->body.data && strstr(out->body.data, "authentication failures"))
+		refuse_credentials(h); /* locked out: each try extends the lockout */
 	pthread_mutex_unlock(&h->lock);
 	return rc;
 }

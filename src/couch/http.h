@@ -7,6 +7,17 @@
  * the profile says `insecure`. Credentials never appear in messages: URLs in
  * errors are display URLs.
  *
+ * Never damage a server, never lock anyone out:
+ *  - requests other than GET and HEAD go on a connection of their own
+ *    (libcurl would otherwise send them again, unseen, when a reused
+ *    connection turns out closed: a write applied twice, reported as a
+ *    conflict); a failure is reported, never retried here;
+ *  - GET / (the server's welcome, public in CouchDB) never carries
+ *    credentials: pings and version checks cannot count as failed logins;
+ *  - credentials a server refused (401) are never sent again by this
+ *    process (any client with the same URL, user and password): CouchDB
+ *    3.4+ locks an account after a few failed logins.
+ *
  * Threads: a client may be used from any thread, one request at a time (an
  * internal lock serializes concurrent callers). Blocking use (CLI) is just
  * fs_http_do(). From an event loop (TUI), run any blocking call, including
@@ -33,6 +44,9 @@ typedef struct fs_http_opts {
 	const char *user;         /* basic auth user (NULL: from the URL, else ~/.netrc) */
 	const char *password;
 	int insecure;             /* 1: skip TLS verification (say so loudly) */
+	const char *ca_file;      /* CA certificates (PEM) to verify the server with; NULL: the system's */
+	const char *client_cert;  /* client certificate (PEM) for TLS client authentication */
+	const char *client_key;   /* its private key (PEM) */
 	int cookie_session;       /* 1: POST /_session once, then use the cookie */
 	long connect_timeout_ms;  /* 0: 5000 */
 	long timeout_ms;          /* default deadline per request; 0: 30000 */
@@ -101,7 +115,10 @@ void fs_url_encode(fs_buf *b, const char *s);
 /* A copy of url without the user:password@ part. Caller frees. */
 char *fs_url_strip_credentials(const char *url);
 /* The user and password of a URL's user:password@ part, percent-decoded
- * (each NULL when absent). Caller frees both. */
+ * (each NULL when absent), read by curl's URL parser. Caller frees both. */
 void fs_url_credentials(const char *url, char **user, char **password);
+/* Overwrites, in place, the password of a URL (a process argument) with
+ * '*': /proc/PID/cmdline then no longer shows it. 1 when there was one. */
+int fs_url_wipe_password(char *arg);
 
 #endif

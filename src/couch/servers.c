@@ -1,6 +1,7 @@
 /* Server profiles and credentials: see servers.h. */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,9 @@ void fs_server_free(fs_server *srv)
 	free(srv->password_command);
 	free(srv->admins);
 	free(srv->members);
+	free(srv->ca_file);
+	free(srv->client_cert);
+	free(srv->client_key);
 	free(srv->origin);
 	memset(srv, 0, sizeof *srv);
 }
@@ -107,6 +111,22 @@ static int parse_bool(const char *v, int *out)
 	return -1;
 }
 
+/* The TLS file setting named key, or NULL. */
+static char **tls_file(fs_server *srv, const char *key)
+{
+	return !strcmp(key, "ca_file") ? &srv->ca_file : !strcmp(key, "client_cert") ? &srv->client_cert :
+		!strcmp(key, "client_key") ? &srv->client_key : NULL;
+}
+
+/* "~/x" is $HOME/x: profiles name files in the user's home. */
+static char *expand_home(const char *path)
+{
+	const char *home = getenv("HOME");
+	if (path[0] == '~' && path[1] == '/' && home)
+		return fs_xasprintf("%s%s", home, path + 1);
+	return fs_xstrdup(path);
+}
+
 static int set_key(fs_server *srv, const char *key, const char *val, const char *where, fs_err *e)
 {
 	if (!strcmp(key, "url")) {
@@ -122,6 +142,10 @@ static int set_key(fs_server *srv, const char *key, const char *val, const char 
 	} else if (!strcmp(key, "password_command")) {
 		free(srv->password_command);
 		srv->password_command = fs_xstrdup(val);
+	} else if (tls_file(srv, key)) {
+		char **f = tls_file(srv, key);
+		free(*f);
+		*f = expand_home(val);
 	} else if (!strcmp(key, "insecure")) {
 		if (parse_bool(val, &srv->insecure) < 0)
 			return fs_err_set(e, FS_E_PARSE, "%s: insecure must be true or false", where);
@@ -144,7 +168,7 @@ static int set_key(fs_server *srv, const char *key, const char *val, const char 
 		*slot = fs_xstrdup(val);
 	} else {
 		return fs_err_set(e, FS_E_PARSE, "%s: unknown setting '%s' (known: url, user, password, "
-			"password_command, insecure, revs_limit, members, admins)", where, key);
+			"password_command, ca_file, client_cert, client_key, insecure, revs_limit, members, admins)", where, key);
 	}
 	return 0;
 }
@@ -327,6 +351,12 @@ int fs_servers_save_profile(const char *path, const fs_server *srv, fs_err *e)
 		fs_buf_printf(&b, "password = %s\n", srv->password);
 	if (srv->password_command)
 		fs_buf_printf(&b, "password_command = %s\n", srv->password_command);
+	if (srv->ca_file)
+		fs_buf_printf(&b, "ca_file = %s\n", srv->ca_file);
+	if (srv->client_cert)
+		fs_buf_printf(&b, "client_cert = %s\n", srv->client_cert);
+	if (srv->client_key)
+		fs_buf_printf(&b, "client_key = %s\n", srv->client_key);
 	if (srv->insecure)
 		fs_buf_adds(&b, "insecure = true\n");
 	if (srv->revs_limit > 0)
@@ -372,6 +402,9 @@ static void copy_server(fs_server *dst, const fs_server *src)
 	dst->password = src->password ? fs_xstrdup(src->password) : NULL;
 	dst->password_command = src->password_command ? fs_xstrdup(src->password_command) : NULL;
 	dst->insecure = src->insecure;
+	dst->ca_file = src->ca_file ? fs_xstrdup(src->ca_file) : NULL;
+	dst->client_cert = src->client_cert ? fs_xstrdup(src->client_cert) : NULL;
+	dst->client_key = src->client_key ? fs_xstrdup(src->client_key) : NULL;
 	dst->revs_limit = src->revs_limit;
 	dst->admins = src->admins ? fs_xstrdup(src->admins) : NULL;
 	dst->members = src->members ? fs_xstrdup(src->members) : NULL;
@@ -424,25 +457,54 @@ int fs_server_resolve(const fs_servers *s, const char *name_or_url, fs_server *o
 	return 0;
 }
 
+/* Runs cmd with sh, no terminal input and stderr discarded (in the studio
+ * it would paint over the screen; it may also echo secrets); its stdout is
+ * read into out. Returns the wait status, or -1 when it could not run. */
+static int run_captured(const char *cmd, fs_buf *out)
+{
+	int fds[2];
+	if (pipe(fds) < 0)
+		return -1;
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+		dup2(null, 0);
+		dup2(null, 2);
+		dup2(fds[1], 1);
+		close(fds[0]);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	char chunk[256];
+	ssize_t n;
+	while (pid > 0 && ((n = read(fds[0], chunk, sizeof chunk)) > 0 || (n < 0 && errno == EINTR)))
+		if (n > 0)
+			fs_buf_add(out, chunk, (size_t)n);
+	close(fds[0]);
+	int st = -1;
+	while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	memset(chunk, 0, sizeof chunk);
+	return pid > 0 ? st : -1;
+}
+
 int fs_server_password(fs_server *srv, fs_err *e)
 {
 	if (srv->password || !srv->password_command)
 		return 0;
-	fflush(NULL);
-	FILE *f = popen(srv->password_command, "r");
-	if (!f)
-		return fs_err_set(e, FS_E_AUTH, "password_command of server '%s' could not run: %s",
-			srv->name, strerror(errno));
 	fs_buf b = FS_BUF_INIT;
-	char chunk[256];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		fs_buf_add(&b, chunk, n);
-	int st = pclose(f);
-	int rc = 0;
-	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
-		rc = fs_err_set(e, FS_E_AUTH, "password_command of server '%s' failed (exit status %d)",
-			srv->name, st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	int st = run_captured(srv->password_command, &b), rc = 0;
+	if (st == -1)
+		rc = fs_err_set(e, FS_E_AUTH, "password_command of server '%s' could not run: %s",
+			srv->name, strerror(errno));
+	else if (WIFSIGNALED(st))
+		rc = fs_err_set(e, FS_E_AUTH, "password_command of server '%s' was killed by signal %d "
+			"(its output is not shown)", srv->name, WTERMSIG(st));
+	else if (WEXITSTATUS(st) != 0)
+		rc = fs_err_set(e, FS_E_AUTH, "password_command of server '%s' failed with exit status %d "
+			"(its output is not shown; run it in a shell to see why)", srv->name, WEXITSTATUS(st));
 	else if (b.len == 0 || b.data[0] == '\n')
 		rc = fs_err_set(e, FS_E_AUTH, "password_command of server '%s' printed no password", srv->name);
 	else
@@ -468,15 +530,30 @@ static cJSON *security_setting(const fs_server *srv)
 	return sec;
 }
 
+/* Without a user, curl reads ~/.netrc: it holds passwords, so it must be
+ * as private as the profiles file. */
+static int check_netrc(fs_err *e)
+{
+	const char *home = getenv("HOME");
+	if (!home)
+		return 0;
+	char *path = fs_xasprintf("%s/.netrc", home);
+	struct stat st;
+	int rc = stat(path, &st) == 0 ? check_mode(path, &st, e) : 0;
+	free(path);
+	return rc;
+}
+
 fs_couch *fs_server_connect(const fs_server *srv, long timeout_ms, fs_err *e)
 {
 	fs_server tmp;
 	copy_server(&tmp, srv);
-	int rc = fs_server_password(&tmp, e);
+	int rc = tmp.user ? fs_server_password(&tmp, e) : check_netrc(e);
 	fs_http *h = NULL;
 	if (!rc) {
 		fs_http_opts o = { .url = tmp.url, .user = tmp.user, .password = tmp.password,
-			.insecure = tmp.insecure, .timeout_ms = timeout_ms };
+			.insecure = tmp.insecure, .ca_file = tmp.ca_file, .client_cert = tmp.client_cert,
+			.client_key = tmp.client_key, .timeout_ms = timeout_ms };
 		h = fs_http_new(&o, e);
 	}
 	fs_couch *c = h ? fs_couch_new(h, tmp.name) : NULL;

@@ -8,7 +8,10 @@
  *   url = https://couch.example.com:6984
  *   user = admin
  *   password_command = pass show couch/prod     # or: password = secret
- *   insecure = false                            # true: no TLS verification
+ *   ca_file = /etc/ssl/company-ca.pem           # CA that signed the server's certificate
+ *   client_cert = ~/.config/fsstudio/me.pem     # TLS client certificate and its key
+ *   client_key = ~/.config/fsstudio/me.key
+ *   insecure = false                            # true: no TLS verification (last resort)
  *   revs_limit = 10                             # applied by deploy
  *   members = alice, role:staff                 # deploy sets these on the
  *   admins = role:ops                           # databases it creates
@@ -16,7 +19,10 @@
  * A server is named by a profile name or given as a URL (user:password@ in
  * the URL accepted). Credentials, first found wins: the URL's, the profile's
  * (password_command run only when needed), FSSTUDIO_USER/FSSTUDIO_PASSWORD,
- * then ~/.netrc (by curl). The profile `local` (http://127.0.0.1:5984)
+ * then ~/.netrc (by curl; refused, like this file, when group or others may
+ * read it). password_command runs with no terminal input and its stderr
+ * discarded: a failure reports its exit status, never its output. The
+ * profile `local` (http://127.0.0.1:5984)
  * exists unless the file redefines it. Nothing here ever prints a password:
  * fs_server.url is always a display URL. */
 #ifndef FS_SERVERS_H
@@ -35,6 +41,9 @@ typedef struct fs_server {
 	char *password;           /* secret: never print; NULL until known */
 	char *password_command;   /* NULL: none */
 	int insecure;
+	char *ca_file;            /* TLS files (paths); NULL: none */
+	char *client_cert;
+	char *client_key;
 	long revs_limit;          /* 0: not set */
 	char *admins, *members;   /* "alice, role:ops" lists for new databases; NULL: not set */
 	char *origin;             /* "file:line" of the profile, or "--server", "default" */

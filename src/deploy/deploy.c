@@ -332,6 +332,35 @@ static void decide(fs_deploy_plan *p, fs_deploy_doc *d)
 		fs_deploy_diff_docs(d->remote, d->local, &d->diffs, &d->ndiffs);
 }
 
+/* A design document only on the server: with prune, deleted when it is
+ * ours (our marker) and unchanged since we deployed it (or forced); never
+ * Convertigo's own _design/c8o nor a Mango index. */
+static void plan_prune(fs_deploy_plan *p, fs_deploy_doc *d)
+{
+	const char *lang = fs_json_str(d->remote, "language");
+	const char *mark = fs_json_str(fs_json_obj(d->remote, FS_DEPLOY_MARKER), "hash");
+	char rh[65];
+	fs_json_hash(d->remote, fs_deploy_ignore, rh);
+	d->action = FS_DA_SERVER;
+	if (lang && !strcmp(lang, "query"))
+		d->reason = fs_xstrdup("Mango index, never pruned");
+	else if (!strcmp(d->id, "_design/c8o"))
+		d->reason = fs_xstrdup("Convertigo's own design document, never pruned");
+	else if (!p->opts.prune)
+		return;
+	else if (!mark)
+		d->reason = fs_xstrdup("no fsstudio marker: not deployed by fsstudio, never pruned");
+	else if (strcmp(mark, rh) && !p->opts.force)
+		d->reason = fs_xstrdup("changed on the server since fsstudio deployed it: not pruned "
+			"(--force prunes it)");
+	else {
+		d->action = FS_DA_DELETE;
+		d->forced = strcmp(mark, rh) != 0;
+		if (d->forced)
+			d->reason = fs_xstrdup("changed on the server since fsstudio deployed it");
+	}
+}
+
 /* Design documents on the server only: left alone, deleted with prune;
  * Convertigo's own _design/c8o and Mango indexes are never touched. */
 static void plan_server_only(fs_deploy_plan *p, fs_deploy_db *db, cJSON *rows)
@@ -348,12 +377,7 @@ static void plan_server_only(fs_deploy_plan *p, fs_deploy_db *db, cJSON *rows)
 		}
 		fs_deploy_doc *d = db_add_doc(db, id);
 		d->remote = cJSON_DetachItemFromObjectCaseSensitive(r, "doc");
-		const char *lang = fs_json_str(d->remote, "language");
-		int keep = !strcmp(id, "_design/c8o") || (lang && !strcmp(lang, "query"));
-		d->action = p->opts.prune && !keep ? FS_DA_DELETE : FS_DA_SERVER;
-		if (keep)
-			d->reason = fs_xstrdup(lang && !strcmp(lang, "query") ? "Mango index, never pruned" :
-				"Convertigo's own design document, never pruned");
+		plan_prune(p, d);
 	}
 }
 
@@ -463,6 +487,8 @@ int fs_deploy_prepare(fs_project *proj, const fs_deploy_opts *o, fs_deploy_plan 
 	if (!o)
 		o = &none;
 	int rc = check_connectors(proj, o, e);
+	if (!rc && o->prune)
+		rc = fs_deploy_prune_check(proj, e);
 	if (rc)
 		return rc;
 	fs_deploy_plan *p = fs_xcalloc(1, sizeof *p);
@@ -721,8 +747,120 @@ static void name_batch(const fs_deploy_db *db, const cJSON *docs, fs_deploy_doc 
 	fs_buf_free(&ids);
 }
 
+/* The server copy of a document sent in a _bulk_docs, from the rows of a
+ * read back: 1 when it is what we sent (absent, for a deletion). */
+static int server_has(const cJSON *rows, const cJSON *sent, char **rev)
+{
+	static const char *const rev_only[] = { "_rev", NULL };
+	const char *id = fs_json_str(sent, "_id");
+	const cJSON *have = NULL;
+	for (const cJSON *row = rows ? rows->child : NULL; row && !have; row = row->next) {
+		const char *rid = fs_json_str(row, "id");
+		if (rid && id && !strcmp(rid, id))
+			have = fs_json_obj(row, "doc");
+	}
+	if (fs_json_bool(sent, "_deleted", 0))
+		return !have;
+	if (!have || !fs_json_equal(sent, have, rev_only))
+		return 0;
+	const char *r = fs_json_str(have, "_rev");
+	*rev = r ? fs_xstrdup(r) : NULL;
+	return 1;
+}
+
+/* The design documents of the database as the server holds them now. */
+static cJSON *read_rows(run *r, fs_deploy_db *db, cJSON **ans, fs_err *e)
+{
+	*ans = NULL;
+	if (fs_couch_design_docs(r->c, db->name, 1, ans, e))
+		return NULL;
+	cJSON *rows = fs_json_arr(*ans, "rows");
+	if (!rows)
+		fs_err_set(e, FS_E_SERVER, "the design documents of database '%s' came back without rows", db->name);
+	return rows;
+}
+
+/* The answer to a _bulk_docs was lost (the connection dropped, the deadline
+ * passed): the server may have applied it. Never sent again; read back
+ * instead: a document whose server copy is what we sent is written (its
+ * target done, or its revision in revs). 0 when all of them were. */
+static int read_back(run *r, fs_deploy_db *db, cJSON *docs, fs_deploy_doc **targets, char **revs,
+	int rc, fs_err *e)
+{
+	size_t n = cJSON_GetArraySize(docs), written = 0;
+	char *lost = fs_xstrdup(e->msg);
+	fs_err re;
+	cJSON *ans, *rows = read_rows(r, db, &ans, &re);
+	if (!rows) {
+		fs_err_set(e, rc, "%s; reading the server back failed too (%s): what was written is unknown, "
+			"run the deploy again to see", lost, re.msg);
+		for (size_t i = 0; i < n; i++)
+			if (targets[i] && !targets[i]->code)
+				fail_doc(r, targets[i], rc, e->msg);
+		cJSON_Delete(ans);
+		free(lost);
+		return rc;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char *rev = NULL;
+		int ok = server_has(rows, cJSON_GetArrayItem(docs, (int)i), &rev);
+		written += ok;
+		if (!ok && targets[i] && !targets[i]->code)
+			fail_doc(r, targets[i], rc, "not written: the answer to the upload was lost and the "
+				"server copy is not what was sent");
+		if (revs)
+			revs[i] = rev;
+		else
+			free(rev);
+	}
+	char *msg = fs_xasprintf("the answer to the upload into database '%s' was lost (%s); read back "
+		"from the server: %zu of %zu documents written", db->name, lost, written, n);
+	if (written == n)
+		run_warn(r, db->name, msg);
+	else
+		fs_err_set(e, rc, "%s", msg);
+	for (size_t i = 0; written < n && i < n; i++)
+		if (targets[i] && !targets[i]->code) {
+			targets[i]->done = 1; /* the failure leaves them out of mark_done */
+			if (revs && revs[i] && targets[i]->action != FS_DA_DELETE)
+				targets[i]->rev = fs_xstrdup(revs[i]);
+		}
+	free(msg);
+	free(lost);
+	cJSON_Delete(ans);
+	return written == n ? 0 : rc;
+}
+
+/* A conflict on a document whose server copy is what we sent (a write
+ * that went through before, an answer lost on the way) is a success. */
+static void conflicts_written(run *r, fs_deploy_db *db, cJSON *docs, fs_couch_bulk *res)
+{
+	size_t n = cJSON_GetArraySize(docs), conflicts = 0;
+	for (size_t i = 0; i < n; i++)
+		conflicts += res->r[i].code == FS_E_CONFLICT;
+	fs_err re;
+	cJSON *ans, *rows = conflicts ? read_rows(r, db, &ans, &re) : NULL;
+	for (size_t i = 0; rows && i < n; i++) {
+		char *rev = NULL;
+		if (res->r[i].code != FS_E_CONFLICT || !server_has(rows, cJSON_GetArrayItem(docs, (int)i), &rev))
+			continue;
+		res->r[i].code = 0;
+		free(res->r[i].rev);
+		res->r[i].rev = rev;
+	}
+	if (conflicts)
+		cJSON_Delete(ans);
+}
+
+/* Transport failures end the run: the server is gone or we were cancelled. */
+static int fatal(int rc)
+{
+	return rc == FS_E_HTTP || rc == FS_E_TIMEOUT || rc == FS_E_CANCELLED || rc == FS_E_AUTH;
+}
+
 /* One _bulk_docs; targets[i] is the plan document of docs[i] (NULL: a
- * staging document). A failed request fails every target. */
+ * staging document). A request that failed on the way fails every target,
+ * unless the read back shows it was applied anyway. */
 static int bulk(run *r, fs_deploy_db *db, cJSON *docs, fs_deploy_doc **targets, char **revs, fs_err *e)
 {
 	size_t n = cJSON_GetArraySize(docs);
@@ -730,6 +868,8 @@ static int bulk(run *r, fs_deploy_db *db, cJSON *docs, fs_deploy_doc **targets, 
 		return 0;
 	fs_couch_bulk res;
 	int rc = fs_couch_bulk_docs(r->c, db->name, docs, 1, &res, e);
+	if (rc == FS_E_HTTP || rc == FS_E_TIMEOUT)
+		return read_back(r, db, docs, targets, revs, rc, e);
 	if (rc) {
 		name_batch(db, docs, targets, n, e);
 		for (size_t i = 0; i < n; i++)
@@ -737,6 +877,7 @@ static int bulk(run *r, fs_deploy_db *db, cJSON *docs, fs_deploy_doc **targets, 
 				fail_doc(r, targets[i], rc, e->msg);
 		return rc;
 	}
+	conflicts_written(r, db, docs, &res);
 	for (size_t i = 0; i < n; i++) {
 		if (revs)
 			revs[i] = res.r[i].rev ? fs_xstrdup(res.r[i].rev) : NULL;
@@ -947,12 +1088,6 @@ static int stage_swap(run *r, fs_deploy_db *db, fs_deploy_doc **staged, size_t n
 	}
 	return write_last(r, db, docs, targets, n, FS_DE_SWAP,
 			  "replacing the live design documents", e);
-}
-
-/* Transport failures end the run: the server is gone or we were cancelled. */
-static int fatal(int rc)
-{
-	return rc == FS_E_HTTP || rc == FS_E_TIMEOUT || rc == FS_E_CANCELLED || rc == FS_E_AUTH;
 }
 
 static int upload_staged(run *r, fs_deploy_db *db, fs_err *e)

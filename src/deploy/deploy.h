@@ -150,7 +150,8 @@ typedef struct fs_deploy_opts {
 	const char *const *connectors; /* names to deploy; NULL/0: all FullSync connectors */
 	size_t nconnectors;
 	int force;                /* deploy over drift and foreign copies */
-	int prune;                /* delete design documents only on the server */
+	int prune;                /* delete design documents only on the server that carry
+				     our marker (deployed by fsstudio, unchanged since) */
 	int staged;               /* zero-downtime: staging copy, index build, swap */
 	long revs_limit;          /* 0: leave alone; else set on the databases written */
 	const char *commit;       /* recorded in the marker (NULL: null) */
@@ -178,6 +179,11 @@ int fs_deploy_prepare(fs_project *p, const fs_deploy_opts *o, fs_deploy_plan **o
 /* Completes a prepared plan against the server of c: one GET per database.
  * Does not touch the project (safe on a worker thread). Once per plan. */
 int fs_deploy_fetch(fs_deploy_plan *plan, fs_couch *c, fs_err *e);
+/* Before a prune (fs_deploy_prepare calls it when opts.prune and the
+ * project has a folder): FS_E_INVALID naming them when a file of the
+ * project's _c8oProject/ folder was skipped by the load (included by no
+ * bean) or cannot be read, since its design documents would look deleted. */
+int fs_deploy_prune_check(fs_project *p, fs_err *e);
 /* Prepare and fetch. */
 int fs_deploy_plan_make(fs_project *p, fs_couch *c, const fs_deploy_opts *o,
 			fs_deploy_plan **out, fs_err *e);

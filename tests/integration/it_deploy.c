@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "badserver.h"
 #include "couch/couch.h"
 #include "deploy/deploy.h"
@@ -322,6 +323,23 @@ static void foreign_copy_refused(void **state)
 	check_sample_on_server(x);
 }
 
+/* A design document as fsstudio would have deployed it: our marker, whose
+ * hash matches (drifted: it does not). */
+static void put_marked(ctx *x, const char *json, int drifted)
+{
+	cJSON *d = cJSON_Parse(json);
+	char h[65];
+	fs_json_hash(d, fs_deploy_ignore, h);
+	if (drifted)
+		h[0] = h[0] == '0' ? '1' : '0';
+	cJSON *m = cJSON_AddObjectToObject(d, FS_DEPLOY_MARKER);
+	cJSON_AddStringToObject(m, "hash", h);
+	ok(fs_couch_doc_put(x->c, "inspections", d, NULL, &e), json);
+	cJSON_Delete(d);
+}
+
+/* Prune deletes only what is ours: our marker, unchanged since (or
+ * --force); never another's document, _design/c8o nor a Mango index. */
 static void prune(void **state)
 {
 	ctx *x = *state;
@@ -337,23 +355,65 @@ static void prune(void **state)
 		ok(fs_couch_doc_put(x->c, "inspections", d, NULL, &e), extra[i]);
 		cJSON_Delete(d);
 	}
+	put_marked(x, "{\"_id\":\"_design/ours\",\"views\":{\"v\":{\"map\":\"function (doc) { emit(3); }\"}}}", 0);
+	put_marked(x, "{\"_id\":\"_design/edited\",\"views\":{\"v\":{\"map\":\"function (doc) { emit(4); }\"}}}", 1);
 	fs_deploy_plan *p = deploy(x, NULL);
 	assert_int_equal(find(p, "_design/old")->action, FS_DA_SERVER);
-	assert_int_equal(p->count[FS_DA_SERVER], 3);
+	assert_int_equal(p->count[FS_DA_SERVER], 5);
 	fs_deploy_plan_free(p);
-	cJSON_Delete(get(x, "inspections", "_design/old"));
 
 	fs_deploy_opts o = { .prune = 1 };
 	p = deploy(x, &o);
-	assert_int_equal(find(p, "_design/old")->action, FS_DA_DELETE);
-	assert_true(find(p, "_design/old")->done);
+	assert_int_equal(find(p, "_design/ours")->action, FS_DA_DELETE);
+	assert_true(find(p, "_design/ours")->done);
+	assert_int_equal(find(p, "_design/old")->action, FS_DA_SERVER);
+	assert_non_null(strstr(find(p, "_design/old")->reason, "no fsstudio marker"));
+	assert_int_equal(find(p, "_design/edited")->action, FS_DA_SERVER);
+	assert_non_null(strstr(find(p, "_design/edited")->reason, "--force"));
 	assert_int_equal(find(p, "_design/c8o")->action, FS_DA_SERVER);
 	assert_int_equal(find(p, "_design/idx")->action, FS_DA_SERVER);
 	fs_deploy_plan_free(p);
 	cJSON *d = NULL;
-	assert_int_equal(fs_couch_doc_get(x->c, "inspections", "_design/old", NULL, &d, &e), FS_E_NOTFOUND);
+	assert_int_equal(fs_couch_doc_get(x->c, "inspections", "_design/ours", NULL, &d, &e), FS_E_NOTFOUND);
+	cJSON_Delete(get(x, "inspections", "_design/old"));
+	cJSON_Delete(get(x, "inspections", "_design/edited"));
 	cJSON_Delete(get(x, "inspections", "_design/c8o"));
 	cJSON_Delete(get(x, "inspections", "_design/idx"));
+
+	o.force = 1;
+	p = deploy(x, &o);
+	assert_int_equal(find(p, "_design/edited")->action, FS_DA_DELETE);
+	assert_true(find(p, "_design/edited")->forced);
+	assert_int_equal(find(p, "_design/old")->action, FS_DA_SERVER);
+	fs_deploy_plan_free(p);
+	assert_int_equal(fs_couch_doc_get(x->c, "inspections", "_design/edited", NULL, &d, &e), FS_E_NOTFOUND);
+	cJSON_Delete(get(x, "inspections", "_design/old"));
+}
+
+/* The load must have read the whole project before a prune: a file of
+ * _c8oProject/ that nothing includes would make its documents look deleted. */
+static void prune_refused_when_project_skipped(void **state)
+{
+	ctx *x = *state;
+	sample(x);
+	char *orphan = fs_xasprintf("%s/_c8oProject/connectors/left-over.yaml", x->dir);
+	FILE *f = fopen(orphan, "w");
+	fputs("\xe2\x86\x93left-over [connectors.FullSyncConnector]: \n", f);
+	fclose(f);
+	fs_deploy_opts o = { .prune = 1 };
+	fs_deploy_plan *p = NULL;
+	fs_http_reset_stats(fs_couch_http(x->c));
+	assert_int_equal(fs_deploy_plan_make(x->p, x->c, &o, &p, &e), FS_E_INVALID);
+	assert_null(p);
+	assert_non_null(strstr(e.msg, "refusing to prune"));
+	assert_non_null(strstr(e.msg, "_c8oProject/connectors/left-over.yaml (skipped"));
+	fs_http_stats st = fs_http_get_stats(fs_couch_http(x->c));
+	assert_int_equal(st.writes, 0);
+	o.prune = 0;  /* without prune, nothing is deleted: the deploy goes on */
+	ok(fs_deploy_plan_make(x->p, x->c, &o, &p, &e), "plan without prune");
+	fs_deploy_plan_free(p);
+	unlink(orphan);
+	free(orphan);
 }
 
 /* A plan alone (what --dry-run and srvdiff do) writes nothing. */
@@ -773,7 +833,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(member_diffs), T(deploy_sample), T(deploy_fixtures), T(drift_refused_then_forced),
-		T(foreign_copy_refused), T(prune), T(plan_writes_nothing), T(staged),
+		T(foreign_copy_refused), T(prune), T(prune_refused_when_project_skipped), T(plan_writes_nothing), T(staged),
 		T(syntax_error_refused), T(pull_round_trip), T(server_dies_mid_deploy),
 		T(revs_limit_warns), T(bad_server), T(unknown_connector), T(shared_database),
 		T(hostile_database_name), T(cancel), T(background), T(compile_error),

@@ -390,7 +390,8 @@ static void tls_verified_by_default(void **state)
 	fs_test_sh(NULL, 1, "kill $(cat '%s/pid')", dir);
 }
 
-/* Without a user, credentials come from ~/.netrc (by curl). */
+/* Without a user, credentials come from ~/.netrc (by curl); GET / never
+ * carries them, so the test asks for /_session. */
 static void netrc_credentials(void **state)
 {
 	char *home = fs_test_tmpdir(), *old = getenv("HOME") ? fs_xstrdup(getenv("HOME")) : NULL;
@@ -403,13 +404,13 @@ static void netrc_credentials(void **state)
 	fs_couch *c = client("echo", 3000, NULL, NULL);
 	fs_err e;
 	cJSON *out;
-	assert_int_equal(fs_couch_server_info(c, &out, &e), 0);
+	assert_int_equal(fs_couch_session(c, &out, &e), 0);
 	assert_true(fs_json_bool(out, "authorization", 0));
 	cJSON_Delete(out);
 	fs_couch_free(c);
 	unlink(netrc);
 	c = client("echo", 3000, NULL, NULL);
-	assert_int_equal(fs_couch_server_info(c, &out, &e), 0);
+	assert_int_equal(fs_couch_session(c, &out, &e), 0);
 	assert_false(fs_json_bool(out, "authorization", 1));
 	cJSON_Delete(out);
 	fs_couch_free(c);

@@ -20,6 +20,7 @@ struct fs_badserver {
 	pthread_t accept_thread;
 	atomic_int stop;
 	atomic_int requests;
+	atomic_int authorized;    /* requests that carried an Authorization header */
 	atomic_int active;        /* connection threads alive */
 	pthread_mutex_t lock;
 	char *last_line;          /* the request line of the last request */
@@ -188,6 +189,15 @@ static void behave(conn *c, request *r)
 			"(function(doc) { emit(doc.name )\"}");
 	} else if (is(p, "unauthorized")) {
 		answer(c, 401, json, "{\"error\":\"unauthorized\",\"reason\":\"Name or password is incorrect.\"}");
+	} else if (is(p, "authfail")) {
+		/* CouchDB with a wrong password: the welcome is public, the rest 401 */
+		if (!strcmp(p, "/authfail/") && !strcmp(r->method, "GET"))
+			answer(c, 200, json, "{\"couchdb\":\"Welcome\",\"version\":\"3.4.2\"}");
+		else
+			answer(c, 401, json, "{\"error\":\"unauthorized\",\"reason\":\"Name or password is incorrect.\"}");
+	} else if (is(p, "lockedout")) {
+		answer(c, 403, json, "{\"error\":\"forbidden\",\"reason\":\"Account is temporarily locked "
+			"due to multiple authentication failures\"}");
 	} else if (is(p, "forbidden")) {
 		answer(c, 403, json, "{\"error\":\"forbidden\",\"reason\":\"You are not allowed to access this db.\"}");
 	} else {
@@ -206,6 +216,8 @@ static void *serve(void *arg)
 		c->b->last_line = fs_xstrdup(r.line);
 		pthread_mutex_unlock(&c->b->lock);
 		atomic_fetch_add(&c->b->requests, 1);
+		if (r.authorization)
+			atomic_fetch_add(&c->b->authorized, 1);
 		behave(c, &r);
 	}
 	fs_buf_free(&r.body);
@@ -280,6 +292,11 @@ char *fs_badserver_last_line(fs_badserver *b)
 	char *s = b->last_line ? fs_xstrdup(b->last_line) : NULL;
 	pthread_mutex_unlock(&b->lock);
 	return s;
+}
+
+int fs_badserver_authorized(const fs_badserver *b)
+{
+	return atomic_load(&((fs_badserver *)b)->authorized);
 }
 
 void fs_badserver_stop(fs_badserver *b)

@@ -16,6 +16,10 @@
  *   /html502      502 with an HTML page
  *   /compile      400 compilation_error naming view 'by_name'
  *   /unauthorized 401, /forbidden 403 (CouchDB bodies)
+ *   /authfail     CouchDB refusing a password: GET / (the welcome) 200,
+ *                 everything else 401
+ *   /lockedout    403 "Account is temporarily locked due to multiple
+ *                 authentication failures" (CouchDB 3.4+ lockout)
  */
 #ifndef FS_BADSERVER_H
 #define FS_BADSERVER_H
@@ -31,6 +35,8 @@ int fs_badserver_requests(const fs_badserver *b);
 /* The request line of the last request received ("GET /db/x HTTP/1.1"),
  * as it came on the wire; NULL before any. Caller frees. */
 char *fs_badserver_last_line(fs_badserver *b);
+/* Requests that carried an Authorization header. */
+int fs_badserver_authorized(const fs_badserver *b);
 /* Stops, ending hanging connections; waits for its threads. */
 void fs_badserver_stop(fs_badserver *b);
 
