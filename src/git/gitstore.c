@@ -2079,3 +2079,30 @@ cJSON *fs_history_json(const fs_history *h)
 	cJSON_AddItemToObject(o, "notes", strs_json(h->notes, h->nnotes));
 	return o;
 }
+
+/* ---- For the deploy history (src/git/notes.c, src/deploy/deployed.c) ------ */
+
+git_repository *fs_repo_git(fs_repo *r)
+{
+	return r->repo;
+}
+
+int fs_git_open_rev(fs_repo *r, const char *rev, fs_project **out, fs_err *e)
+{
+	int rc = open_rev(r, rev, out, e);
+	if (!rc && !*out)
+		rc = fs_err_set(e, FS_E_NOTFOUND, "HEAD: no commit yet");
+	return rc;
+}
+
+int fs_repo_reaches(fs_repo *r, const char *rev, const char *ancestor)
+{
+	git_commit *a = NULL, *b = NULL;
+	int rc = -1;
+	if (!resolve(r, rev, &b, NULL) && b && !resolve(r, ancestor, &a, NULL) && a)
+		rc = git_oid_equal(git_commit_id(a), git_commit_id(b)) ||
+		     git_graph_descendant_of(r->repo, git_commit_id(b), git_commit_id(a)) == 1;
+	git_commit_free(a);
+	git_commit_free(b);
+	return rc;
+}

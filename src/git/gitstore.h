@@ -174,4 +174,16 @@ int fs_git_restore(fs_repo *r, const char *obj, const char *rev, int force, fs_e
 cJSON *fs_changes_json(const fs_changes *c);
 cJSON *fs_history_json(const fs_history *h);
 
+/* ---- For the deploy history -------------------------------------------------- */
+
+/* The libgit2 repository (for src/git/notes.c). */
+struct git_repository;
+struct git_repository *fs_repo_git(fs_repo *r);
+/* The project as committed at rev (NULL: HEAD), read from git blobs, not
+ * from the working tree. */
+int fs_git_open_rev(fs_repo *r, const char *rev, fs_project **out, fs_err *e);
+/* 1 when ancestor is rev or one of its ancestors, 0 when not, -1 when either
+ * is not a commit of this repository. */
+int fs_repo_reaches(fs_repo *r, const char *rev, const char *ancestor);
+
 #endif

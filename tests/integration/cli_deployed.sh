@@ -1,0 +1,91 @@
+#!/bin/sh
+# What is deployed where, against three real pouchdb-servers: deploy to
+# several, commit, deploy to one, then the `deployed` table and its JSON
+# (current, N behind, drifted, foreign, missing, unreachable).
+. "$FS_SRCDIR/tests/lib/tap.sh"
+. "$FS_SRCDIR/tests/lib/couch.sh"
+command -v git >/dev/null || plan_skip "git not installed"
+command -v python3 >/dev/null || plan_skip "python3 not installed"
+# Three servers: couch_start keeps only the last one's pid, so each one is
+# remembered here and stopped at exit.
+pids=""
+stop_all() { for p in $pids; do kill "$p" 2>/dev/null; pkill -P "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; }
+at_exit stop_all
+for n in 1 2 3; do
+	couch_start || plan_skip "pouchdb-server not installed"
+	eval "URL$n=\$COUCH_URL"
+	pids="$pids $COUCH_PID"
+	COUCH_PID=""
+done
+plan 16
+
+export XDG_CONFIG_HOME="$tap_tmp/config"
+unset FSSTUDIO_SERVER FSSTUDIO_USER FSSTUDIO_PASSWORD
+P="$tap_tmp/sample"
+cp -R "$FS_SRCDIR/projects/sample" "$P"
+G="git -C $P -c user.name=Tester -c user.email=t@example.com"
+$G init -q && $G add -A && $G commit -qm one
+c1=$($G rev-parse HEAD)
+"$FS_BIN" servers add dev "$URL1" >/dev/null
+"$FS_BIN" servers add staging "$URL2" >/dev/null
+"$FS_BIN" servers add production "$URL3" >/dev/null
+# the default `local` profile would be one more column: point it at a port
+# nobody listens on, as an unreachable server
+"$FS_BIN" servers add local http://127.0.0.1:9 >/dev/null
+
+# set_map N: a new text for the by_status map, committed
+set_map() {
+	printf 'function (doc) {\n    if (doc.type === "inspection") {\n        emit(doc.status || "v%s", 1);\n    }\n}\n' "$1" |
+		"$FS_BIN" set "$P" inspections/visits/by_status/map --file - && $G commit -qam "map v$1"
+}
+# json_get FILTER: the cells of the JSON as "server designdoc state behind commit7" lines
+json_cells() {
+	python3 -c '
+import json,sys
+for c in json.load(sys.stdin):
+    b = "-" if c["behind"] is None else c["behind"]
+    print(c["server"], c["designdoc"], c["state"], b, (c["commit"] or "-")[:7])'
+}
+
+for s in dev staging production; do "$FS_BIN" deploy "$P" --server $s >/dev/null 2>&1; done
+out=$("$FS_BIN" deployed "$P" --server dev --server staging 2>&1); rc=$?
+check_eq "deployed exits 0" 0 "$rc"
+check_contains "servers are the columns" "DESIGN DOCUMENT      dev              staging" "$out"
+check_contains "every document current on both" "inspections/visits   $(echo $c1 | cut -c1-7) current  $(echo $c1 | cut -c1-7) current" "$out"
+
+set_map 2
+set_map 3
+c3=$($G rev-parse HEAD)
+"$FS_BIN" deploy "$P" --server staging >/dev/null 2>&1
+out=$("$FS_BIN" deployed "$P" 2>&1); rc=$?
+check_eq "deployed over all profiles, one down, exits 0" 0 "$rc"
+check_contains "dev is 2 commits behind on visits, staging current" \
+	"inspections/visits   $(echo $c1 | cut -c1-7) 2 behind  $(echo $c3 | cut -c1-7) current" "$out"
+check_contains "a document that did not change is current" "sites/catalog        $(echo $c1 | cut -c1-7) current" "$out"
+check_contains "the server that is down is unreachable" "unreachable" "$out"
+check_contains "and says why" "local (http://127.0.0.1:9): cannot connect" "$out"
+
+# drift on dev, a foreign copy on production, a missing one on staging
+curl -fsS "$URL1/inspections/_design/visits" | python3 -c '
+import json,sys
+d=json.load(sys.stdin); d["views"]["by_site"]["map"]="function (doc) { emit(1, 1); }"; print(json.dumps(d))' |
+	curl -fsS -X PUT -H 'Content-Type: application/json' --data-binary @- "$URL1/inspections/_design/visits" >/dev/null
+rev=$(curl -fsS "$URL3/sites/_design/catalog" | python3 -c 'import json,sys; print(json.load(sys.stdin)["_rev"])')
+curl -fsS -X PUT -H 'Content-Type: application/json' -d "{\"_rev\":\"$rev\",\"views\":{}}" \
+	"$URL3/sites/_design/catalog" >/dev/null
+rev=$(curl -fsS "$URL2/inspections/_design/defects" | python3 -c 'import json,sys; print(json.load(sys.stdin)["_rev"])')
+curl -fsS -X DELETE "$URL2/inspections/_design/defects?rev=$rev" >/dev/null
+
+json=$("$FS_BIN" deployed "$P" --server dev --server staging --server production --server local --json); rc=$?
+check_eq "deployed --json exits 0" 0 "$rc"
+cells=$(echo "$json" | json_cells)
+c1s=$(echo $c1 | cut -c1-7); c3s=$(echo $c3 | cut -c1-7)
+check_contains "JSON: production visits 2 behind" "production _design/visits deployed 2 $c1s" "$cells"
+check_contains "JSON: staging visits current" "staging _design/visits deployed 0 $c3s" "$cells"
+check_contains "JSON: drifted on dev" "dev _design/visits drifted - $c1s" "$cells"
+check_contains "JSON: foreign on production" "production _design/catalog foreign - -" "$cells"
+check_contains "JSON: missing on staging" "staging _design/defects missing - -" "$cells"
+check_eq "JSON: one entry per server and design document" 12 "$(echo "$cells" | wc -l)"
+check_contains "JSON has two-space indent and the connector" '    "connector": "inspections",' "$json"
+
+done_testing
