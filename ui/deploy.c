@@ -15,6 +15,7 @@
 #include "app.h"
 #include "colors.h"
 #include "deploy/deploy.h"
+#include "deploy/deploy_note.h"
 #include "draw.h"
 #include "gitui.h"
 #include "couch/servers.h"
@@ -264,6 +265,15 @@ static void job_free(struct job *j)
 
 static fs_app *the_app;
 
+/* The deploy goes into the project's deploy history in git (notes). */
+static void record_note(fs_app *a, struct deploy *d)
+{
+	fs_repo *r = d->plan ? fs_gitui_repo(a, d->proj) : NULL;
+	fs_err e = { 0 };
+	if (r && fs_deploy_note(r, d->plan, NULL, &e))
+		fs_app_error(a, "Deployed, but not recorded in git: %s", e.msg);
+}
+
 static void done(fs_bg_job *bj, void *arg, int rc, const fs_err *e)
 {
 	struct job *j = arg;
@@ -280,6 +290,7 @@ static void done(fs_bg_job *bj, void *arg, int rc, const fs_err *e)
 			d->error = fs_xasprintf("%s", e->code == FS_E_CANCELLED ?
 				"Cancelled: what was written stays written; deploying again converges" : e->msg);
 		fs_app_msg(a, rc ? "Deploy stopped" : "Deployed to %s", d->server);
+		record_note(a, d);
 	} else {
 		if (j->plan) {
 			fs_deploy_plan_free(d->plan);

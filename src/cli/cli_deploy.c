@@ -10,6 +10,7 @@
 #include "base/json.h"
 #include "deploy/pull.h"
 #include "couch/servers.h"
+#include "cli/cli_servers_many.h"
 
 #define OPT(name, arg) { name, arg, 0, NULL }
 #define OPT_END { NULL, NULL, 0, NULL }
@@ -126,6 +127,8 @@ static int deploy_cmd(int argc, char **argv, int diff_only)
 		else if (!rc && !diff_only && fs_deploy_refused(plan))
 			rc = FS_EXIT_REFUSED;
 	}
+	if (plan && plan->ran)
+		fs_cli_record_deploy(pos[0], plan, json);
 	fs_deploy_plan_free(plan);
 	fs_couch_free(c);
 	fs_project_free(p);

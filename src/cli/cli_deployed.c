@@ -8,7 +8,9 @@
 #include "cli/cli_servers_many.h"
 #include "couch/servers.h"
 #include "deploy/deployed.h"
+#include "deploy/deploy_note.h"
 #include "base/json.h"
+#include "git/notes.h"
 
 /* ---- Several servers ---------------------------------------------------------- */
 
@@ -166,4 +168,21 @@ int fs_cmd_deployed(int argc, char **argv)
 	fs_project_free(p);
 	free(names);
 	return rc;
+}
+
+/* ---- Deploy notes ---------------------------------------------------------------- */
+
+void fs_cli_record_deploy(const char *dir, const fs_deploy_plan *plan, int quiet)
+{
+	fs_repo *r = NULL;
+	fs_err e = { 0 };
+	int recorded = 0;
+	if (!plan->opts.commit || fs_repo_open(&r, dir, NULL))
+		return;
+	if (fs_deploy_note(r, plan, &recorded, &e))
+		fprintf(stderr, "fsstudio: warning: the deploy was not recorded in git: %s\n", e.msg);
+	else if (recorded && !quiet)
+		printf("recorded in git: deploy to %s noted on commit %.7s (%s)\n", plan->server,
+			plan->opts.commit, FS_NOTES_REF);
+	fs_repo_free(r);
 }

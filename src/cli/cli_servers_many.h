@@ -29,6 +29,12 @@ void fs_srv_many_free(fs_srv_many *m);
 /* Runs fn(arg, i) for every server i at once, one thread each, and waits. */
 void fs_srv_many_run(size_t n, void (*fn)(void *arg, size_t i), void *arg);
 
+/* Records a deploy that ran in the project's deploy notes (see
+ * src/git/notes.h) and says so on stdout unless quiet; a failure to record
+ * is a warning on stderr, never a failed deploy. */
+struct fs_deploy_plan;
+void fs_cli_record_deploy(const char *dir, const struct fs_deploy_plan *plan, int quiet);
+
 /* `fsstudio deploy` with several --server or with --from (cli_deploy_many.c). */
 int fs_cli_deploy_many(int argc, char **argv);
 /* 1 when the deploy arguments ask for it. */

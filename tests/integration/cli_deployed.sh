@@ -1,7 +1,9 @@
 #!/bin/sh
 # What is deployed where, against three real pouchdb-servers: deploy to
 # several, commit, deploy to one, then the `deployed` table and its JSON
-# (current, N behind, drifted, foreign, missing, unreachable).
+# (current, N behind, drifted, foreign, missing, unreachable); the deploy
+# notes in git (one block per deploy, plain `git notes` reads them, `log`
+# and `log --deploys` show them).
 . "$FS_SRCDIR/tests/lib/tap.sh"
 . "$FS_SRCDIR/tests/lib/couch.sh"
 command -v git >/dev/null || plan_skip "git not installed"
@@ -17,14 +19,14 @@ for n in 1 2 3; do
 	pids="$pids $COUCH_PID"
 	COUCH_PID=""
 done
-plan 16
+plan 28
 
 export XDG_CONFIG_HOME="$tap_tmp/config"
 unset FSSTUDIO_SERVER FSSTUDIO_USER FSSTUDIO_PASSWORD
 P="$tap_tmp/sample"
 cp -R "$FS_SRCDIR/projects/sample" "$P"
 G="git -C $P -c user.name=Tester -c user.email=t@example.com"
-$G init -q && $G add -A && $G commit -qm one
+$G init -q && $G config user.name Tester && $G config user.email t@example.com && $G add -A && $G commit -qm one
 c1=$($G rev-parse HEAD)
 "$FS_BIN" servers add dev "$URL1" >/dev/null
 "$FS_BIN" servers add staging "$URL2" >/dev/null
@@ -87,5 +89,39 @@ check_contains "JSON: foreign on production" "production _design/catalog foreign
 check_contains "JSON: missing on staging" "staging _design/defects missing - -" "$cells"
 check_eq "JSON: one entry per server and design document" 12 "$(echo "$cells" | wc -l)"
 check_contains "JSON has two-space indent and the connector" '    "connector": "inspections",' "$json"
+
+# ---- deploy notes --------------------------------------------------------------
+N="git -C $P notes --ref fsstudio-deploys"
+note1=$($N show "$c1" 2>&1)
+check_eq "three deploys of the first commit: three blocks" 3 "$(echo "$note1" | grep -c '^deploy to ')"
+check_contains "each server once, in deploy order" "deploy to dev
+url: $URL1" "$note1"
+check_contains "the databases of the deploy" "database: inspections
+database: sites" "$note1"
+check_contains "the user from git config" "user: Tester <t@example.com>" "$note1"
+note3=$($N show "$c3")
+rev3=$(curl -fsS "$URL2/inspections/_design/visits" | python3 -c 'import json,sys; print(json.load(sys.stdin)["_rev"])')
+check_eq "one deploy of the third commit: what it wrote, with the new revision" \
+	"deploy to staging|written: inspections _design/visits $rev3" \
+	"$(echo "$note3" | grep -E '^(deploy to|written:)' | paste -sd '|')"
+# staging lost _design/defects above: this deploy writes it, the next one nothing
+"$FS_BIN" deploy "$P" --server staging >/dev/null 2>&1
+note3=$($N show "$c3")
+check_contains "a deploy that wrote one document records it" "written: inspections _design/defects" "$note3"
+"$FS_BIN" deploy "$P" --server staging >/dev/null 2>&1
+check_eq "an unchanged redeploy records nothing" "$note3" "$($N show "$c3")"
+"$FS_BIN" deploy "$P" --server production >"$tap_tmp/out" 2>&1
+check_contains "deploy says it recorded the deploy" "recorded in git: deploy to production noted on commit $c3s" \
+	"$(cat "$tap_tmp/out")"
+
+out=$("$FS_BIN" log "$P")
+check_contains "log: deployed to, beside the commit" "commit $c1 (deployed to dev, staging, production)" "$out"
+check_contains "log: the newest commit reached staging then production" \
+	"commit $c3 (deployed to staging, production)" "$out"
+out=$("$FS_BIN" log "$P" --deploys --server staging); rc=$?
+check_eq "log --deploys --server: the deploys to staging, newest first" "0|$c3|$c3|$c1" \
+	"$rc|$(echo "$out" | sed -n 's/^Commit: //p' | paste -sd '|')"
+out=$("$FS_BIN" log "$P" --json -n 1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["entries"][0]["deployed_to"])')
+check_eq "log --json: deployed_to" "['staging', 'production']" "$out"
 
 done_testing
