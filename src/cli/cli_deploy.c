@@ -88,6 +88,8 @@ static int deploy_cmd(int argc, char **argv, int diff_only)
 		OPT("--json", NULL), OPT_END };
 	fs_cli_opt diff_opts[] = { OPT("--server", "NAME|URL"), OPT("--json", NULL), OPT_END };
 	fs_cli_opt *opts = diff_only ? diff_opts : deploy_opts;
+	if (!diff_only && fs_cli_deploy_is_many(argc, argv))
+		return fs_cli_deploy_many(argc, argv);
 	char **pos = fs_xcalloc(argc + 1, sizeof *pos);
 	int n = fs_cli_parse(argc, argv, opts, pos, 1, argc);
 	if (n < 0) {

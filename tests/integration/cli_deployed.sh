@@ -3,7 +3,9 @@
 # several, commit, deploy to one, then the `deployed` table and its JSON
 # (current, N behind, drifted, foreign, missing, unreachable); the deploy
 # notes in git (one block per deploy, plain `git notes` reads them, `log`
-# and `log --deploys` show them).
+# and `log --deploys` show them); several servers in one deploy, one of
+# them down; promotion of the commit a server runs, from git even with a
+# dirty working tree, and its refusals.
 . "$FS_SRCDIR/tests/lib/tap.sh"
 . "$FS_SRCDIR/tests/lib/couch.sh"
 command -v git >/dev/null || plan_skip "git not installed"
@@ -19,7 +21,7 @@ for n in 1 2 3; do
 	pids="$pids $COUCH_PID"
 	COUCH_PID=""
 done
-plan 28
+plan 48
 
 export XDG_CONFIG_HOME="$tap_tmp/config"
 unset FSSTUDIO_SERVER FSSTUDIO_USER FSSTUDIO_PASSWORD
@@ -123,5 +125,55 @@ check_eq "log --deploys --server: the deploys to staging, newest first" "0|$c3|$
 	"$rc|$(echo "$out" | sed -n 's/^Commit: //p' | paste -sd '|')"
 out=$("$FS_BIN" log "$P" --json -n 1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["entries"][0]["deployed_to"])')
 check_eq "log --json: deployed_to" "['staging', 'production']" "$out"
+
+# ---- several servers at once ----------------------------------------------------
+set_map 4
+c4=$($G rev-parse HEAD); c4s=$(echo $c4 | cut -c1-7)
+out=$("$FS_BIN" deploy "$P" --server dev --server staging --dry-run 2>&1); rc=$?
+check_eq "a dry run on two servers: dev drifted, so the status is 3" 3 "$rc"
+check_contains "one plan per server, dev first" "server dev ($URL1)" "$out"
+check_contains "then staging" "server staging ($URL2)" "$out"
+check_eq "a dry run records nothing" "" "$($N show "$c4" 2>/dev/null)"
+out=$("$FS_BIN" deploy "$P" --server dev --server staging --server production --server local --force 2>&1); rc=$?
+check_eq "one server down: the worst status (1)" 1 "$rc"
+check_contains "the summary: dev ok" "dev              ok" "$out"
+check_contains "the summary: production ok" "production       ok" "$out"
+check_contains "the summary: local failed, and why" "local            FAILED    cannot connect to http://127.0.0.1:9" "$out"
+cells=$("$FS_BIN" deployed "$P" --json --server dev --server staging --server production | json_cells)
+check_eq "the three others run the new commit" \
+	"dev _design/visits deployed 0 $c4s|staging _design/visits deployed 0 $c4s|production _design/visits deployed 0 $c4s" \
+	"$(echo "$cells" | grep _design/visits | paste -sd '|')"
+check_eq "one note block per server deployed, none for the one down" "deploy to dev|deploy to staging|deploy to production" \
+	"$($N show "$c4" | grep '^deploy to' | paste -sd '|')"
+
+# ---- promotion ---------------------------------------------------------------------
+set_map 5
+c5=$($G rev-parse HEAD); c5s=$(echo $c5 | cut -c1-7)
+"$FS_BIN" deploy "$P" --server staging >/dev/null 2>&1
+printf 'function (doc) {\n    emit("dirty", 1);\n}\n' | "$FS_BIN" set "$P" inspections/visits/by_status/map --file -
+map() { curl -fsS "$1/inspections/_design/visits" | python3 -c 'import json,sys; print(json.load(sys.stdin)["views"]["by_status"]["map"])'; }
+out=$("$FS_BIN" deploy "$P" --from staging --server production 2>&1); rc=$?
+check_eq "promotion exits 0" 0 "$rc"
+check_contains "promotion says which commit" "promoted commit $c5s from staging" "$out"
+check_contains "production got the commit staging runs" '"v5"' "$(map "$URL3")"
+check_eq "not the dirty working tree" "" "$(map "$URL3" | grep dirty)"
+check_contains "production's markers name that commit" "production _design/visits deployed 0 $c5s" \
+	"$("$FS_BIN" deployed "$P" --json --server production | json_cells)"
+$G checkout -q -- .
+
+# a server that runs a mix: dev gets the catalog of a newer commit only
+set_map 6
+printf 'function (doc) {\n    emit(doc.region, 1);\n}\n' | "$FS_BIN" set "$P" sites/catalog/by_region/map --file -
+$G commit -qam "catalog"
+"$FS_BIN" deploy "$P" --server dev sites >/dev/null 2>&1
+before=$(map "$URL3")
+out=$("$FS_BIN" deploy "$P" --from dev --server production 2>&1); rc=$?
+check_eq "promotion from a mix is refused (3)" 3 "$rc"
+check_contains "and says which document" "dev: _design/visits in database 'inspections' is from commit $c4s" "$out"
+check_eq "nothing deployed" "$before" "$(map "$URL3")"
+out=$("$FS_BIN" deploy "$P" --from local --server production 2>&1); rc=$?
+check_eq "promotion from a server that is down fails (1)" "1" "$rc"
+out=$("$FS_BIN" deploy "$P" --from staging 2>&1); rc=$?
+check_eq "--from without --server is a usage error" 2 "$rc"
 
 done_testing
