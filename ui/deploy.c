@@ -542,6 +542,22 @@ void fs_deploy_start(fs_app *a)
 	fs_modal_menu(a, "Deploy to which server?", items, n, server_chosen);
 }
 
+void fs_deploy_start_on(fs_app *a, int proj, const char *server)
+{
+	ensure(a);
+	struct deploy *d = DP(a);
+	if (d->job) {
+		fs_app_error(a, "A deploy is running: Esc in its pane cancels it");
+		fs_app_open(a, FS_P_DEPLOY);
+		return;
+	}
+	d->proj = proj;
+	d->force = 0;
+	free(d->server);
+	d->server = fs_xstrdup(server);
+	choose_connectors(a);
+}
+
 /* ---- the pane ------------------------------------------------------------------ */
 
 static void deploy_open(fs_app *a, fs_pane *p)

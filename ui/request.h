@@ -82,6 +82,7 @@
 	R(RESTORE,        "restore",        "O",          "Restore the object to the chosen revision (HEAD in the tree)") \
 	G("Deploy") \
 	R(DEPLOY,         "deploy",         "P",          "Deploy design documents: server, plan, confirm") \
+	R(SERVERS,        "servers",        "W",          "Servers overview: which commit each server runs") \
 	G("Browsing") \
 	R(BROWSE,         "browse",         "B",          "Browse servers, databases and documents") \
 	R(RUN_VIEW,       "run-view",       "X",          "Run the selected view on a server (query form)") \
