@@ -49,57 +49,6 @@ static char *last_commit(const char *dir)
 	return id;
 }
 
-/* The markers of the server `from` for the design documents of model p. */
-static fs_deployed *read_from(fs_project *p, fs_srv_one *from)
-{
-	fs_deployed *d = fs_deployed_new(p);
-	fs_deployed_add(d, from->name, from->url);
-	if (!from->c)
-		fs_deployed_fail(d, 0, from->err.code, from->err.msg);
-	else
-		fs_deployed_fetch(d, 0, from->c, NULL);
-	return d;
-}
-
-/* Every design document of the promoted commit must be on the source. */
-static int all_there(const fs_deployed *d, const char *commit, fs_err *e)
-{
-	for (size_t i = 0; i < d->nrows; i++)
-		if (d->cells[0][i].state == FS_DS_MISSING)
-			return fs_err_set(e, FS_E_CONFLICT, "%s: %s of database '%s' (in commit %.7s) is not "
-				"there: it does not run that commit", d->servers[0].name, d->rows[i].ddoc,
-				d->rows[i].db, commit);
-	return 0;
-}
-
-/* The commit `from` runs, as a model read from git. */
-static int promoted(fs_repo *r, fs_srv_one *from, fs_project **out, char **commit, fs_err *e)
-{
-	fs_project *head = NULL;
-	*out = NULL;
-	*commit = NULL;
-	int rc = fs_git_open_rev(r, NULL, &head, e);
-	if (!rc) {
-		fs_deployed *d = read_from(head, from);
-		rc = fs_deployed_commit(d, 0, r, commit, e);
-		fs_deployed_free(d);
-	}
-	fs_project_free(head);
-	if (!rc)
-		rc = fs_git_open_rev(r, *commit, out, e);
-	if (!rc) {
-		/* the same markers against the promoted commit's own documents */
-		fs_deployed *d = read_from(*out, from);
-		char *again = NULL;
-		rc = fs_deployed_commit(d, 0, r, &again, e);
-		if (!rc)
-			rc = all_there(d, *commit, e);
-		free(again);
-		fs_deployed_free(d);
-	}
-	return rc;
-}
-
 /* ---- Plan, run, report ------------------------------------------------------- */
 
 static void fetch_one(void *arg, size_t i)
@@ -250,9 +199,11 @@ static int load_project(const char *dir, fs_srv_one *from, fs_project **p, char 
 		*commit = rc ? NULL : last_commit(dir);
 		return rc;
 	}
+	if (!from->c)
+		return fs_cli_error(&from->err);
 	if (fs_repo_open(&r, dir, &e))
 		return fs_cli_error(&e);
-	int rc = promoted(r, from, p, commit, &e);
+	int rc = fs_deployed_promotion(r, from->c, p, commit, &e);
 	fs_repo_free(r);
 	if (rc) {
 		fs_cli_error(&e);

@@ -294,6 +294,61 @@ int fs_deployed_commit(fs_deployed *d, size_t s, fs_repo *r, char **commit, fs_e
 	return 0;
 }
 
+/* ---- Promotion ---------------------------------------------------------------------- */
+
+/* The markers of one server for the design documents of model p. */
+static fs_deployed *read_one(fs_project *p, fs_couch *c)
+{
+	fs_deployed *d = fs_deployed_new(p);
+	fs_deployed_add(d, fs_couch_name(c), fs_couch_url(c));
+	fs_deployed_fetch(d, 0, c, NULL);
+	return d;
+}
+
+/* Every design document of the promoted commit must be on the source. */
+static int all_there(const fs_deployed *d, const char *commit, fs_err *e)
+{
+	for (size_t i = 0; i < d->nrows; i++)
+		if (d->cells[0][i].state == FS_DS_MISSING)
+			return fs_err_set(e, FS_E_CONFLICT, "%s: %s of database '%s' (in commit %.7s) is not "
+				"there: it does not run that commit", d->servers[0].name, d->rows[i].ddoc,
+				d->rows[i].db, commit);
+	return 0;
+}
+
+int fs_deployed_promotion(fs_repo *r, fs_couch *from, fs_project **out, char **commit, fs_err *e)
+{
+	fs_project *head = NULL;
+	*out = NULL;
+	*commit = NULL;
+	int rc = fs_git_open_rev(r, NULL, &head, e);
+	if (!rc) {
+		fs_deployed *d = read_one(head, from);
+		rc = fs_deployed_commit(d, 0, r, commit, e);
+		fs_deployed_free(d);
+	}
+	fs_project_free(head);
+	if (!rc)
+		rc = fs_git_open_rev(r, *commit, out, e);
+	if (!rc) {
+		/* the same markers against the promoted commit's own documents */
+		fs_deployed *d = read_one(*out, from);
+		char *again = NULL;
+		rc = fs_deployed_commit(d, 0, r, &again, e);
+		if (!rc)
+			rc = all_there(d, *commit, e);
+		free(again);
+		fs_deployed_free(d);
+	}
+	if (rc) {
+		fs_project_free(*out);
+		*out = NULL;
+		free(*commit);
+		*commit = NULL;
+	}
+	return rc;
+}
+
 /* ---- Output ---------------------------------------------------------------------- */
 
 static char *cell_text(const fs_deployed_cell *c)

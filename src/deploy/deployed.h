@@ -91,6 +91,12 @@ void fs_deployed_behind(fs_deployed *d, fs_repo *r, const char *rev);
  * Caller frees *commit. */
 int fs_deployed_commit(fs_deployed *d, size_t server, fs_repo *r, char **commit, fs_err *e);
 
+/* Promotion: the project as committed at the one commit the server of c
+ * runs (fs_deployed_commit over the design documents at HEAD), read from
+ * git, never from the working tree; refused (FS_E_CONFLICT) also when a
+ * design document of that commit is not on the server. */
+int fs_deployed_promotion(fs_repo *r, fs_couch *from, fs_project **out, char **commit, fs_err *e);
+
 /* The table, servers as columns; one line per design document. */
 void fs_deployed_format(const fs_deployed *d, fs_buf *out);
 /* One entry per server and design document: server, url, connector,
