@@ -137,8 +137,9 @@ void fs_tree_forget(fs_app *a);
 
 /* Starts a deploy: server menu, connectors menu, plan (ui/deploy.c). */
 void fs_deploy_start(fs_app *a);
-/* The same with the server chosen already (the servers overview). */
-void fs_deploy_start_on(fs_app *a, int proj, const char *server);
+/* The same with the server chosen already (the servers overview); with
+ * from, promotes: deploys the commit that server runs, built from git. */
+void fs_deploy_start_on(fs_app *a, int proj, const char *server, const char *from);
 /* Reads a project again from its folder (after a restore). */
 int fs_app_reload_project(fs_app *a, int proj);
 /* Suspends curses, runs argv-free shell command with one file argument. */

@@ -16,6 +16,7 @@
 #include "colors.h"
 #include "deploy/deploy.h"
 #include "deploy/deploy_note.h"
+#include "deploy/deployed.h"
 #include "draw.h"
 #include "gitui.h"
 #include "couch/servers.h"
@@ -33,6 +34,8 @@ struct deploy {
 	enum dstate state;
 	fs_servers servers;  /* the menu's labels point here */
 	char *server;
+	char *from;          /* promotion: the server whose commit is deployed */
+	char *promoted;      /* that commit, once planned */
 	char *connector;     /* NULL: all FullSync connectors */
 	char **conn_names;
 	size_t nconn;
@@ -59,6 +62,8 @@ struct job {
 	fs_deploy_plan *plan;    /* in: the plan to run; out: the plan made */
 	char *conn;
 	char *commit;
+	char *from;              /* promotion: copy and commit come from git */
+	char *dir;
 	int run;
 };
 
@@ -170,6 +175,11 @@ static void build(fs_app *a, fs_pane *p)
 	default:
 		break;
 	}
+	if (d->from && d->promoted) {
+		fs_buf_reset(&b);
+		fs_buf_printf(&b, "Promoting commit %.7s, the one %s runs (built from git)", d->promoted, d->from);
+		add(d, fs_buf_str(&b), FS_C_MESSAGE, NULL);
+	}
 	if (d->error)
 		add(d, d->error, FS_C_ERROR, NULL);
 	/* the outcome first: long plans scroll */
@@ -229,6 +239,24 @@ static int progress(void *arg, const fs_deploy_event *ev)
 	return __atomic_load_n(&d->cancel, __ATOMIC_RELAXED);
 }
 
+/* Promotion: the model and the commit of the job from git, as the
+ * server j->from runs them. */
+static int promote(struct job *j, fs_err *e)
+{
+	fs_couch *from = fs_server_open(j->from, e);
+	fs_repo *r = NULL;
+	if (!from)
+		return e->code ? e->code : FS_E_IO;
+	int rc = fs_repo_open(&r, j->dir, e);
+	free(j->commit);
+	j->commit = NULL;
+	if (!rc)
+		rc = fs_deployed_promotion(r, from, &j->copy, &j->commit, e);
+	fs_repo_free(r);
+	fs_couch_free(from);
+	return rc;
+}
+
 static int work(fs_bg_job *bj, void *arg, fs_err *e)
 {
 	struct job *j = arg;
@@ -236,6 +264,10 @@ static int work(fs_bg_job *bj, void *arg, fs_err *e)
 	int rc;
 	if (!c)
 		return e->code ? e->code : FS_E_IO;
+	if (!j->run && j->from && (rc = promote(j, e))) {
+		fs_couch_free(c);
+		return rc;
+	}
 	if (j->run) {
 		rc = fs_deploy_run(j->plan, c, e);
 	} else {
@@ -259,6 +291,8 @@ static void job_free(struct job *j)
 	free(j->server);
 	free(j->conn);
 	free(j->commit);
+	free(j->from);
+	free(j->dir);
 	fs_project_free(j->copy);
 	free(j);
 }
@@ -300,6 +334,8 @@ static void done(fs_bg_job *bj, void *arg, int rc, const fs_err *e)
 		d->state = rc ? D_IDLE : D_PLANNED;
 		if (rc)
 			d->error = fs_xasprintf("No plan: %s", e->msg);
+		free(d->promoted);
+		d->promoted = j->from && j->commit ? fs_xstrdup(j->commit) : NULL;
 	}
 	job_free(j);
 	build(a, &a->panes[FS_P_DEPLOY]);
@@ -381,9 +417,16 @@ static void plan_start(fs_app *a)
 	j->d = d;
 	j->server = fs_xstrdup(d->server);
 	j->conn = d->connector ? fs_xstrdup(d->connector) : NULL;
-	j->commit = head_commit(a, d->proj);
-	j->copy = model_copy(a, d->proj, &e);
-	if (!j->copy) {
+	if (d->from) {
+		/* the worker reads the model of the commit d->from runs */
+		fs_project *p = a->projects[d->proj];
+		j->from = fs_xstrdup(d->from);
+		j->dir = fs_xstrdup(fs_project_dir(p) ? fs_project_dir(p) : ".");
+	} else {
+		j->commit = head_commit(a, d->proj);
+		j->copy = model_copy(a, d->proj, &e);
+	}
+	if (!j->copy && !j->from) {
 		fs_app_error(a, "No deploy: %s", e.msg);
 		job_free(j);
 		return;
@@ -531,6 +574,8 @@ void fs_deploy_start(fs_app *a)
 	}
 	d->proj = proj;
 	d->force = 0;
+	free(d->from);
+	d->from = NULL;
 	fs_servers_free(&d->servers);
 	memset(&d->servers, 0, sizeof d->servers);
 	if (fs_servers_load(&d->servers, NULL, &e)) {
@@ -542,7 +587,7 @@ void fs_deploy_start(fs_app *a)
 	fs_modal_menu(a, "Deploy to which server?", items, n, server_chosen);
 }
 
-void fs_deploy_start_on(fs_app *a, int proj, const char *server)
+void fs_deploy_start_on(fs_app *a, int proj, const char *server, const char *from)
 {
 	ensure(a);
 	struct deploy *d = DP(a);
@@ -555,6 +600,8 @@ void fs_deploy_start_on(fs_app *a, int proj, const char *server)
 	d->force = 0;
 	free(d->server);
 	d->server = fs_xstrdup(server);
+	free(d->from);
+	d->from = from ? fs_xstrdup(from) : NULL;
 	choose_connectors(a);
 }
 
@@ -575,6 +622,8 @@ static void deploy_title(fs_app *a, fs_pane *p, fs_buf *out)
 		fs_buf_printf(out, "/%s", d->connector);
 	if (d->server)
 		fs_buf_printf(out, " to %s", d->server);
+	if (d->from)
+		fs_buf_printf(out, " from %s", d->from);
 	if (d->job)
 		fs_buf_printf(out, " %c", spin[(time(NULL) + p->lines) % 4]);
 }
@@ -666,6 +715,8 @@ static void deploy_close(fs_app *a, fs_pane *p)
 	fs_deploy_plan_free(d->plan);
 	fs_servers_free(&d->servers);
 	free(d->server);
+	free(d->from);
+	free(d->promoted);
 	free(d->connector);
 	free(d->conn_names);
 	free(d->error);

@@ -83,6 +83,7 @@
 	G("Deploy") \
 	R(DEPLOY,         "deploy",         "P",          "Deploy design documents: server, plan, confirm") \
 	R(SERVERS,        "servers",        "W",          "Servers overview: which commit each server runs") \
+	R(PROMOTE,        "promote",        "M",          "Servers overview: deploy to the selected server the commit another one runs") \
 	G("Browsing") \
 	R(BROWSE,         "browse",         "B",          "Browse servers, databases and documents") \
 	R(RUN_VIEW,       "run-view",       "X",          "Run the selected view on a server (query form)") \

@@ -1,8 +1,9 @@
 /* The servers overview: the table of `fsstudio deployed` for the selected
  * project, servers as columns, one row per design document (which commit
  * each server runs, how far behind, drifted, missing, foreign,
- * unreachable). Left and Right choose a server; P deploys to it; W reads
- * the servers again.
+ * unreachable). Left and Right choose a server; P deploys to it; M
+ * promotes to it the commit another server runs; W reads the servers
+ * again.
  *
  * The servers are read on a worker (fs_bg), never on the screen's thread:
  * the worker gets a table of its own (rows copied from the model here) and
@@ -25,6 +26,8 @@ struct servers {
 	fs_bg_job *job;
 	struct sjob *jarg;       /* the running job's data (freed by done) */
 	char *error;
+	char **menu;             /* the promotion menu's labels (the table may */
+	size_t nmenu;            /* be read again while it is open) */
 };
 
 /* What the worker gets: everything it touches is its own. */
@@ -178,7 +181,7 @@ static void servers_title(fs_app *a, fs_pane *p, fs_buf *out)
 	struct servers *s = p->priv;
 	fs_buf_printf(out, "Servers of %s", fs_project_root(a->projects[s->proj])->name);
 	if (s->d && s->col < s->d->nservers)
-		fs_buf_printf(out, ": %s selected (Left/Right, P deploys to it, W reads again)",
+		fs_buf_printf(out, ": %s selected (Left/Right, P deploys to it, M promotes to it, W reads again)",
 			      s->d->servers[s->col].name);
 	if (s->job)
 		fs_buf_adds(out, " [reading...]");
@@ -247,6 +250,46 @@ static void servers_draw(fs_app *a, fs_pane *p, size_t lineno, int y, int x, int
 	}
 }
 
+static void menu_free(struct servers *s)
+{
+	for (size_t i = 0; i < s->nmenu; i++)
+		free(s->menu[i]);
+	free(s->menu);
+	s->menu = NULL;
+	s->nmenu = 0;
+}
+
+static void promote_chosen(fs_app *a, fs_modal *m, int key)
+{
+	struct servers *s = SV(a);
+	if (key == '\r' && s && m->arg && m->sel < s->nmenu)
+		fs_deploy_start_on(a, s->proj, m->arg, s->menu[m->sel]);
+}
+
+/* Promote to the selected server: from which one? */
+static void promote(fs_app *a, struct servers *s)
+{
+	if (!s->d || s->d->nservers < 2) {
+		fs_app_error(a, "Promotion needs two servers");
+		return;
+	}
+	menu_free(s);
+	s->menu = fs_xcalloc(s->d->nservers, sizeof *s->menu);
+	struct fs_menu_item *items = fs_xcalloc(s->d->nservers, sizeof *items);
+	const char *target = s->d->servers[s->col].name;
+	for (size_t k = 0; k < s->d->nservers; k++)
+		if (k != s->col) {
+			s->menu[s->nmenu] = fs_xstrdup(s->d->servers[k].name);
+			items[s->nmenu] = (struct fs_menu_item){ FS_REQ_NONE, s->menu[s->nmenu] };
+			s->nmenu++;
+		}
+	char *q = fs_xasprintf("Promote to %s the commit which server runs?", target);
+	fs_modal *m = fs_modal_menu(a, q, items, s->nmenu, promote_chosen);
+	m->arg = fs_xstrdup(target);
+	free(q);
+	free(items);
+}
+
 static fs_req servers_request(fs_app *a, fs_pane *p, fs_req r)
 {
 	struct servers *s = p->priv;
@@ -260,9 +303,12 @@ static fs_req servers_request(fs_app *a, fs_pane *p, fs_req r)
 	case FS_REQ_REFRESH:
 		read_servers(a);
 		return FS_REQ_NONE;
+	case FS_REQ_PROMOTE:
+		promote(a, s);
+		return FS_REQ_NONE;
 	case FS_REQ_DEPLOY:
 		if (s->d && s->col < s->d->nservers)
-			fs_deploy_start_on(a, s->proj, s->d->servers[s->col].name);
+			fs_deploy_start_on(a, s->proj, s->d->servers[s->col].name, NULL);
 		return FS_REQ_NONE;
 	case FS_REQ_CLOSE:
 	case FS_REQ_QUIT:
@@ -287,6 +333,7 @@ static void servers_close(fs_app *a, fs_pane *p)
 	if (s->jarg)
 		job_free(s->jarg);
 	fs_deployed_free(s->d);
+	menu_free(s);
 	free(s->error);
 	free(s);
 	p->priv = NULL;
