@@ -140,6 +140,9 @@ void fs_deploy_start(fs_app *a);
 /* The same with the server chosen already (the servers overview); with
  * from, promotes: deploys the commit that server runs, built from git. */
 void fs_deploy_start_on(fs_app *a, int proj, const char *server, const char *from);
+/* For a design document's row: "  [prod: 1a2b3c4 2 behind]", its state on
+ * the server selected in the servers overview (nothing before it was read). */
+void fs_servers_label(fs_app *a, int proj, const fs_obj *ddoc, fs_buf *out);
 /* Reads a project again from its folder (after a restore). */
 int fs_app_reload_project(fs_app *a, int proj);
 /* Suspends curses, runs argv-free shell command with one file argument. */

@@ -156,6 +156,23 @@ static void read_servers(fs_app *a)
 	a->redraw = 1;
 }
 
+static const char *cell_text(const fs_deployed_cell *c, char *buf, size_t n);
+
+/* ---- the tree's design document rows ---------------------------------------------- */
+
+void fs_servers_label(fs_app *a, int proj, const fs_obj *ddoc, fs_buf *out)
+{
+	struct servers *s = SV(a);
+	if (!s || !s->d || s->proj != proj || s->col >= s->d->nservers)
+		return;
+	char *path = fs_obj_path(ddoc), buf[64];
+	for (size_t i = 0; i < s->d->nrows; i++)
+		if (!strcmp(s->d->rows[i].path, path))
+			fs_buf_printf(out, "  [%s: %s]", s->d->servers[s->col].name,
+				      cell_text(&s->d->cells[s->col][i], buf, sizeof buf));
+	free(path);
+}
+
 /* ---- the pane ---------------------------------------------------------------- */
 
 static void servers_open(fs_app *a, fs_pane *p)

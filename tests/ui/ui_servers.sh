@@ -17,7 +17,7 @@ couch_start || plan_skip "pouchdb-server is not installed"
 URL1=$COUCH_URL; pids="$COUCH_PID"; COUCH_PID=""
 couch_start || plan_skip "pouchdb-server is not installed"
 URL2=$COUCH_URL; pids="$pids $COUCH_PID"; COUCH_PID=""
-plan 13
+plan 14
 
 proj=$(ui_sample)
 mkdir -p "$tap_tmp/home/.config/fsstudio"
@@ -44,6 +44,10 @@ check "an unchanged document is current on both" ui_wait_re "inspections/defects
 check "a server that is down says why" ui_wait "local: cannot connect to http://127.0.0.1:9"
 ui_keys Right
 check "Right chooses the next server" ui_wait "prod selected"
+ui_keys / ; ui_type visits; ui_keys Enter Escape
+check "the tree's design document row: its state on the selected server" ui_wait_re "visits  \[prod: $c1 1 behind\]"
+ui_keys W
+ui_wait "prod selected"
 ui_keys M
 check "M asks which server's commit to promote" ui_wait "Promote to prod the commit which server runs?"
 ui_keys Enter
