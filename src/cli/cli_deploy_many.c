@@ -188,6 +188,16 @@ int fs_cli_deploy_is_many(int argc, char **argv)
 	return n > 1 || f > 0;
 }
 
+/* Two targets on one server would race each other's writes. */
+static const char *twice(const fs_srv_many *m, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = i + 1; k < n; k++)
+			if (!strcmp(m->v[i].url, m->v[k].url))
+				return m->v[k].name;
+	return NULL;
+}
+
 /* The model to deploy and its commit: the working tree, or with --from the
  * commit that server runs. */
 static int load_project(const char *dir, fs_srv_one *from, fs_project **p, char **commit)
@@ -249,6 +259,8 @@ int fs_cli_deploy_many(int argc, char **argv)
 	char *commit = NULL;
 	if (fs_srv_many_open(&srv, names, nnames + (from != NULL), &e)) {
 		rc = fs_cli_error(&e);
+	} else if (twice(&srv, nnames)) {
+		rc = fs_cli_usage(argv[0], "%s: that server is named twice", twice(&srv, nnames));
 	} else if (!(rc = load_project(pos[0], from ? &srv.v[nnames] : NULL, &p, &commit))) {
 		many m = { fs_xcalloc(nnames + 1, sizeof(target)), nnames, opts[2].set, opts[6].set };
 		for (size_t i = 0; i < nnames; i++)

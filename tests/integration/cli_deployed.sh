@@ -21,7 +21,7 @@ for n in 1 2 3; do
 	pids="$pids $COUCH_PID"
 	COUCH_PID=""
 done
-plan 48
+plan 50
 
 export XDG_CONFIG_HOME="$tap_tmp/config"
 unset FSSTUDIO_SERVER FSSTUDIO_USER FSSTUDIO_PASSWORD
@@ -175,5 +175,8 @@ out=$("$FS_BIN" deploy "$P" --from local --server production 2>&1); rc=$?
 check_eq "promotion from a server that is down fails (1)" "1" "$rc"
 out=$("$FS_BIN" deploy "$P" --from staging 2>&1); rc=$?
 check_eq "--from without --server is a usage error" 2 "$rc"
+out=$("$FS_BIN" deploy "$P" --server dev --server "$URL1" 2>&1); rc=$?
+check_eq "one server named twice is a usage error" "2" "$rc"
+check_contains "and says which" "that server is named twice" "$out"
 
 done_testing
