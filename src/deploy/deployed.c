@@ -187,42 +187,80 @@ int fs_deployed_fetch(fs_deployed *d, size_t s, fs_couch *c, fs_err *e)
 
 /* ---- Behind, with git --------------------------------------------------------- */
 
-/* Commits of the history h (the commits that changed the document, from
- * the target revision) that the deployed commit does not reach. */
-static long count_behind(fs_repo *r, const fs_history *h, const char *commit)
+/* `git rev-list COMMIT..REV` for each deployed commit met, computed once:
+ * a history entry counts as behind when it is in that list. */
+typedef struct since {
+	char *commit;
+	int ok;                   /* 0: not an ancestor of rev, or not in git */
+	char **ids;
+	size_t n;
+} since;
+
+typedef struct sinces {
+	fs_repo *r;
+	const char *rev;
+	since *v;
+	size_t n;
+} sinces;
+
+static since *since_of(sinces *c, const char *commit)
 {
-	if (!commit || fs_repo_reaches(r, commit, commit) != 1)
+	for (size_t i = 0; i < c->n; i++)
+		if (!strcmp(c->v[i].commit, commit))
+			return &c->v[i];
+	c->v = fs_xrealloc(c->v, (c->n + 1) * sizeof *c->v);
+	since *s = &c->v[c->n++];
+	memset(s, 0, sizeof *s);
+	s->commit = fs_xstrdup(commit);
+	s->ok = fs_repo_reaches(c->r, c->rev, commit) == 1 &&
+		!fs_git_revlist(c->r, c->rev, commit, &s->ids, &s->n, NULL);
+	return s;
+}
+
+static void sinces_free(sinces *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		for (size_t k = 0; k < c->v[i].n; k++)
+			free(c->v[i].ids[k]);
+		free(c->v[i].ids);
+		free(c->v[i].commit);
+	}
+	free(c->v);
+}
+
+/* Commits of the history h (the commits that changed the document, up to
+ * the target revision) that came after the deployed commit. */
+static long count_behind(sinces *c, const fs_history *h, const char *commit)
+{
+	since *s = commit ? since_of(c, commit) : NULL;
+	if (!s || !s->ok)
 		return -1;
 	long n = 0;
 	for (size_t i = 0; i < h->n; i++)
-		n += fs_repo_reaches(r, commit, h->v[i].id) != 1;
+		n += fs_git_revlist_has(s->ids, s->n, h->v[i].id);
 	return n;
 }
 
-/* The history of one row up to rev, or -1 when it cannot be read. */
-static int row_history(fs_repo *r, const char *rev, const fs_deployed_row *row, fs_history *h)
-{
-	memset(h, 0, sizeof *h);
-	return fs_git_log(r, rev, row->path, 0, h, NULL) ? -1 : 0;
-}
-
-static void behind_row(fs_deployed *d, fs_repo *r, const char *rev, size_t i, size_t only)
+/* Fills behind for row i, in every column or only in column only. */
+static void behind_row(fs_deployed *d, sinces *c, size_t i, size_t only)
 {
 	fs_history h;
-	int ok = row_history(r, rev, &d->rows[i], &h) == 0;
+	memset(&h, 0, sizeof h);
+	int ok = fs_git_log(c->r, c->rev, d->rows[i].path, 0, &h, NULL) == 0;
 	for (size_t s = 0; s < d->nservers; s++) {
-		fs_deployed_cell *c = &d->cells[s][i];
-		if ((only == (size_t)-1 || s == only) && c->state == FS_DS_DEPLOYED)
-			c->behind = ok && fs_repo_reaches(r, rev, c->commit) == 1 ?
-				count_behind(r, &h, c->commit) : -1;
+		fs_deployed_cell *cell = &d->cells[s][i];
+		if ((only == (size_t)-1 || s == only) && cell->state == FS_DS_DEPLOYED)
+			cell->behind = ok ? count_behind(c, &h, cell->commit) : -1;
 	}
 	fs_history_free(&h);
 }
 
 void fs_deployed_behind(fs_deployed *d, fs_repo *r, const char *rev)
 {
+	sinces c = { r, rev, NULL, 0 };
 	for (size_t i = 0; i < d->nrows; i++)
-		behind_row(d, r, rev, i, (size_t)-1);
+		behind_row(d, &c, i, (size_t)-1);
+	sinces_free(&c);
 }
 
 /* ---- The commit a server runs ------------------------------------------------- */
@@ -280,18 +318,21 @@ int fs_deployed_commit(fs_deployed *d, size_t s, fs_repo *r, char **commit, fs_e
 	int rc = newest_commit(d, s, r, &top, e);
 	if (rc)
 		return rc;
-	for (size_t i = 0; i < d->nrows; i++) {
+	sinces after = { r, top, NULL, 0 };
+	for (size_t i = 0; i < d->nrows && !rc; i++) {
 		fs_deployed_cell *c = &d->cells[s][i];
 		if (c->state != FS_DS_DEPLOYED)
 			continue;
-		behind_row(d, r, top, i, s);
+		behind_row(d, &after, i, s);
 		if (c->behind != 0)
-			return fs_err_set(e, FS_E_CONFLICT, "%s: %s in database '%s' is from commit %.7s and "
+			rc = fs_err_set(e, FS_E_CONFLICT, "%s: %s in database '%s' is from commit %.7s and "
 				"changed before %.7s: the server runs a mix of commits",
 				d->servers[s].name, d->rows[i].ddoc, d->rows[i].db, c->commit, top);
 	}
-	*commit = fs_xstrdup(top);
-	return 0;
+	sinces_free(&after);
+	if (!rc)
+		*commit = fs_xstrdup(top);
+	return rc;
 }
 
 /* ---- Promotion ---------------------------------------------------------------------- */
