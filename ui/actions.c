@@ -698,6 +698,10 @@ fs_req fs_action(fs_app *a, fs_req r)
 	case FS_REQ_DEPLOY:
 		fs_deploy_start(a);
 		break;
+	case FS_REQ_SERVERS:
+		if (fs_app_selected(a, NULL))
+			fs_app_open(a, FS_P_SERVERS);
+		break;
 	case FS_REQ_BROWSE:
 		fs_browser_open(a);
 		break;

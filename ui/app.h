@@ -137,6 +137,9 @@ const char *fs_tree_filter(fs_app *a);
 /* Drops the rows (their objects are about to be freed). */
 void fs_tree_forget(fs_app *a);
 
+/* For a design document's row: "  [prod: 1a2b3c4 2 behind]", its state on
+ * the server selected in the servers overview (nothing before it was read). */
+void fs_servers_label(fs_app *a, int proj, const fs_obj *ddoc, fs_buf *out);
 /* Reads a project again from its folder (after a restore). */
 int fs_app_reload_project(fs_app *a, int proj);
 /* Puts p (read again) in the place of project proj, keeping the selection. */

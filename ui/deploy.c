@@ -16,6 +16,8 @@
 #include "base/job.h"
 #include "colors.h"
 #include "deploy/deploy.h"
+#include "deploy/deploy_note.h"
+#include "deploy/deployed.h"
 #include "draw.h"
 #include "gitui.h"
 #include "couch/servers.h"
@@ -27,6 +29,8 @@ struct deploy {
 	enum dstate state;
 	fs_servers servers;  /* the menu's labels point here */
 	char *server;
+	char *from;          /* promotion: the server whose commit is deployed */
+	char *promoted;      /* that commit, once planned */
 	char *connector;     /* NULL: all FullSync connectors */
 	char **conn_names;
 	size_t nconn;
@@ -53,6 +57,8 @@ struct job {
 	fs_deploy_plan *plan;    /* in: the plan to run; out: the plan made */
 	char *conn;
 	char *commit;
+	char *from;              /* promotion: copy and commit come from git */
+	char *dir;
 	int run;
 };
 
@@ -152,6 +158,11 @@ static void build(fs_app *a, fs_pane *p)
 	default:
 		break;
 	}
+	if (d->from && d->promoted) {
+		fs_buf_reset(&b);
+		fs_buf_printf(&b, "Promoting commit %.7s, the one %s runs (built from git)", d->promoted, d->from);
+		add(d, fs_buf_str(&b), FS_C_MESSAGE, NULL);
+	}
 	if (d->error)
 		add(d, d->error, FS_C_ERROR, NULL);
 	/* the outcome first: long plans scroll */
@@ -209,6 +220,24 @@ static int progress(void *arg, const fs_deploy_event *ev)
 	return fs_job_cancelled(job);
 }
 
+/* Promotion: the model and the commit of the job from git, as the
+ * server j->from runs them. */
+static int promote(struct job *j, fs_err *e)
+{
+	fs_couch *from = fs_server_open(j->from, e);
+	fs_repo *r = NULL;
+	if (!from)
+		return e->code ? e->code : FS_E_IO;
+	int rc = fs_repo_open(&r, j->dir, e);
+	free(j->commit);
+	j->commit = NULL;
+	if (!rc)
+		rc = fs_deployed_promotion(r, from, &j->copy, &j->commit, e);
+	fs_repo_free(r);
+	fs_couch_free(from);
+	return rc;
+}
+
 static int work(fs_job *bj, void *arg, fs_err *e)
 {
 	struct job *j = arg;
@@ -216,6 +245,10 @@ static int work(fs_job *bj, void *arg, fs_err *e)
 	int rc;
 	if (!c)
 		return e->code ? e->code : FS_E_IO;
+	if (!j->run && j->from && (rc = promote(j, e))) {
+		fs_couch_free(c);
+		return rc;
+	}
 	if (j->run) {
 		j->plan->opts.progress = progress;
 		j->plan->opts.progress_arg = bj;
@@ -244,8 +277,19 @@ static void job_free(void *arg)
 	free(j->server);
 	free(j->conn);
 	free(j->commit);
+	free(j->from);
+	free(j->dir);
 	fs_project_free(j->copy);
 	free(j);
+}
+
+/* The deploy goes into the project's deploy history in git (notes). */
+static void record_note(fs_app *a, struct deploy *d)
+{
+	fs_repo *r = d->plan ? fs_gitui_repo(a, d->proj) : NULL;
+	fs_err e = { 0 };
+	if (r && fs_deploy_note(r, d->plan, NULL, &e))
+		fs_app_error(a, "Deployed, but not recorded in git: %s", e.msg);
 }
 
 static void done(fs_job *bj, void *arg, int rc, const fs_err *e)
@@ -265,6 +309,7 @@ static void done(fs_job *bj, void *arg, int rc, const fs_err *e)
 			d->error = fs_xasprintf("%s", e->code == FS_E_CANCELLED ?
 				"Cancelled: what was written stays written; deploying again converges" : e->msg);
 		fs_app_msg(a, rc ? "Deploy stopped" : "Deployed to %s", d->server);
+		record_note(a, d);
 	} else {
 		if (j->plan) {
 			fs_deploy_plan_free(d->plan);
@@ -274,6 +319,8 @@ static void done(fs_job *bj, void *arg, int rc, const fs_err *e)
 		d->state = rc ? D_IDLE : D_PLANNED;
 		if (rc)
 			d->error = fs_xasprintf("No plan: %s", e->msg);
+		free(d->promoted);
+		d->promoted = j->from && j->commit ? fs_xstrdup(j->commit) : NULL;
 	}
 	build(a, &a->panes[FS_P_DEPLOY]);
 	a->redraw = 1;
@@ -355,11 +402,18 @@ static void plan_start(fs_app *a)
 	j->d = d;
 	j->server = fs_xstrdup(d->server);
 	j->conn = d->connector ? fs_xstrdup(d->connector) : NULL;
-	j->commit = head_commit(a, d->proj);
-	/* the worker's copy has no folder: the prune check reads the real one */
-	if (!d->prune || !fs_deploy_prune_check(a->projects[d->proj], &e))
-		j->copy = model_copy(a, d->proj, &e);
-	if (!j->copy) {
+	if (d->from) {
+		/* the worker reads the model of the commit d->from runs */
+		fs_project *p = a->projects[d->proj];
+		j->from = fs_xstrdup(d->from);
+		j->dir = fs_xstrdup(fs_project_dir(p) ? fs_project_dir(p) : ".");
+	} else {
+		j->commit = head_commit(a, d->proj);
+		/* the worker's copy has no folder: the prune check reads the real one */
+		if (!d->prune || !fs_deploy_prune_check(a->projects[d->proj], &e))
+			j->copy = model_copy(a, d->proj, &e);
+	}
+	if (!j->copy && !j->from) {
 		d->prune = 0;
 		fs_app_error(a, "No deploy: %s", e.msg);
 		job_free(j);
@@ -510,6 +564,8 @@ void fs_deploy_start(fs_app *a)
 	d->proj = proj;
 	d->force = 0;
 	d->prune = 0;
+	free(d->from);
+	d->from = NULL;
 	fs_servers_free(&d->servers);
 	memset(&d->servers, 0, sizeof d->servers);
 	if (fs_servers_load(&d->servers, NULL, &e)) {
@@ -519,6 +575,24 @@ void fs_deploy_start(fs_app *a)
 	for (size_t i = 0; i < d->servers.n && n < 32; i++)
 		items[n++] = (struct fs_menu_item){ FS_REQ_NONE, d->servers.v[i].name };
 	fs_modal_menu(a, "Deploy to which server?", items, n, server_chosen);
+}
+
+void fs_deploy_start_on(fs_app *a, int proj, const char *server, const char *from)
+{
+	ensure(a);
+	struct deploy *d = DP(a);
+	if (d->job) {
+		fs_app_error(a, "A deploy is running: Esc in its pane cancels it");
+		fs_app_open(a, FS_P_DEPLOY);
+		return;
+	}
+	d->proj = proj;
+	d->force = 0;
+	free(d->server);
+	d->server = fs_xstrdup(server);
+	free(d->from);
+	d->from = from ? fs_xstrdup(from) : NULL;
+	choose_connectors(a);
 }
 
 /* ---- the pane ------------------------------------------------------------------ */
@@ -541,6 +615,8 @@ static void deploy_title(fs_app *a, fs_pane *p, fs_buf *out)
 	const fs_server *srv = d->server ? fs_servers_find(&d->servers, d->server) : NULL;
 	if (srv && srv->insecure)
 		fs_buf_adds(out, " [TLS NOT VERIFIED]");
+	if (d->from)
+		fs_buf_printf(out, " from %s", d->from);
 	if (d->job)
 		fs_buf_printf(out, " %c", spin[(time(NULL) + p->lines) % 4]);
 }
@@ -619,6 +695,8 @@ static void deploy_close(fs_app *a, fs_pane *p)
 	fs_deploy_plan_free(d->plan);
 	fs_servers_free(&d->servers);
 	free(d->server);
+	free(d->from);
+	free(d->promoted);
 	free(d->connector);
 	free(d->conn_names);
 	free(d->error);

@@ -11,12 +11,14 @@
 #include "draw.h"
 #include "gitui.h"
 #include "history.h"
+#include "git/notes.h"
 
 #define HISTORY_MAX 200
 
 struct history {
 	fs_ref ref;          /* the object */
 	fs_history h;
+	fs_deploy_records deploys; /* from git notes: "deployed to ..." */
 	int loaded;
 	char *error;
 	char *open;          /* ids of the entries shown open, "id id " */
@@ -105,6 +107,10 @@ static void add_entry(struct history *h, size_t i, int aw)
 	if (en->ch.change != FS_CH_NONE)
 		fs_buf_printf(&b, "%c ", fs_change_char(en->ch.change));
 	fs_buf_adds(&b, en->summary ? en->summary : "");
+	char *to = fs_notes_servers(&h->deploys, en->id);
+	if (to)
+		fs_buf_printf(&b, "  (deployed to %s)", to);
+	free(to);
 	add(h, i, fs_buf_str(&b), FS_C_DEFAULT);
 	fs_buf_free(&b);
 	if (!is_open(h, en->id))
@@ -151,6 +157,7 @@ static void load(fs_app *a, fs_pane *p)
 	fs_err e = { 0 };
 	fs_history_free(&h->h);
 	memset(&h->h, 0, sizeof h->h);
+	fs_deploy_records_free(&h->deploys);
 	free(h->error);
 	h->error = NULL;
 	h->loaded = 1;
@@ -160,6 +167,8 @@ static void load(fs_app *a, fs_pane *p)
 		h->error = fs_xstrdup("the object is gone");
 	else if (fs_git_log(r, NULL, *h->ref.path ? h->ref.path : NULL, HISTORY_MAX, &h->h, &e))
 		h->error = fs_xstrdup(e.msg);
+	else if (fs_notes_all(r, &h->deploys, &e))
+		fs_app_error(a, "Deploy history not read: %s", e.msg);
 }
 
 static void history_open(fs_app *a, fs_pane *p)
@@ -307,6 +316,7 @@ static void history_close(fs_app *a, fs_pane *p)
 		return;
 	fs_lines_free(&h->lines);
 	fs_history_free(&h->h);
+	fs_deploy_records_free(&h->deploys);
 	fs_ref_clear(&h->ref);
 	free(h->error);
 	free(h->open);

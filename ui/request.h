@@ -82,6 +82,8 @@
 	R(RESTORE,        "restore",        "Restore the object to the chosen revision (HEAD in the tree)") \
 	G("Deploy") \
 	R(DEPLOY,         "deploy",         "Deploy design documents: server, plan, confirm") \
+	R(SERVERS,        "servers",        "Servers overview: which commit each server runs") \
+	R(PROMOTE,        "promote",        "Servers overview: deploy to the selected server the commit another one runs") \
 	G("Browsing") \
 	R(BROWSE,         "browse",         "Browse servers, databases and documents") \
 	R(RUN_VIEW,       "run-view",       "Run the selected view on a server (query form)") \

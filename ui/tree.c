@@ -279,6 +279,8 @@ static void tree_draw(fs_app *a, fs_pane *p, size_t lineno, int y, int x, int w,
 	fs_tree_label(r->obj, &label);
 	if (r->obj->kind == FS_K_PROJECT && fs_project_dirty(r->obj->project))
 		fs_buf_adds(&label, " [+]");
+	if (r->obj->kind == FS_K_DDOC)
+		fs_servers_label(a, r->proj, r->obj, &label);
 	if (fs_tree_greyed(r->obj) && r->obj->cls) {
 		const char *dot = strrchr(r->obj->cls, '.');
 		fs_buf_printf(&label, " (%s)", dot ? dot + 1 : r->obj->cls);

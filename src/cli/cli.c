@@ -317,3 +317,19 @@ int fs_cli_main(int argc, char **argv, int (*studio)(int argc, char **argv))
 		return fs_cli_usage(NULL, "'%s' is neither a command nor a folder", a);
 	return fs_cli_usage(NULL, "'%s' is not a fsstudio command", a);
 }
+
+/* Options given more than once ("--server A --server B"): fs_cli_parse keeps
+ * the last value; this collects all of them, in order, up to "--". */
+size_t fs_cli_opt_all(int argc, char **argv, const char *name, const char **out)
+{
+	size_t n = 0, len = strlen(name);
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (!strcmp(argv[i], name) && i + 1 < argc)
+			out[n++] = argv[++i];
+		else if (!strncmp(argv[i], name, len) && argv[i][len] == '=')
+			out[n++] = argv[i] + len + 1;
+	}
+	return n;
+}

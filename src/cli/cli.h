@@ -62,6 +62,9 @@ int fs_cli_parse(int argc, char **argv, fs_cli_opt *opts, char **pos,
 		 int minpos, int maxpos);
 /* The option named name, for reading after fs_cli_parse. */
 fs_cli_opt *fs_cli_opt_get(fs_cli_opt *opts, const char *name);
+/* Every value of an option that takes one and may be repeated, in order
+ * (out has room for argc entries); run after fs_cli_parse accepted argv. */
+size_t fs_cli_opt_all(int argc, char **argv, const char *name, const char **out);
 
 /* ---- Projects ----------------------------------------------------------- */
 

@@ -10,6 +10,7 @@
 #include "base/json.h"
 #include "deploy/pull.h"
 #include "couch/servers.h"
+#include "cli/cli_servers_many.h"
 
 #define OPT(name, arg) { name, arg, 0, NULL }
 #define OPT_END { NULL, NULL, 0, NULL }
@@ -87,6 +88,8 @@ static int deploy_cmd(int argc, char **argv, int diff_only)
 		OPT("--json", NULL), OPT_END };
 	fs_cli_opt diff_opts[] = { OPT("--server", "NAME|URL"), OPT("--json", NULL), OPT_END };
 	fs_cli_opt *opts = diff_only ? diff_opts : deploy_opts;
+	if (!diff_only && fs_cli_deploy_is_many(argc, argv))
+		return fs_cli_deploy_many(argc, argv);
 	char **pos = fs_xcalloc(argc + 1, sizeof *pos);
 	int n = fs_cli_parse(argc, argv, opts, pos, 1, argc);
 	if (n < 0) {
@@ -126,6 +129,8 @@ static int deploy_cmd(int argc, char **argv, int diff_only)
 		else if (!rc && fs_deploy_refused(plan))
 			rc = FS_EXIT_REFUSED; /* deploy, --dry-run and srvdiff alike: pipelines gate on it */
 	}
+	if (plan && plan->ran)
+		fs_cli_record_deploy(pos[0], plan, json);
 	fs_deploy_plan_free(plan);
 	fs_couch_free(c);
 	fs_project_free(p);

@@ -8,6 +8,7 @@
 #include "base/buf.h"
 #include "cli/cli.h"
 #include "git/gitstore.h"
+#include "git/notes.h"
 
 static int open_repo(const char *dir, fs_repo **r)
 {
@@ -167,9 +168,12 @@ static void print_date(long long t, int tz)
 	printf("Date:   %s %c%02d%02d\n", buf, tz < 0 ? '-' : '+', a / 60, a % 60);
 }
 
-static void print_entry(const fs_hist_entry *h, int patch)
+static void print_entry(const fs_hist_entry *h, int patch, const fs_deploy_records *deploys)
 {
-	printf("commit %s\nAuthor: %s <%s>\n", h->id, h->author, h->email);
+	char *to = fs_notes_servers(deploys, h->id);
+	printf("commit %s%s%s%s\nAuthor: %s <%s>\n", h->id, to ? " (deployed to " : "", to ? to : "",
+	       to ? ")" : "", h->author, h->email);
+	free(to);
 	print_date(h->time, h->tz);
 	printf("\n    %s\n\n", h->summary);
 	if (h->error)
@@ -183,14 +187,64 @@ static void print_entry(const fs_hist_entry *h, int patch)
 	putchar('\n');
 }
 
+/* "deployed_to" of each JSON entry, from the deploy notes. */
+static void json_deploys(cJSON *j, const fs_deploy_records *deploys)
+{
+	cJSON *e;
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(j, "entries")) {
+		cJSON *to = cJSON_AddArrayToObject(e, "deployed_to");
+		const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "id"));
+		const char **names = fs_xcalloc(deploys->n + 1, sizeof *names);
+		size_t n = id ? fs_notes_servers_of(deploys, id, names) : 0;
+		for (size_t i = 0; i < n; i++)
+			cJSON_AddItemToArray(to, cJSON_CreateString(names[i]));
+		free(names);
+	}
+}
+
+/* The deploys recorded in git, oldest last, for one server or all. */
+static int print_deploys(fs_repo *r, fs_deploy_records *l, const char *server, int json)
+{
+	fs_deploy_records keep = { 0 };
+	for (size_t i = 0; i < l->n; i++) {
+		fs_deploy_record *x = &l->v[i];
+		if (server && strcmp(x->server, server) && (!x->url || strcmp(x->url, server)))
+			continue;
+		keep.v = fs_xrealloc(keep.v, (keep.n + 1) * sizeof *keep.v);
+		keep.v[keep.n++] = *x;
+	}
+	int rc = FS_EXIT_OK;
+	if (json)
+		rc = fs_cli_json(fs_deploy_records_json(&keep));
+	for (size_t i = 0; !json && i < keep.n; i++) {
+		fs_deploy_record *x = &keep.v[i];
+		printf("deploy to %s (%s)\nCommit: %s\nDate:   %s\nBy:     %s\n", x->server,
+		       x->url ? x->url : "?", x->commit, x->at ? x->at : "?", x->user ? x->user : "?");
+		for (size_t k = 0; k < x->nwritten; k++)
+			printf("  written %s\n", x->written[k]);
+		for (size_t k = 0; k < x->ndeleted; k++)
+			printf("  deleted %s\n", x->deleted[k]);
+		if (x->failed)
+			printf("  %ld failed\n", x->failed);
+		putchar('\n');
+	}
+	if (!json && !keep.n)
+		printf("no deploy recorded%s%s in %s\n", server ? " for " : "", server ? server : "", FS_NOTES_REF);
+	free(keep.v); /* the records belong to l */
+	return rc;
+}
+
 int fs_cmd_log(int argc, char **argv)
 {
 	fs_cli_opt opts[] = { { "--json", NULL, 0, NULL }, { "-n", "N", 0, NULL },
 			      { "-p", NULL, 0, NULL }, { "--rev", "REV", 0, NULL },
+			      { "--deploys", NULL, 0, NULL }, { "--server", "NAME|URL", 0, NULL },
 			      { NULL, NULL, 0, NULL } };
 	char *pos[2] = { ".", NULL };
 	if (fs_cli_parse(argc, argv, opts, pos, 1, 2) < 0)
 		return FS_EXIT_USAGE;
+	if (opts[5].set && !opts[4].set)
+		return fs_cli_usage(argv[0], "--server goes with --deploys");
 	char *end = NULL;
 	long max = opts[1].set ? strtol(opts[1].value, &end, 10) : 0;
 	if (opts[1].set && (*end || max < 0))
@@ -199,19 +253,33 @@ int fs_cmd_log(int argc, char **argv)
 	if (open_repo(pos[0], &r))
 		return FS_EXIT_ERROR;
 	fs_history h;
+	fs_deploy_records deploys;
 	fs_err e = { 0 };
-	if (fs_git_log(r, opts[3].value, clean_obj(pos[1]), (size_t)max, &h, &e))
+	if (fs_notes_all(r, &deploys, &e))
 		return fail(r, &e);
+	if (opts[4].set) {
+		int rc = print_deploys(r, &deploys, opts[5].value, opts[0].set);
+		fs_deploy_records_free(&deploys);
+		fs_repo_free(r);
+		return rc;
+	}
+	if (fs_git_log(r, opts[3].value, clean_obj(pos[1]), (size_t)max, &h, &e)) {
+		fs_deploy_records_free(&deploys);
+		return fail(r, &e);
+	}
 	int rc = FS_EXIT_OK;
 	if (opts[0].set) {
-		rc = fs_cli_json(fs_history_json(&h));
+		cJSON *j = fs_history_json(&h);
+		json_deploys(j, &deploys);
+		rc = fs_cli_json(j);
 	} else {
 		print_notes(h.notes, h.nnotes);
 		for (size_t i = 0; i < h.n; i++)
-			print_entry(&h.v[i], opts[2].set);
+			print_entry(&h.v[i], opts[2].set, &deploys);
 		if (!h.n && pos[1])
 			printf("no commit changed %s\n", pos[1]);
 	}
+	fs_deploy_records_free(&deploys);
 	fs_history_free(&h);
 	fs_repo_free(r);
 	return rc;

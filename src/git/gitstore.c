@@ -2081,3 +2081,66 @@ cJSON *fs_history_json(const fs_history *h)
 	cJSON_AddItemToObject(o, "notes", strs_json(h->notes, h->nnotes));
 	return o;
 }
+
+/* ---- For the deploy history (src/git/notes.c, src/deploy/deployed.c) ------ */
+
+git_repository *fs_repo_git(fs_repo *r)
+{
+	return r->repo;
+}
+
+int fs_git_open_rev(fs_repo *r, const char *rev, fs_project **out, fs_err *e)
+{
+	int rc = open_rev(r, rev, out, e);
+	if (!rc && !*out)
+		rc = fs_err_set(e, FS_E_NOTFOUND, "HEAD: no commit yet");
+	return rc;
+}
+
+int fs_repo_reaches(fs_repo *r, const char *rev, const char *ancestor)
+{
+	git_commit *a = NULL, *b = NULL;
+	int rc = -1;
+	if (!resolve(r, rev, &b, NULL) && b && !resolve(r, ancestor, &a, NULL) && a)
+		rc = git_oid_equal(git_commit_id(a), git_commit_id(b)) ||
+		     git_graph_descendant_of(r->repo, git_commit_id(b), git_commit_id(a)) == 1;
+	git_commit_free(a);
+	git_commit_free(b);
+	return rc;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int fs_git_revlist(fs_repo *r, const char *rev, const char *hide, char ***ids, size_t *n, fs_err *e)
+{
+	git_commit *from = NULL, *h = NULL;
+	git_revwalk *w = NULL;
+	git_oid oid;
+	*ids = NULL;
+	*n = 0;
+	int rc = resolve(r, rev, &from, e);
+	if (!rc && hide)
+		rc = resolve(r, hide, &h, e);
+	if (!rc && (!from || git_revwalk_new(&w, r->repo) < 0 || git_revwalk_push(w, git_commit_id(from)) < 0 ||
+		    (h && git_revwalk_hide(w, git_commit_id(h)) < 0)))
+		rc = git_fail(e, "walking the history");
+	while (!rc && git_revwalk_next(&oid, w) == 0) {
+		char id[41];
+		git_oid_tostr(id, sizeof id, &oid);
+		strs_add(ids, n, "%s", id);
+	}
+	if (*n)
+		qsort(*ids, *n, sizeof **ids, cmp_str);
+	git_revwalk_free(w);
+	git_commit_free(from);
+	git_commit_free(h);
+	return rc;
+}
+
+int fs_git_revlist_has(char *const *ids, size_t n, const char *id)
+{
+	return n && bsearch(&id, ids, n, sizeof *ids, cmp_str) != NULL;
+}

@@ -174,4 +174,21 @@ int fs_git_restore(fs_repo *r, const char *obj, const char *rev, int force, fs_e
 cJSON *fs_changes_json(const fs_changes *c);
 cJSON *fs_history_json(const fs_history *h);
 
+/* ---- For the deploy history -------------------------------------------------- */
+
+/* The libgit2 repository (for src/git/notes.c). */
+struct git_repository;
+struct git_repository *fs_repo_git(fs_repo *r);
+/* The project as committed at rev (NULL: HEAD), read from git blobs, not
+ * from the working tree. */
+int fs_git_open_rev(fs_repo *r, const char *rev, fs_project **out, fs_err *e);
+/* 1 when ancestor is rev or one of its ancestors, 0 when not, -1 when either
+ * is not a commit of this repository. */
+int fs_repo_reaches(fs_repo *r, const char *rev, const char *ancestor);
+/* The commits reachable from rev (NULL: HEAD) and not from hide (NULL:
+ * none), as sorted 40-hex ids (free each and the array); what `git rev-list
+ * hide..rev` lists. fs_git_revlist_has looks one up. */
+int fs_git_revlist(fs_repo *r, const char *rev, const char *hide, char ***ids, size_t *n, fs_err *e);
+int fs_git_revlist_has(char *const *ids, size_t n, const char *id);
+
 #endif

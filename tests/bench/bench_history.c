@@ -2,7 +2,9 @@
  * design documents x 4 views) in a repository of 2,000 commits, each editing
  * one view somewhere (the followed view every 100th commit, another view of
  * its connector every 10th); then the history of that view through
- * fs_git_log, next to `git log --format=%H -- FILE` on its connector file.
+ * fs_git_log, next to `git log --format=%H -- FILE` on its connector file;
+ * and how far behind each of the 100 design documents is for a server that
+ * runs the commit halfway down (what `fsstudio deployed` computes).
  *
  * usage: bench_history [COMMITS] (FS_SRCDIR locates gen_project.sh;
  * FS_BENCH_KEEP=1 keeps the repository for profiling). */
@@ -14,6 +16,7 @@
 #include "base/buf.h"
 #include "base/fsutil.h"
 #include "git/gitstore.h"
+#include "deploy/deployed.h"
 
 #define NCONN 20
 #define NDDOC 5
@@ -199,6 +202,36 @@ static double time_git(const char *root, const char *file, size_t *n)
 	return best;
 }
 
+/* One server column, every design document deployed at commit `at`;
+ * *n: the commits behind, summed over the documents. */
+static double time_behind(const char *proj, const char *at, size_t *ndocs, long *n)
+{
+	fs_repo *r = NULL;
+	fs_project *p = NULL;
+	fs_err e = { 0 };
+	if (fs_repo_open(&r, proj, &e) || fs_git_open_rev(r, NULL, &p, &e)) {
+		fprintf(stderr, "bench_history: %s\n", e.msg);
+		exit(1);
+	}
+	fs_deployed *d = fs_deployed_new(p);
+	fs_deployed_add(d, "bench", "http://bench");
+	for (size_t i = 0; i < d->nrows; i++) {
+		d->cells[0][i].state = FS_DS_DEPLOYED;
+		d->cells[0][i].commit = fs_xstrdup(at);
+	}
+	double t0 = now_ms();
+	fs_deployed_behind(d, r, NULL);
+	double t = now_ms() - t0;
+	*ndocs = d->nrows;
+	*n = 0;
+	for (size_t i = 0; i < d->nrows; i++)
+		*n += d->cells[0][i].behind > 0 ? d->cells[0][i].behind : 0;
+	fs_deployed_free(d);
+	fs_project_free(p);
+	fs_repo_free(r);
+	return t;
+}
+
 int main(int argc, char **argv)
 {
 	int ncommits = argc > 1 ? atoi(argv[1]) : 2000;
@@ -216,6 +249,11 @@ int main(int argc, char **argv)
 	double fs_fn = time_fsstudio(proj, "db_0/ddoc_0/view_0/map", 0, &nfs_fn);
 	double fs_proj = time_fsstudio(proj, NULL, 100, &nproj);
 	double g = time_git(root, "proj/_c8oProject/connectors/db_0.yaml", &ngit);
+	char *half = fs_xasprintf("HEAD~%d", ncommits / 2);
+	size_t ndocs = 0;
+	long nbehind = 0;
+	double behind = time_behind(proj, half, &ndocs, &nbehind);
+	free(half);
 
 	printf("repository: %d commits over %d connectors x %d design documents x %d views "
 	       "(generated and packed in %.0f ms)\n", ncommits, NCONN, NDDOC, NVIEW, gen);
@@ -225,6 +263,10 @@ int main(int argc, char **argv)
 	printf("%-44s %9zu %9.1f %8.1f\n", "fsstudio log function .../view_0/map", nfs_fn, fs_fn,
 	       g > 0 ? fs_fn / g : 0);
 	printf("%-44s %9zu %9.1f %8s\n", "fsstudio log project -n 100 (all objects)", nproj, fs_proj, "-");
+	printf("%-44s %9ld %9.1f %8.1f\n", "deployed: behind of every design document", nbehind, behind,
+	       g > 0 ? behind / g : 0);
+	printf("  (%zu design documents deployed at HEAD~%d: %.1f ms each)\n", ndocs, ncommits / 2,
+	       ndocs ? behind / ndocs : 0);
 	if (getenv("FS_BENCH_KEEP"))
 		printf("repository kept in %s\n", root);
 	else
