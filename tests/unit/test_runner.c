@@ -1,0 +1,290 @@
+/* The local runner against CouchDB's semantics: built-in reduces, a custom
+ * reduce called with rereduce, require() of views.lib, exceptions per
+ * document with their line, query options, ES2015+ refused, and an endless
+ * loop and a memory bomb stopped in the child process. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "base/fsutil.h"
+#include "base/json.h"
+#include "couch/browse.h"
+#include "runner/run.h"
+#include "testlib.h"
+
+/* Ten documents: n = 1..10, type a or b, some with an `object`. */
+static char *docs_file(void)
+{
+	static char *path;
+	if (path)
+		return path;
+	fs_buf b = FS_BUF_INIT;
+	for (int i = 1; i <= 10; i++) {
+		fs_buf_printf(&b, "{\"_id\":\"d%02d\",\"n\":%d,\"type\":\"%s\"", i, i, i % 2 ? "a" : "b");
+		if (i % 3)
+			fs_buf_printf(&b, ",\"object\":{\"attributes\":{\"type\":{\"text\":\"t%d\"}}}", i % 3);
+		fs_buf_adds(&b, "}\n");
+	}
+	fs_buf_adds(&b, "{\"_id\":\"_design/x\",\"views\":{}}\n{\"_id\":\"gone\",\"_deleted\":true}\n");
+	path = fs_path_join(fs_test_tmpdir(), "docs.ndjson");
+	assert_int_equal(fs_write_file_atomic(path, b.data, b.len, 0644, NULL), 0);
+	fs_buf_free(&b);
+	return path;
+}
+
+typedef struct run {
+	fs_run_result r;
+	cJSON *resp;
+	fs_err e;
+	int rc;
+} run;
+
+/* Runs map (and reduce) over the ten documents with the query words
+ * "name=value ..." (NULL: none); ddoc may be NULL. */
+static run *run_view(const char *map, const char *reduce, const char *ddoc, const char *query)
+{
+	run *x = calloc(1, sizeof *x);
+	fs_view_args a;
+	fs_view_args_init(&a);
+	char *words = query ? strdup(query) : NULL, *save = NULL;
+	for (char *w = words ? strtok_r(words, " ", &save) : NULL; w; w = strtok_r(NULL, " ", &save)) {
+		char *eq = strchr(w, '=');
+		*eq = 0;
+		assert_int_equal(fs_view_args_set(&a, w, eq + 1, &x->e), 0);
+	}
+	cJSON *dd = ddoc ? cJSON_Parse(ddoc) : NULL;
+	fs_run_opts o = { FS_RUN_MAP, "c/d/v", map, reduce, dd, &a.o, 1.0, 64 };
+	x->rc = fs_run(&o, docs_file(), &x->r, &x->e);
+	if (!x->rc)
+		x->resp = cJSON_Parse(x->r.response);
+	cJSON_Delete(dd);
+	fs_view_args_free(&a);
+	free(words);
+	return x;
+}
+
+static void run_free(run *x)
+{
+	fs_run_result_free(&x->r);
+	cJSON_Delete(x->resp);
+	free(x);
+}
+
+/* The rows as compact JSON text. */
+static char *rows_text(run *x)
+{
+	if (x->rc)
+		fail_msg("the run failed: %s", x->e.msg);
+	return cJSON_PrintUnformatted(cJSON_GetObjectItem(x->resp, "rows"));
+}
+
+static void expect_rows(run *x, const char *want)
+{
+	char *got = rows_text(x);
+	if (strcmp(got, want))
+		fail_msg("rows\n  got  %s\n  want %s", got, want);
+	free(got);
+}
+
+static const char *const BY_TYPE = "function (doc) { emit(doc.type, doc.n); }";
+
+static void builtin_count_and_sum(void **state)
+{
+	run *x = run_view(BY_TYPE, "_count", NULL, NULL);
+	expect_rows(x, "[{\"key\":null,\"value\":10}]");
+	run_free(x);
+	x = run_view(BY_TYPE, "_count", NULL, "group=true");
+	expect_rows(x, "[{\"key\":\"a\",\"value\":5},{\"key\":\"b\",\"value\":5}]");
+	run_free(x);
+	x = run_view(BY_TYPE, "_sum", NULL, "group=true");
+	expect_rows(x, "[{\"key\":\"a\",\"value\":25},{\"key\":\"b\",\"value\":30}]");
+	run_free(x);
+	/* arrays element by element (a shorter one padded), objects by member */
+	x = run_view("function (doc) { emit(null, doc.n < 3 ? [doc.n, 1] : [doc.n]); }", "_sum", NULL, NULL);
+	expect_rows(x, "[{\"key\":null,\"value\":[55,2]}]");
+	run_free(x);
+	x = run_view("function (doc) { emit(null, {n: doc.n, o: {one: 1}}); }", "_sum", NULL, NULL);
+	expect_rows(x, "[{\"key\":null,\"value\":{\"n\":55,\"o\":{\"one\":10}}}]");
+	run_free(x);
+	x = run_view("function (doc) { emit(null, 'x'); }", "_sum", NULL, NULL);
+	assert_int_equal(x->rc, FS_E_INVALID);
+	assert_non_null(strstr(x->e.msg, "_sum requires map values to be numbers"));
+	run_free(x);
+}
+
+static void builtin_stats_and_distinct(void **state)
+{
+	run *x = run_view(BY_TYPE, "_stats", NULL, "group_level=0");
+	expect_rows(x, "[{\"key\":null,\"value\":{\"sum\":55,\"count\":10,\"min\":1,\"max\":10,\"sumsqr\":385}}]");
+	run_free(x);
+	x = run_view("function (doc) { emit(doc.n, [doc.n, 2]); }", "_stats", NULL, NULL);
+	expect_rows(x, "[{\"key\":null,\"value\":[{\"sum\":55,\"count\":10,\"min\":1,\"max\":10,\"sumsqr\":385},"
+		    "{\"sum\":20,\"count\":10,\"min\":2,\"max\":2,\"sumsqr\":40}]}]");
+	run_free(x);
+	/* distinct keys, exactly */
+	x = run_view("function (doc) { emit(doc.type, 1); emit([doc.n % 3], 1); }", "_approx_count_distinct", NULL, NULL);
+	expect_rows(x, "[{\"key\":null,\"value\":5}]");
+	run_free(x);
+}
+
+/* CouchDB reduces in chunks, then rereduces the results: a reduce that
+ * counts values without looking at rereduce is wrong there, and here. */
+static void custom_reduce_rereduce(void **state)
+{
+	run *x = run_view(BY_TYPE, "function (keys, values, rereduce) { return rereduce ? sum(values) : values.length; }",
+			  NULL, NULL);
+	expect_rows(x, "[{\"key\":null,\"value\":10}]");
+	run_free(x);
+	x = run_view(BY_TYPE, "function (keys, values, rereduce) { return values.length; }", NULL, NULL);
+	char *got = rows_text(x);
+	assert_string_not_equal(got, "[{\"key\":null,\"value\":10}]");
+	free(got);
+	run_free(x);
+	/* keys are [key, id] pairs, null on rereduce */
+	x = run_view(BY_TYPE, "function (keys, values, rereduce) {\n"
+		     "  if (rereduce) { if (keys !== null) throw new Error('keys on rereduce'); return values.join(','); }\n"
+		     "  return keys.map(function (k) { return k[1]; }).join('+');\n}", NULL, "group=true limit=1");
+	expect_rows(x, "[{\"key\":\"a\",\"value\":\"d01+d03+d05,d07+d09\"}]");
+	run_free(x);
+	/* a reduce that throws fails the query with its line */
+	x = run_view(BY_TYPE, "function (keys, values, rereduce) {\n  if (rereduce) null.x;\n  return 1;\n}", NULL, NULL);
+	assert_int_equal(x->rc, FS_E_JS);
+	assert_non_null(strstr(x->e.msg, "the reduce threw on rereduce at line 2:3"));
+	run_free(x);
+}
+
+static void require_views_lib(void **state)
+{
+	const char *ddoc = "{\"views\":{\"lib\":{\"util\":\"exports.twice = function (x) { return 2 * x; };"
+			   "exports.name = require('./names').name;\",\"names\":\"exports.name = 'lib';\"}}}";
+	run *x = run_view("function (doc) {\n  var u = require('views/lib/util');\n"
+			  "  if (doc.n == 1) emit(u.name, u.twice(doc.n));\n}", NULL, ddoc, NULL);
+	expect_rows(x, "[{\"id\":\"d01\",\"key\":\"lib\",\"value\":2}]");
+	assert_int_equal(x->r.exc_total, 0);
+	run_free(x);
+	x = run_view("function (doc) { require('views/lib/nothere'); }", NULL, ddoc, "limit=1");
+	assert_int_equal(x->r.exc_total, 10);
+	assert_non_null(strstr(x->r.exc[0].x.message, "invalid_require_path"));
+	run_free(x);
+}
+
+/* The bug CouchDB is silent about: a map that throws on some documents. */
+static void map_throws_on_some(void **state)
+{
+	run *x = run_view("function (doc) {\n  emit(doc._id, 1);\n"
+			  "  emit(doc.object.attributes.type.text, doc.n);\n}", NULL, NULL, NULL);
+	assert_int_equal(x->rc, 0);
+	/* d03, d06, d09 have no object: their rows are dropped, all of them */
+	assert_int_equal(x->r.exc_total, 3);
+	assert_string_equal(x->r.exc[0].id, "d03");
+	assert_string_equal(x->r.exc[2].id, "d09");
+	assert_int_equal(x->r.exc[0].x.line, 3);
+	assert_int_equal(x->r.exc[0].x.col, 3);
+	assert_non_null(strstr(x->r.exc[0].x.message, "TypeError"));
+	assert_int_equal(fs_json_int(x->resp, "total_rows", -1), 14);
+	assert_int_equal(x->r.docs, 10); /* neither the design document nor the deleted one */
+	run_free(x);
+	/* log() is collected; toJSON and isArray exist; emit outside a map is refused */
+	x = run_view("function (doc) { if (doc.n == 2) log(toJSON([isArray([]), doc.n])); }", NULL, NULL, NULL);
+	assert_non_null(x->r.log);
+	assert_string_equal(x->r.log, "[true,2]\n");
+	run_free(x);
+}
+
+static void query_options(void **state)
+{
+	run *x = run_view(BY_TYPE, NULL, NULL, "key=\"b\" descending=true limit=2 skip=1");
+	expect_rows(x, "[{\"id\":\"d08\",\"key\":\"b\",\"value\":8},{\"id\":\"d06\",\"key\":\"b\",\"value\":6}]");
+	assert_int_equal(fs_json_int(x->resp, "offset", -1), 1);
+	run_free(x);
+	x = run_view("function (doc) { emit([doc.type, doc.n], null); }", NULL, NULL,
+		     "startkey=[\"a\",5] endkey=[\"b\",4] inclusive_end=false");
+	expect_rows(x, "[{\"id\":\"d05\",\"key\":[\"a\",5],\"value\":null},{\"id\":\"d07\",\"key\":[\"a\",7],\"value\":null},"
+		    "{\"id\":\"d09\",\"key\":[\"a\",9],\"value\":null},{\"id\":\"d02\",\"key\":[\"b\",2],\"value\":null}]");
+	run_free(x);
+	x = run_view("function (doc) { emit([doc.type, doc.n % 2 == 0], 1); }", "_count", NULL, "group_level=1");
+	expect_rows(x, "[{\"key\":[\"a\"],\"value\":5},{\"key\":[\"b\"],\"value\":5}]");
+	run_free(x);
+	x = run_view(BY_TYPE, "_sum", NULL, "keys=[\"b\",\"a\",\"z\"] group=true");
+	expect_rows(x, "[{\"key\":\"b\",\"value\":30},{\"key\":\"a\",\"value\":25}]");
+	run_free(x);
+	x = run_view(BY_TYPE, "_sum", NULL, "reduce=false include_docs=true key=\"a\" limit=1");
+	char *got = rows_text(x);
+	assert_non_null(strstr(got, "\"doc\":{\"_id\":\"d01\",\"n\":1"));
+	free(got);
+	run_free(x);
+	x = run_view(BY_TYPE, "_sum", NULL, "include_docs=true");
+	assert_int_equal(x->rc, FS_E_INVALID);
+	assert_non_null(strstr(x->e.msg, "include_docs"));
+	run_free(x);
+	x = run_view(BY_TYPE, NULL, NULL, "startkey=\"b\" endkey=\"a\"");
+	assert_int_equal(x->rc, FS_E_INVALID);
+	run_free(x);
+}
+
+static void es2015_refused(void **state)
+{
+	static const char *const texts[] = {
+		"doc => emit(doc._id, 1)",
+		"function (doc) { let x = 1; emit(x, 1); }",
+		"function (doc) { const x = 1; emit(x, 1); }",
+		"function (doc) { emit(`${doc._id}`, 1); }",
+		"function (doc) { for (var k of doc.list) emit(k, 1); }",
+		"function (doc) { var {a} = doc; emit(a, 1); }",
+	};
+	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+		run *x = run_view(texts[i], NULL, NULL, NULL);
+		assert_int_equal(x->rc, FS_E_UNSUPPORTED);
+		assert_non_null(strstr(x->e.msg, "uses syntax the local runner does not support (ES2015+"));
+		assert_non_null(strstr(x->e.msg, "run it on the server"));
+		run_free(x);
+	}
+	run *x = run_view("function (doc) { emit(doc._id, ; }", NULL, NULL, NULL);
+	assert_int_equal(x->rc, FS_E_JS);
+	assert_non_null(strstr(x->e.msg, "SyntaxError"));
+	run_free(x);
+}
+
+/* The child dies, the test goes on, the message names the document. */
+static void endless_loop_and_memory_bomb(void **state)
+{
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	run *x = run_view("function (doc) { if (doc._id == 'd04') while (true) {} emit(doc._id, 1); }", NULL, NULL, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_int_equal(x->rc, FS_E_TIMEOUT);
+	assert_string_equal(x->e.msg, "the map of c/d/v did not finish within 1 s on document d04");
+	assert_true(t1.tv_sec - t0.tv_sec < 10);
+	run_free(x);
+	x = run_view("function (doc) { var a = ['x']; while (true) a.push(a[a.length - 1] + a[a.length - 1]); }",
+		     NULL, NULL, NULL);
+	assert_int_equal(x->rc, FS_E_NOMEM);
+	assert_string_equal(x->e.msg, "the map of c/d/v did not finish on document d01: it used more than 64 MB");
+	run_free(x);
+	x = run_view(BY_TYPE, "function (k, v, re) { while (true) {} }", NULL, NULL);
+	assert_int_equal(x->rc, FS_E_TIMEOUT);
+	assert_string_equal(x->e.msg, "the reduce of c/d/v did not finish within 1 s");
+	run_free(x);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(builtin_count_and_sum),
+		cmocka_unit_test(builtin_stats_and_distinct),
+		cmocka_unit_test(custom_reduce_rereduce),
+		cmocka_unit_test(require_views_lib),
+		cmocka_unit_test(map_throws_on_some),
+		cmocka_unit_test(query_options),
+		cmocka_unit_test(es2015_refused),
+		cmocka_unit_test(endless_loop_and_memory_bomb),
+	};
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+	fs_test_cleanup();
+	return rc;
+}
