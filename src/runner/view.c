@@ -404,6 +404,9 @@ static int custom_reduce(group_ctx *g, fs_buf *out)
 		rc = custom_leaf(g, a, a + chunk < n ? a + chunk : n, &p);
 		parts[np++] = fs_buf_steal(&p);
 	}
+	/* rereduce at least two results per call, or it would never end */
+	if (chunk < 2)
+		chunk = 2;
 	while (!rc && np > 1) {
 		size_t k = 0;
 		for (size_t a = 0; a < np && !rc; a += chunk) {

@@ -145,6 +145,11 @@ static void custom_reduce_rereduce(void **state)
 	assert_string_not_equal(got, "[{\"key\":null,\"value\":10}]");
 	free(got);
 	run_free(x);
+	/* a group of two rows: one row per call, then one rereduce of both */
+	x = run_view("function (doc) { if (doc.n <= 2) emit(1, doc.n); }",
+		     "function (keys, values, rereduce) { return (rereduce ? 'r' : '') + sum(values); }", NULL, NULL);
+	expect_rows(x, "[{\"key\":null,\"value\":\"r012\"}]");
+	run_free(x);
 	/* keys are [key, id] pairs, null on rereduce */
 	x = run_view(BY_TYPE, "function (keys, values, rereduce) {\n"
 		     "  if (rereduce) { if (keys !== null) throw new Error('keys on rereduce'); return values.join(','); }\n"
