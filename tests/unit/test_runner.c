@@ -11,11 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <dirent.h>
 #include "base/fsutil.h"
 #include "base/json.h"
 #include "couch/browse.h"
+#include "model/project.h"
 #include "runner/run.h"
 #include "testlib.h"
+#include "format_data.h"
 
 /* Ten documents: n = 1..10, type a or b, some with an `object`. */
 static char *docs_file(void)
@@ -277,6 +280,126 @@ static void endless_loop_and_memory_bomb(void **state)
 	run_free(x);
 }
 
+/* ---- Every function of the fixture projects ---- */
+
+/* Documents of many shapes: the fields Convertigo projects read (type,
+ * c8oGrp, ~c8oAcl, user, group, ...) present, missing or of another type. */
+static char *mixed_docs(void)
+{
+	static char *path;
+	static const char *const types[] = { "c8oGrp", "user", "group", "inspection", "defect", "site", "x" };
+	static const char *const vals[] = { "\"a\"", "1", "null", "true", "[\"g1\",\"g2\"]", "{\"g1\":true}", "\"\"" };
+	if (path)
+		return path;
+	fs_buf b = FS_BUF_INIT;
+	for (int i = 0; i < 300; i++) {
+		fs_buf_printf(&b, "{\"_id\":\"m%03d\",\"_rev\":\"1-%d\",\"type\":\"%s\"", i, i, types[i % 7]);
+		static const char *const fields[] = { "user", "group", "name", "c8oGrp", "~c8oAcl", "status",
+			"site", "date", "data", "owner", "members", "value", "_conflicts" };
+		for (size_t f = 0; f < sizeof fields / sizeof *fields; f++)
+			if ((i + f) % 3)
+				fs_buf_printf(&b, ",\"%s\":%s", fields[f], vals[(i * 7 + f) % 7]);
+		fs_buf_adds(&b, "}\n");
+	}
+	path = fs_path_join(fs_test_tmpdir(), "mixed.ndjson");
+	assert_int_equal(fs_write_file_atomic(path, b.data, b.len, 0644, NULL), 0);
+	fs_buf_free(&b);
+	return path;
+}
+
+static const char *kid_fn(fs_obj *o, fs_fn_type t)
+{
+	for (size_t i = 0; i < o->nkids; i++)
+		if (o->kids[i]->kind == FS_K_FUNCTION && o->kids[i]->fn == t)
+			return fs_fn_text(o->kids[i]);
+	return NULL;
+}
+
+/* Runs every view (map and reduce), filter and validate_doc_update under
+ * o; counts them in *n; a run that fails is a test failure. */
+static void run_all(fs_obj *o, const char *project, size_t *n, long *exc)
+{
+	fs_run_opts ro = { FS_RUN_MAP, NULL, NULL, NULL, NULL, NULL, 5.0, 128 };
+	int go = 0;
+	if (o->kind == FS_K_VIEW) {
+		ro.fn = kid_fn(o, FS_FN_MAP);
+		ro.reduce = kid_fn(o, FS_FN_REDUCE);
+		if (ro.reduce && !*ro.reduce)
+			ro.reduce = NULL;
+		go = 1;
+	} else if (o->kind == FS_K_FUNCTION && (o->fn == FS_FN_FILTER || o->fn == FS_FN_VALIDATE)) {
+		ro.kind = o->fn == FS_FN_FILTER ? FS_RUN_FILTER : FS_RUN_VALIDATE;
+		ro.fn = fs_fn_text(o);
+		go = 1;
+	}
+	if (go) {
+		char *path = fs_obj_path(o);
+		fs_run_result r;
+		fs_err e;
+		ro.name = path;
+		ro.ddoc = fs_ddoc_json(fs_obj_up(o, FS_K_DDOC));
+		fs_couch_view_opts q;
+		fs_couch_view_opts_init(&q);
+		q.reduce = ro.reduce ? 0 : -1;
+		ro.query = &q;
+		if (fs_run(&ro, mixed_docs(), &r, &e))
+			fail_msg("%s: %s", project, e.msg);
+		(*n)++;
+		*exc += r.exc_total;
+		fs_run_result_free(&r);
+		/* a built-in reduce may refuse values of these documents, as
+		 * CouchDB would (FS_E_INVALID); nothing else may fail */
+		q.reduce = -1;
+		if (ro.reduce && fs_run(&ro, mixed_docs(), &r, &e) && e.code != FS_E_INVALID)
+			fail_msg("%s: reduce: %s", project, e.msg);
+		fs_run_result_free(&r);
+		free(path);
+		return;
+	}
+	for (size_t i = 0; i < o->nkids; i++)
+		run_all(o->kids[i], project, n, exc);
+}
+
+static void run_project(const char *dir, size_t *n, long *exc)
+{
+	fs_project *p;
+	fs_err e;
+	if (fs_project_open(&p, dir, &e))
+		fail_msg("%s: %s", dir, e.msg);
+	run_all(fs_project_root(p), dir, n, exc);
+	fs_project_free(p);
+}
+
+static void every_fixture_function_runs(void **state)
+{
+	char buf[4096];
+	size_t n = 0;
+	long exc = 0;
+	const char *src = fs_test_srcdir();
+	snprintf(buf, sizeof buf, "%s/projects/sample", src);
+	run_project(buf, &n, &exc);
+	for (int i = 0; i < 2; i++) {
+		char *dir = fmt_layout(i ? "minimal" : "features", 0);
+		run_project(dir, &n, &exc);
+		free(dir);
+	}
+	const char *fx = fs_test_fixtures();
+	DIR *d = fx ? opendir(fx) : NULL;
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		snprintf(buf, sizeof buf, "%s/%s/c8oProject.yaml", fx, de->d_name);
+		if (de->d_name[0] == '.' || !fs_is_file(buf))
+			continue;
+		snprintf(buf, sizeof buf, "%s/%s", fx, de->d_name);
+		run_project(buf, &n, &exc);
+	}
+	if (d)
+		closedir(d);
+	printf("# %zu functions run over 300 documents%s, %ld exceptions on documents\n", n,
+	       fx ? "" : " (fixtures absent: sample and test projects only)", exc);
+	assert_true(n >= 16);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -288,6 +411,7 @@ int main(void)
 		cmocka_unit_test(query_options),
 		cmocka_unit_test(es2015_refused),
 		cmocka_unit_test(endless_loop_and_memory_bomb),
+		cmocka_unit_test(every_fixture_function_runs),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	fs_test_cleanup();
