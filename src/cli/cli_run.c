@@ -298,7 +298,7 @@ static int save_samples(const char *from, const char *to)
 }
 
 enum { O_DOCS, O_SERVER, O_DB, O_LIMIT, O_IDS, O_SELECTOR, O_SAMPLES, O_SAVE, O_JSON, O_COMPARE,
-       O_TIMEOUT, O_MEMORY };
+       O_TIMEOUT, O_MEMORY, O_STATS };
 
 /* The documents: a file, the samples, or a server's (into a temp file). */
 static int docs_source(fs_cli_opt *opts, fs_project *p, const target *t, char **path, int *temp,
@@ -381,6 +381,9 @@ static int run_target(fs_cli_opt *opts, fs_project *p, target *t, fs_view_args *
 			rc = fs_cli_error(&e);
 		} else {
 			rc = print_result(t, &r, opts[O_JSON].set);
+			if (opts[O_STATS].set)
+				fprintf(stderr, "runner: %ld documents, %ld rows, %ld exceptions, peak memory %ld kB\n",
+					r.docs, r.rows, r.exc_total, r.peak_kb);
 			if (!rc && opts[O_COMPARE].set)
 				rc = compare(c, db, t, &a->o, &r, ids, n);
 		}
@@ -403,7 +406,7 @@ int fs_cmd_run(int argc, char **argv)
 		[O_SAMPLES] = { "--samples", NULL, 0, NULL }, [O_SAVE] = { "--save-samples", NULL, 0, NULL },
 		[O_JSON] = { "--json", NULL, 0, NULL }, [O_COMPARE] = { "--compare", NULL, 0, NULL },
 		[O_TIMEOUT] = { "--timeout", "SECONDS", 0, NULL }, [O_MEMORY] = { "--memory", "MB", 0, NULL },
-		{ NULL, NULL, 0, NULL },
+		[O_STATS] = { "--stats", NULL, 0, NULL }, { NULL, NULL, 0, NULL },
 	};
 	char *pos[66] = { NULL };
 	int npos = fs_cli_parse(argc, argv, opts, pos, 2, 64);
