@@ -62,8 +62,10 @@ static const char PRELUDE[] =
 "    var m = resolve(String(name).split('/'), module && module.parent, true);\n"
 "    if (!cache.hasOwnProperty(m.id)) {\n"
 "      cache[m.id] = {};\n"
-"      var f = compile('(function (module, exports, require) {' + m.current + '\\n})', m.id);\n"
-"      f.call(g, m, m.exports, function (n) { return req(n, m); });\n"
+"      try {\n"
+"        var f = compile('(function (module, exports, require) {' + m.current + '\\n})', m.id);\n"
+"        f.call(g, m, m.exports, function (n) { return req(n, m); });\n"
+"      } catch (e) { delete cache[m.id]; throw e; }\n"
 "      cache[m.id] = m.exports;\n"
 "    }\n"
 "    return cache[m.id];\n"
@@ -173,6 +175,13 @@ static void heap_fatal(void *ud, const char *msg)
  * so that exceptions inside it say where they are. */
 static duk_ret_t js_compile(duk_context *ctx)
 {
+	char *es = fs_engine_es2015(duk_require_string(ctx, 0));
+	if (es) {
+		duk_push_error_object(ctx, DUK_ERR_ERROR, "%s uses syntax the local runner does not support "
+				      "(ES2015+: %s); run it on the server", duk_require_string(ctx, 1), es);
+		free(es);
+		return duk_throw(ctx);
+	}
 	duk_compile(ctx, DUK_COMPILE_EVAL);
 	duk_call(ctx, 0);
 	return 1;

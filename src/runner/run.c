@@ -234,8 +234,13 @@ static void child_main(const fs_run_opts *o, const char *path, run_state *st, in
 	fs_err e = { 0 };
 	fs_buf resp = FS_BUF_INIT;
 	fs_vrows *rows = fs_vrows_new(o->query && o->query->include_docs == 1);
+	sigset_t prof;
 	setrlimit(RLIMIT_CORE, &no_core);
+	/* the timer's signal must end the child, whatever the studio did with it */
 	signal(SIGPROF, SIG_DFL);
+	sigemptyset(&prof);
+	sigaddset(&prof, SIGPROF);
+	sigprocmask(SIG_UNBLOCK, &prof, NULL);
 	c.seconds = o->seconds > 0 ? o->seconds : FS_RUN_SECONDS;
 	snprintf(st->stage, sizeof st->stage, "%s", stage_of(o->kind));
 	c.en = fs_engine_new(o->ddoc, (o->memory_mb ? o->memory_mb : FS_RUN_MEMORY_MB) << 20, &e);

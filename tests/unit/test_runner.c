@@ -252,7 +252,13 @@ static void es2015_refused(void **state)
 		assert_non_null(strstr(x->e.msg, "run it on the server"));
 		run_free(x);
 	}
-	run *x = run_view("function (doc) { emit(doc._id, ; }", NULL, NULL, NULL);
+	/* in a module of views.lib too */
+	run *x = run_view("function (doc) { emit(require('views/lib/m').k, 1); }", NULL,
+			  "{\"views\":{\"lib\":{\"m\":\"const k = 1; exports.k = k;\"}}}", NULL);
+	assert_int_equal(x->r.exc_total, 10);
+	assert_non_null(strstr(x->r.exc[0].x.message, "views/lib/m uses syntax the local runner does not support (ES2015+: let/const"));
+	run_free(x);
+	x = run_view("function (doc) { emit(doc._id, ; }", NULL, NULL, NULL);
 	assert_int_equal(x->rc, FS_E_JS);
 	assert_non_null(strstr(x->e.msg, "SyntaxError"));
 	run_free(x);
