@@ -334,10 +334,31 @@ static int parse_meta(const char *text, size_t len, fs_run_result *out, fs_err *
 	return rc;
 }
 
-int fs_run(const fs_run_opts *o, const char *docs, fs_run_result *out, fs_err *e)
+/* A run under way: what the parent needs to read and judge its end. */
+struct fs_run_handle {
+	pid_t pid;
+	int fd;
+	run_state *st;
+	fs_buf out;
+	int eof;
+	fs_run_opts o;           /* name, seconds and memory_mb for messages */
+	char *name;
+};
+
+static void handle_free(fs_run_handle *h)
+{
+	if (h->fd >= 0)
+		close(h->fd);
+	munmap(h->st, sizeof *h->st);
+	fs_buf_free(&h->out);
+	free(h->name);
+	free(h);
+}
+
+int fs_run_start(const fs_run_opts *o, const char *docs, fs_run_handle **out, fs_err *e)
 {
 	int fds[2];
-	memset(out, 0, sizeof *out);
+	*out = NULL;
 	run_state *st = mmap(NULL, sizeof *st, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (st == MAP_FAILED)
 		return fs_err_set(e, FS_E_NOMEM, "cannot share memory with the runner: %s", strerror(errno));
@@ -358,26 +379,84 @@ int fs_run(const fs_run_opts *o, const char *docs, fs_run_result *out, fs_err *e
 		munmap(st, sizeof *st);
 		return fs_err_set(e, FS_E_IO, "cannot start the runner: %s", strerror(errno));
 	}
-	fs_buf b = FS_BUF_INIT;
-	read_all(fds[0], &b);
-	close(fds[0]);
+	fs_run_handle *h = fs_xcalloc(1, sizeof *h);
+	h->pid = pid;
+	h->fd = fds[0];
+	h->st = st;
+	h->o = *o;
+	h->name = fs_xstrdup(o->name ? o->name : "");
+	h->o.name = h->name;
+	h->o.fn = h->o.reduce = NULL;
+	h->o.ddoc = NULL;
+	h->o.query = NULL;
+	*out = h;
+	return 0;
+}
+
+int fs_run_fd(const fs_run_handle *h)
+{
+	return h->fd;
+}
+
+int fs_run_poll(fs_run_handle *h)
+{
+	char tmp[65536];
+	while (!h->eof) {
+		ssize_t n = read(h->fd, tmp, sizeof tmp);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return 0;
+		if (n <= 0)
+			h->eof = 1;
+		else
+			fs_buf_add(&h->out, tmp, n);
+		if (n > 0 && n < (ssize_t)sizeof tmp)
+			return 0;
+	}
+	return 1;
+}
+
+int fs_run_finish(fs_run_handle *h, fs_run_result *out, fs_err *e)
+{
+	memset(out, 0, sizeof *out);
+	if (!h->eof)
+		read_all(h->fd, &h->out);
 	int status = 0;
 	struct rusage ru = { 0 };
-	while (wait4(pid, &status, 0, &ru) < 0 && errno == EINTR)
+	while (wait4(h->pid, &status, 0, &ru) < 0 && errno == EINTR)
 		;
 	out->peak_kb = ru.ru_maxrss;
 	int rc;
-	char *nl = memchr(b.data ? b.data : "", '\n', b.len);
+	fs_buf *b = &h->out;
+	char *nl = memchr(b->data ? b->data : "", '\n', b->len);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) || !nl) {
-		rc = child_died(o, st, status, e);
+		rc = child_died(&h->o, h->st, status, e);
 	} else {
-		rc = parse_meta(b.data, nl - b.data, out, e);
+		rc = parse_meta(b->data, nl - b->data, out, e);
 		if (!rc)
 			out->response = fs_xstrdup(nl + 1);
 	}
-	fs_buf_free(&b);
-	munmap(st, sizeof *st);
+	handle_free(h);
 	return rc;
+}
+
+void fs_run_cancel(fs_run_handle *h)
+{
+	if (!h)
+		return;
+	kill(h->pid, SIGKILL);
+	while (waitpid(h->pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	handle_free(h);
+}
+
+int fs_run(const fs_run_opts *o, const char *docs, fs_run_result *out, fs_err *e)
+{
+	fs_run_handle *h;
+	memset(out, 0, sizeof *out);
+	int rc = fs_run_start(o, docs, &h, e);
+	return rc ? rc : fs_run_finish(h, out, e);
 }
 
 void fs_run_result_free(fs_run_result *r)

@@ -62,4 +62,18 @@ typedef struct fs_run_result {
 int fs_run(const fs_run_opts *o, const char *docs, fs_run_result *out, fs_err *e);
 void fs_run_result_free(fs_run_result *r);
 
+/* The same in steps, for a caller that must not block (the studio): start
+ * the child, poll its fd (set it O_NONBLOCK first) with the other fds and
+ * call fs_run_poll when readable until it returns 1, then fs_run_finish;
+ * or fs_run_cancel at any time (the child is killed and reaped at once).
+ * finish and cancel free the handle. o and its strings may be freed after
+ * fs_run_start. */
+typedef struct fs_run_handle fs_run_handle;
+int fs_run_start(const fs_run_opts *o, const char *docs, fs_run_handle **out, fs_err *e);
+int fs_run_fd(const fs_run_handle *h);
+/* Reads what is there; 1 once the child closed its end. */
+int fs_run_poll(fs_run_handle *h);
+int fs_run_finish(fs_run_handle *h, fs_run_result *out, fs_err *e);
+void fs_run_cancel(fs_run_handle *h);
+
 #endif

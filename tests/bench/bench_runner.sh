@@ -29,6 +29,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 (cd "$tmp" && exec "$bin" -o 127.0.0.1 -p "$port" --in-memory >server.out 2>&1) &
 srv=$!
 trap 'kill $srv 2>/dev/null; wait $srv 2>/dev/null; rm -rf "$tmp"' EXIT
+trap 'exit 1' INT TERM
 url=http://127.0.0.1:$port
 until curl -fsS -m 1 "$url/" >/dev/null 2>&1; do sleep 0.1; done
 "$FS_BIN" deploy "$tmp/p" --server "$url" >/dev/null 2>&1

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <dirent.h>
 #include "base/fsutil.h"
 #include "base/json.h"
@@ -286,6 +288,40 @@ static void endless_loop_and_memory_bomb(void **state)
 	run_free(x);
 }
 
+/* The studio's way: start, poll without blocking, finish; or cancel a run
+ * that would take long, and get control back at once. */
+static void start_poll_finish_cancel(void **state)
+{
+	fs_run_opts o = { FS_RUN_MAP, "c/d/v", BY_TYPE, "_count", NULL, NULL, 30.0, 64 };
+	fs_run_handle *h;
+	fs_run_result r;
+	fs_err e;
+	assert_int_equal(fs_run_start(&o, docs_file(), &h, &e), 0);
+	fcntl(fs_run_fd(h), F_SETFL, O_NONBLOCK);
+	int done = 0;
+	for (int i = 0; i < 1000 && !done; i++) {
+		struct pollfd p = { fs_run_fd(h), POLLIN, 0 };
+		poll(&p, 1, 10);
+		done = fs_run_poll(h);
+	}
+	assert_true(done);
+	assert_int_equal(fs_run_finish(h, &r, &e), 0);
+	assert_non_null(strstr(r.response, "\"value\":10"));
+	fs_run_result_free(&r);
+
+	o.fn = "function (doc) { while (true) {} }";
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(fs_run_start(&o, docs_file(), &h, &e), 0);
+	fcntl(fs_run_fd(h), F_SETFL, O_NONBLOCK);
+	struct pollfd p = { fs_run_fd(h), POLLIN, 0 };
+	assert_int_equal(poll(&p, 1, 200), 0); /* busy, nothing to read, the caller is free */
+	assert_int_equal(fs_run_poll(h), 0);
+	fs_run_cancel(h);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_true(t1.tv_sec - t0.tv_sec < 5);
+}
+
 /* ---- Every function of the fixture projects ---- */
 
 /* Documents of many shapes: the fields Convertigo projects read (type,
@@ -417,6 +453,7 @@ int main(void)
 		cmocka_unit_test(query_options),
 		cmocka_unit_test(es2015_refused),
 		cmocka_unit_test(endless_loop_and_memory_bomb),
+		cmocka_unit_test(start_poll_finish_cancel),
 		cmocka_unit_test(every_fixture_function_runs),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
