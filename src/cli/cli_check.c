@@ -6,6 +6,7 @@
 #include <string.h>
 #include "cli/cli.h"
 #include "js/js.h"
+#include "cli/cli_run.h"
 
 struct report {
 	cJSON *issues;       /* --json: the list; NULL: print lines */
@@ -56,9 +57,16 @@ static void check_obj(fs_obj *o, struct report *r)
 		check_obj(o->kids[i], r);
 }
 
+/* check --run: an exception of a function on a sample is a warning. */
+static void run_warning(void *ctx, const char *path, int line, int col, const char *message)
+{
+	fs_js_diag d = { 1, (uint32_t)line, (uint32_t)col, 0, 0, NULL };
+	issue(ctx, path, line ? &d : NULL, 1, message);
+}
+
 int fs_cmd_check(int argc, char **argv)
 {
-	fs_cli_opt opts[] = { { "--json", NULL, 0, NULL }, { NULL, NULL, 0, NULL } };
+	fs_cli_opt opts[] = { { "--json", NULL, 0, NULL }, { "--run", NULL, 0, NULL }, { NULL, NULL, 0, NULL } };
 	char *pos[1] = { NULL };
 	if (fs_cli_parse(argc, argv, opts, pos, 0, 1) < 0)
 		return FS_EXIT_USAGE;
@@ -74,6 +82,8 @@ int fs_cmd_check(int argc, char **argv)
 	for (size_t i = 0; i < is.n; i++)
 		issue(&r, is.v[i].path, NULL, is.v[i].warning, is.v[i].message);
 	fs_issues_free(&is);
+	if (fs_cli_opt_get(opts, "--run")->set && !fs_cli_run_samples(p, run_warning, &r))
+		fprintf(stderr, "no samples to run on (_fsstudio/samples/CONNECTOR.ndjson)\n");
 	fs_project_free(p);
 	int status = r.errors ? FS_EXIT_ERROR : FS_EXIT_OK;
 	if (r.issues) {
