@@ -24,6 +24,7 @@
 #include "base/fsutil.h"
 #include "gitui.h"
 #include "recover.h"
+#include "termkeys.h"
 #include "studio.h"
 #include "tree.h"
 
@@ -628,6 +629,8 @@ static int read_key(fs_app *a)
 	int rc = get_wch(&wc);
 	if (rc == ERR)
 		return -1;
+	if (rc == OK && wc == 27)
+		return fs_termkeys_after_esc();
 	return rc == KEY_CODE_YES ? FS_KEY_FN + (int)wc : (int)wc;
 }
 
@@ -859,6 +862,12 @@ static void report_config_errors(fs_app *a)
 
 static SCREEN *test_screen;
 
+/* Scripted mode (tests): keys from the environment, a virtual screen. */
+static int scripted(void)
+{
+	return getenv("FSSTUDIO_TEST_KEYS") || getenv("FSSTUDIO_TEST_SCRIPT");
+}
+
 /* FSSTUDIO_TEST_SCRIPT: the keys from a file, one group per line, lines
  * starting with '#' left out (the line ends are not keys: <Enter> is). */
 static char *script_keys(void)
@@ -901,6 +910,7 @@ static int start_curses(fs_app *a)
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
+	fs_termkeys_init();
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
 	curs_set(0);
@@ -982,6 +992,14 @@ int fs_studio_main(int argc, char **argv)
 		if (argv[i][0] == '-' || i > 1)
 			return usage(stderr, 2);
 		dir = argv[i];
+	}
+	if (!scripted() && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
+		/* curses on a pipe or /dev/null reads nothing forever: say what to
+		 * use instead, before loading anything. */
+		fprintf(stderr, "fsstudio: the studio needs a terminal on its input and output;\n"
+			"for scripts use the commands: fsstudio tree|show|set|check|deploy ... "
+			"(fsstudio --help)\n");
+		return 2;
 	}
 	if (load_workspace(&a, dir, &errors)) {
 		fprintf(stderr, "fsstudio: %s\n", fs_buf_str(&errors));

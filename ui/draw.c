@@ -30,11 +30,22 @@ static size_t next_char(const char *s, wchar_t *wc, int *width)
 	return n;
 }
 
+/* The CR of a CRLF line end (C8oForms writes them everywhere) takes no
+ * column: it was drawn as '?' at the end of every line. */
+static int line_end_cr(const char *s)
+{
+	return s[0] == '\r' && (!s[1] || s[1] == '\n');
+}
+
 int fs_text_width(const char *s)
 {
 	int cols = 0, w;
 	wchar_t wc;
 	while (*s) {
+		if (line_end_cr(s)) {
+			s++;
+			continue;
+		}
 		if (*s == '\t') {
 			cols += TAB_WIDTH - cols % TAB_WIDTH;
 			s++;
@@ -61,6 +72,10 @@ static int draw(int y, int x, int w, const char *s, int skip, int attr, int *mor
 	attrset(attr);
 	while (*s) {
 		int spaces = 0;
+		if (line_end_cr(s)) {
+			s++;
+			continue;
+		}
 		if (*s == '\t') {
 			spaces = TAB_WIDTH - col % TAB_WIDTH;
 			s++;

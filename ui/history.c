@@ -236,8 +236,10 @@ static void restore_done(fs_app *a, fs_modal *m, int key)
 		fs_app_error(a, "Not restored: %s", e.msg);
 		return;
 	}
+	/* back to HEAD leaves nothing to commit; an older revision does */
 	if (fs_app_reload_project(a, m->ref.proj) == 0)
-		fs_app_msg(a, "Restored to %.7s: review it and commit", m->arg);
+		fs_app_msg(a, !strcmp(m->arg, "HEAD") ? "Restored to %s: as last committed"
+			   : "Restored to %.7s: review it and commit", m->arg);
 	fs_gitui_refresh(a);
 }
 

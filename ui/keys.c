@@ -6,6 +6,7 @@
 #include <wchar.h>
 #include <stdlib.h>
 #include "keys.h"
+#include "termkeys.h"
 
 static const char *keymap_names[] = {
 #define FS_KM_NAME(id, name) name,
@@ -36,6 +37,12 @@ static const char *keymap_names[] = {
 	_("S-Down", FS_KEY_FN + KEY_SF) \
 	_("S-Home", FS_KEY_FN + KEY_SHOME) \
 	_("S-End", FS_KEY_FN + KEY_SEND) \
+	_("C-Left", FS_KEY_FN + FS_TK_CLEFT) \
+	_("C-Right", FS_KEY_FN + FS_TK_CRIGHT) \
+	_("C-Up", FS_KEY_FN + FS_TK_CUP) \
+	_("C-Down", FS_KEY_FN + FS_TK_CDOWN) \
+	_("C-Home", FS_KEY_FN + FS_TK_CHOME) \
+	_("C-End", FS_KEY_FN + FS_TK_CEND) \
 	_("Enter", '\r') \
 	_("Return", '\r') \
 	_("Tab", '\t') \

@@ -261,6 +261,8 @@ int fs_cli_main(int argc, char **argv, int (*studio)(int argc, char **argv))
 		printf("fsstudio %s\n", PACKAGE_VERSION);
 		return FS_EXIT_OK;
 	}
+	if (!strcmp(a, "__complete"))   /* for share/completion, not in --help */
+		return fs_cli_complete(argc - 1, argv + 1);
 	if (!strcmp(a, "help")) {
 		if (argc > 3)
 			return fs_cli_usage(NULL, "help takes one command name");

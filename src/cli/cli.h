@@ -72,4 +72,8 @@ int fs_cli_open(const char *dir, fs_project **out);
  * "fsstudio: PATH: no such object" and returns NULL when absent. */
 fs_obj *fs_cli_find(fs_project *p, const char *path);
 
+/* `fsstudio __complete commands|options CMD|objects DIR|servers`: the words
+ * the shell completion scripts offer (cli_complete.c). */
+int fs_cli_complete(int argc, char **argv);
+
 #endif

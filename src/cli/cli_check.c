@@ -86,8 +86,10 @@ int fs_cmd_check(int argc, char **argv)
 			return FS_EXIT_ERROR;
 		return status;
 	}
-	if (r.errors || r.warnings)
-		fprintf(stderr, "%zu error%s, %zu warning%s\n", r.errors, r.errors == 1 ? "" : "s",
-			r.warnings, r.warnings == 1 ? "" : "s");
+	/* Always a summary, on stderr so that stdout stays one finding a line:
+	 * a silent success read like nothing had been checked. */
+	fprintf(stderr, "%zu function%s checked: %zu error%s, %zu warning%s\n",
+		r.functions, r.functions == 1 ? "" : "s", r.errors, r.errors == 1 ? "" : "s",
+		r.warnings, r.warnings == 1 ? "" : "s");
 	return status;
 }

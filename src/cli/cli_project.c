@@ -7,6 +7,7 @@
 #include <string.h>
 #include "base/buf.h"
 #include "cli/cli.h"
+#include "js/js.h"
 #include "base/fsutil.h"
 
 /* ---- Helpers shared with other commands (declared in cli.h) -------------- */
@@ -118,19 +119,41 @@ static int print_result(const fs_obj *o, int json)
 
 /* ---- tree --------------------------------------------------------------- */
 
-/* One line per object: its last path segment ("by_site", "filters/NAME"),
- * found after the parent's path (plen characters and a slash). */
-static void tree_text(const fs_obj *o, int depth, size_t plen, fs_buf *out)
+/* The kind and, for beans other than the project, connectors and design
+ * documents, the short class: "listener FullSyncListener". */
+static void tree_kind(const fs_obj *o, fs_buf *out)
 {
-	char *path = fs_obj_path(o);
-	const char *seg = !o->parent ? o->name : plen ? path + plen + 1 : path;
-	fs_buf_printf(out, "%*s%s  %s", depth * 2, "", seg, fs_kind_name(o->kind));
+	fs_buf_printf(out, "  %s", fs_kind_name(o->kind));
 	if (o->cls && o->kind != FS_K_PROJECT && o->kind != FS_K_CONNECTOR && o->kind != FS_K_DDOC)
 		fs_buf_printf(out, " %s", short_class(o->cls));
 	fs_buf_addc(out, '\n');
+}
+
+/* --indent: one line per object, its last path segment ("by_site",
+ * "filters/NAME") indented by depth, found after the parent's path (plen
+ * characters and a slash). */
+static void tree_indent(const fs_obj *o, int depth, size_t plen, fs_buf *out)
+{
+	char *path = fs_obj_path(o);
+	const char *seg = !o->parent ? o->name : plen ? path + plen + 1 : path;
+	fs_buf_printf(out, "%*s%s", depth * 2, "", seg);
+	tree_kind(o, out);
 	for (size_t i = 0; i < o->nkids; i++)
-		tree_text(o->kids[i], depth + 1, strlen(path), out);
+		tree_indent(o->kids[i], depth + 1, strlen(path), out);
 	free(path);
+}
+
+/* The default: one object per line by its slash path, the name that every
+ * other command takes, so that `tree | grep` gives arguments for show/set.
+ * The project itself is the first line, by its name. */
+static void tree_paths(const fs_obj *o, fs_buf *out)
+{
+	char *path = o->parent ? fs_obj_path(o) : NULL;
+	fs_buf_adds(out, path ? path : o->name);
+	tree_kind(o, out);
+	free(path);
+	for (size_t i = 0; i < o->nkids; i++)
+		tree_paths(o->kids[i], out);
 }
 
 static cJSON *tree_json(const fs_obj *o)
@@ -144,7 +167,8 @@ static cJSON *tree_json(const fs_obj *o)
 
 int fs_cmd_tree(int argc, char **argv)
 {
-	fs_cli_opt opts[] = { { "--json", NULL, 0, NULL }, { NULL, NULL, 0, NULL } };
+	fs_cli_opt opts[] = { { "--json", NULL, 0, NULL }, { "--indent", NULL, 0, NULL },
+		{ NULL, NULL, 0, NULL } };
 	char *pos[1] = { NULL };
 	fs_project *p;
 	if (fs_cli_parse(argc, argv, opts, pos, 0, 1) < 0)
@@ -156,7 +180,10 @@ int fs_cmd_tree(int argc, char **argv)
 		rc = fs_cli_json(tree_json(fs_project_root(p)));
 	} else {
 		fs_buf out = FS_BUF_INIT;
-		tree_text(fs_project_root(p), 0, 0, &out);
+		if (opts[1].set)
+			tree_indent(fs_project_root(p), 0, 0, &out);
+		else
+			tree_paths(fs_project_root(p), &out);
 		fwrite(out.data, 1, out.len, stdout);
 		fs_buf_free(&out);
 	}
@@ -460,18 +487,45 @@ static int set_text(fs_obj *o, const char *file, fs_err *e)
 typedef struct set_arg {
 	const char *file;    /* --file F, or NULL for KEY VALUE */
 	const char *key, *value;
+	int strict;          /* --strict: a syntax error refuses the edit */
 } set_arg;
+
+/* The syntax errors of a function just set, on stderr as "path:line:col"
+ * (the editor marks them; a script deserves the same word). Returns their
+ * count. */
+static size_t syntax_errors(fs_obj *o)
+{
+	fs_js_diags d = { 0 };
+	size_t n = 0;
+	char *path = fs_obj_path(o);
+	fs_js_check(o->fn, fs_fn_text(o) ? fs_fn_text(o) : "", &d);
+	for (size_t i = 0; i < d.n; i++)
+		if (!d.v[i].warning) {
+			fprintf(stderr, "fsstudio: %s:%u:%u: syntax error: %s\n", path,
+				d.v[i].line, d.v[i].col, d.v[i].message);
+			n++;
+		}
+	fs_js_diags_free(&d);
+	free(path);
+	return n;
+}
 
 static int set_edit(fs_obj *o, void *arg, fs_obj **out, fs_err *e)
 {
 	set_arg *a = arg;
 	(void)out;
-	return a->file ? set_text(o, a->file, e) : fs_obj_set_prop(o, a->key, a->value, e);
+	if (!a->file)
+		return fs_obj_set_prop(o, a->key, a->value, e);
+	int rc = set_text(o, a->file, e);
+	if (rc == FS_E_OK && o->kind == FS_K_FUNCTION && syntax_errors(o) && a->strict)
+		return fs_err_set(e, FS_E_INVALID, "not written (--strict): the JavaScript has syntax errors");
+	return rc;
 }
 
 int fs_cmd_set(int argc, char **argv)
 {
-	fs_cli_opt opts[] = { { "--file", "F", 0, NULL }, { NULL, NULL, 0, NULL } };
+	fs_cli_opt opts[] = { { "--file", "F", 0, NULL }, { "--strict", NULL, 0, NULL },
+			      { NULL, NULL, 0, NULL } };
 	char *pos[4];
 	int n = fs_cli_parse(argc, argv, opts, pos, 2, 4);
 	if (n < 0)
@@ -480,7 +534,7 @@ int fs_cmd_set(int argc, char **argv)
 		return fs_cli_usage(argv[0], opts[0].set ? "--file takes no KEY VALUE"
 				    : "give KEY VALUE, or --file F for a function");
 	set_arg a = { opts[0].set ? opts[0].value : NULL, n == 4 ? pos[2] : NULL,
-		       n == 4 ? pos[3] : NULL };
+		       n == 4 ? pos[3] : NULL, opts[1].set };
 	return run_edit(pos[0], pos[1], set_edit, &a, 0);
 }
 

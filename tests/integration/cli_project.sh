@@ -5,7 +5,7 @@
 sample=$FS_SRCDIR/projects/sample
 fix=$(fixtures) || fix=""
 t=$tap_tmp
-plan 86
+plan 96
 
 # run CMD...: runs fsstudio, keeps stdout in $t/out, stderr in $t/err, status in $rc.
 run() { "$FS_BIN" "$@" >"$t/out" 2>"$t/err"; rc=$?; out=$(cat "$t/out"); err=$(cat "$t/err"); }
@@ -33,13 +33,26 @@ check_contains "show --help prints its usage" "usage: fsstudio show" "$out"
 run tree "$sample"
 check_eq "tree exits 0 on the sample" 0 "$rc"
 check_contains "tree shows the project" "FieldInspections  project" "$out"
-check_contains "tree shows a view with its map" "      by_site  view
+check_eq "tree's first line is the project" "FieldInspections  project" "$(printf '%s\n' "$out" | head -1)"
+check_contains "tree shows a view with its map, by slash path" "inspections/visits/by_site  view
+inspections/visits/by_site/map  function
+inspections/visits/by_site/reduce  function" "$out"
+check_contains "tree shows filters and validation" "inspections/visits/filters/by_inspector  function" "$out"
+check_contains "tree shows listeners with their class" "inspections/SubmittedInspections  listener FullSyncListener" "$out"
+check_contains "tree shows sequences" "
+OnDefectChanged  sequence" "$out"
+check_eq "tree with no DIR reads the current folder" "$out" "$(cd "$sample" && "$FS_BIN" tree)"
+# Every path tree prints names its object for show.
+bad=0
+for path in $(printf '%s\n' "$out" | sed 1d | cut -d' ' -f1 | head -40); do
+	"$FS_BIN" show "$sample" "$path" >/dev/null 2>&1 || { bad=1; echo "# show $path failed"; }
+done
+check_eq "every path tree prints is a name show takes" 0 "$bad"
+run tree "$sample" --indent
+check_contains "tree --indent nests a view and its functions" "      by_site  view
         map  function
         reduce  function" "$out"
-check_contains "tree shows filters and validation" "      filters/by_inspector  function" "$out"
-check_contains "tree shows listeners with their class" "    SubmittedInspections  listener FullSyncListener" "$out"
-check_contains "tree shows sequences" "  OnDefectChanged  sequence" "$out"
-check_eq "tree with no DIR reads the current folder" "$out" "$(cd "$sample" && "$FS_BIN" tree)"
+check_contains "tree --indent shows listeners with their class" "    SubmittedInspections  listener FullSyncListener" "$out"
 
 if have_node; then
 	run tree "$sample" --json
@@ -234,14 +247,14 @@ done
 "$FS_BIN" new "$w" sites/catalog/checklist_items function reduce >>"$t/out-fns" 2>&1
 "$FS_BIN" rm "$w" sites/catalog/by_region/reduce >>"$t/out-fns" 2>&1
 run tree "$w"
-check_contains "new function by path: validate, filter, update" "      validate_doc_update  function
-      filters/mine  function
-      updates/touch  function" "$out"
-check_contains "a reduce added to one view and removed from another" "      by_region  view
-        map  function
-      checklist_items  view
-        map  function
-        reduce  function" "$out"
+check_contains "new function by path: validate, filter, update" "sites/catalog/validate_doc_update  function
+sites/catalog/filters/mine  function
+sites/catalog/updates/touch  function" "$out"
+check_contains "a reduce added to one view and removed from another" "sites/catalog/by_region  view
+sites/catalog/by_region/map  function
+sites/catalog/checklist_items  view
+sites/catalog/checklist_items/map  function
+sites/catalog/checklist_items/reduce  function" "$out"
 
 # ---- cp
 fresh cp
@@ -292,5 +305,21 @@ sed -i 's/"by_region": {/"by_region" {/' "$w/_c8oProject/connectors/sites.yaml"
 run tree "$w"
 check_eq "a broken docdata JSON exits 1" 1 "$rc"
 check_contains "a broken docdata names its file" "_c8oProject/connectors/sites.yaml:" "$err"
+
+# ---- set warns on broken JavaScript; --strict refuses to write it
+fresh strict
+conn=$w/_c8oProject/connectors/inspections.yaml
+cp "$conn" "$t/strict-before.yaml"
+printf 'function (doc) {\n  emit(doc._id, ;\n}\n' >"$t/broken.js"
+run set "$w" inspections/visits/by_site/map --file "$t/broken.js" --strict
+check_eq "set --strict refuses broken JavaScript" 1 "$rc"
+check_contains "set --strict says where" "inspections/visits/by_site/map:2:" "$err"
+check "set --strict writes nothing" cmp -s "$t/strict-before.yaml" "$conn"
+run set "$w" inspections/visits/by_site/map --file "$t/broken.js"
+check_eq "set without --strict writes broken JavaScript" 0 "$rc"
+check_contains "set warns on stderr with line and column" "inspections/visits/by_site/map:2:" "$err"
+printf 'function (doc) {\n  emit(doc._id, 1);\n}\n' >"$t/good.js"
+run set "$w" inspections/visits/by_site/map --file "$t/good.js" --strict
+check_eq "set --strict writes valid JavaScript, silently" "0 " "$rc $err"
 
 done_testing

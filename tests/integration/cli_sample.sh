@@ -7,7 +7,7 @@
 sample=$FS_SRCDIR/projects/sample
 t=$tap_tmp
 command -v node >/dev/null 2>&1 || plan_skip "node is needed to read the JSON output"
-plan 14
+plan 15
 
 "$FS_BIN" tree "$sample" --json >"$t/tree.json"
 check "tree --json of the sample" [ -s "$t/tree.json" ]
@@ -39,8 +39,10 @@ check_eq "a PostDocument transaction with policy merge" 1 \
 check "GetView transactions" [ "$(q "of('transaction').filter(o => o.class.endsWith('GetViewTransaction')).length")" -ge 2 ]
 check_eq "2 sequences" 2 "$(q "of('sequence').length")"
 
-"$FS_BIN" check "$sample" >"$t/check" 2>&1
+"$FS_BIN" check "$sample" >"$t/check" 2>"$t/check-err"
 check_eq "fsstudio check finds nothing (JavaScript and model)" "0 " "$? $(cat "$t/check")"
+check_eq "fsstudio check ends with a summary line" "16 functions checked: 0 errors, 0 warnings" \
+	"$(cat "$t/check-err")"
 last=$(for f in $(find "$sample" -name '*.yaml'); do tail -c 1 "$f" | od -An -c; done | grep -c '\\n')
 check_eq "no file ends with a newline (as Convertigo writes them)" 0 "$last"
 done_testing

@@ -6,7 +6,7 @@
 . "$FS_SRCDIR/tests/ui/lib.sh"
 ui_need
 command -v git >/dev/null || plan_skip "git is not installed"
-plan 13
+plan 15
 
 proj=$(ui_sample)
 conn=$proj/_c8oProject/connectors/inspections.yaml
@@ -53,6 +53,16 @@ check "Enter on the older commit shows what it did" ui_wait "+map:"
 ui_keys O
 ui_wait "Restore view 'by_site' as it was in"
 ui_keys y
-check "restored" ui_wait "Restored to"
-check "the file holds the old function again" sh -c "! grep -q 'emit( /\\*x\\*/' '$conn'"
+check "restored to an older commit: to review and commit" ui_wait "review it and commit"
+# (the file escapes '/' as '\/', as Convertigo writes it: look for the *x*)
+check "the file holds the old function again" sh -c "! grep -q '[*]x[*]' '$conn'"
+ui_keys q
+ui_wait_gone "review it and commit"
+ui_keys O
+ui_wait "as it was in HEAD"
+ui_keys y
+ui_wait "overwrite them (f)"
+ui_keys f
+check "restored to HEAD: nothing is left to commit, and it says so" ui_wait "Restored to HEAD: as last committed"
+check "the file holds the committed function again" grep -q '[*]x[*]' "$conn"
 done_testing
