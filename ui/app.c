@@ -369,23 +369,28 @@ static void draw_pane(fs_app *a, fs_pane *p)
 	if (p->h < 1 || p->w < 1)
 		return;
 	p->ops->title(a, p, &t);
-	snprintf(pos, sizeof pos, " %zu/%zu", p->lines ? p->lineno + 1 : 0, p->lines);
+	if (p->hscroll)
+		snprintf(pos, sizeof pos, " <%d %zu/%zu", p->hscroll, p->lines ? p->lineno + 1 : 0, p->lines);
+	else
+		snprintf(pos, sizeof pos, " %zu/%zu", p->lines ? p->lineno + 1 : 0, p->lines);
 	fs_draw_fill(p->y, p->x, p->w, tattr);
 	int pw = (int)strlen(pos) < p->w / 2 ? (int)strlen(pos) : 0;
 	fs_draw_title(p->y, p->x, p->w - pw, fs_buf_str(&t), tattr);
 	if (pw)
 		fs_draw_text(p->y, p->x + p->w - pw, pw, pos, tattr);
 	fs_buf_free(&t);
+	fs_draw_viewport(p->x, p->w, p->hscroll);
 	for (int i = 0; i < rows; i++) {
 		size_t line = p->offset + i;
 		if (line < p->lines) {
-			p->ops->draw(a, p, line, p->y + 1 + i, p->x, p->w,
+			p->ops->draw(a, p, line, p->y + 1 + i, p->x, p->w + p->hscroll,
 				     line == p->lineno && (focused || p == &a->panes[FS_P_TREE]));
 			if (a->search && a->search_pane == p)
 				mark_matches(p->y + 1 + i, p->x, p->w, a->search);
 		} else
-			fs_draw_fill(p->y + 1 + i, p->x, p->w, fs_color_attr(FS_C_DEFAULT));
+			fs_draw_fill(p->y + 1 + i, p->x, p->w + p->hscroll, fs_color_attr(FS_C_DEFAULT));
 	}
+	fs_draw_viewport_off();
 }
 
 static void draw_status(fs_app *a, int y, int cols)
@@ -628,6 +633,16 @@ static void run_request(fs_app *a, fs_req r)
 		r = p->ops->request(a, p, r);
 	if (r == FS_REQ_NONE || (r = move_cursor(a, p, r)) == FS_REQ_NONE || pane_search(a, p, r))
 		return;
+	if (r == FS_REQ_SCROLL_LEFT || r == FS_REQ_SCROLL_RIGHT) {
+		/* half a pane at a time, as less does with its arrows */
+		int step = p->w / 2 > 4 ? p->w / 2 : 4;
+		p->hscroll += r == FS_REQ_SCROLL_RIGHT ? step : -step;
+		if (p->hscroll < 0)
+			p->hscroll = 0;
+		if (p->hscroll > 4096)
+			p->hscroll = 4096;
+		return;
+	}
 	if (r == FS_REQ_ZOOM) {
 		a->zoom = !a->zoom;
 		fs_app_msg(a, a->zoom ? "Zoomed: z again gives the other pane back" : "Zoom off");

@@ -1,12 +1,12 @@
 #!/bin/sh
-# Search in every pane and zoom, at 80x24 and 120x40: `/` in the help or the
+# Search in every pane, zoom and horizontal scroll, at 80x24 and 120x40: `/` in the help or the
 # details searches its text (the match highlighted, n and N move between
 # matches, the keys typed go to the prompt, not to the tree); `z` gives the
-# focused pane the whole screen and back.
+# focused pane the whole screen and back; > and < scroll long lines.
 . "$FS_SRCDIR/tests/lib/tap.sh"
 . "$FS_SRCDIR/tests/ui/lib.sh"
 ui_need
-plan 20
+plan 28
 
 proj=$(ui_sample)
 # pos: the "N/M" position of the focused pane's title (row 0, at its end)
@@ -49,6 +49,13 @@ for size in "80 24" "120 40"; do
 	check "$size: zoomed, the tree is gone" ui_wait_gone "▾ FieldInspections"
 	ui_keys z
 	check "$size: z again gives the tree back" ui_wait "▾ FieldInspections"
+	# long lines: > scrolls the details to the right, < back
+	check "$size: the end of the long emit line is cut" ui_lacks "doc.inspector});"
+	ui_keys '>' '>'
+	check "$size: > scrolls the details to show it" ui_wait "doc.inspector});"
+	check "$size: the title says how far" ui_wait_re "<[0-9][0-9]* [0-9]*/"
+	ui_keys '<' '<' '<'
+	check "$size: < scrolls back to the start" ui_wait "view      by_site"
 	ui_stop
 done
 done_testing
