@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <wctype.h>
 #include "app.h"
 #include "colors.h"
 #include "config.h"
@@ -98,6 +99,11 @@ void fs_app_close_pane(fs_app *a, fs_pane *p)
 {
 	if (a->full == p)
 		a->full = NULL;
+	if (a->search_pane == p) {
+		free(a->search);
+		a->search = NULL;
+		a->search_pane = NULL;
+	}
 	if (a->right == p && p != &a->panes[FS_P_DETAILS])
 		a->right = &a->panes[FS_P_DETAILS];
 	if (a->focus == p)
@@ -309,8 +315,8 @@ static void layout(fs_app *a, int rows, int cols)
 	a->narrow = cols < 60 || rows < 16;
 	if (a->full) {
 		place(a->full, 0, 0, body, cols);
-	} else if (a->narrow || !a->right) {
-		/* one pane at a time: the focused one */
+	} else if (a->narrow || !a->right || a->zoom) {
+		/* one pane at a time: the focused one (zoomed, or no room) */
 		place(a->focus, 0, 0, body, cols);
 	} else {
 		int lw = cols * fs_opt_int(FS_OPT_TREE_WIDTH) / 100;
@@ -327,6 +333,34 @@ static void layout(fs_app *a, int rows, int cols)
 	}
 }
 
+/* Marks every occurrence of the search text on a drawn row, reading back
+ * what the pane drew: one place highlights matches for every pane,
+ * whatever columns it lays its text in. Case-insensitive, as the search. */
+static void mark_matches(int y, int x, int w, const char *needle)
+{
+	wchar_t row[512], want[128];
+	size_t n = w < 512 ? (size_t)w : 511, len = mbstowcs(want, needle, 127);
+	int attr = fs_color_attr(FS_C_MATCH);
+	if (len == (size_t)-1 || !len)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		cchar_t c;
+		wchar_t wc[CCHARW_MAX + 1] = { 0 };
+		attr_t at;
+		short pair;
+		if (mvin_wch(y, x + (int)i, &c) == ERR || getcchar(&c, wc, &at, &pair, NULL) == ERR)
+			wc[0] = L' ';
+		row[i] = towlower(wc[0]);
+	}
+	for (size_t i = 0; i < len; i++)
+		want[i] = towlower(want[i]);
+	for (size_t i = 0; i + len <= n; i++)
+		if (!wmemcmp(row + i, want, len)) {
+			mvchgat(y, x + (int)i, (int)len, (attr & ~A_COLOR) | A_REVERSE, PAIR_NUMBER(attr), NULL);
+			i += len - 1;
+		}
+}
+
 static void draw_pane(fs_app *a, fs_pane *p)
 {
 	fs_buf t = FS_BUF_INIT;
@@ -336,21 +370,28 @@ static void draw_pane(fs_app *a, fs_pane *p)
 	if (p->h < 1 || p->w < 1)
 		return;
 	p->ops->title(a, p, &t);
-	snprintf(pos, sizeof pos, " %zu/%zu", p->lines ? p->lineno + 1 : 0, p->lines);
+	if (p->hscroll)
+		snprintf(pos, sizeof pos, " <%d %zu/%zu", p->hscroll, p->lines ? p->lineno + 1 : 0, p->lines);
+	else
+		snprintf(pos, sizeof pos, " %zu/%zu", p->lines ? p->lineno + 1 : 0, p->lines);
 	fs_draw_fill(p->y, p->x, p->w, tattr);
 	int pw = (int)strlen(pos) < p->w / 2 ? (int)strlen(pos) : 0;
 	fs_draw_title(p->y, p->x, p->w - pw, fs_buf_str(&t), tattr);
 	if (pw)
 		fs_draw_text(p->y, p->x + p->w - pw, pw, pos, tattr);
 	fs_buf_free(&t);
+	fs_draw_viewport(p->x, p->w, p->hscroll);
 	for (int i = 0; i < rows; i++) {
 		size_t line = p->offset + i;
-		if (line < p->lines)
-			p->ops->draw(a, p, line, p->y + 1 + i, p->x, p->w,
+		if (line < p->lines) {
+			p->ops->draw(a, p, line, p->y + 1 + i, p->x, p->w + p->hscroll,
 				     line == p->lineno && (focused || p == &a->panes[FS_P_TREE]));
-		else
-			fs_draw_fill(p->y + 1 + i, p->x, p->w, fs_color_attr(FS_C_DEFAULT));
+			if (a->search && a->search_pane == p)
+				mark_matches(p->y + 1 + i, p->x, p->w, a->search);
+		} else
+			fs_draw_fill(p->y + 1 + i, p->x, p->w + p->hscroll, fs_color_attr(FS_C_DEFAULT));
 	}
+	fs_draw_viewport_off();
 }
 
 static void draw_status(fs_app *a, int y, int cols)
@@ -366,6 +407,10 @@ static void draw_status(fs_app *a, int y, int cols)
 		fs_buf_printf(&s, "  %s", fs_kind_name(o->kind));
 	if (fs_tree_filter(a))
 		fs_buf_printf(&s, "  filter: %s", fs_tree_filter(a));
+	if (a->search && a->search_pane == a->focus)
+		fs_buf_printf(&s, "  search: %s", a->search);
+	if (a->zoom)
+		fs_buf_adds(&s, "  zoom");
 	fs_draw_fill(y, 0, cols, attr);
 	const char *hint = " ?:help m:menu ";
 	int hw = cols - (int)strlen(hint) > fs_text_width(fs_buf_str(&s)) ? (int)strlen(hint) : 0;
@@ -507,13 +552,103 @@ static void focus_next(fs_app *a)
 	fs_app_focus(a, a->focus == tree && a->right ? a->right : tree);
 }
 
+/* ---- search in the text of a pane ------------------------------------------ */
+
+/* Goes to the first match at or after `from` (at or before it when back). */
+static int search_go(fs_app *a, fs_pane *p, size_t from, int back)
+{
+	size_t n = p->lines;
+	long i;
+	if (!a->search || !n)
+		return -1;
+	/* fs_pane_find starts next to the cursor: start one line off */
+	size_t save = p->lineno;
+	p->lineno = back ? (from + 1) % n : (from + n - 1) % n;
+	i = fs_pane_find(p, a->search, back);
+	p->lineno = save;
+	if (i < 0)
+		return -1;
+	fs_pane_goto(p, (size_t)i);
+	if (p->ops->select)
+		p->ops->select(a, p);
+	return 0;
+}
+
+static void search_set(fs_app *a, const char *text)
+{
+	free(a->search);
+	a->search = text && *text ? fs_xstrdup(text) : NULL;
+	a->search_pane = a->search ? a->focus : NULL;
+}
+
+static void search_changed(fs_app *a, fs_modal *m, int key)
+{
+	fs_pane *p = a->focus;
+	search_set(a, fs_buf_str(&m->text));
+	if (a->search && search_go(a, p, a->search_from, 0))
+		fs_app_msg(a, "No match for '%s'", a->search);
+}
+
+static void search_done(fs_app *a, fs_modal *m, int key)
+{
+	if (key == 27)
+		search_set(a, NULL);
+}
+
+static void search_next(fs_app *a, fs_pane *p, int back)
+{
+	size_t from = p->lineno;
+	if (!a->search || a->search_pane != p) {
+		fs_app_msg(a, "No search: press / to search this pane");
+		return;
+	}
+	if (search_go(a, p, back ? (from + p->lines - 1) % p->lines : (from + 1) % p->lines, back)) {
+		fs_app_msg(a, "No match for '%s'", a->search);
+		return;
+	}
+	if (back ? p->lineno > from : p->lineno < from)
+		fs_app_msg(a, "Search wrapped");
+}
+
+/* `/`, `n` and `N` in a pane of text (deploy, details, history, status,
+ * help) search its lines; the tree filters by itself. Returns 1 when done. */
+static int pane_search(fs_app *a, fs_pane *p, fs_req r)
+{
+	if (!p->store || (r != FS_REQ_FILTER && r != FS_REQ_FIND_NEXT && r != FS_REQ_FIND_PREV))
+		return 0;
+	if (r == FS_REQ_FILTER) {
+		fs_modal *m = fs_modal_prompt(a, "/", a->search_pane == p && a->search ? a->search : "",
+					      search_done);
+		m->on_change = search_changed;
+		a->search_from = p->lineno;
+		return 1;
+	}
+	search_next(a, p, r == FS_REQ_FIND_PREV);
+	return 1;
+}
+
 static void run_request(fs_app *a, fs_req r)
 {
 	fs_pane *p = a->focus;
 	if (p->ops->request)
 		r = p->ops->request(a, p, r);
-	if (r == FS_REQ_NONE || (r = move_cursor(a, p, r)) == FS_REQ_NONE)
+	if (r == FS_REQ_NONE || (r = move_cursor(a, p, r)) == FS_REQ_NONE || pane_search(a, p, r))
 		return;
+	if (r == FS_REQ_SCROLL_LEFT || r == FS_REQ_SCROLL_RIGHT) {
+		/* half a pane at a time, as less does with its arrows */
+		int step = p->w / 2 > 4 ? p->w / 2 : 4;
+		p->hscroll += r == FS_REQ_SCROLL_RIGHT ? step : -step;
+		if (p->hscroll < 0)
+			p->hscroll = 0;
+		if (p->hscroll > 4096)
+			p->hscroll = 4096;
+		return;
+	}
+	if (r == FS_REQ_ZOOM) {
+		a->zoom = !a->zoom;
+		fs_app_msg(a, a->zoom ? "Zoomed: z again gives the other pane back" : "Zoom off");
+		return;
+	}
 	/* model actions work on the tree's selection, also from the help */
 	if (a->full && r != FS_REQ_QUIT && r != FS_REQ_CLOSE && r != FS_REQ_REDRAW)
 		fs_app_close_pane(a, a->full);
@@ -1005,6 +1140,7 @@ static void app_free(fs_app *a)
 	for (size_t i = 0; i < a->nprojects; i++)
 		fs_project_free(a->projects[i]);
 	free(a->projects);
+	free(a->search);
 	for (size_t i = 0; i < a->nback; i++)
 		fs_ref_clear(&a->back[i]);
 	free(a->back);

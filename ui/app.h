@@ -48,6 +48,10 @@ struct fs_app {
 	fs_pane panes[FS_P_COUNT];
 	fs_pane *left, *right, *full, *focus;
 	int narrow;
+	int zoom;                /* the focused pane takes the whole screen */
+	char *search;            /* text searched in search_pane (NULL: none) */
+	fs_pane *search_pane;
+	size_t search_from;      /* the line the search prompt started on */
 	int redraw;              /* something changed since the last frame */
 	char *msg;
 	int msg_error;

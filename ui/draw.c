@@ -114,6 +114,57 @@ done:
 	return used;
 }
 
+/* Horizontal scroll of a pane: while a viewport is set, text and fills are
+ * laid out as if the pane were `skip` columns wider and shifted left by
+ * skip, and only what falls in [left, right) is drawn. Panes keep drawing
+ * at their usual columns; this is the one place that scrolls them. */
+static struct {
+	int on, left, right, skip;
+} view;
+
+void fs_draw_viewport(int x, int w, int skip)
+{
+	view.on = skip > 0;
+	view.left = x;
+	view.right = x + w;
+	view.skip = skip;
+}
+
+void fs_draw_viewport_off(void)
+{
+	view.on = 0;
+}
+
+/* [x, x + w) shifted by the viewport and cut to it: *cut columns of the
+ * text fall before its left edge. 0 when nothing shows. */
+static int in_view(int *x, int *w, int *cut)
+{
+	int vx = *x - view.skip, end = vx + *w;
+	if (end > view.right)
+		end = view.right;
+	*cut = vx < view.left ? view.left - vx : 0;
+	*x = vx + *cut;
+	*w = end - *x;
+	return *w > 0;
+}
+
+/* fs_draw_text under a viewport: the columns the text would use unscrolled
+ * (layouts add them up), an ellipsis at the viewport's edge when the text
+ * goes on past it. */
+static int draw_scrolled(int y, int x, int w, const char *s, int attr)
+{
+	int width = fs_text_width(s), used = width < w ? width : w, cut, more;
+	int vx = x, vw = used;
+	if (!in_view(&vx, &vw, &cut))
+		return used;
+	int n = draw(y, vx, vw, s, cut, attr, &more);
+	if (more && vx + n == view.right) {
+		attrset(attr);
+		mvaddnwstr(y, view.right - 1, ellipsis(), 1);
+	}
+	return used;
+}
+
 int fs_draw_clip(int y, int x, int w, const char *s, int skip, int attr)
 {
 	int more;
@@ -127,6 +178,8 @@ int fs_draw_text(int y, int x, int w, const char *s, int attr)
 	int more, used;
 	if (w <= 0)
 		return 0;
+	if (view.on)
+		return draw_scrolled(y, x, w, s, attr);
 	if (fs_text_width(s) <= w)
 		return draw(y, x, w, s, 0, attr, &more);
 	used = draw(y, x, w - 1, s, 0, attr, &more);
@@ -137,6 +190,9 @@ int fs_draw_text(int y, int x, int w, const char *s, int attr)
 
 void fs_draw_fill(int y, int x, int w, int attr)
 {
+	int cut;
+	if (view.on && !in_view(&x, &w, &cut))
+		return;
 	attrset(attr);
 	if (w > 0)
 		mvhline(y, x, ' ', w);

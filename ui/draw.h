@@ -19,6 +19,11 @@ int fs_draw_clip(int y, int x, int w, const char *s, int skip, int attr);
 /* A title: when too wide, a path in it loses its middle segments first
  * ("a/…/c/d"), then the end shows an ellipsis. */
 int fs_draw_title(int y, int x, int w, const char *s, int attr);
+/* Horizontal scroll: until fs_draw_viewport_off(), fs_draw_text and
+ * fs_draw_fill lay out as if [x, x + w) started `skip` columns earlier, and
+ * draw only inside it (the titles are drawn outside a viewport). */
+void fs_draw_viewport(int x, int w, int skip);
+void fs_draw_viewport_off(void);
 /* Fills w columns with spaces. */
 void fs_draw_fill(int y, int x, int w, int attr);
 /* Draws text with its highlight spans (offsets in text): plain text in

@@ -20,8 +20,11 @@
 	R(ENTER,          "enter",          "Open: toggle a node, edit a function or a property") \
 	R(PARENT,         "parent",         "Go to the parent object") \
 	R(FOCUS_NEXT,     "focus-next",     "Switch between the tree and the details") \
+	R(SCROLL_LEFT,    "scroll-left",    "Scroll the pane's text to the left (long lines)") \
+	R(SCROLL_RIGHT,   "scroll-right",   "Scroll the pane's text to the right") \
+	R(ZOOM,           "zoom",           "Give the focused pane the whole screen (again: back)") \
 	G("Searching") \
-	R(FILTER,         "filter",         "Filter the tree by name (Esc clears)") \
+	R(FILTER,         "filter",         "Filter the tree by name; search the text of other panes (Esc clears)") \
 	R(FIND_NEXT,      "find-next",      "Go to the next match") \
 	R(FIND_PREV,      "find-prev",      "Go to the previous match") \
 	R(GOTO_TARGET,    "goto-target",    "Go to the view a listener or transaction targets") \

@@ -15,13 +15,41 @@
 #include "gitui.h"
 #include "tree.h"
 
+/* Folders group the children of a connector and of the project by kind, as
+ * users think of them; they are rows of the tree only (the file format and
+ * the object paths know nothing of them). */
+#define FOLDER_LIST(_) \
+	_(DDOCS,        "Design documents", 1) \
+	_(LISTENERS,    "Listeners",        0) \
+	_(TRANSACTIONS, "Transactions",     0) \
+	_(CONNECTORS,   "Connectors",       1) \
+	_(SEQUENCES,    "Sequences",        0) \
+	_(OTHER,        "Other",            0)
+
+enum folder {
+	F_NONE,
+#define FOLDER_ENUM(id, label, open) F_##id,
+	FOLDER_LIST(FOLDER_ENUM)
+#undef FOLDER_ENUM
+	F_COUNT
+};
+
+static const struct { const char *label; int open; } folders[F_COUNT] = {
+	[F_NONE] = { "", 0 },
+#define FOLDER_INFO(id, label, open) [F_##id] = { label, open },
+	FOLDER_LIST(FOLDER_INFO)
+#undef FOLDER_INFO
+};
+
 struct row {
-	fs_obj *obj;
+	fs_obj *obj;    /* a folder row: the object whose children it groups */
 	int proj;
 	int depth;
 	int kids;       /* has visible children */
 	int open;
 	int match;      /* the filter matches this row's name */
+	int folder;     /* enum folder; F_NONE for an object's row */
+	size_t count;   /* a folder row: its objects */
 };
 
 struct tree {
@@ -100,6 +128,55 @@ static void set_open(struct tree *t, int proj, const fs_obj *o, int open)
 	free(k);
 }
 
+/* The folder a child goes in under its parent (F_NONE: no folders there). */
+static int folder_of(const fs_obj *parent, const fs_obj *kid)
+{
+	if (parent->kind == FS_K_CONNECTOR)
+		return kid->kind == FS_K_DDOC ? F_DDOCS : kid->kind == FS_K_LISTENER ? F_LISTENERS
+			: kid->kind == FS_K_TRANSACTION ? F_TRANSACTIONS : F_OTHER;
+	if (parent->kind == FS_K_PROJECT)
+		return kid->kind == FS_K_CONNECTOR ? F_CONNECTORS
+			: kid->kind == FS_K_SEQUENCE ? F_SEQUENCES : F_OTHER;
+	return F_NONE;
+}
+
+/* A folder's open state is its default unless toggled: the toggles are kept
+ * by key as the open nodes are, so that they survive rebuilds. */
+static char *folder_key(int proj, const fs_obj *o, int f)
+{
+	char *path = fs_obj_path(o);
+	char *k = fs_xasprintf("%d\t%s\t#%d", proj, path ? path : "", f);
+	free(path);
+	return k;
+}
+
+static ssize_t find_open(struct tree *t, const char *key);
+
+static int folder_open(struct tree *t, int proj, const fs_obj *o, int f)
+{
+	char *k = folder_key(proj, o, f);
+	int flipped = find_open(t, k) >= 0;
+	free(k);
+	return folders[f].open ^ flipped;
+}
+
+static void set_folder_open(struct tree *t, int proj, const fs_obj *o, int f, int open)
+{
+	char *k = folder_key(proj, o, f);
+	ssize_t i = find_open(t, k);
+	int flip = open != folders[f].open;
+	if (flip && i < 0) {
+		t->open = fs_xrealloc(t->open, (t->nopen + 1) * sizeof *t->open);
+		t->open[t->nopen++] = k;
+		return;
+	}
+	if (!flip && i >= 0) {
+		free(t->open[i]);
+		t->open[i] = t->open[--t->nopen];
+	}
+	free(k);
+}
+
 static int visible_kids(const fs_obj *o)
 {
 	for (size_t i = 0; i < o->nkids; i++)
@@ -127,12 +204,36 @@ static void add_row(struct tree *t, struct row r)
 	t->rows[t->n++] = r;
 }
 
-/* Adds o and, when open (or when filtering), its children. With a filter a
- * row stays only when it matches or one of its descendants does. */
+static void visit(struct tree *t, int proj, fs_obj *o, int depth);
+
+/* The folder f of o: its row (with the count) and, when open, its objects.
+ * With a filter it stays only when one of them does. */
+static void visit_folder(struct tree *t, int proj, fs_obj *o, int f, int depth)
+{
+	size_t self = t->n, count = 0;
+	for (size_t i = 0; i < o->nkids; i++)
+		count += fs_tree_shown(o->kids[i]) && folder_of(o, o->kids[i]) == f;
+	if (!count)
+		return;
+	struct row r = { .obj = o, .proj = proj, .depth = depth, .kids = 1, .folder = f, .count = count };
+	r.open = t->filter || folder_open(t, proj, o, f);
+	add_row(t, r);
+	if (!r.open)
+		return;
+	for (size_t i = 0; i < o->nkids; i++)
+		if (fs_tree_shown(o->kids[i]) && folder_of(o, o->kids[i]) == f)
+			visit(t, proj, o->kids[i], depth + 1);
+	if (t->filter && t->n == self + 1)
+		t->n = self;
+}
+
+/* Adds o and, when open (or when filtering), its children, in folders under
+ * a connector and the project. With a filter a row stays only when it
+ * matches or one of its descendants does. */
 static void visit(struct tree *t, int proj, fs_obj *o, int depth)
 {
 	size_t self = t->n;
-	struct row r = { o, proj, depth, visible_kids(o), 0, 0 };
+	struct row r = { o, proj, depth, visible_kids(o), 0, 0, F_NONE, 0 };
 	if (t->filter) {
 		r.match = name_matches(o, t->filter);
 		r.open = 1;
@@ -142,9 +243,14 @@ static void visit(struct tree *t, int proj, fs_obj *o, int depth)
 	add_row(t, r);
 	if (!r.open)
 		return;
-	for (size_t i = 0; i < o->nkids; i++)
-		if (fs_tree_shown(o->kids[i]))
-			visit(t, proj, o->kids[i], depth + 1);
+	if (o->nkids && folder_of(o, o->kids[0]) != F_NONE) {
+		for (int f = F_NONE + 1; f < F_COUNT; f++)
+			visit_folder(t, proj, o, f, depth + 1);
+	} else {
+		for (size_t i = 0; i < o->nkids; i++)
+			if (fs_tree_shown(o->kids[i]))
+				visit(t, proj, o->kids[i], depth + 1);
+	}
 	if (t->filter && !r.match && t->n == self + 1)
 		t->n = self;
 }
@@ -153,7 +259,8 @@ fs_obj *fs_tree_current(fs_app *a, int *proj)
 {
 	struct tree *t = T(a);
 	fs_pane *p = &a->panes[FS_P_TREE];
-	if (!t || p->lineno >= t->n)
+	/* a folder row selects nothing: no action may take it for its parent */
+	if (!t || p->lineno >= t->n || t->rows[p->lineno].folder)
 		return NULL;
 	if (proj)
 		*proj = t->rows[p->lineno].proj;
@@ -163,7 +270,7 @@ fs_obj *fs_tree_current(fs_app *a, int *proj)
 static ssize_t row_of(struct tree *t, int proj, const fs_obj *o)
 {
 	for (size_t i = 0; i < t->n; i++)
-		if (t->rows[i].obj == o && t->rows[i].proj == proj)
+		if (t->rows[i].obj == o && t->rows[i].proj == proj && !t->rows[i].folder)
 			return i;
 	return -1;
 }
@@ -193,8 +300,11 @@ int fs_tree_select(fs_app *a, int proj, const fs_obj *o)
 {
 	struct tree *t = T(a);
 	ssize_t row;
-	for (const fs_obj *up = o->parent; up; up = up->parent)
-		set_open(t, proj, up, 1);
+	for (const fs_obj *n = o; n->parent; n = n->parent) {
+		set_open(t, proj, n->parent, 1);
+		if (folder_of(n->parent, n) != F_NONE)
+			set_folder_open(t, proj, n->parent, folder_of(n->parent, n), 1);
+	}
 	fs_tree_rebuild(a);
 	row = row_of(t, proj, o);
 	if (row < 0 && t->filter) {
@@ -263,6 +373,15 @@ static int kind_color(const fs_obj *o)
 	return fs_tree_greyed(o) ? FS_C_OTHER : by_kind[o->kind];
 }
 
+/* "visits  4 views": what a design document holds, seen without opening it. */
+static void add_view_count(const fs_obj *ddoc, fs_buf *label)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < ddoc->nkids; i++)
+		n += ddoc->kids[i]->kind == FS_K_VIEW;
+	fs_buf_printf(label, "  %zu view%s", n, n == 1 ? "" : "s");
+}
+
 static void tree_draw(fs_app *a, fs_pane *p, size_t lineno, int y, int x, int w, int cursor)
 {
 	struct tree *t = T(a);
@@ -276,7 +395,15 @@ static void tree_draw(fs_app *a, fs_pane *p, size_t lineno, int y, int x, int w,
 	fs_draw_fill(y, x, w, base ? base : fs_color_attr(FS_C_DEFAULT));
 	col = r->depth * 2 < w ? r->depth * 2 : w;
 	col += fs_draw_text(y, x + col, w - col, mark, base ? base : fs_color_attr(FS_C_MARKER));
+	if (r->folder) {
+		fs_buf_printf(&label, "%s (%zu)", folders[r->folder].label, r->count);
+		fs_draw_text(y, x + col, w - col, fs_buf_str(&label), base ? base : fs_color_attr(FS_C_HEADER));
+		fs_buf_free(&label);
+		return;
+	}
 	fs_tree_label(r->obj, &label);
+	if (r->obj->kind == FS_K_DDOC)
+		add_view_count(r->obj, &label);
 	if (r->obj->kind == FS_K_PROJECT && fs_project_dirty(r->obj->project))
 		fs_buf_adds(&label, " [+]");
 	if (r->obj->kind == FS_K_DDOC)
@@ -307,7 +434,10 @@ static void go_row(fs_app *a, fs_pane *p, size_t row)
 
 static void toggle(fs_app *a, fs_pane *p, struct row *r, int open)
 {
-	set_open(T(a), r->proj, r->obj, open);
+	if (r->folder)
+		set_folder_open(T(a), r->proj, r->obj, r->folder, open);
+	else
+		set_open(T(a), r->proj, r->obj, open);
 	fs_tree_rebuild(a);
 }
 
@@ -406,7 +536,7 @@ static fs_req tree_request(fs_app *a, fs_pane *p, fs_req req)
 	switch (req) {
 	case FS_REQ_ENTER:
 		/* a function is opened to be edited, as `e` does */
-		if (r->obj->kind == FS_K_FUNCTION)
+		if (!r->folder && r->obj->kind == FS_K_FUNCTION)
 			return FS_REQ_EDIT;
 		if (r->kids && !t->filter)
 			toggle(a, p, r, !r->open);

@@ -82,6 +82,7 @@ struct fs_pane {
 	void *priv;
 	fs_lines *store;     /* the pane's lines when it keeps them in the shared
 	                        store (pane.h): search looks there */
+	int hscroll;         /* columns scrolled to the left (scroll-right) */
 };
 
 /* Body rows of a pane (its height without the title row). */

@@ -26,7 +26,7 @@ check_contains "first bad line reported as file:line" "$cfg:2: unknown request '
 check_contains "the count of the other errors" "and 1 more" "$msg"
 
 ui_keys x
-check "the line after the bad one still loaded (x moves down)" ui_wait_row 0 " 2/21"
+check "the line after the bad one still loaded (x moves down)" ui_wait_row 0 " 2/14"
 # tree-width = 50: the separator sits in column 50
 sep=$(ui_cell 3 50)
 check_eq "set tree-width = 50 applied" "│" "$sep"
@@ -68,5 +68,5 @@ ui_sock="fstest-vt-$$"
 UI_HOME=$tap_tmp/home2 UI_ENV="TERM=vt100" ui_start 100 30 "$proj" .
 ui_wait "FieldInspections"
 ui_keys j j
-check "no colors: still moves and shows the details" ui_wait_row 0 "inspections/CountByStatus"
+check "no colors: still moves and shows the details" ui_wait_row 0 "FieldInspections/inspections"
 done_testing

@@ -18,13 +18,13 @@ proj=$(ui_sample)
 ui_start 100 30 "$proj" .
 ui_wait "FieldInspections" || { not_ok "starts"; done_testing; }
 ui_click 10 5
-check "a click on row 5 selects the 5th line" ui_wait_row 0 " 5/21"
+check "a click on row 5 selects the 5th line" ui_wait_row 0 " 5/14"
 ui_click 60 3
-ui_wait_row 0 "FieldInspections/inspections/GetServerInfo"
+ui_wait_row 0 "FieldInspections/inspections/visits"
 check "a click in the details focuses them" ui_wait_row 0 " 3/"
 # wheel down in the tree: three lines per notch
 ui_mouse 65 10 5
-check "the wheel moves the tree" ui_wait_row 0 " 8/21"
+check "the wheel moves the tree" ui_wait_row 0 " 8/14"
 check_eq "the studio asks the terminal for mouse reports" 1 "$(ui_tmux display -p -t ui '#{mouse_standard_flag}')"
 ui_keys q
 ui_wait "fsstudio-exit"

@@ -13,13 +13,14 @@ run() {
 		FSSTUDIO_TEST_SIZE="$1" FSSTUDIO_TEST_KEYS="$2" "$FS_BIN" .)
 }
 
-expected='Project                 3/21 FieldInspections/…/CountByStatus     1/11
+expected='Project                 9/20 FieldInspections/…/CountByStatus     1/11
 ▾ FieldInspections          │transaction    CountByStatus
-  ▾ inspections             │class          transactions.couchdb.GetV…
-      CountByStatus         │file           _c8oProject/connectors/in…
-      DeleteDefect          │Target
-      GetServerInfo         │view           FieldInspections/inspecti…'
-check_eq "two rows down: the transaction and its target" "$expected" "$(run 70x16 'jj' | head -6)"
+  ▾ Connectors (2)          │class          transactions.couchdb.GetV…
+    ▾ inspections           │file           _c8oProject/connectors/in…
+      ▾ Design documents (2)│Target
+        ▸ visits  4 views   │view           FieldInspections/inspecti…'
+check_eq "down to the transactions folder, open it, one down: the transaction and its target" \
+	"$expected" "$(run 70x16 'jjjjjjjlj' | head -6)"
 
 
 
