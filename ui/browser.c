@@ -72,6 +72,7 @@ enum job_kind {
 #define JOB_ENUM(id) J_##id,
 	JOB_LIST(JOB_ENUM)
 #undef JOB_ENUM
+	J_COUNT
 };
 
 struct bline {
@@ -615,109 +616,136 @@ static void pop(fs_app *a, struct browser *b)
 
 /* ---- background jobs ---- */
 
-static int job_work(fs_job *bj, void *arg, fs_err *e)
+/* What each kind of job does on the worker (c and db: the job's). */
+static int work_dbs(fs_job *bj, struct job *j, fs_couch *c, const char *db, fs_err *e)
 {
-	struct job *j = arg;
-	fs_couch *c = j->c;
-	const char *db = j->db;
-	switch (j->kind) {
-	case J_DBS: {
-		cJSON *names = NULL, *it;
-		int rc = fs_couch_all_dbs(c, &names, e);
+	cJSON *names = NULL, *it;
+	int rc = fs_couch_all_dbs(c, &names, e);
+	if (rc)
+		return rc;
+	j->out = cJSON_CreateArray();
+	int k = 0;
+	cJSON_ArrayForEach(it, names) {
+		cJSON *s = NULL;
+		fs_err e2 = { 0 };
+		if (fs_job_cancelled(bj))
+			break;
+		if (k++ >= DBS_SUMMARIES) {
+			/* a server with very many databases: names only past these */
+			s = cJSON_CreateObject();
+			cJSON_AddStringToObject(s, "db_name", it->valuestring);
+			cJSON_AddItemToArray(j->out, s);
+			continue;
+		}
+		if (fs_browse_db_summary(c, it->valuestring, &s, &e2)) {
+			if (e2.code == FS_E_CANCELLED) {
+				cJSON_Delete(names);
+				*e = e2;
+				return e2.code;
+			}
+			s = cJSON_CreateObject();
+			cJSON_AddStringToObject(s, "db_name", it->valuestring);
+			cJSON_AddStringToObject(s, "error", e2.msg);
+		}
+		cJSON_AddItemToArray(j->out, s);
+	}
+	cJSON_Delete(names);
+	return 0;
+}
+
+static int work_docs(fs_job *bj, struct job *j, fs_couch *c, const char *db, fs_err *e)
+{
+	if (j->a1 && j->a2) {
+		int rc = fs_fullsync_user_groups(c, j->a2, j->a1, &j->groups, e);
 		if (rc)
 			return rc;
-		j->out = cJSON_CreateArray();
-		int k = 0;
-		cJSON_ArrayForEach(it, names) {
-			cJSON *s = NULL;
-			fs_err e2 = { 0 };
-			if (fs_job_cancelled(bj))
-				break;
-			if (k++ >= DBS_SUMMARIES) {
-				/* a server with very many databases: names only past these */
-				s = cJSON_CreateObject();
-				cJSON_AddStringToObject(s, "db_name", it->valuestring);
-				cJSON_AddItemToArray(j->out, s);
-				continue;
-			}
-			if (fs_browse_db_summary(c, it->valuestring, &s, &e2)) {
-				if (e2.code == FS_E_CANCELLED) {
-					cJSON_Delete(names);
-					*e = e2;
-					return e2.code;
-				}
-				s = cJSON_CreateObject();
-				cJSON_AddStringToObject(s, "db_name", it->valuestring);
-				cJSON_AddStringToObject(s, "error", e2.msg);
-			}
-			cJSON_AddItemToArray(j->out, s);
-		}
-		cJSON_Delete(names);
-		return 0;
 	}
-	case J_DOCS:
-		if (j->a1 && j->a2) {
-			int rc = fs_fullsync_user_groups(c, j->a2, j->a1, &j->groups, e);
-			if (rc)
-				return rc;
-		}
-		if (j->a1) {
-			j->q.as_user = j->a1;
-			j->q.as_groups = &j->groups;
-		}
-		return fs_browse_docs(c, db, &j->q, &j->docs, e);
-	case J_DESIGN:
-		return fs_couch_design_docs(c, db, 1, &j->out, e);
-	case J_DOC: {
-		fs_couch_get_opts o = { .rev = j->a2, .conflicts = 1 };
-		return fs_couch_doc_get(c, db, j->a1, &o, &j->out, e);
+	if (j->a1) {
+		j->q.as_user = j->a1;
+		j->q.as_groups = &j->groups;
 	}
-	case J_REVS:
-		return fs_browse_revs(c, db, j->a1, &j->revs, e);
-	case J_DIFF:
-		return fs_browse_rev_diff(c, db, j->a1, j->a2, j->a3, &j->diff, e);
-	case J_RESOLVE: {
-		char *nr = NULL;
-		int rc = fs_browse_resolve(c, db, j->a1, j->a2, j->in, &nr, e);
-		free(nr);
-		if (!rc)
-			rc = fs_browse_revs(c, db, j->a1, &j->revs, e);
-		return rc;
+	return fs_browse_docs(c, db, &j->q, &j->docs, e);
+}
+
+static int work_design(fs_job *bj, struct job *j, fs_couch *c, const char *db, fs_err *e)
+{
+	return fs_couch_design_docs(c, db, 1, &j->out, e);
+}
+
+static int work_doc(fs_job *bj, struct job *j, fs_couch *c, const char *db, fs_err *e)
+{
+	fs_couch_get_opts o = { .rev = j->a2, .conflicts = 1 };
+	return fs_couch_doc_get(c, db, j->a1, &o, &j->out, e);
+}
+
+static int work_revs(fs_job *bj, struct job *j, fs_couch *c, const char *db, fs_err *e)
+{
+	return fs_browse_revs(c, db, j->a1, &j->revs, e);
+}
+
+static int work_diff(fs_job *bj, struct job *j, fs_couch *c, const char *db, fs_err *e)
+{
+	return fs_browse_rev_diff(c, db, j->a1, j->a2, j->a3, &j->diff, e);
+}
+
+static int work_resolve(fs_job *bj, struct job *j, fs_couch *c, const char *db, fs_err *e)
+{
+	char *nr = NULL;
+	int rc = fs_browse_resolve(c, db, j->a1, j->a2, j->in, &nr, e);
+	free(nr);
+	if (!rc)
+		rc = fs_browse_revs(c, db, j->a1, &j->revs, e);
+	return rc;
+}
+
+static int work_query(fs_job *bj, struct job *j, fs_couch *c, const char *db, fs_err *e)
+{
+	/* a limit given in the form is the page size */
+	return fs_browse_view(c, db, j->a1, j->args, j->args->o.limit > 0 ? j->args->o.limit : PAGE_ROWS,
+			      j->dir, j->in, &j->rows, e);
+}
+
+static int work_changes(fs_job *bj, struct job *j, fs_couch *c, const char *db, fs_err *e)
+{
+	fs_changes_query q = { .limit = 100, .descending = 1 };
+	int rc = fs_browse_changes(c, db, &q, &j->out, e);
+	if (!rc) {
+		/* the seq to follow from is the newest */
+		cJSON *all = NULL;
+		fs_changes_query now = { .since_now = 1, .limit = 1 };
+		if (!fs_browse_changes(c, db, &now, &all, e))
+			cJSON_AddItemToObject(j->out, "now_seq",
+				cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(all, "last_seq"), 1));
+		cJSON_Delete(all);
 	}
-	case J_QUERY:
-		/* a limit given in the form is the page size */
-		return fs_browse_view(c, db, j->a1, j->args, j->args->o.limit > 0 ? j->args->o.limit : PAGE_ROWS,
-				      j->dir, j->in, &j->rows, e);
-	case J_CHANGES: {
-		fs_changes_query q = { .limit = 100, .descending = 1 };
-		int rc = fs_browse_changes(c, db, &q, &j->out, e);
-		if (!rc) {
-			/* the seq to follow from is the newest */
-			cJSON *all = NULL;
-			fs_changes_query now = { .since_now = 1, .limit = 1 };
-			if (!fs_browse_changes(c, db, &now, &all, e))
-				cJSON_AddItemToObject(j->out, "now_seq",
-					cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(all, "last_seq"), 1));
-			cJSON_Delete(all);
-		}
-		return rc;
-	}
-	case J_FOLLOW: {
-		fs_changes_query q = { .since = j->in };
-		return fs_browse_changes_wait(c, db, &q, FOLLOW_MS, &j->out, e);
-	}
-	case J_DELETE:
-		return fs_couch_doc_delete(c, db, j->a1, j->a2, NULL, e);
-	case J_COPY:
-		return fs_couch_doc_copy(c, db, j->a1, j->a2, NULL, e);
-	case J_PUT: {
-		fs_post_opts o = { .policy = FS_POLICY_NONE };
-		return fs_fullsync_post(c, db, j->in, &o, NULL, NULL, e);
-	}
-	case J_SAVE:
-		return fs_browse_attachment_save(c, db, j->a1, j->a2, j->a3, j->path, &j->len, e);
-	}
-	return 0;
+	return rc;
+}
+
+static int work_follow(fs_job *bj, struct job *j, fs_couch *c, const char *db, fs_err *e)
+{
+	fs_changes_query q = { .since = j->in };
+	return fs_browse_changes_wait(c, db, &q, FOLLOW_MS, &j->out, e);
+}
+
+static int work_delete(fs_job *bj, struct job *j, fs_couch *c, const char *db, fs_err *e)
+{
+	return fs_couch_doc_delete(c, db, j->a1, j->a2, NULL, e);
+}
+
+static int work_copy(fs_job *bj, struct job *j, fs_couch *c, const char *db, fs_err *e)
+{
+	return fs_couch_doc_copy(c, db, j->a1, j->a2, NULL, e);
+}
+
+static int work_put(fs_job *bj, struct job *j, fs_couch *c, const char *db, fs_err *e)
+{
+	fs_post_opts o = { .policy = FS_POLICY_NONE };
+	return fs_fullsync_post(c, db, j->in, &o, NULL, NULL, e);
+}
+
+static int work_save(fs_job *bj, struct job *j, fs_couch *c, const char *db, fs_err *e)
+{
+	return fs_browse_attachment_save(c, db, j->a1, j->a2, j->a3, j->path, &j->len, e);
 }
 
 static void job_free(void *arg)
@@ -777,124 +805,175 @@ static void swap_ptr(void *x, void *y, size_t n)
 	memcpy(y, t, n);
 }
 
-/* A finished job's results become the browser's (on the UI thread). */
+/* What each kind of job's results do on the UI thread: they become the
+ * browser's. */
+static void apply_dbs(fs_app *a, struct browser *b, struct job *j)
+{
+	/* read again (F5): the cursor stays on its database */
+	char *was = top(b) == LV_DBS ? cur_id(a, b) : NULL;
+	cJSON_Delete(b->dbs);
+	b->dbs = j->out, j->out = NULL;
+	push(a, b, LV_DBS);
+	if (!goto_id(a, b, was))
+		first_row(a, b);
+	free(was);
+}
+
+static void apply_docs(fs_app *a, struct browser *b, struct job *j)
+{
+	swap_ptr(&b->docs, &j->docs, sizeof b->docs);
+	fs_strv_free(&b->as_groups);
+	swap_ptr(&b->as_groups, &j->groups, sizeof b->as_groups);
+	push(a, b, LV_DOCS);
+	if (j->dir == FS_PAGE_PREV || j->dir == FS_PAGE_LAST)
+		fs_pane_goto(&a->panes[FS_P_BROWSER], b->n ? b->n - 1 : 0);
+	else
+		first_row(a, b);
+}
+
+static void apply_design(fs_app *a, struct browser *b, struct job *j)
+{
+	cJSON_Delete(b->design);
+	b->design = cJSON_DetachItemFromObjectCaseSensitive(j->out, "rows");
+	push(a, b, LV_DESIGN);
+}
+
+static void apply_doc(fs_app *a, struct browser *b, struct job *j)
+{
+	cJSON_Delete(b->doc);
+	b->doc = j->out, j->out = NULL;
+	free(b->docid);
+	free(b->docrev);
+	b->docid = fs_xstrdup(j->a1);
+	b->docrev = fs_xstrdup(fs_json_str(b->doc, "_rev"));
+	free(b->doctext);
+	b->doctext = fs_json_pretty(b->doc, 2);
+	b->nfold = (size_t)-1;
+	push(a, b, LV_DOC);
+	if (cJSON_GetArraySize(fs_json_arr(b->doc, "_conflicts")))
+		fs_app_msg(a, "This document has conflicts: v shows them");
+}
+
+/* REVS and RESOLVE: the revision tree */
+static void apply_revs(fs_app *a, struct browser *b, struct job *j)
+{
+	fs_revtree_free(&b->revs);
+	swap_ptr(&b->revs, &j->revs, sizeof b->revs);
+	free(b->mark);
+	b->mark = NULL;
+	push(a, b, LV_REVS);
+	if (j->kind == J_RESOLVE)
+		fs_app_msg(a, "Resolved: %s is the winner, the other leaves are deleted", b->revs.winner);
+}
+
+static void apply_diff(fs_app *a, struct browser *b, struct job *j)
+{
+	fs_hunks_free(&b->diff);
+	swap_ptr(&b->diff, &j->diff, sizeof b->diff);
+	free(b->diff_a);
+	free(b->diff_b);
+	b->diff_a = fs_xstrdup(j->a2);
+	b->diff_b = fs_xstrdup(j->a3);
+	push(a, b, LV_DIFF);
+}
+
+static void apply_query(fs_app *a, struct browser *b, struct job *j)
+{
+	fs_view_page_free(&b->rows);
+	swap_ptr(&b->rows, &j->rows, sizeof b->rows);
+	push(a, b, LV_QUERY);
+	if (j->dir == FS_PAGE_PREV)
+		fs_pane_goto(&a->panes[FS_P_BROWSER], b->n ? b->n - 1 : 0);
+}
+
+static void apply_changes(fs_app *a, struct browser *b, struct job *j)
+{
+	cJSON *res = fs_json_arr(j->out, "results");
+	cJSON_Delete(b->changes);
+	b->changes = cJSON_CreateArray();
+	/* latest came newest first: keep them oldest first */
+	for (int i = cJSON_GetArraySize(res) - 1; i >= 0; i--)
+		cJSON_AddItemToArray(b->changes, cJSON_Duplicate(cJSON_GetArrayItem(res, i), 1));
+	cJSON_Delete(b->last_seq);
+	b->last_seq = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(j->out, "now_seq"), 1);
+	b->follow = 0;
+	push(a, b, LV_CHANGES);
+	/* newest last, the cursor on it: followed changes keep it in view */
+	fs_pane_goto(&a->panes[FS_P_BROWSER], b->n ? b->n - 1 : 0);
+}
+
+static void apply_follow(fs_app *a, struct browser *b, struct job *j)
+{
+	cJSON *it, *ls = cJSON_GetObjectItemCaseSensitive(j->out, "last_seq");
+	cJSON_ArrayForEach(it, fs_json_arr(j->out, "results"))
+		cJSON_AddItemToArray(b->changes, cJSON_Duplicate(it, 1));
+	while (cJSON_GetArraySize(b->changes) > CHANGES_MAX)
+		cJSON_DeleteItemFromArray(b->changes, 0);
+	if (ls) {
+		cJSON_Delete(b->last_seq);
+		b->last_seq = cJSON_Duplicate(ls, 1);
+	}
+	if (top(b) == LV_CHANGES) {
+		fs_pane *p = &a->panes[FS_P_BROWSER];
+		int at_end = p->lineno + 1 >= b->n;
+		rebuild(a, b);
+		if (at_end)
+			fs_pane_goto(p, b->n ? b->n - 1 : 0);
+	}
+}
+
+static void apply_delete(fs_app *a, struct browser *b, struct job *j)
+{
+	fs_app_msg(a, "Deleted %s", j->a1);
+	pop(a, b);
+}
+
+static void apply_copy(fs_app *a, struct browser *b, struct job *j)
+{
+	fs_app_msg(a, "Copied %s to %s", j->a1, j->a2);
+}
+
+static void apply_put(fs_app *a, struct browser *b, struct job *j)
+{
+	fs_app_msg(a, "Saved %s", fs_json_str(j->in, "_id"));
+}
+
+static void apply_save(fs_app *a, struct browser *b, struct job *j)
+{
+	fs_app_msg(a, "Saved attachment %s to %s (%zu bytes)", j->a3, j->path, j->len);
+}
+
+/* The jobs: what each kind does on the worker and with its results. */
+static const struct job_type {
+	int (*work)(fs_job *bj, struct job *j, fs_couch *c, const char *db, fs_err *e);
+	void (*apply)(fs_app *a, struct browser *b, struct job *j);
+} job_types[] = {
+	[J_DBS]     = { work_dbs, apply_dbs },
+	[J_DOCS]    = { work_docs, apply_docs },
+	[J_DESIGN]  = { work_design, apply_design },
+	[J_DOC]     = { work_doc, apply_doc },
+	[J_REVS]    = { work_revs, apply_revs },
+	[J_DIFF]    = { work_diff, apply_diff },
+	[J_RESOLVE] = { work_resolve, apply_revs },
+	[J_QUERY]   = { work_query, apply_query },
+	[J_CHANGES] = { work_changes, apply_changes },
+	[J_FOLLOW]  = { work_follow, apply_follow },
+	[J_DELETE]  = { work_delete, apply_delete },
+	[J_COPY]    = { work_copy, apply_copy },
+	[J_PUT]     = { work_put, apply_put },
+	[J_SAVE]    = { work_save, apply_save },
+};
+_Static_assert(sizeof job_types / sizeof *job_types == J_COUNT, "a job kind without its functions");
+
+static int job_work(fs_job *bj, void *arg, fs_err *e)
+{
+	struct job *j = arg;
+	return job_types[j->kind].work(bj, j, j->c, j->db, e);
+}
+
 static void apply(fs_app *a, struct browser *b, struct job *j)
 {
-	switch (j->kind) {
-	case J_DBS: {
-		/* read again (F5): the cursor stays on its database */
-		char *was = top(b) == LV_DBS ? cur_id(a, b) : NULL;
-		cJSON_Delete(b->dbs);
-		b->dbs = j->out, j->out = NULL;
-		push(a, b, LV_DBS);
-		if (!goto_id(a, b, was))
-			first_row(a, b);
-		free(was);
-		break;
-	}
-	case J_DOCS:
-		swap_ptr(&b->docs, &j->docs, sizeof b->docs);
-		fs_strv_free(&b->as_groups);
-		swap_ptr(&b->as_groups, &j->groups, sizeof b->as_groups);
-		push(a, b, LV_DOCS);
-		if (j->dir == FS_PAGE_PREV || j->dir == FS_PAGE_LAST)
-			fs_pane_goto(&a->panes[FS_P_BROWSER], b->n ? b->n - 1 : 0);
-		else
-			first_row(a, b);
-		break;
-	case J_DESIGN:
-		cJSON_Delete(b->design);
-		b->design = cJSON_DetachItemFromObjectCaseSensitive(j->out, "rows");
-		push(a, b, LV_DESIGN);
-		break;
-	case J_DOC:
-		cJSON_Delete(b->doc);
-		b->doc = j->out, j->out = NULL;
-		free(b->docid);
-		free(b->docrev);
-		b->docid = fs_xstrdup(j->a1);
-		b->docrev = fs_xstrdup(fs_json_str(b->doc, "_rev"));
-		free(b->doctext);
-		b->doctext = fs_json_pretty(b->doc, 2);
-		b->nfold = (size_t)-1;
-		push(a, b, LV_DOC);
-		if (cJSON_GetArraySize(fs_json_arr(b->doc, "_conflicts")))
-			fs_app_msg(a, "This document has conflicts: v shows them");
-		break;
-	case J_REVS:
-	case J_RESOLVE:
-		fs_revtree_free(&b->revs);
-		swap_ptr(&b->revs, &j->revs, sizeof b->revs);
-		free(b->mark);
-		b->mark = NULL;
-		push(a, b, LV_REVS);
-		if (j->kind == J_RESOLVE)
-			fs_app_msg(a, "Resolved: %s is the winner, the other leaves are deleted", b->revs.winner);
-		break;
-	case J_DIFF:
-		fs_hunks_free(&b->diff);
-		swap_ptr(&b->diff, &j->diff, sizeof b->diff);
-		free(b->diff_a);
-		free(b->diff_b);
-		b->diff_a = fs_xstrdup(j->a2);
-		b->diff_b = fs_xstrdup(j->a3);
-		push(a, b, LV_DIFF);
-		break;
-	case J_QUERY:
-		fs_view_page_free(&b->rows);
-		swap_ptr(&b->rows, &j->rows, sizeof b->rows);
-		push(a, b, LV_QUERY);
-		if (j->dir == FS_PAGE_PREV)
-			fs_pane_goto(&a->panes[FS_P_BROWSER], b->n ? b->n - 1 : 0);
-		break;
-	case J_CHANGES: {
-		cJSON *res = fs_json_arr(j->out, "results");
-		cJSON_Delete(b->changes);
-		b->changes = cJSON_CreateArray();
-		/* latest came newest first: keep them oldest first */
-		for (int i = cJSON_GetArraySize(res) - 1; i >= 0; i--)
-			cJSON_AddItemToArray(b->changes, cJSON_Duplicate(cJSON_GetArrayItem(res, i), 1));
-		cJSON_Delete(b->last_seq);
-		b->last_seq = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(j->out, "now_seq"), 1);
-		b->follow = 0;
-		push(a, b, LV_CHANGES);
-		/* newest last, the cursor on it: followed changes keep it in view */
-		fs_pane_goto(&a->panes[FS_P_BROWSER], b->n ? b->n - 1 : 0);
-		break;
-	}
-	case J_FOLLOW: {
-		cJSON *it, *ls = cJSON_GetObjectItemCaseSensitive(j->out, "last_seq");
-		cJSON_ArrayForEach(it, fs_json_arr(j->out, "results"))
-			cJSON_AddItemToArray(b->changes, cJSON_Duplicate(it, 1));
-		while (cJSON_GetArraySize(b->changes) > CHANGES_MAX)
-			cJSON_DeleteItemFromArray(b->changes, 0);
-		if (ls) {
-			cJSON_Delete(b->last_seq);
-			b->last_seq = cJSON_Duplicate(ls, 1);
-		}
-		if (top(b) == LV_CHANGES) {
-			fs_pane *p = &a->panes[FS_P_BROWSER];
-			int at_end = p->lineno + 1 >= b->n;
-			rebuild(a, b);
-			if (at_end)
-				fs_pane_goto(p, b->n ? b->n - 1 : 0);
-		}
-		break;
-	}
-	case J_DELETE:
-		fs_app_msg(a, "Deleted %s", j->a1);
-		pop(a, b);
-		break;
-	case J_COPY:
-		fs_app_msg(a, "Copied %s to %s", j->a1, j->a2);
-		break;
-	case J_PUT:
-		fs_app_msg(a, "Saved %s", fs_json_str(j->in, "_id"));
-		break;
-	case J_SAVE:
-		fs_app_msg(a, "Saved attachment %s to %s (%zu bytes)", j->a3, j->path, j->len);
-		break;
-	}
+	job_types[j->kind].apply(a, b, j);
 }
 
 static void job_done(fs_job *bj, void *arg, int rc, const fs_err *e)
