@@ -183,9 +183,17 @@ int fs_cmd_pull(int argc, char **argv)
 	if (fs_cli_parse(argc, argv, opts, pos, 2, 2) < 0)
 		return FS_EXIT_USAGE;
 	fs_project *p = NULL;
+	fs_lock *lk = NULL;
+	/* With --yes, lock, load, apply, save, release like every writer; a
+	 * pull that asks first does not hold the project while the user reads
+	 * the diff: its save then refuses files changed on disk meanwhile. */
+	if (flag(opts, "--yes") && fs_cli_lock(pos[0], FS_LOCK_EXCL, &lk))
+		return FS_EXIT_ERROR;
 	int rc = fs_cli_open(pos[0], &p);
-	if (rc)
+	if (rc) {
+		fs_lock_drop(lk);
 		return rc;
+	}
 	fs_couch *c = connect_server(server_opt(opts), NULL);
 	fs_pull_plan *plan = NULL;
 	fs_err e = { 0 };
@@ -211,5 +219,6 @@ int fs_cmd_pull(int argc, char **argv)
 	fs_pull_plan_free(plan);
 	fs_couch_free(c);
 	fs_project_free(p);
+	fs_lock_drop(lk);
 	return rc;
 }

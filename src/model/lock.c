@@ -63,12 +63,13 @@ static char *git_dir_of(const char *real)
 	for (;;) {
 		char *g = fs_path_join(d, ".git");
 		struct stat st;
-		if (lstat(g, &st) == 0 && S_ISDIR(st.st_mode)) {
+		int found = lstat(g, &st) == 0;
+		if (found && S_ISDIR(st.st_mode)) {
 			free(d);
 			return g;
 		}
 		char *txt = NULL;
-		if (S_ISREG(st.st_mode) && fs_read_file(g, &txt, NULL, NULL) == 0 &&
+		if (found && S_ISREG(st.st_mode) && fs_read_file(g, &txt, NULL, NULL) == 0 &&
 		    !strncmp(txt, "gitdir: ", 8)) {
 			txt[strcspn(txt, "\r\n")] = 0;
 			char *to = txt[8] == '/' ? fs_xstrdup(txt + 8) : fs_path_join(d, txt + 8);
