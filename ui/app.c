@@ -825,7 +825,7 @@ static void loop(fs_app *a)
 	while (!a->quit) {
 		struct pollfd fds[1 + 16];
 		size_t nw = a->nwatches < 16 ? a->nwatches : 16;
-		int timeout = -1, key;
+		int timeout = -1, key, settle;
 		if (a->redraw) {
 			a->redraw = 0;
 			draw(a);
@@ -845,8 +845,8 @@ static void loop(fs_app *a)
 			timeout = left > 0 ? (int)left : 0;
 		}
 		/* an outside change is looked at once its burst is over */
-		if ((key = fs_sync_timeout(a)) >= 0 && (timeout < 0 || key < timeout))
-			timeout = key;
+		if ((settle = fs_sync_timeout(a)) >= 0 && (timeout < 0 || settle < timeout))
+			timeout = settle;
 		/* a spinner turns while background jobs run */
 		if (a->busy && (timeout < 0 || timeout > 100))
 			timeout = 100;

@@ -187,6 +187,7 @@ int fs_recover_edits(const char *dir, fs_edits *log, cJSON **fp, fs_err *e)
 		goto out;
 	}
 	if ((rc = fs_edits_from_json(log, edits, e))) {
+		fs_edits_clear(log);   /* all or nothing */
 		fs_err_prefix(e, "%s", path);
 		goto out;
 	}
