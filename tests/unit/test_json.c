@@ -253,7 +253,12 @@ static void error_sentences(void **state)
 	body = "{\"error\":\"unauthorized\",\"reason\":\"Name or password is incorrect.\"}";
 	assert_int_equal(fs_couch_error(c, "GET", "/_all_dbs", NULL, 401, body, strlen(body), &e), FS_E_AUTH);
 	assert_string_equal(e.msg, "https://couch.example.com:6984 refused the credentials of user 'bob' "
-		"(401 Name or password is incorrect.)");
+		"(401 Name or password is incorrect.); they are not sent again in this run: repeated failed "
+		"logins lock the account on CouchDB 3.4+");
+	body = "{\"error\":\"forbidden\",\"reason\":\"Account is temporarily locked due to multiple "
+		"authentication failures\"}";
+	assert_int_equal(fs_couch_error(c, "GET", "/_all_dbs", NULL, 403, body, strlen(body), &e), FS_E_AUTH);
+	assert_non_null(strstr(e.msg, "has locked user 'bob' out after repeated failed logins"));
 	body = "{\"error\":\"forbidden\",\"reason\":\"only admins may write\"}";
 	assert_int_equal(fs_couch_error(c, "PUT", "/crm/x", "document 'x'", 403, body, strlen(body), &e), FS_E_AUTH);
 	assert_string_equal(e.msg, "user 'bob' may not PUT document 'x' (403 forbidden: only admins may write)");
