@@ -202,8 +202,8 @@ static void json_deploys(cJSON *j, const fs_deploy_records *deploys)
 	}
 }
 
-/* The deploys recorded in git, oldest last, for one server or all. */
-static int print_deploys(fs_repo *r, fs_deploy_records *l, const char *server, int json)
+/* The deploys recorded in git, newest first, for one server or all. */
+static int print_deploys(fs_deploy_records *l, const char *server, int json)
 {
 	fs_deploy_records keep = { 0 };
 	for (size_t i = 0; i < l->n; i++) {
@@ -258,7 +258,7 @@ int fs_cmd_log(int argc, char **argv)
 	if (fs_notes_all(r, &deploys, &e))
 		return fail(r, &e);
 	if (opts[4].set) {
-		int rc = print_deploys(r, &deploys, opts[5].value, opts[0].set);
+		int rc = print_deploys(&deploys, opts[5].value, opts[0].set);
 		fs_deploy_records_free(&deploys);
 		fs_repo_free(r);
 		return rc;

@@ -122,6 +122,11 @@ void fs_deploy_records_parse(const char *note, const char *commit, fs_deploy_rec
 		size_t n = strcspn(p, "\n");
 		char *line = fs_xstrndup(p, n);
 		p += n + (p[n] == '\n');
+		/* notes come from other people's pushes too: nothing in them may
+		 * reach a terminal as a control sequence */
+		for (char *c = line; *c; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				*c = '?';
 		if (!strncmp(line, "deploy to ", 10)) {
 			out->v = fs_xrealloc(out->v, (out->n + 1) * sizeof *out->v);
 			cur = &out->v[out->n++];

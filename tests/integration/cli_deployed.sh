@@ -21,7 +21,7 @@ for n in 1 2 3; do
 	pids="$pids $COUCH_PID"
 	COUCH_PID=""
 done
-plan 50
+plan 51
 
 export XDG_CONFIG_HOME="$tap_tmp/config"
 unset FSSTUDIO_SERVER FSSTUDIO_USER FSSTUDIO_PASSWORD
@@ -178,5 +178,10 @@ check_eq "--from without --server is a usage error" 2 "$rc"
 out=$("$FS_BIN" deploy "$P" --server dev --server "$URL1" 2>&1); rc=$?
 check_eq "one server named twice is a usage error" "2" "$rc"
 check_contains "and says which" "that server is named twice" "$out"
+
+# a note pushed by someone else, with an escape sequence in it
+$N append -m "$(printf 'deploy to evil\033[2J\nurl: http://x\nat: 2099-01-01T00:00:00Z')" HEAD
+check_eq "log --deploys never prints control characters from notes" "deploy to evil?[2J (http://x)" \
+	"$("$FS_BIN" log "$P" --deploys | head -1)"
 
 done_testing
