@@ -1,0 +1,53 @@
+/* Running listeners headless: follow a database's _changes, match chunk by
+ * chunk (listen.h) and deliver each matching chunk to a Convertigo server or
+ * a command, with a checkpoint per listener in a _local document of the
+ * database, moved only after a delivery (at-least-once: a crash re-delivers
+ * at most the chunk in flight, never loses one). */
+#ifndef FS_LISTEN_RUN_H
+#define FS_LISTEN_RUN_H
+
+#include <signal.h>
+#include "listen/listen.h"
+
+/* Where chunks go: exactly one of url and exec. */
+typedef struct fs_listen_target {
+	const char *url;      /* Convertigo server: POST URL/projects/P/.json */
+	const char *exec;     /* a shell command: the chunk as a JSON array on stdin */
+	long timeout_ms;      /* per delivery (url); 0: 60 s */
+} fs_listen_target;
+
+/* The result of one delivery attempt. */
+typedef struct fs_listen_answer {
+	int ok;               /* 2xx, or exit 0 */
+	char text[128];       /* "HTTP 200", "exit 3", the error */
+} fs_listen_answer;
+
+/* Delivers one chunk's documents (docs, an array) for listener l. http is a
+ * client on the target URL (NULL for exec). Never fails otherwise: the
+ * answer says what happened. */
+void fs_listen_deliver(const fs_listen_target *t, fs_http *http, const fs_listener *l,
+	const cJSON *docs, const cJSON *seq, fs_listen_answer *out);
+
+typedef struct fs_listen_run_opts {
+	const char *project;        /* the project name: part of the checkpoint id */
+	fs_listen_target target;
+	const cJSON *since;         /* first run (no checkpoint): from here ... */
+	int since_now;              /* ... or from now */
+	int json;                   /* events as JSON lines on stdout */
+	long retry_max_ms;          /* cap of the backoffs; 0: 30 s */
+	long poll_ms;               /* longpoll deadline; 0: 30 s */
+} fs_listen_run_opts;
+
+typedef struct fs_listen_runner fs_listen_runner;
+
+/* Runs every listener (one thread each) until fs_listen_runner_stop. c is
+ * cloned per listener. Returns 0 after a stop; an error when a listener
+ * cannot start (its checkpoint cannot be read). */
+fs_listen_runner *fs_listen_runner_new(fs_couch *c, fs_listener *ls, size_t n,
+	const fs_listen_run_opts *o);
+int fs_listen_runner_run(fs_listen_runner *r, fs_err *e);
+/* Async-signal-safe: finish the chunks in flight, then return. */
+void fs_listen_runner_stop(fs_listen_runner *r);
+void fs_listen_runner_free(fs_listen_runner *r);
+
+#endif
