@@ -53,16 +53,43 @@ static fs_obj *find_in_conn(fs_obj *conn, const char *ref, fs_kind kind, fs_fn_t
 	return ddoc ? fs_obj_kid(ddoc, kind, fn, slash + 1) : NULL;
 }
 
+/* "Project.sequence": a sequence of this project or of another project of
+ * the workspace, which Convertigo keeps in a folder named after it beside
+ * this one. */
+static int has_sequence(fs_project *p, const char *ref)
+{
+	const char *dot = strchr(ref, '.');
+	if (!dot)
+		return 0;
+	char *proj = fs_xstrndup(ref, dot - ref);
+	int found = 0;
+	if (!strcmp(proj, fs_project_name(p))) {
+		found = fs_obj_kid(p->root, FS_K_SEQUENCE, FS_FN_NONE, dot + 1) != NULL;
+	} else if (fs_project_dir(p)) {
+		char *dir = fs_xasprintf("%s/../%s", fs_project_dir(p), proj);
+		fs_project *other = NULL;
+		if (!fs_project_open(&other, dir, NULL)) {
+			found = !strcmp(fs_project_name(other), proj) &&
+				fs_obj_kid(other->root, FS_K_SEQUENCE, FS_FN_NONE, dot + 1);
+			fs_project_free(other);
+		}
+		free(dir);
+	}
+	free(proj);
+	return found;
+}
+
 /* A textual check: the engine queries the view with the changed ids as keys. */
 static void check_listener(fs_project *p, fs_obj *o, fs_issues *out)
 {
 	int by_view = fs_listener_by_view(o->cls);
 	const char *seq = fs_obj_prop(o, "targetSequence");
+	const char *chunk = fs_obj_prop(o, "chunk");
+	if (chunk && !strcmp(chunk, "0"))
+		add(out, o, 1, "chunk is 0: the listener is disabled");
 	if (seq && *seq) {
-		size_t n = strlen(fs_project_name(p));
-		if (strncmp(seq, fs_project_name(p), n) || seq[n] != '.' ||
-		    !fs_obj_kid(p->root, FS_K_SEQUENCE, FS_FN_NONE, seq + n + 1))
-			add(out, o, 1, "targetSequence %s names no sequence of this project", seq);
+		if (!has_sequence(p, seq))
+			add(out, o, 1, "targetSequence %s names no sequence of the workspace's projects", seq);
 	} else {
 		add(out, o, 1, "no targetSequence: the listener calls nothing");
 	}

@@ -645,7 +645,7 @@ static void checks(void **state)
 	fs_project_check(p, &is);
 	assert_true(has_issue(&is, "shop/OnOrder", 1, "does not emit(doc._id"));
 	assert_true(has_issue(&is, "shop/OnFilter", 1, "targetFilter orders/none names no filter"));
-	assert_true(has_issue(&is, "shop/OnFilter", 1, "targetSequence features.Nope"));
+	assert_true(has_issue(&is, "shop/OnFilter", 1, "targetSequence features.Nope names no sequence"));
 	assert_true(has_issue(&is, "shop/orders/count/map", 0, "empty map function"));
 	fs_issues_free(&is);
 	/* the listener check reads the JavaScript, not the text: any parameter
