@@ -72,7 +72,22 @@ static size_t count_docs(const fs_listen_chunks *cs)
 	return n;
 }
 
-static int print_json(const fs_listener *l, const fs_listen_batch *b, const fs_listen_chunks *cs)
+/* The ids asked for with --ids that the feed does not know. */
+static cJSON *missing_ids(const fs_listen_range *r, const fs_listen_batch *b)
+{
+	cJSON *m = cJSON_CreateArray();
+	for (size_t i = 0; i < r->nids; i++) {
+		size_t k = 0;
+		while (k < b->n && strcmp(b->v[k].id, r->ids[i]))
+			k++;
+		if (k == b->n)
+			cJSON_AddItemToArray(m, cJSON_CreateString(r->ids[i]));
+	}
+	return m;
+}
+
+static int print_json(const fs_listener *l, const fs_listen_batch *b, const fs_listen_chunks *cs,
+		      cJSON *missing)
 {
 	cJSON *j = cJSON_CreateObject();
 	cJSON_AddStringToObject(j, "listener", l->name);
@@ -82,6 +97,7 @@ static int print_json(const fs_listener *l, const fs_listen_batch *b, const fs_l
 	cJSON_AddNumberToObject(j, "chunk", l->chunk);
 	cJSON_AddNumberToObject(j, "changes", b->n);
 	cJSON_AddNumberToObject(j, "documents", count_docs(cs));
+	cJSON_AddItemToObject(j, "missing", missing);
 	cJSON *arr = cJSON_AddArrayToObject(j, "chunks");
 	for (size_t i = 0; i < cs->n; i++)
 		cJSON_AddItemToArray(arr, chunk_json(&cs->v[i]));
@@ -104,13 +120,18 @@ static void print_chunk(const fs_listen_chunk *k, size_t i, size_t n)
 		printf("  - %s: %s\n", k->miss[m].id, k->miss[m].reason);
 }
 
-static int print_text(const fs_listener *l, const fs_listen_batch *b, const fs_listen_chunks *cs)
+static int print_text(const fs_listener *l, const fs_listen_batch *b, const fs_listen_chunks *cs,
+		      cJSON *missing)
 {
 	printf("listener %s (%s %s/%s, chunk %ld) on database %s: %zu changes, %zu chunks, "
 	       "%zu documents for %s.%s\n", l->name, fs_listen_class_name(l->cls), l->ddoc, l->fn,
 	       l->chunk, l->db, b->n, cs->n, count_docs(cs), l->project, l->sequence);
 	if (!l->chunk)
 		printf("chunk is 0: the listener is disabled\n");
+	const cJSON *m;
+	cJSON_ArrayForEach(m, missing)
+		printf("%s: no such document\n", m->valuestring);
+	cJSON_Delete(missing);
 	for (size_t i = 0; i < cs->n; i++)
 		print_chunk(&cs->v[i], i, cs->n);
 	return fflush(stdout) ? FS_EXIT_ERROR : FS_EXIT_OK;
@@ -162,7 +183,8 @@ static int listen_test(int argc, char **argv)
 		    fs_listen_match(c, &l, &b, r.last || r.nids ? NULL : since, &cs, &e)))
 		rc = fs_cli_error(&e);
 	if (!rc)
-		rc = fs_cli_opt_get(opts, "--json")->set ? print_json(&l, &b, &cs) : print_text(&l, &b, &cs);
+		rc = fs_cli_opt_get(opts, "--json")->set ? print_json(&l, &b, &cs, missing_ids(&r, &b))
+							   : print_text(&l, &b, &cs, missing_ids(&r, &b));
 	fs_listen_chunks_free(&cs);
 	fs_listen_batch_free(&b);
 	fs_couch_free(c);

@@ -18,13 +18,15 @@ struct fs_listen_js {
 /* A wrapper that calls the user's function and answers the listener's
  * question; emit/log/sum/isArray/toJSON as CouchDB's sandbox names them. */
 static const char *MAP_WRAP =
-	"(function (fn) { return function (doc) {"
+	"(function (fn) { if (typeof fn !== 'function') throw new Error('not a function');"
+	" return function (doc) {"
 	" var keys = []; emit = function (k, v) { keys.push(k); };"
 	" fn(doc);"
 	" for (var i = 0; i < keys.length; i++) if (keys[i] === doc._id) return true;"
 	" return false; }; })";
 static const char *FILTER_WRAP =
-	"(function (fn) { return function (doc) {"
+	"(function (fn) { if (typeof fn !== 'function') throw new Error('not a function');"
+	" return function (doc) {"
 	" return !!fn(doc, {query: {}, info: {}, userCtx: {name: null, roles: []}}); }; })";
 static const char *SANDBOX =
 	"var emit = function () {}; var log = function () {};"
@@ -47,12 +49,10 @@ fs_listen_js *fs_listen_js_new(const char *text, int is_map, fs_err *e)
 	}
 	duk_peval_string_noresult(ctx, SANDBOX);
 	fs_buf src = FS_BUF_INIT;
-	fs_buf_printf(&src, "%s((%s))", is_map ? MAP_WRAP : FILTER_WRAP, text ? text : "");
+	fs_buf_printf(&src, "%s((%s\n))", is_map ? MAP_WRAP : FILTER_WRAP, text ? text : "");
 	int rc = duk_peval_lstring(ctx, src.data, src.len);
 	fs_buf_free(&src);
-	if (rc != 0 || !duk_is_function(ctx, -1)) {
-		if (rc == 0)
-			duk_push_string(ctx, "not a function");
+	if (rc != 0) {
 		js_error(ctx, e, is_map ? "the map does not compile" : "the filter does not compile");
 		duk_destroy_heap(ctx);
 		return NULL;

@@ -1,0 +1,75 @@
+# Listener benchmark: documents per second through
+#   fsstudio listen run --exec 'cat >/dev/null'
+# (the sample's SubmittedInspections view listener, chunk 20, every document
+# matching) against a bare read of the same feed (_changes with
+# include_docs, what any consumer must at least read), on a pouchdb-server.
+# Goal: at least 0.5x of the raw feed rate. FS_BENCH_DOCS sets the size.
+set -eu
+: "${FS_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
+. "$FS_SRCDIR/tests/bench/benchlib.sh"
+bench_setup bench-listen 1
+docs=${FS_BENCH_DOCS:-5000}
+bin=${FSSTUDIO_POUCHDB:-$HOME/.cache/fsstudio/pouchdb}/node_modules/.bin/pouchdb-server
+if [ ! -x "$bin" ]; then
+	echo "listen: pouchdb-server not installed, skipped"
+	exit 0
+fi
+PY=$(python3 -c 'import sys; print(sys.executable)')
+port=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+url=http://127.0.0.1:$port
+(cd "$tmp" && exec "$bin" -o 127.0.0.1 -p "$port" --in-memory >server.out 2>&1) &
+spid=$!
+run_pid=
+stop_all() {
+	[ -n "$run_pid" ] && kill "$run_pid" 2>/dev/null && wait "$run_pid" 2>/dev/null
+	kill "$spid" 2>/dev/null; pkill -P "$spid" 2>/dev/null; wait "$spid" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap stop_all EXIT
+i=0
+until curl -fsS -m 1 -o /dev/null "$url/"; do i=$((i + 1)); [ $i -lt 200 ] || exit 1; sleep 0.05; done
+
+proj=$tmp/FieldInspections
+cp -r "$FS_SRCDIR/projects/sample" "$proj"
+"$FS_BIN" deploy "$proj" --server "$url" >/dev/null
+"$PY" - "$url" "$docs" <<'EOF'
+import json, sys, urllib.request
+url, n = sys.argv[1], int(sys.argv[2])
+for s in range(0, n, 1000):
+    docs = [{"_id": "insp-%06d" % i, "type": "inspection", "status": "submitted", "site": "s%d" % (i % 50),
+             "date": "2026-12-01", "~c8oAcl": "u%d" % (i % 7), "answers": {"q%d" % k: k for k in range(10)}}
+            for i in range(s, min(s + 1000, n))]
+    req = urllib.request.Request(url + "/inspections/_bulk_docs", json.dumps({"docs": docs}).encode(),
+                                 {"Content-Type": "application/json"})
+    urllib.request.urlopen(req).read()
+EOF
+
+seq_of() { curl -fsS "$1" 2>/dev/null | sed -n 's/.*"\(update_\)\{0,1\}seq":\([0-9]*\).*/\2/p'; }
+end=$(seq_of "$url/inspections")
+
+t0=$(now)
+curl -fsS -o /dev/null "$url/inspections/_changes?since=0&include_docs=true"
+t1=$(now)
+raw_ms=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", (b - a) / 1e6 }')
+
+ckpt=$url/inspections/_local/fsstudio-listener-FieldInspections-SubmittedInspections
+t0=$(now)
+"$FS_BIN" listen run "$proj" SubmittedInspections --server "$url" --exec 'cat >/dev/null' --since 0 \
+	2>"$tmp/run.err" &
+run_pid=$!
+until [ "$(seq_of "$ckpt")" = "$end" ]; do
+	kill -0 "$run_pid" 2>/dev/null || { echo "listen run died:"; tail -3 "$tmp/run.err"; exit 1; }
+	sleep 0.02
+done
+t1=$(now)
+kill -TERM "$run_pid"; wait "$run_pid" || true; run_pid=
+run_ms=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", (b - a) / 1e6 }')
+chunks=$(grep -c 'delivered, exit 0' "$tmp/run.err" || true)
+
+awk -v n="$docs" -v r="$raw_ms" -v l="$run_ms" -v c="$chunks" 'BEGIN {
+	raw = n / (r > 0 ? r : 1) * 1000; run = n / (l > 0 ? l : 1) * 1000;
+	printf "listen: %d documents, %d chunks delivered\n", n, c;
+	printf "  bare _changes (include_docs) %8.0f docs/s  (%d ms)\n", raw, r;
+	printf "  listen run --exec cat        %8.0f docs/s  (%d ms)\n", run, l;
+	printf "  ratio %.2fx of the raw feed rate (goal >= 0.5x)%s\n", run / raw, run / raw >= 0.5 ? "" : "  BELOW GOAL";
+}'
