@@ -242,13 +242,22 @@ static int load_all(fs_project *p, char **names, int n, fs_listener **out, size_
 	return *nout ? FS_EXIT_OK : fs_cli_errorf("no enabled listener to run");
 }
 
-static int run_opts(fs_cli_opt *opts, fs_listen_run_opts *o, cJSON **since)
+static int run_opts(fs_cli_opt *opts, fs_listen_run_opts *o, cJSON **since, fs_couch **target)
 {
 	const char *url = fs_cli_opt_get(opts, "--target")->value, *cmd = fs_cli_opt_get(opts, "--exec")->value;
 	if (!url == !cmd)
 		return fs_cli_usage("listen", "run needs one of --target URL and --exec CMD");
 	o->target.url = url;
 	o->target.exec = cmd;
+	/* A profile name: its URL and credentials, which then appear in no
+	 * process argument. */
+	if (url && !strstr(url, "://")) {
+		fs_err e = { 0 };
+		if (!(*target = fs_server_open(url, &e)))
+			return fs_cli_error(&e);
+		o->target.http = fs_couch_http(*target);
+		o->target.url = fs_couch_url(*target);
+	}
 	const fs_cli_opt *s = fs_cli_opt_get(opts, "--since");
 	o->since_now = !s->set || !strcmp(s->value, "now");
 	if (!o->since_now)
@@ -276,7 +285,8 @@ static int listen_run(int argc, char **argv)
 	fs_project *p = NULL;
 	fs_listener *ls = NULL;
 	size_t n = 0;
-	int rc = run_opts(opts, &o, &since);
+	fs_couch *target = NULL;
+	int rc = run_opts(opts, &o, &since, &target);
 	if (!rc)
 		rc = fs_cli_open(pos[0], &p);
 	if (!rc)
@@ -298,6 +308,7 @@ static int listen_run(int argc, char **argv)
 		fs_listener_free(&ls[i]);
 	free(ls);
 	fs_couch_free(c);
+	fs_couch_free(target);
 	fs_project_free(p);
 	cJSON_Delete(since);
 	return rc;

@@ -418,7 +418,9 @@ fs_listen_runner *fs_listen_runner_new(fs_couch *c, fs_listener *ls, size_t n, c
 		w->feed = fs_couch_clone(c);
 		w->work = fs_couch_clone(c);
 		w->ckpt_id = fs_listener_checkpoint_id(&ls[i], o->project);
-		if (o->target.url) {
+		if (o->target.http) {
+			w->target = fs_http_clone(o->target.http);
+		} else if (o->target.url) {
 			fs_http_opts ho = { .url = o->target.url };
 			w->target = fs_http_new(&ho, NULL);
 		}

@@ -12,6 +12,9 @@
 /* Where chunks go: exactly one of url and exec. */
 typedef struct fs_listen_target {
 	const char *url;      /* Convertigo server: POST URL/projects/P/.json */
+	const fs_http *http;  /* a client for it (from a server profile, with its
+				 credentials), cloned per listener; NULL: made
+				 from url */
 	const char *exec;     /* a shell command: the chunk as a JSON array on stdin */
 	long timeout_ms;      /* per delivery (url); 0: 60 s */
 } fs_listen_target;

@@ -9,7 +9,7 @@
 . "$FS_SRCDIR/tests/lib/couch.sh"
 
 couch_start || plan_skip "pouchdb-server not installed"
-plan 40
+plan 41
 
 t=$tap_tmp
 # the interpreter itself: a version manager's shim costs seconds per call
@@ -230,7 +230,12 @@ F deploy "$P" --server "$CU"
 data write "$CU" inspections 2000 10
 : >"$t/tg/record"
 : >"$t/run.err"
-"$FS_BIN" listen run "$P" --server "$CU" --target "$TARGET" --since 0 --retry-max 500 >/dev/null 2>>"$t/run.err" &
+# The target as a server profile: its credentials stay out of the arguments.
+mkdir -p "$t/config/fsstudio"
+printf '[convertigo]\nurl = %s\nuser = cvt\npassword = s3cret\n' "$TARGET" >"$t/config/fsstudio/servers"
+chmod 600 "$t/config/fsstudio/servers"
+XDG_CONFIG_HOME=$t/config "$FS_BIN" listen run "$P" --server "$CU" --target convertigo --since 0 --retry-max 500 \
+	>/dev/null 2>>"$t/run.err" &
 RUN_PID=$!
 poll caught_up
 c2_stop
@@ -243,4 +248,6 @@ run_stop
 check_eq "restart: after the server comes back, the new documents are delivered" \
 	"SubmittedInspections ok DefectChanges ok DelInsp ok DelDefects ok" \
 	"$(data check "$t/tg/record" 2030 --from 2000 | tr '\n' ' ' | sed 's/ $//')"
+check_eq "run --target PROFILE: posts with the profile's credentials" "Basic Y3Z0OnMzY3JldA==" \
+	"$(head -1 "$t/tg/record" | jget 'd["auth"]')"
 done_testing

@@ -53,6 +53,7 @@ class Handler(BaseHTTPRequestHandler):
         rec = {
             "path": self.path,
             "type": self.headers.get("Content-Type"),
+            "auth": self.headers.get("Authorization"),
             "sequence": form.get("__sequence"),
             "context": form.get("__context"),
             "remove": form.get("__removeContext"),
