@@ -377,7 +377,7 @@ static long batch_size(const fs_listener *l)
 static void *worker_main(void *arg)
 {
 	worker *w = arg;
-	long wait = 500;
+	long wait = 500, qwait = 500;
 	report(w, "following", NULL, NULL, 0, 0);
 	while (!w->r->stop) {
 		fs_listen_batch b;
@@ -391,11 +391,13 @@ static void *worker_main(void *arg)
 			backoff(w, &wait);
 			continue;
 		}
-		wait = 500;
-		if (b.n && run_batch(w, &b) && !w->r->stop) {
-			long qwait = 1000;
+		/* a batch that failed (a query, a delivery) is read again after
+		 * a backoff of its own */
+		if (b.n && run_batch(w, &b) && !w->r->stop)
 			backoff(w, &qwait);
-		}
+		else
+			qwait = 500;
+		wait = 500;
 		fs_listen_batch_free(&b);
 	}
 	report(w, "stopped", NULL, NULL, 0, 0);
