@@ -2,8 +2,8 @@
  * would fire a listener, what its sequence would receive, and delivering
  * that (listen_run.h). Matching follows convertigo-listeners.md:
  *
- *   FullSyncListener              view query with the chunk's ids as keys
- *   FullSyncFilterListener        the filter over _changes, kept to the chunk
+ *   FullSyncListener              view query with the changed ids as keys
+ *   FullSyncFilterListener        the filter over _changes, kept to the ids
  *   FullSyncDeleteViewListener    the view's map run on the previous revision
  *   FullSyncDeleteFilterListener  the filter run on the previous revision
  *
@@ -101,9 +101,10 @@ typedef struct fs_listen_chunks {
 } fs_listen_chunks;
 void fs_listen_chunks_free(fs_listen_chunks *cs);
 
-/* Cuts the batch in chunks of l->chunk changes and matches each. `since` is
- * where the batch was read from (NULL: unknown, the filter query then scans
- * the whole feed). A chunk that cannot be queried fails the call. */
+/* Cuts the batch in chunks of l->chunk changes and matches each (the view or
+ * filter is asked once for the batch: its answer per id is the engine's per
+ * chunk). `since` is where the batch was read from (NULL: unknown, the filter
+ * query then scans the whole feed). A failed query fails the call. */
 int fs_listen_match(fs_couch *c, const fs_listener *l, const fs_listen_batch *batch,
 	const cJSON *since, fs_listen_chunks *out, fs_err *e);
 

@@ -1,7 +1,9 @@
 /* The headless runner of listen_run.h: one thread per listener, each with
  * its own connections (a feed that a stop cancels, and one for queries and
  * checkpoints that finishes the chunk in flight). */
+#define _GNU_SOURCE   /* pipe2 */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,20 +126,25 @@ static void deliver_exec(const fs_listen_target *t, const fs_listener *l, const 
 {
 	char **env = exec_env(l, seq);
 	char *text = cJSON_PrintUnformatted(docs);
-	int fd[2];
+	int fd[2] = { -1, -1 };
 	pid_t pid = -1;
-	if (pipe(fd) == 0 && (pid = fork()) == 0) {
+	/* close-on-exec: another listener's command must not inherit this pipe
+	 * (it would keep our command's stdin open) */
+	if (pipe2(fd, O_CLOEXEC) == 0 && (pid = fork()) == 0) {
 		/* its own process group: a Ctrl-C meant for us must not kill the
 		 * chunk in flight */
 		setpgid(0, 0);
 		dup2(fd[0], 0);
-		close(fd[0]);
-		close(fd[1]);
+		dup2(2, 1);    /* its output goes with our log, not into --json */
 		execle("/bin/sh", "sh", "-c", t->exec, (char *)NULL, env);
 		_exit(127);
 	}
 	if (pid < 0) {
 		snprintf(out->text, sizeof out->text, "cannot run the command: %s", strerror(errno));
+		if (fd[0] >= 0) {
+			close(fd[0]);
+			close(fd[1]);
+		}
 	} else {
 		close(fd[0]);
 		write_all(fd[1], text, strlen(text));
@@ -377,7 +384,7 @@ static long batch_size(const fs_listener *l)
 static void *worker_main(void *arg)
 {
 	worker *w = arg;
-	long wait = 500;
+	long wait = 500, qwait = 500;
 	report(w, "following", NULL, NULL, 0, 0);
 	while (!w->r->stop) {
 		fs_listen_batch b;
@@ -391,11 +398,13 @@ static void *worker_main(void *arg)
 			backoff(w, &wait);
 			continue;
 		}
-		wait = 500;
-		if (b.n && run_batch(w, &b) && !w->r->stop) {
-			long qwait = 1000;
+		/* a batch that failed (a query, a delivery) is read again after
+		 * a backoff of its own */
+		if (b.n && run_batch(w, &b) && !w->r->stop)
 			backoff(w, &qwait);
-		}
+		else
+			qwait = 500;
+		wait = 500;
 		fs_listen_batch_free(&b);
 	}
 	report(w, "stopped", NULL, NULL, 0, 0);

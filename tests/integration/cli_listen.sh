@@ -9,7 +9,7 @@
 . "$FS_SRCDIR/tests/lib/couch.sh"
 
 couch_start || plan_skip "pouchdb-server not installed"
-plan 41
+plan 42
 
 t=$tap_tmp
 # the interpreter itself: a version manager's shim costs seconds per call
@@ -156,6 +156,17 @@ check_eq "run --exec: the chunks as JSON arrays on stdin, exactly the matching d
 	"SubmittedInspections ok" "$(data check "$t/exec.rec" $N --exact --json-lines)"
 check_eq "run --exec: FSSTUDIO_LISTENER, FSSTUDIO_DB and FSSTUDIO_SEQ" "SubmittedInspections inspections 1" \
 	"$(head -1 "$t/exec.rec" | cut -d' ' -f1-3 | sed 's/ [0-9][0-9]*$/ 1/')"
+# A first run (no checkpoint) starts at now: history is not replayed.
+ck=$COUCH_URL/inspections/_local/fsstudio-listener-FieldInspections-DelDefects
+curl -fsS -X DELETE "$ck?rev=$(curl -fsS "$ck" | jget 'd["_rev"]')" >/dev/null
+: >"$t/exec.rec"
+run_start DelDefects --exec "$t/rec.sh"
+poll caught_up DelDefects
+curl -fsS -X DELETE "$COUCH_URL/inspections/defect-00012?rev=$(curl -fsS "$COUCH_URL/inspections/defect-00012" | jget 'd["_rev"]')" >/dev/null
+poll grep -q defect-00012 "$t/exec.rec"
+run_stop
+check_eq "run: a first run starts at now: only the later deletion is delivered" "1 DelDefects defect-00012" \
+	"$(grep -c . "$t/exec.rec") $(cut -d' ' -f1 "$t/exec.rec") $(cut -d' ' -f4- "$t/exec.rec" | jget '" ".join(x["_id"] for x in d)')"
 run_start DefectChanges --exec 'exit 3' --retry-max 200
 curl -fsS -X PUT -H 'Content-Type: application/json' "$COUCH_URL/inspections/defect-x1" -d '{"type":"defect"}' >/dev/null
 poll grep -q 'delivery failed, exit 3.*retrying' "$t/run.err"
