@@ -71,18 +71,19 @@ static const char PRELUDE[] =
 "    return cache[m.id];\n"
 "  }\n"
 "  g.require = function (name) { return req(name); };\n"
+"  var P = JSON.parse;\n"
 "  g.__map = function (f, doc) {\n"
-"    root = viewsRoot; freeze(doc); rows = [];\n"
+"    doc = P(doc); root = viewsRoot; freeze(doc); rows = [];\n"
 "    try { f(doc); return rows; } finally { rows = null; }\n"
 "  };\n"
 "  g.__reduce = function (f, keys, values, rereduce) {\n"
 "    root = viewsRoot;\n"
-"    var r = f(keys, values, rereduce);\n"
+"    var r = f(P(keys), P(values), P(rereduce));\n"
 "    return r === undefined ? null : r;\n"
 "  };\n"
-"  g.__filter = function (f, args) { root = ddoc; freeze(args[0]); return !!f.apply(null, args); };\n"
+"  g.__filter = function (f, args) { args = P(args); root = ddoc; freeze(args[0]); return !!f.apply(null, args); };\n"
 "  g.__validate = function (f, args) {\n"
-"    root = ddoc; freeze(args[0]); freeze(args[1]);\n"
+"    args = P(args); root = ddoc; freeze(args[0]); freeze(args[1]);\n"
 "    try { f.apply(null, args); return {ok: true}; }\n"
 "    catch (e) {\n"
 "      if (e && typeof e == 'object' && (e.forbidden !== undefined || e.unauthorized !== undefined)) return e;\n"
@@ -420,13 +421,9 @@ static int call(fs_engine *en, const char *helper, int fn, const char **args, in
 	duk_get_prop_index(ctx, -1, (duk_uarridx_t)fn);
 	duk_remove(ctx, -2);
 	duk_remove(ctx, -2);
-	for (int i = 0; i < nargs; i++) {
+	/* JSON texts: the sandbox parses them inside the protected call */
+	for (int i = 0; i < nargs; i++)
 		duk_push_string(ctx, args[i]);
-		if (args[i][0] == 't' || args[i][0] == 'f')
-			duk_push_boolean(ctx, args[i][0] == 't'), duk_remove(ctx, -2);
-		else
-			duk_json_decode(ctx, -1);
-	}
 	if (duk_pcall(ctx, nargs + 1) == 0) {
 		const char *j = duk_json_encode(ctx, -1);
 		fs_buf_adds(out, j ? j : "null");
