@@ -276,6 +276,30 @@ static void paste_done(fs_app *a, fs_modal *m, int key)
 	fs_app_msg(a, "Pasted '%s'", fs_buf_str(&m->text));
 }
 
+/* 1 when parent has a child that would clash with a copy of src named
+ * name (functions clash within their type only). */
+static int name_taken(const fs_obj *parent, const fs_obj *src, const char *name)
+{
+	for (size_t i = 0; i < parent->nkids; i++) {
+		const fs_obj *k = parent->kids[i];
+		if (k->kind == src->kind && k->fn == src->fn && k->name && !strcmp(k->name, name))
+			return 1;
+	}
+	return 0;
+}
+
+/* The name proposed for a paste: the original's where nothing clashes (into
+ * another connector, say), else NAME_copy, NAME_copy2... */
+static char *copy_name(const fs_obj *parent, const fs_obj *src)
+{
+	char *name = fs_xstrdup(src->name);
+	for (int n = 1; name_taken(parent, src, name) && n < 1000; n++) {
+		free(name);
+		name = n == 1 ? fs_xasprintf("%s_copy", src->name) : fs_xasprintf("%s_copy%d", src->name, n);
+	}
+	return name;
+}
+
 static void paste_obj(fs_app *a)
 {
 	int proj;
@@ -294,7 +318,7 @@ static void paste_obj(fs_app *a)
 			     fs_kind_name(src->parent->kind));
 		return;
 	}
-	name = fs_xasprintf("%s_copy", src->name);
+	name = copy_name(parent, src);
 	m = fs_modal_prompt(a, "Name of the copy: ", name, paste_done);
 	fs_ref_set(&m->ref, proj, parent);
 	free(name);
