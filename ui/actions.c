@@ -161,11 +161,15 @@ static void rename_done(fs_app *a, fs_modal *m, int key)
 		return;
 	if (!strcmp(o->name, fs_buf_str(&m->text)))
 		return;
+	char *was = fs_obj_path(o);
 	if (fs_obj_rename(o, fs_buf_str(&m->text), &e)) {
 		fs_app_error(a, "Not renamed: %s", e.msg);
 		m->keep = 1;
+		free(was);
 		return;
 	}
+	fs_tree_renamed(a, m->ref.proj, was, o);   /* expanded stays expanded */
+	free(was);
 	fs_app_changed(a);
 	select_obj(a, m->ref.proj, o);
 	fs_app_msg(a, "Renamed to '%s'", o->name);
@@ -199,6 +203,24 @@ static void rename_obj(fs_app *a)
 	fs_ref_set(&m->ref, proj, o);
 }
 
+/* Where the cursor goes after a delete: the next object of the same kind
+ * (the next listener), else the one before, else the parent; not back to
+ * the connector at the top of a long folder. */
+static char *neighbor_path(const fs_obj *o)
+{
+	const fs_obj *p = o->parent, *next = NULL, *prev = NULL;
+	size_t i = 0;
+	while (i < p->nkids && p->kids[i] != o)
+		i++;
+	for (size_t k = i + 1; k < p->nkids && !next; k++)
+		if (p->kids[k]->kind == o->kind)
+			next = p->kids[k];
+	for (size_t k = i; k-- > 0 && !prev;)
+		if (p->kids[k]->kind == o->kind)
+			prev = p->kids[k];
+	return fs_obj_path(next ? next : prev ? prev : p);
+}
+
 static void delete_done(fs_app *a, fs_modal *m, int key)
 {
 	fs_obj *o = fs_ref_get(a, &m->ref), *parent;
@@ -206,7 +228,7 @@ static void delete_done(fs_app *a, fs_modal *m, int key)
 	if (key != 'y' || !o)
 		return;
 	parent = o->parent;
-	char *ppath = parent ? fs_obj_path(parent) : NULL;
+	char *ppath = parent ? neighbor_path(o) : NULL;
 	if (fs_obj_delete(o, &e)) {
 		fs_app_error(a, "Not deleted: %s", e.msg);
 		free(ppath);
