@@ -162,11 +162,15 @@ static void rename_done(fs_app *a, fs_modal *m, int key)
 		return;
 	if (!strcmp(o->name, fs_buf_str(&m->text)))
 		return;
+	char *was = fs_obj_path(o);
 	if (fs_edit_rename(fs_sync_log(a, m->ref.proj), o, fs_buf_str(&m->text), &e)) {
 		fs_app_error(a, "Not renamed: %s", e.msg);
 		m->keep = 1;
+		free(was);
 		return;
 	}
+	fs_tree_renamed(a, m->ref.proj, was, o);   /* expanded stays expanded */
+	free(was);
 	fs_app_changed(a);
 	select_obj(a, m->ref.proj, o);
 	fs_app_msg(a, "Renamed to '%s'", o->name);
@@ -200,6 +204,24 @@ static void rename_obj(fs_app *a)
 	fs_ref_set(&m->ref, proj, o);
 }
 
+/* Where the cursor goes after a delete: the next object of the same kind
+ * (the next listener), else the one before, else the parent; not back to
+ * the connector at the top of a long folder. */
+static char *neighbor_path(const fs_obj *o)
+{
+	const fs_obj *p = o->parent, *next = NULL, *prev = NULL;
+	size_t i = 0;
+	while (i < p->nkids && p->kids[i] != o)
+		i++;
+	for (size_t k = i + 1; k < p->nkids && !next; k++)
+		if (p->kids[k]->kind == o->kind)
+			next = p->kids[k];
+	for (size_t k = i; k-- > 0 && !prev;)
+		if (p->kids[k]->kind == o->kind)
+			prev = p->kids[k];
+	return fs_obj_path(next ? next : prev ? prev : p);
+}
+
 static void delete_done(fs_app *a, fs_modal *m, int key)
 {
 	fs_obj *o = fs_ref_get(a, &m->ref), *parent;
@@ -207,7 +229,7 @@ static void delete_done(fs_app *a, fs_modal *m, int key)
 	if (key != 'y' || !o)
 		return;
 	parent = o->parent;
-	char *ppath = parent ? fs_obj_path(parent) : NULL;
+	char *ppath = parent ? neighbor_path(o) : NULL;
 	if (fs_edit_delete(fs_sync_log(a, m->ref.proj), o, &e)) {
 		fs_app_error(a, "Not deleted: %s", e.msg);
 		free(ppath);
@@ -277,6 +299,30 @@ static void paste_done(fs_app *a, fs_modal *m, int key)
 	fs_app_msg(a, "Pasted '%s'", fs_buf_str(&m->text));
 }
 
+/* 1 when parent has a child that would clash with a copy of src named
+ * name (functions clash within their type only). */
+static int name_taken(const fs_obj *parent, const fs_obj *src, const char *name)
+{
+	for (size_t i = 0; i < parent->nkids; i++) {
+		const fs_obj *k = parent->kids[i];
+		if (k->kind == src->kind && k->fn == src->fn && k->name && !strcmp(k->name, name))
+			return 1;
+	}
+	return 0;
+}
+
+/* The name proposed for a paste: the original's where nothing clashes (into
+ * another connector, say), else NAME_copy, NAME_copy2... */
+static char *copy_name(const fs_obj *parent, const fs_obj *src)
+{
+	char *name = fs_xstrdup(src->name);
+	for (int n = 1; name_taken(parent, src, name) && n < 1000; n++) {
+		free(name);
+		name = n == 1 ? fs_xasprintf("%s_copy", src->name) : fs_xasprintf("%s_copy%d", src->name, n);
+	}
+	return name;
+}
+
 static void paste_obj(fs_app *a)
 {
 	int proj;
@@ -295,7 +341,7 @@ static void paste_obj(fs_app *a)
 			     fs_kind_name(src->parent->kind));
 		return;
 	}
-	name = fs_xasprintf("%s_copy", src->name);
+	name = copy_name(parent, src);
 	m = fs_modal_prompt(a, "Name of the copy: ", name, paste_done);
 	fs_ref_set(&m->ref, proj, parent);
 	free(name);

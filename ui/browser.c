@@ -554,7 +554,10 @@ static void build_changes(struct browser *b)
 	cJSON *ch;
 	add_line(b, FS_C_HEADER, NULL, -1, "%s", b->follow ? "following live (F stops)" : "latest changes (F follows)");
 	cJSON_ArrayForEach(ch, b->changes) {
-		char *seq = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(ch, "seq"));
+		/* CouchDB 3's seqs are strings ("12-g1AAA..."), 1.x's numbers:
+		 * shown as they read, without JSON's quotes */
+		cJSON *sq = cJSON_GetObjectItemCaseSensitive(ch, "seq");
+		char *seq = cJSON_IsString(sq) ? fs_xstrdup(sq->valuestring) : cJSON_PrintUnformatted(sq);
 		cJSON *c0 = cJSON_GetArrayItem(fs_json_arr(ch, "changes"), 0);
 		const char *id = fs_json_str(ch, "id");
 		add_line(b, fs_json_bool(ch, "deleted", 0) ? FS_C_OTHER : FS_C_DEFAULT, id, -1, "%-10.10s %-40s %s%s",
@@ -1261,7 +1264,7 @@ static void save_path_done(fs_app *a, fs_modal *m, int key)
 	char *path = t[0] == '~' && t[1] == '/' && home ? fs_xasprintf("%s%s", home, t + 1) : fs_xstrdup(t);
 	struct stat st;
 	if (stat(path, &st) == 0) {
-		char *q = fs_xasprintf("%s exists: replace it? (y/n)", path);
+		char *q = fs_xasprintf("%s exists: replace it?", path);
 		fs_modal *c = fs_modal_confirm(a, q, "yn", replace_done);
 		c->arg = path;
 		free(q);
@@ -1447,7 +1450,7 @@ static void resolve(fs_app *a, struct browser *b)
 		fs_app_msg(a, "No conflict to resolve");
 		return;
 	}
-	snprintf(q, sizeof q, "Keep %s and delete the %zu other leaf revision%s? (y/n)", l->id,
+	snprintf(q, sizeof q, "Keep %s and delete the %zu other leaf revision%s?", l->id,
 		 b->revs.nconflicts, b->revs.nconflicts == 1 ? "" : "s");
 	fs_modal *m = fs_modal_confirm(a, q, "yn", resolve_done);
 	m->arg = fs_xstrdup(l->id);
@@ -1587,7 +1590,11 @@ static fs_req browser_request(fs_app *a, fs_pane *p, fs_req r)
 	case FS_REQ_CLOSE:
 		if (b->job) {
 			fs_job_cancel(b->job->handle);
-			b->follow = 0;
+			if (b->follow) {
+				/* the header said "following live": say it no longer is */
+				b->follow = 0;
+				rebuild(a, b);
+			}
 			return FS_REQ_NONE;
 		}
 		if (b->depth > 1) {
@@ -1654,7 +1661,7 @@ static fs_req browser_request(fs_app *a, fs_pane *p, fs_req r)
 	case FS_REQ_DELETE:
 		if (top(b) == LV_DOC && b->docid) {
 			char q[300];
-			snprintf(q, sizeof q, "Delete document %s (rev %s)? (y/n)", b->docid, b->docrev);
+			snprintf(q, sizeof q, "Delete document %s (rev %s)?", b->docid, b->docrev);
 			fs_modal_confirm(a, q, "yn", delete_done);
 		}
 		return FS_REQ_NONE;

@@ -326,6 +326,23 @@ int fs_tree_select(fs_app *a, int proj, const fs_obj *o)
 	return 0;
 }
 
+void fs_tree_renamed(fs_app *a, int proj, const char *was, const fs_obj *o)
+{
+	struct tree *t = T(a);
+	char *old = fs_xasprintf("%d\t%s", proj, was), *now = fs_obj_path(o);
+	size_t n = strlen(old);
+	for (size_t i = 0; t && i < t->nopen; i++) {
+		char *k = t->open[i];
+		/* the node itself ("P\tpath", "P\tpath\t#folder") and below it */
+		if (strncmp(k, old, n) || (k[n] && k[n] != '/' && k[n] != '\t'))
+			continue;
+		t->open[i] = fs_xasprintf("%d\t%s%s", proj, now, k + n);
+		free(k);
+	}
+	free(old);
+	free(now);
+}
+
 void fs_tree_forget(fs_app *a)
 {
 	T(a)->n = 0;

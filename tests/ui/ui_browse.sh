@@ -8,7 +8,7 @@
 . "$FS_SRCDIR/tests/ui/lib.sh"
 ui_need
 couch_start || plan_skip "pouchdb-server not installed"
-plan 46
+plan 48
 
 # the fixture: documents, a design document with a view, a conflict
 curl -fsS -X PUT "$COUCH_URL/shop" >/dev/null
@@ -207,12 +207,16 @@ curl -fsS -X PUT "$COUCH_URL/shop/live1" -H 'Content-Type: application/json' -d 
 check "F follows the changes live" ui_wait "live1"
 ui_keys Escape
 check "Esc cancels the running request" ui_wait "Cancelled"
+ui_keys g
+check "and the header no longer says following live" ui_wait "latest changes (F follows)"
+ui_keys G
 
 # a document deleted after a question
 ui_keys Enter
 ui_wait '"_id": "live1"'
 ui_keys d
 check "d asks before deleting a document" ui_wait "Delete document live1"
+check "the question shows its answers once" ui_lacks "(y/n)"
 ui_keys y
 ui_wait "Deleted live1"
 check "the document is gone from the server" [ "$(curl -s -o /dev/null -w '%{http_code}' "$COUCH_URL/shop/live1")" = 404 ]

@@ -7,7 +7,7 @@
 . "$FS_SRCDIR/tests/lib/tap.sh"
 . "$FS_SRCDIR/tests/ui/lib.sh"
 ui_need
-plan 15
+plan 17
 
 proj=$(ui_sample)
 for c in inspections sites; do
@@ -60,6 +60,23 @@ ui_keys u
 check "u goes up to the folder" ui_poll "the folder row" ui_lacks "class     "
 ui_keys Enter
 check "Enter closes it again" ui_wait_gone "OnDefectChanged"
+# a rename keeps an expanded view expanded
+ui_keys / ; ui_type by_site; ui_keys Enter Escape
+ui_wait_row 0 "inspections/visits/by_site "
+ui_keys l
+ui_wait "▾ by_site"
+ui_keys r
+ui_wait "Rename to:"
+ui_keys C-u; ui_type by_place; ui_keys Enter
+ui_wait_row 0 "inspections/visits/by_place"
+check "a renamed view stays expanded" ui_wait "▾ by_place"
+# a delete leaves the cursor on the next object of its kind, not the connector
+ui_keys / ; ui_type DefectChanges; ui_keys Enter Escape
+ui_wait_row 0 "inspections/DefectChanges"
+ui_keys d
+ui_wait "Delete"
+ui_keys y
+check "after a delete the cursor is on the next listener" ui_wait_row 0 "inspections/SubmittedInspections"
 ui_keys / ; ui_type Extra39; ui_keys Enter Escape
 check "the filter finds a transaction inside a closed folder" ui_wait_row 0 "inspections/Extra39"
 ui_keys u

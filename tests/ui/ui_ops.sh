@@ -6,7 +6,7 @@
 . "$FS_SRCDIR/tests/lib/tap.sh"
 . "$FS_SRCDIR/tests/ui/lib.sh"
 ui_need
-plan 13
+plan 14
 
 proj=$(ui_sample)
 conn=$proj/_c8oProject/connectors/inspections.yaml
@@ -60,7 +60,12 @@ check "the context menu lists paste with its key" ui_wait_re "Paste a copy under
 ui_keys p
 ui_wait "Name of the copy:"
 ui_keys Enter
-check "pasted under the other design document" ui_wait_row 0 "inspections/defects/by_site_copy"
+check "pasted under the other design document, its name kept (nothing clashes there)" \
+	ui_wait_row 0 "inspections/defects/by_site "
+ui_keys p
+ui_wait "Name of the copy:"
+ui_keys Enter
+check "pasted again there: the name that clashes gets _copy" ui_wait_row 0 "inspections/defects/by_site_copy"
 
 # delete asks first; n keeps, y deletes
 goto DeleteDefect "inspections/DeleteDefect "
