@@ -107,7 +107,7 @@ static void confirm_done(fs_app *a, fs_modal *m, int key)
 		end_session();
 	} else if (fs_security_is_public(S.want)) {
 		snprintf(q, sizeof q, "This leaves '%s' without members: public, readable by anyone who "
-			 "reaches the server. Make it public? (y/n)", S.db);
+			 "reaches the server. Make it public?", S.db);
 		fs_modal_confirm(a, q, "yn", public_done);
 	} else {
 		write_now(a);
@@ -154,7 +154,7 @@ static void edit(fs_app *a)
 			fs_app_msg(a, "No change");
 		} else {
 			char q[600];
-			snprintf(q, sizeof q, "Permissions of '%s': %.400s. Write? (y/n)", S.db, fs_buf_str(&s));
+			snprintf(q, sizeof q, "Permissions of '%s': %.400s. Write?", S.db, fs_buf_str(&s));
 			fs_modal_confirm(a, q, "yn", confirm_done);
 			asked = 1;
 		}

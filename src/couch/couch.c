@@ -170,14 +170,7 @@ static void compile_sentence(fs_buf *b, const target *t, const char *reason)
 
 int fs_couch_db_name_valid(const char *name)
 {
-	static const char *const system[] = { "_users", "_replicator", "_global_changes", NULL };
-	for (int i = 0; system[i]; i++)
-		if (!strcmp(name, system[i]))
-			return 1;
-	size_t n = strlen(name);
-	if (n == 0 || n > 238 || name[0] < 'a' || name[0] > 'z')
-		return 0;
-	return strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_$()+-/") == n;
+	return fs_path_check_db(name, NULL) == 0;   /* the one rule, in path.c */
 }
 
 /* CouchDB 3.4+ answers a locked-out user 403 "Account is temporarily
@@ -196,6 +189,7 @@ static int db_missing(const char *error, const char *reason)
 static int error_sentence(fs_couch *c, const char *method, const char *path, const target *t,
 	long status, const char *body, size_t len, fs_err *e)
 {
+	fs_err bad_name = { 0 };   /* a 404 on a name CouchDB would refuse */
 	cJSON *j = body && len ? cJSON_ParseWithLength(body, len) : NULL;
 	const char *error = fs_json_str(j, "error"), *reason = fs_json_str(j, "reason");
 	const char *user = fs_http_user(c->h);
@@ -238,9 +232,8 @@ static int error_sentence(fs_couch *c, const char *method, const char *path, con
 		break;
 	case 404:
 		code = FS_E_NOTFOUND;
-		if (t && t->db && !fs_couch_db_name_valid(t->db))
-			code = FS_E_INVALID, fs_buf_printf(&s, "'%s' is not a valid database name (%s)", t->db,
-				FS_COUCH_DB_NAME_RULE);
+		if (t && t->db && fs_path_check_db(t->db, &bad_name))
+			code = FS_E_INVALID, fs_buf_adds(&s, bad_name.msg);
 		else if (t && t->db && db_missing(error, reason))
 			fs_buf_printf(&s, "database '%s' does not exist on %s", t->db, fs_http_url(c->h));
 		else if (t && (t->id || t->what)) {

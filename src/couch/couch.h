@@ -56,10 +56,8 @@ int fs_couch_active_tasks(fs_couch *c, cJSON **out, fs_err *e);
 int fs_couch_session(fs_couch *c, cJSON **out, fs_err *e);
 
 /* ---- Databases ---- */
-/* CouchDB's rule for database names (the system databases _users,
- * _replicator and _global_changes pass too). */
-#define FS_COUCH_DB_NAME_RULE "CouchDB's rule: a lowercase letter first, then lowercase letters, " \
-	"digits and _ $ ( ) + - /, at most 238 characters"
+/* 1 when CouchDB would accept the database name (the rule is path.c's:
+ * fs_path_check_db, which also says why not). */
 int fs_couch_db_name_valid(const char *name);
 int fs_couch_db_info(fs_couch *c, const char *db, cJSON **out, fs_err *e);
 /* PUT /db. *created (may be NULL) is 1 when made, 0 when it existed (412 is

@@ -47,7 +47,7 @@ ui_keys / ; ui_wait "Find:"; ui_type sdb; ui_keys Enter
 
 echo add >"$tap_tmp/mode"
 ui_keys A
-check "A shows the change and asks" ui_wait "Permissions of 'sdb': +members name bob. Write? (y/n)"
+check "A shows the change and asks" ui_wait "Permissions of 'sdb': +members name bob. Write? [y/n]"
 ui_keys y
 check "y writes it" ui_wait "Permissions of 'sdb' changed"
 check_eq "the server has the new member" "alice bob" "$(members)"
@@ -56,13 +56,13 @@ echo public >"$tap_tmp/mode"
 ui_keys A
 check "leaving no members is shown" ui_wait "+members (none: the database is public)"
 ui_keys y
-check "a public result asks a second time" ui_wait "Make it public? (y/n)"
+check "a public result asks a second time" ui_wait "Make it public? [y/n]"
 ui_keys n
 check "n there writes nothing" ui_wait "Nothing written: 'sdb' keeps its members"
 check_eq "the server keeps its members" "alice bob" "$(members)"
 ui_keys A
-ui_wait "Write? (y/n)"; ui_keys y
-ui_wait "Make it public? (y/n)"; ui_keys y
+ui_wait "Write? [y/n]"; ui_keys y
+ui_wait "Make it public? [y/n]"; ui_keys y
 check "y twice makes it public" ui_wait "changed: the database is public"
 check_eq "the server's database is public" "-" "$(members)"
 
