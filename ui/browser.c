@@ -329,7 +329,7 @@ static void db_row(const struct browser *b, int i, int w, fs_buf *out)
 			fs_buf_addc(out, ' ');
 		int n = (int)strlen(cell[c]);
 		if (c == DBC_NAME && n > width[c])   /* a cut name says so */
-			fs_buf_printf(out, "%.*s~", width[c] - 1, cell[c]);
+			fs_buf_printf(out, "%.*s%s", width[c] - 1, cell[c], MB_CUR_MAX > 1 ? "\u2026" : "~");
 		else
 			fs_buf_printf(out, db_col[c].right ? "%*s" : "%-*s", width[c], cell[c]);
 	}

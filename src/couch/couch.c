@@ -545,6 +545,15 @@ static int take_rev(cJSON *ans, char **new_rev)
 	return 0;
 }
 
+/* A conflict on a document sent without a _rev is no one else's change:
+ * its id is taken. Says so instead of "changed by someone else". */
+static void id_taken(int rc, const cJSON *doc, const char *id, const char *db, fs_err *e)
+{
+	if (rc == FS_E_CONFLICT && id && !fs_json_str(doc, "_rev"))
+		fs_err_set(e, FS_E_CONFLICT, "document '%s' already exists in database '%s': "
+			   "give its current _rev to replace it", id, db);
+}
+
 int fs_couch_doc_put(fs_couch *c, const char *db, const cJSON *doc, char **new_rev, fs_err *e)
 {
 	const char *id = fs_json_str(doc, "_id");
@@ -558,6 +567,7 @@ int fs_couch_doc_put(fs_couch *c, const char *db, const cJSON *doc, char **new_r
 	call k = { "PUT", fs_buf_str(&p), doc, NULL, 0, { db, id, NULL } };
 	if (!rc)
 		rc = send_call(c, &k, &ans, NULL, e);
+	id_taken(rc, doc, id, db, e);
 	fs_buf_free(&p);
 	return rc ? rc : take_rev(ans, new_rev);
 }
@@ -579,6 +589,7 @@ int fs_couch_doc_post(fs_couch *c, const char *db, const cJSON *doc, char **new_
 	call k = { "POST", fs_buf_str(&p), doc, NULL, 0, { db, named, NULL } };
 	if (!rc)
 		rc = send_call(c, &k, &ans, NULL, e);
+	id_taken(rc, doc, named, db, e);
 	fs_buf_free(&p);
 	if (rc)
 		return rc;

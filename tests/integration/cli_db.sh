@@ -52,7 +52,7 @@ check_eq "put tags the owner" bob "$(printf '%s' "$out" | jget 'd["~c8oAcl"]')"
 check_eq "put tags groups as an object" True "$(printf '%s' "$out" | jget 'd["c8oGrp"]["hr"]')"
 run db put cdb "$t/p.json" $S
 check_eq "put none without _rev is a conflict" 1 "$rc"
-check_contains "the conflict is said plainly" "conflict" "$err"
+check_contains "the conflict is said plainly: the id is taken, not changed by someone" "already exists" "$err"
 printf '{"_id":"p","a":{"y":2},"t":[2]}' | "$FS_BIN" db put cdb - $S --policy merge --merge-rules '{"t":"append"}' >"$t/out" 2>&1
 run db get cdb p $S
 check_eq "merge keeps, adds and appends" "1 2 [1 2] True" "$(printf '%s' "$out" | jget 'd["a"]["x"], d["a"]["y"], d["t"], d["old"]' | tr -d '(),')"

@@ -131,7 +131,12 @@ static void hostile_document_ids(void **state)
 		check(fs_couch_doc_get(c, db, ids[i], NULL, &back, &e), ids[i]);
 		assert_string_equal(fs_json_str(back, "_id"), ids[i]);
 		assert_int_equal(fs_json_int(back, "n", -1), (long long)i);
-		/* a stale revision is a conflict, said plainly */
+		/* again without a _rev: the id is taken, said plainly */
+		assert_int_equal(fs_couch_doc_put(c, db, d, NULL, &e), FS_E_CONFLICT);
+		assert_non_null(strstr(e.msg, "already exists"));
+		assert_non_null(strstr(e.msg, ids[i]));
+		/* a stale revision is someone else's change */
+		cJSON_AddStringToObject(d, "_rev", "1-00000000000000000000000000000000");
 		assert_int_equal(fs_couch_doc_put(c, db, d, NULL, &e), FS_E_CONFLICT);
 		assert_non_null(strstr(e.msg, "was changed by someone else"));
 		assert_non_null(strstr(e.msg, ids[i]));
