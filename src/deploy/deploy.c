@@ -259,32 +259,31 @@ static cJSON *local_doc(const fs_obj *ddoc, const char *commit, const char *at)
 	return d;
 }
 
-/* The first syntax error among the functions under o, as a sentence naming
- * the file, the function, the line and the column; NULL when none. */
-static char *syntax_error(const fs_obj *o)
+/* The first syntax error among the functions under o: the reason, a
+ * sentence naming the file, the function, the line and the column, and the
+ * place itself in d (the studio opens the function there). 0 when none. */
+static int syntax_error(const fs_obj *o, fs_deploy_doc *d)
 {
 	if (o->kind == FS_K_FUNCTION) {
 		const char *text = fs_fn_text(o);
-		fs_js_diags d = { 0 };
-		fs_js_check(o->fn, text ? text : "", &d);
-		char *msg = NULL;
-		for (size_t i = 0; i < d.n && !msg; i++) {
-			if (d.v[i].warning)
+		fs_js_diags g = { 0 };
+		fs_js_check(o->fn, text ? text : "", &g);
+		for (size_t i = 0; i < g.n && !d->reason; i++) {
+			if (g.v[i].warning)
 				continue;
-			char *path = fs_obj_path(o);
-			msg = fs_xasprintf("%s: function %s, line %u, column %u: %s (not deployed; fix it first)",
-				fs_obj_file(o), path, d.v[i].line, d.v[i].col, d.v[i].message);
-			free(path);
+			d->fn = fs_obj_path(o);
+			d->line = g.v[i].line;
+			d->col = g.v[i].col;
+			d->reason = fs_xasprintf("%s: function %s, line %u, column %u: %s (not deployed; fix it first)",
+				fs_obj_file(o), d->fn, d->line, d->col, g.v[i].message);
 		}
-		fs_js_diags_free(&d);
-		return msg;
+		fs_js_diags_free(&g);
+		return d->reason != NULL;
 	}
-	for (size_t i = 0; i < o->nkids; i++) {
-		char *msg = syntax_error(o->kids[i]);
-		if (msg)
-			return msg;
-	}
-	return NULL;
+	for (size_t i = 0; i < o->nkids; i++)
+		if (syntax_error(o->kids[i], d))
+			return 1;
+	return 0;
 }
 
 /* Takes the server copy of id out of the rows (NULL when absent). */
@@ -428,7 +427,7 @@ static void prepare_doc(fs_deploy_plan *p, fs_deploy_db *db, fs_obj *ddoc, const
 		d->refusal = FS_DR_DUPLICATE;
 		d->reason = fs_xasprintf("%s: defined twice for database '%s' (also in %s)",
 			d->file, db->name, twin->file);
-	} else if ((d->reason = syntax_error(ddoc))) {
+	} else if (syntax_error(ddoc, d)) {
 		d->refusal = FS_DR_SYNTAX;
 	}
 	if (d->refusal)
@@ -541,6 +540,7 @@ static void doc_free(fs_deploy_doc *d)
 	free(d->id);
 	free(d->file);
 	free(d->reason);
+	free(d->fn);
 	cJSON_Delete(d->local);
 	cJSON_Delete(d->remote);
 	fs_deploy_fdiffs_free(d->diffs, d->ndiffs);
