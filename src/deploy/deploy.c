@@ -91,31 +91,17 @@ static void members_free(members *m)
 	free(m->v);
 }
 
-static int ignored(const char *key, const char *const *ignore)
+/* Functions are strings at any depth ("views/NAME/map"); other values are
+ * shown as pretty JSON. */
+static void add_leaf(void *ctx, const char *name, const cJSON *v)
 {
-	for (; ignore && *ignore; ignore++)
-		if (!strcmp(key, *ignore))
-			return 1;
-	return 0;
+	members_add(ctx, fs_xstrdup(name),
+		    cJSON_IsString(v) ? fs_xstrdup(v->valuestring) : fs_json_pretty(v, 2));
 }
 
-/* Functions are strings at any depth ("views/NAME/map"); other values are
- * shown as pretty JSON; non-empty objects are walked. */
-static void flatten(const cJSON *v, const char *prefix, members *out)
+static void flatten(const cJSON *v, members *out)
 {
-	for (const cJSON *k = v ? v->child : NULL; k; k = k->next) {
-		if (!k->string || (!prefix && ignored(k->string, diff_ignore)))
-			continue;
-		char *name = prefix ? fs_xasprintf("%s/%s", prefix, k->string) : fs_xstrdup(k->string);
-		if (cJSON_IsObject(k) && k->child) {
-			flatten(k, name, out);
-			free(name);
-		} else if (cJSON_IsString(k)) {
-			members_add(out, name, fs_xstrdup(k->valuestring));
-		} else {
-			members_add(out, name, fs_json_pretty(k, 2));
-		}
-	}
+	fs_json_leaves(v, diff_ignore, add_leaf, out);
 }
 
 static const member *members_find(const members *m, const char *name)
@@ -142,8 +128,8 @@ static void fdiff_add(fs_deploy_fdiff **out, size_t *n, const char *name, const 
 void fs_deploy_diff_docs(const cJSON *old, const cJSON *new_, fs_deploy_fdiff **out, size_t *n)
 {
 	members a = { 0 }, b = { 0 };
-	flatten(old, NULL, &a);
-	flatten(new_, NULL, &b);
+	flatten(old, &a);
+	flatten(new_, &b);
 	*out = NULL;
 	*n = 0;
 	for (size_t i = 0; i < b.n; i++) {
