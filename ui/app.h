@@ -98,6 +98,8 @@ int fs_app_unsaved(fs_app *a);
 void fs_app_touched(fs_app *a);
 /* Opens the function editor on a function (ui/editor.c). */
 int fs_editor_edit(fs_app *a, int proj, fs_obj *fn);
+/* The same with the cursor at line:col (1-based, col in characters). */
+int fs_editor_edit_at(fs_app *a, int proj, fs_obj *fn, unsigned line, unsigned col);
 /* Something shown changed, not the model (git status came back...). */
 void fs_app_changed_view(fs_app *a);
 /* Panes follow the tree's selection. */

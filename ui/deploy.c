@@ -44,6 +44,7 @@ struct deploy {
 	size_t nlog;
 	char *open;          /* documents shown with their diffs: "db\tid\n"... */
 	fs_lines lines;      /* a document line's key is "db\tid", for Enter */
+	int width;           /* the columns the lines are wrapped to */
 };
 
 /* What a job gets: everything the work touches is its own (a and d are
@@ -67,9 +68,10 @@ static struct deploy *DP(fs_app *a)
 	return a->panes[FS_P_DEPLOY].priv;
 }
 
+/* Sentences wrap to the pane (diff lines do not: they scroll). */
 static void add(struct deploy *d, const char *text, int color, const char *doc)
 {
-	fs_lines_add(&d->lines, 0, color, doc, text);
+	fs_lines_add_wrapped(&d->lines, 0, color, doc, text, d->width, 4);
 }
 
 static int action_color(const fs_deploy_doc *doc)
@@ -88,7 +90,7 @@ static int action_color(const fs_deploy_doc *doc)
 static void emit(void *ctx, const char *text, int color)
 {
 	char *t = fs_xasprintf("      %s", text);
-	add(ctx, t, color, NULL);
+	fs_lines_add(&((struct deploy *)ctx)->lines, 0, color, NULL, t);
 	free(t);
 }
 
@@ -107,8 +109,15 @@ static void add_doc(struct deploy *d, const fs_deploy_db *db, const fs_deploy_do
 	else if (doc->reason)
 		fs_buf_printf(&b, ": %s", doc->reason);
 	key[strlen(key) - 1] = 0;
-	add(d, fs_buf_str(&b), action_color(doc), key);
+	/* the reason in full, over as many lines as it takes */
+	fs_lines_add_wrapped(&d->lines, 0, action_color(doc), key, fs_buf_str(&b), d->width, 6);
 	key[strlen(key)] = '\n';
+	if (doc->fn) {
+		/* a line of the document's own: Enter on it edits too */
+		fs_buf_reset(&b);
+		fs_buf_printf(&b, "      Enter: edit it at %u:%u", doc->line, doc->col);
+		fs_lines_add_wrapped(&d->lines, 0, FS_C_MESSAGE, NULL, fs_buf_str(&b), d->width, 8)->flags |= FS_LINE_CONT;
+	}
 	fs_buf_free(&b);
 	if (d->open && strstr(d->open, key)) {
 		for (size_t k = 0; k < doc->ndiffs; k++) {
@@ -147,6 +156,7 @@ static void build(fs_app *a, fs_pane *p)
 	fs_deploy_plan *pl = d->plan;
 	fs_buf b = FS_BUF_INIT;
 	fs_lines_clear(&d->lines);
+	d->width = p->w;
 	switch (d->state) {
 	case D_IDLE:
 		add(d, "Choose a server (P)", FS_C_MESSAGE, NULL);
@@ -607,6 +617,10 @@ static void deploy_title(fs_app *a, fs_pane *p, fs_buf *out)
 {
 	struct deploy *d = p->priv;
 	static const char spin[] = "|/-\\";
+	/* the title comes first in a frame: rewrap to a new width (a resize,
+	 * a zoom) before the lines are drawn */
+	if (p->w != d->width)
+		build(a, p);
 	fs_buf_printf(out, "Deploy %s", fs_project_root(a->projects[d->proj])->name);
 	if (d->connector)
 		fs_buf_printf(out, "/%s", d->connector);
@@ -646,14 +660,51 @@ static void toggle_doc(fs_app *a, fs_pane *p, const char *doc)
 	build(a, p);
 }
 
+/* The document of a line's key ("db\tid") in the plan shown. */
+static const fs_deploy_doc *doc_of(const struct deploy *d, const char *key)
+{
+	const char *tab = strchr(key, '\t');
+	for (size_t i = 0; d->plan && tab && i < d->plan->ndbs; i++) {
+		const fs_deploy_db *db = &d->plan->dbs[i];
+		if (strlen(db->name) != (size_t)(tab - key) || strncmp(db->name, key, tab - key))
+			continue;
+		for (size_t k = 0; k < db->ndocs; k++)
+			if (!strcmp(db->docs[k].id, tab + 1))
+				return &db->docs[k];
+	}
+	return NULL;
+}
+
+/* A document refused for a syntax error: its function in the editor, the
+ * cursor on the error. The plan was made from a copy: the function is
+ * looked up again in the model the user edits. */
+static void edit_refused(fs_app *a, struct deploy *d, const fs_deploy_doc *doc)
+{
+	fs_obj *fn = fs_project_find(a->projects[d->proj], doc->fn);
+	if (!fn || fn->kind != FS_K_FUNCTION) {
+		fs_app_error(a, "%s is not in the project any more", doc->fn);
+		return;
+	}
+	fs_editor_edit_at(a, d->proj, fn, doc->line, doc->col);
+}
+
+static void enter(fs_app *a, fs_pane *p)
+{
+	struct deploy *d = p->priv;
+	const fs_line *l = p->lineno < d->lines.n ? &d->lines.v[fs_lines_head(&d->lines, p->lineno)] : NULL;
+	const fs_deploy_doc *doc = l && l->key ? doc_of(d, l->key) : NULL;
+	if (doc && doc->fn)
+		edit_refused(a, d, doc);
+	else if (l && l->key)
+		toggle_doc(a, p, l->key);
+}
+
 static fs_req deploy_request(fs_app *a, fs_pane *p, fs_req r)
 {
 	struct deploy *d = p->priv;
-	fs_line *l = p->lineno < d->lines.n ? &d->lines.v[p->lineno] : NULL;
 	switch (r) {
 	case FS_REQ_ENTER:
-		if (l && l->key)
-			toggle_doc(a, p, l->key);
+		enter(a, p);
 		return FS_REQ_NONE;
 	case FS_REQ_DEPLOY:
 		if (d->state == D_PLANNED)

@@ -1221,6 +1221,28 @@ int fs_editor_edit(fs_app *a, int proj, fs_obj *fn)
 	return 0;
 }
 
+/* The same with the cursor at a place of the text (1-based line, column
+ * in characters), as a checker reports it: the deploy pane's refusals. */
+int fs_editor_edit_at(fs_app *a, int proj, fs_obj *fn, unsigned line, unsigned col)
+{
+	struct editor *ed;
+	if (fs_editor_edit(a, proj, fn))
+		return -1;
+	ed = E(editor_pane(a));
+	fs_tb_group_close(ed->tb);
+	ed->cur = fs_tb_goto_line(ed->tb, line ? line : 1);
+	for (unsigned k = 1; k < col; k++) {
+		fs_pos next = fs_tb_next_char(ed->tb, ed->cur);
+		if (next.line != ed->cur.line)
+			break;
+		ed->cur = next;
+	}
+	ed->sel = ed->marked = 0;
+	set_want(ed);
+	keep_visible(ed);
+	return 0;
+}
+
 static void editor_open(fs_app *a, fs_pane *p)
 {
 	(void)a;

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <wchar.h>
 #include "pane.h"
 #include "view.h"
 
@@ -61,4 +62,64 @@ long fs_lines_find(const fs_lines *s, size_t from, const char *needle, int back)
 long fs_pane_find(fs_pane *p, const char *needle, int back)
 {
 	return p->store ? fs_lines_find(p->store, p->lineno, needle, back) : -1;
+}
+
+/* Bytes of the head of s that fit in room columns: up to the last space
+ * when the text goes on (all of a too long word otherwise). */
+static size_t fit(const char *s, int room)
+{
+	mbstate_t st = { 0 };
+	size_t i = 0, brk = 0;
+	int used = 0;
+	while (s[i]) {
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, s + i, MB_CUR_MAX, &st);
+		int w = 1;
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+			n = 1;
+			memset(&st, 0, sizeof st);
+		} else if ((w = wcwidth(wc)) < 0) {
+			w = 1;
+		}
+		if (used + w > room)
+			return s[i] == ' ' ? i : brk ? brk : i ? i : n;
+		if (s[i] == ' ')
+			brk = i + 1;
+		used += w;
+		i += n;
+	}
+	return i;
+}
+
+fs_line *fs_lines_add_wrapped(fs_lines *s, int type, int color, const char *key, const char *text,
+			      int width, int indent)
+{
+	size_t first = s->n;
+	const char *p = text ? text : "";
+	if (width <= 0)
+		return fs_lines_add(s, type, color, key, p);
+	if (indent > width / 2)
+		indent = width / 2;
+	do {
+		int cont = s->n > first;
+		size_t n = fit(p, cont ? width - indent : width), len = n;
+		while (len && p[len - 1] == ' ')
+			len--;
+		char *t = fs_xasprintf("%*s%.*s", cont ? indent : 0, "", (int)len, p);
+		fs_line *l = fs_lines_add(s, type, color, cont ? NULL : key, t);
+		if (cont)
+			l->flags |= FS_LINE_CONT;
+		free(t);
+		p += n;
+		while (*p == ' ')
+			p++;
+	} while (*p);
+	return &s->v[first];
+}
+
+size_t fs_lines_head(const fs_lines *s, size_t i)
+{
+	while (i > 0 && i < s->n && (s->v[i].flags & FS_LINE_CONT))
+		i--;
+	return i;
 }

@@ -37,6 +37,16 @@ typedef struct fs_lines {
  * returns it for the fields the pane sets itself (valid until the next
  * add). */
 fs_line *fs_lines_add(fs_lines *s, int type, int color, const char *key, const char *text);
+/* The continuation lines of a wrapped line carry this flag (and no key):
+ * the line they continue is the nearest one above without it. */
+#define FS_LINE_CONT 0x8000u
+/* Appends text wrapped to `width` columns (at spaces, or anywhere in a word
+ * wider than a line), the continuation lines indented by `indent` spaces.
+ * The first line gets the key; returns it. width <= 0: one line. */
+fs_line *fs_lines_add_wrapped(fs_lines *s, int type, int color, const char *key, const char *text,
+			      int width, int indent);
+/* The first line of the wrapped line that line i belongs to. */
+size_t fs_lines_head(const fs_lines *s, size_t i);
 /* Drops every line (the store keeps its room for the next build). */
 void fs_lines_clear(fs_lines *s);
 /* Drops every line and the room. */

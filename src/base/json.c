@@ -392,3 +392,31 @@ void fs_json_hash(const cJSON *v, const char *const *ignore, char out[65])
 	fs_sha256_hex(s, strlen(s), out);
 	free(s);
 }
+
+static int skipped(const char *key, const char *const *ignore)
+{
+	for (; ignore && *ignore; ignore++)
+		if (!strcmp(key, *ignore))
+			return 1;
+	return 0;
+}
+
+static void leaves(const cJSON *v, const char *prefix, const char *const *ignore,
+		   fs_json_leaf_fn fn, void *ctx)
+{
+	for (const cJSON *k = v ? v->child : NULL; k; k = k->next) {
+		if (!k->string || (!prefix && skipped(k->string, ignore)))
+			continue;
+		char *name = prefix ? fs_xasprintf("%s/%s", prefix, k->string) : fs_xstrdup(k->string);
+		if (cJSON_IsObject(k) && k->child)
+			leaves(k, name, NULL, fn, ctx);
+		else
+			fn(ctx, name, k);
+		free(name);
+	}
+}
+
+void fs_json_leaves(const cJSON *v, const char *const *ignore, fs_json_leaf_fn fn, void *ctx)
+{
+	leaves(v, NULL, ignore, fn, ctx);
+}

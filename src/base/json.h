@@ -64,4 +64,11 @@ void fs_json_append_str(fs_buf *b, const char *s);
  * (Java org.json) writer does, so files we rewrite stay byte-identical. */
 void fs_json_quote(fs_buf *b, const char *s, bool slash_too);
 
+/* Walks the leaves of an object by their slash paths ("views/by_site/map"):
+ * strings, numbers, arrays, empty objects; non-empty objects are walked.
+ * Top-level keys in `ignore` (NULL-terminated, may be NULL) are skipped.
+ * How a design document is shown function by function. */
+typedef void (*fs_json_leaf_fn)(void *ctx, const char *path, const cJSON *value);
+void fs_json_leaves(const cJSON *v, const char *const *ignore, fs_json_leaf_fn fn, void *ctx);
+
 #endif

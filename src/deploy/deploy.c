@@ -91,31 +91,17 @@ static void members_free(members *m)
 	free(m->v);
 }
 
-static int ignored(const char *key, const char *const *ignore)
+/* Functions are strings at any depth ("views/NAME/map"); other values are
+ * shown as pretty JSON. */
+static void add_leaf(void *ctx, const char *name, const cJSON *v)
 {
-	for (; ignore && *ignore; ignore++)
-		if (!strcmp(key, *ignore))
-			return 1;
-	return 0;
+	members_add(ctx, fs_xstrdup(name),
+		    cJSON_IsString(v) ? fs_xstrdup(v->valuestring) : fs_json_pretty(v, 2));
 }
 
-/* Functions are strings at any depth ("views/NAME/map"); other values are
- * shown as pretty JSON; non-empty objects are walked. */
-static void flatten(const cJSON *v, const char *prefix, members *out)
+static void flatten(const cJSON *v, members *out)
 {
-	for (const cJSON *k = v ? v->child : NULL; k; k = k->next) {
-		if (!k->string || (!prefix && ignored(k->string, diff_ignore)))
-			continue;
-		char *name = prefix ? fs_xasprintf("%s/%s", prefix, k->string) : fs_xstrdup(k->string);
-		if (cJSON_IsObject(k) && k->child) {
-			flatten(k, name, out);
-			free(name);
-		} else if (cJSON_IsString(k)) {
-			members_add(out, name, fs_xstrdup(k->valuestring));
-		} else {
-			members_add(out, name, fs_json_pretty(k, 2));
-		}
-	}
+	fs_json_leaves(v, diff_ignore, add_leaf, out);
 }
 
 static const member *members_find(const members *m, const char *name)
@@ -142,8 +128,8 @@ static void fdiff_add(fs_deploy_fdiff **out, size_t *n, const char *name, const 
 void fs_deploy_diff_docs(const cJSON *old, const cJSON *new_, fs_deploy_fdiff **out, size_t *n)
 {
 	members a = { 0 }, b = { 0 };
-	flatten(old, NULL, &a);
-	flatten(new_, NULL, &b);
+	flatten(old, &a);
+	flatten(new_, &b);
 	*out = NULL;
 	*n = 0;
 	for (size_t i = 0; i < b.n; i++) {
@@ -259,32 +245,31 @@ static cJSON *local_doc(const fs_obj *ddoc, const char *commit, const char *at)
 	return d;
 }
 
-/* The first syntax error among the functions under o, as a sentence naming
- * the file, the function, the line and the column; NULL when none. */
-static char *syntax_error(const fs_obj *o)
+/* The first syntax error among the functions under o: the reason, a
+ * sentence naming the file, the function, the line and the column, and the
+ * place itself in d (the studio opens the function there). 0 when none. */
+static int syntax_error(const fs_obj *o, fs_deploy_doc *d)
 {
 	if (o->kind == FS_K_FUNCTION) {
 		const char *text = fs_fn_text(o);
-		fs_js_diags d = { 0 };
-		fs_js_check(o->fn, text ? text : "", &d);
-		char *msg = NULL;
-		for (size_t i = 0; i < d.n && !msg; i++) {
-			if (d.v[i].warning)
+		fs_js_diags g = { 0 };
+		fs_js_check(o->fn, text ? text : "", &g);
+		for (size_t i = 0; i < g.n && !d->reason; i++) {
+			if (g.v[i].warning)
 				continue;
-			char *path = fs_obj_path(o);
-			msg = fs_xasprintf("%s: function %s, line %u, column %u: %s (not deployed; fix it first)",
-				fs_obj_file(o), path, d.v[i].line, d.v[i].col, d.v[i].message);
-			free(path);
+			d->fn = fs_obj_path(o);
+			d->line = g.v[i].line;
+			d->col = g.v[i].col;
+			d->reason = fs_xasprintf("%s: function %s, line %u, column %u: %s (not deployed; fix it first)",
+				fs_obj_file(o), d->fn, d->line, d->col, g.v[i].message);
 		}
-		fs_js_diags_free(&d);
-		return msg;
+		fs_js_diags_free(&g);
+		return d->reason != NULL;
 	}
-	for (size_t i = 0; i < o->nkids; i++) {
-		char *msg = syntax_error(o->kids[i]);
-		if (msg)
-			return msg;
-	}
-	return NULL;
+	for (size_t i = 0; i < o->nkids; i++)
+		if (syntax_error(o->kids[i], d))
+			return 1;
+	return 0;
 }
 
 /* Takes the server copy of id out of the rows (NULL when absent). */
@@ -428,7 +413,7 @@ static void prepare_doc(fs_deploy_plan *p, fs_deploy_db *db, fs_obj *ddoc, const
 		d->refusal = FS_DR_DUPLICATE;
 		d->reason = fs_xasprintf("%s: defined twice for database '%s' (also in %s)",
 			d->file, db->name, twin->file);
-	} else if ((d->reason = syntax_error(ddoc))) {
+	} else if (syntax_error(ddoc, d)) {
 		d->refusal = FS_DR_SYNTAX;
 	}
 	if (d->refusal)
@@ -541,6 +526,7 @@ static void doc_free(fs_deploy_doc *d)
 	free(d->id);
 	free(d->file);
 	free(d->reason);
+	free(d->fn);
 	cJSON_Delete(d->local);
 	cJSON_Delete(d->remote);
 	fs_deploy_fdiffs_free(d->diffs, d->ndiffs);

@@ -92,6 +92,10 @@ typedef struct fs_deploy_doc {
 	fs_deploy_action action;
 	fs_deploy_refusal refusal;
 	char *reason;             /* plain sentence for refusals (and warnings) */
+	/* A syntax refusal: the function's object path ("conn/ddoc/view/map")
+	 * and where its first error is (1-based; col counts characters). */
+	char *fn;
+	unsigned line, col;
 	int forced;               /* drift overridden by force */
 	cJSON *local;             /* what is uploaded (marker included); NULL: server only */
 	cJSON *remote;            /* the server copy; NULL: absent */

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "base/buf.h"
+#include "base/json.h"
 #include "model/docdata.h"
 #include "base/fsutil.h"
 #include "model/journal.h"
@@ -984,6 +985,20 @@ static void put_prop_text(fs_buf *b, const fs_prop *pr)
 	}
 }
 
+/* A member of a design document: a function as "views/x/map:" then its
+ * text on the lines below; any other value on its line, as JSON. */
+static void put_member_text(void *ctx, const char *name, const cJSON *v)
+{
+	fs_buf *b = ctx;
+	if (cJSON_IsString(v) && (strchr(v->valuestring, '\n') || strstr(v->valuestring, "function"))) {
+		fs_buf_printf(b, "%s:\n%s\n", name, v->valuestring);
+	} else {
+		fs_buf_printf(b, "%s: ", name);
+		fs_json_append(b, v);
+		fs_buf_addc(b, '\n');
+	}
+}
+
 char *fs_obj_text(const fs_obj *o)
 {
 	fs_buf b = FS_BUF_INIT;
@@ -993,6 +1008,11 @@ char *fs_obj_text(const fs_obj *o)
 	} else if (o->kind == FS_K_VIEW) {
 		for (size_t i = 0; i < o->nkids; i++)
 			fs_buf_printf(&b, "%s:\n%s\n", o->kids[i]->name, fs_fn_text(o->kids[i]));
+	} else if (o->kind == FS_K_DDOC && fs_ddoc_json(o)) {
+		/* function by function, as JavaScript: diffs show code, not
+		 * escaped JSON lines (_id stays: the text holds the name) */
+		static const char *const skip[] = { "_rev", NULL };
+		fs_json_leaves(fs_ddoc_json(o), skip, put_member_text, &b);
 	} else if (o->kind == FS_K_DDOC) {
 		char *t = fs_docdata_print(fs_priv(o)->doc);
 		fs_buf_adds(&b, t);

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 #include <stdlib.h>
 #include <string.h>
+#include <locale.h>
 #include "view.h"
 #include "testlib.h"
 
@@ -54,11 +55,42 @@ static void find_wraps_both_ways(void **state)
 	fs_lines_free(&s);
 }
 
+static void wrap_at_spaces_and_long_words(void **state)
+{
+	fs_lines s = { 0 };
+	fs_line *l = fs_lines_add_wrapped(&s, 1, 2, "db\tid", "  refused _design/x: a/very/long/path/to/map, line 2, column 46: missing", 20, 4);
+	assert_string_equal(l->key, "db\tid");
+	const char *want[] = { "  refused _design/x:", "    a/very/long/path", "    /to/map, line 2,", "    column 46:", "    missing" };
+	assert_int_equal(s.n, 5);
+	for (size_t i = 0; i < s.n; i++) {
+		assert_string_equal(s.v[i].text, want[i]);
+		assert_int_equal(s.v[i].type, 1);
+		assert_int_equal(s.v[i].color, 2);
+		assert_int_equal(!!(s.v[i].flags & FS_LINE_CONT), i > 0);
+		assert_true(i == 0 || !s.v[i].key);
+		assert_int_equal(fs_lines_head(&s, i), 0);
+	}
+	/* fits: one line, as given; no width: one line */
+	fs_lines_add_wrapped(&s, 0, 0, NULL, "short one", 20, 4);
+	fs_lines_add_wrapped(&s, 0, 0, NULL, "a line far wider than twenty columns", 0, 4);
+	assert_int_equal(s.n, 7);
+	assert_string_equal(s.v[5].text, "short one");
+	assert_int_equal(fs_lines_head(&s, 6), 6);
+	/* characters, not bytes, count (when the locale decodes UTF-8) */
+	if (setlocale(LC_CTYPE, "C.UTF-8")) {
+		fs_lines_clear(&s);
+		fs_lines_add_wrapped(&s, 0, 0, NULL, "\u2713 created x", 11, 2);
+		assert_int_equal(s.n, 1);
+	}
+	fs_lines_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(add_copies_and_clear_frees),
 		cmocka_unit_test(find_wraps_both_ways),
+		cmocka_unit_test(wrap_at_spaces_and_long_words),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
