@@ -45,7 +45,7 @@ check "a server that is down says why" ui_wait "local: cannot connect to http://
 ui_keys Right
 check "Right chooses the next server" ui_wait "prod selected"
 ui_keys / ; ui_type visits; ui_keys Enter Escape
-check "the tree's design document row: its state on the selected server" ui_wait_re "visits  \[prod: $c1 1 behind\]"
+check "the tree's design document row: its state on the selected server" ui_wait_re "visits  4 views  \[prod: $c1 1 behind\]"
 ui_keys W
 ui_wait "prod selected"
 ui_keys M
