@@ -1,6 +1,7 @@
 /* The project in git with libgit2: versions of the project are models read
  * from blobs, and every answer (status, diff, history) is a comparison of
- * models, object by object. */
+ * models, object by object. The history walk is in history.c; what both
+ * share is in gitstore_int.h. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdarg.h>
@@ -8,24 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 #include <git2.h>
 #include "base/buf.h"
 #include "base/fsutil.h"
 #include "git/gitstore.h"
+#include "git/gitstore_int.h"
 #include "model/journal.h"
-
-struct fs_repo {
-	git_repository *repo;
-	char *projdir;   /* the project folder as given */
-	char *workdir;   /* repository work folder, with a final slash */
-	char *prefix;    /* project folder inside it: "" or "a/b/" */
-	/* The model at HEAD, kept while HEAD stays: the studio asks for the
-	 * status after every save. */
-	git_oid head_id;
-	fs_project *head;
-};
 
 #define TRAILER_RENAME "Fsstudio-Rename"
 
@@ -37,9 +27,7 @@ static int git_fail(fs_err *e, const char *what)
 	return fs_err_set(e, FS_E_GIT, "%s: %s", what, g && g->message ? g->message : "git error");
 }
 
-static void strs_add(char ***v, size_t *n, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void strs_add(char ***v, size_t *n, const char *fmt, ...)
+void fs_gs_strs_add(char ***v, size_t *n, const char *fmt, ...)
 {
 	va_list ap;
 	fs_buf b = FS_BUF_INIT;
@@ -50,14 +38,14 @@ static void strs_add(char ***v, size_t *n, const char *fmt, ...)
 	(*v)[(*n)++] = fs_buf_steal(&b);
 }
 
-static void strs_free(char **v, size_t n)
+void fs_gs_strs_free(char **v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		free(v[i]);
 	free(v);
 }
 
-static int starts_with_dir(const char *path, const char *dir)
+int fs_gs_starts_with_dir(const char *path, const char *dir)
 {
 	size_t n = strlen(dir);
 	return !strncmp(path, dir, n) && (path[n] == '/' || path[n] == 0);
@@ -66,7 +54,7 @@ static int starts_with_dir(const char *path, const char *dir)
 /* path is obj or below it; every path is below "" (the project). */
 static int under(const char *path, const char *obj)
 {
-	return !obj || !*obj || starts_with_dir(path, obj);
+	return !obj || !*obj || fs_gs_starts_with_dir(path, obj);
 }
 
 static char *parent_path(const char *path)
@@ -95,7 +83,7 @@ char fs_change_char(fs_change_type t)
 	return t < FS_CH_COUNT ? c[t] : '?';
 }
 
-static void change_free(fs_change *c)
+void fs_gs_change_free(fs_change *c)
 {
 	free(c->path);
 	free(c->old_path);
@@ -111,9 +99,9 @@ void fs_changes_free(fs_changes *c)
 	if (!c)
 		return;
 	for (size_t i = 0; i < c->n; i++)
-		change_free(&c->v[i]);
+		fs_gs_change_free(&c->v[i]);
 	free(c->v);
-	strs_free(c->notes, c->nnotes);
+	fs_gs_strs_free(c->notes, c->nnotes);
 	memset(c, 0, sizeof *c);
 }
 
@@ -257,21 +245,21 @@ char *fs_repo_head_name(fs_repo *r)
 }
 
 /* Notes every answer carries: HEAD when it is unusual, unfinished merges. */
-static void state_notes(fs_repo *r, char ***v, size_t *n)
+void fs_gs_state_notes(fs_repo *r, char ***v, size_t *n)
 {
 	if (git_repository_head_unborn(r->repo) == 1 || git_repository_head_detached(r->repo) == 1) {
 		char *h = fs_repo_head_name(r);
-		strs_add(v, n, "%s", h);
+		fs_gs_strs_add(v, n, "%s", h);
 		free(h);
 	}
 	switch (git_repository_state(r->repo)) {
 	case GIT_REPOSITORY_STATE_NONE:
 		break;
 	case GIT_REPOSITORY_STATE_MERGE:
-		strs_add(v, n, "merge in progress");
+		fs_gs_strs_add(v, n, "merge in progress");
 		break;
 	default:
-		strs_add(v, n, "a git operation is in progress (rebase, cherry-pick, revert or bisect)");
+		fs_gs_strs_add(v, n, "a git operation is in progress (rebase, cherry-pick, revert or bisect)");
 		break;
 	}
 }
@@ -335,8 +323,8 @@ static int read_blob(void *ctx, const char *relpath, char **data, size_t *len, f
 
 /* The project as committed in c (only: see tree_src). Parse errors read
  * "SHORTID: file:line: ...". */
-static int open_commit_only(fs_repo *r, git_commit *c, const char *const *only, size_t nonly,
-			    fs_project **out, fs_err *e)
+int fs_gs_open_commit_only(fs_repo *r, git_commit *c, const char *const *only, size_t nonly,
+			   fs_project **out, fs_err *e)
 {
 	tree_src s = { r, NULL, "", only, nonly };
 	*out = NULL;
@@ -350,13 +338,13 @@ static int open_commit_only(fs_repo *r, git_commit *c, const char *const *only, 
 	return rc;
 }
 
-static int open_commit(fs_repo *r, git_commit *c, fs_project **out, fs_err *e)
+int fs_gs_open_commit(fs_repo *r, git_commit *c, fs_project **out, fs_err *e)
 {
-	return open_commit_only(r, c, NULL, 0, out, e);
+	return fs_gs_open_commit_only(r, c, NULL, 0, out, e);
 }
 
 /* rev (NULL: HEAD) as a commit; *out NULL and 0 when HEAD is unborn. */
-static int resolve(fs_repo *r, const char *rev, git_commit **out, fs_err *e)
+int fs_gs_resolve(fs_repo *r, const char *rev, git_commit **out, fs_err *e)
 {
 	*out = NULL;
 	if (!rev && git_repository_head_unborn(r->repo) == 1)
@@ -375,7 +363,7 @@ static int resolve(fs_repo *r, const char *rev, git_commit **out, fs_err *e)
 int fs_repo_has_rev(fs_repo *r, const char *rev)
 {
 	git_commit *c = NULL;
-	int ok = resolve(r, rev, &c, NULL) == 0 && c;
+	int ok = fs_gs_resolve(r, rev, &c, NULL) == 0 && c;
 	git_commit_free(c);
 	return ok;
 }
@@ -385,9 +373,9 @@ static int open_rev(fs_repo *r, const char *rev, fs_project **out, fs_err *e)
 {
 	git_commit *c;
 	*out = NULL;
-	int rc = resolve(r, rev, &c, e);
+	int rc = fs_gs_resolve(r, rev, &c, e);
 	if (!rc && c)
-		rc = open_commit(r, c, out, e);
+		rc = fs_gs_open_commit(r, c, out, e);
 	git_commit_free(c);
 	return rc;
 }
@@ -397,13 +385,13 @@ static int head_model(fs_repo *r, fs_project **out, fs_err *e)
 {
 	git_commit *c = NULL;
 	*out = NULL;
-	int rc = resolve(r, NULL, &c, e);
+	int rc = fs_gs_resolve(r, NULL, &c, e);
 	if (rc || !c)
 		return rc;
 	if (!r->head || !git_oid_equal(&r->head_id, git_commit_id(c))) {
 		fs_project_free(r->head);
 		r->head = NULL;
-		rc = open_commit(r, c, &r->head, e);
+		rc = fs_gs_open_commit(r, c, &r->head, e);
 		if (!rc)
 			git_oid_cpy(&r->head_id, git_commit_id(c));
 	}
@@ -415,7 +403,7 @@ static int head_model(fs_repo *r, fs_project **out, fs_err *e)
 /* ---- Objects of a model, by path ------------------------------------------- */
 
 /* An object by path; "" is the project itself. */
-static fs_obj *find_obj(fs_project *p, const char *path)
+fs_obj *fs_gs_find_obj(fs_project *p, const char *path)
 {
 	return !*path ? fs_project_root(p) : fs_project_find(p, path);
 }
@@ -468,7 +456,7 @@ static void olist_free(olist *l)
 	free(l->v);
 }
 
-static char *obj_text(const fs_obj *o)
+char *fs_gs_obj_text(const fs_obj *o)
 {
 	char *t = fs_obj_text(o);
 	return t ? t : fs_xstrdup("");
@@ -477,7 +465,7 @@ static char *obj_text(const fs_obj *o)
 static const char *oent_text(oent *x)
 {
 	if (!x->text)
-		x->text = obj_text(x->o);
+		x->text = fs_gs_obj_text(x->o);
 	return x->text;
 }
 
@@ -487,7 +475,7 @@ static const char *oent_text(oent *x)
 static void signature(const fs_obj *o, int top, fs_buf *out)
 {
 	if (!top || (o->kind != FS_K_DDOC && o->kind != FS_K_CONNECTOR)) {
-		char *t = obj_text(o);
+		char *t = fs_gs_obj_text(o);
 		fs_buf_adds(out, t);
 		free(t);
 	}
@@ -507,20 +495,14 @@ static char *obj_signature(const fs_obj *o)
 
 /* ---- Comparing two models ------------------------------------------------- */
 
-/* Renames named by commit trailers: old[i] -> new[i]. */
-typedef struct renames {
-	char **old, **new;
-	size_t n;
-} renames;
-
-static void renames_free(renames *rn)
+void fs_gs_renames_free(renames *rn)
 {
-	strs_free(rn->old, rn->n);
-	strs_free(rn->new, rn->n);
+	fs_gs_strs_free(rn->old, rn->n);
+	fs_gs_strs_free(rn->new, rn->n);
 	memset(rn, 0, sizeof *rn);
 }
 
-static void renames_from_message(const char *msg, renames *rn)
+void fs_gs_renames_from_message(const char *msg, renames *rn)
 {
 	git_message_trailer_array arr = { 0 };
 	memset(rn, 0, sizeof *rn);
@@ -531,8 +513,8 @@ static void renames_from_message(const char *msg, renames *rn)
 		const char *v = arr.trailers[i].value, *arrow;
 		if (strcasecmp(arr.trailers[i].key, TRAILER_RENAME) || !(arrow = strstr(v, " -> ")))
 			continue;
-		strs_add(&rn->old, &n_old, "%.*s", (int)(arrow - v), v);
-		strs_add(&rn->new, &n_new, "%s", arrow + 4);
+		fs_gs_strs_add(&rn->old, &n_old, "%.*s", (int)(arrow - v), v);
+		fs_gs_strs_add(&rn->new, &n_new, "%s", arrow + 4);
 	}
 	rn->n = n_old;
 	git_message_trailer_array_free(&arr);
@@ -606,7 +588,7 @@ static void diff_below_rename(olist *la, olist *lb, oent *d, oent *x, const char
 	size_t dl = strlen(d->path), xl = strlen(x->path);
 	for (size_t j = 0; j < lb->n; j++) {
 		oent *y = &lb->v[j];
-		if (y == x || !starts_with_dir(y->path, x->path))
+		if (y == x || !fs_gs_starts_with_dir(y->path, x->path))
 			continue;
 		char *oldp = fs_xasprintf("%s%s", d->path, y->path + xl);
 		oent *z = olist_find(la, oldp);
@@ -623,7 +605,7 @@ static void diff_below_rename(olist *la, olist *lb, oent *d, oent *x, const char
 	}
 	for (size_t i = 0; i < la->n; i++) {
 		oent *z = &la->v[i];
-		if (z == d || !starts_with_dir(z->path, d->path))
+		if (z == d || !fs_gs_starts_with_dir(z->path, d->path))
 			continue;
 		char *newp = fs_xasprintf("%s%s", x->path, z->path + dl);
 		char *pp = parent_path(newp);
@@ -639,14 +621,14 @@ static void diff_below_rename(olist *la, olist *lb, oent *d, oent *x, const char
 static int rename_concerns(const oent *d, const oent *x, const char *obj)
 {
 	return under(d->path, obj) || under(x->path, obj) ||
-	       starts_with_dir(obj, d->path) || starts_with_dir(obj, x->path);
+	       fs_gs_starts_with_dir(obj, d->path) || fs_gs_starts_with_dir(obj, x->path);
 }
 
 /* Appends to out the changes from a to b (either may be NULL: no project),
  * limited to obj's subtree when obj is not NULL (following renames: an
  * object renamed from or to obj's path is listed). */
-static void diff_models(fs_project *a, fs_project *b, const char *obj, const renames *rn,
-			int texts, fs_changes *out)
+void fs_gs_diff_models(fs_project *a, fs_project *b, const char *obj, const renames *rn,
+		       int texts, fs_changes *out)
 {
 	olist la, lb;
 	olist_of(a, &la);
@@ -790,15 +772,15 @@ static int status_with(fs_repo *r, fs_project *model, fs_changes *out, fs_err *e
 	int rc = file_status(r, &fs, e);
 	if (rc)
 		return rc;
-	state_notes(r, &out->notes, &out->nnotes);
+	fs_gs_state_notes(r, &out->notes, &out->nnotes);
 	fs_project *head = NULL, *work = model;
 	fs_err pe = { 0 };
 	int broken = head_model(r, &head, &pe) || (!work && fs_project_open(&work, r->projdir, &pe));
 	fs_files files = { 0 };
 	if (broken)
-		strs_add(&out->notes, &out->nnotes, "%s", pe.msg);
+		fs_gs_strs_add(&out->notes, &out->nnotes, "%s", pe.msg);
 	else
-		diff_models(head, work, NULL, NULL, 0, out);
+		fs_gs_diff_models(head, work, NULL, NULL, 0, out);
 	if (work && fs_project_render(work, &files, NULL))
 		memset(&files, 0, sizeof files);
 	size_t nobj = out->n;
@@ -833,9 +815,9 @@ int fs_git_status_model(fs_repo *r, fs_project *model, fs_changes *out, fs_err *
 static void renames_add(renames *rn, const char *old, const char *new)
 {
 	size_t n = rn->n;
-	strs_add(&rn->old, &n, "%s", old);
+	fs_gs_strs_add(&rn->old, &n, "%s", old);
 	n = rn->n;
-	strs_add(&rn->new, &n, "%s", new);
+	fs_gs_strs_add(&rn->new, &n, "%s", new);
 	rn->n = n;
 }
 
@@ -846,7 +828,7 @@ static void renames_between(fs_repo *r, const char *rev1, const char *rev2, rena
 	git_commit *c1 = NULL, *c2 = NULL;
 	git_revwalk *w = NULL;
 	memset(rn, 0, sizeof *rn);
-	if (resolve(r, rev1, &c1, NULL) || resolve(r, rev2, &c2, NULL) || !c2 ||
+	if (fs_gs_resolve(r, rev1, &c1, NULL) || fs_gs_resolve(r, rev2, &c2, NULL) || !c2 ||
 	    git_revwalk_new(&w, r->repo) < 0 || git_revwalk_push(w, git_commit_id(c2)) < 0 ||
 	    (c1 && git_revwalk_hide(w, git_commit_id(c1)) < 0))
 		goto out;
@@ -857,7 +839,7 @@ static void renames_between(fs_repo *r, const char *rev1, const char *rev2, rena
 		if (git_commit_lookup(&c, r->repo, &id) < 0)
 			break;
 		renames one;
-		renames_from_message(git_commit_message(c), &one);
+		fs_gs_renames_from_message(git_commit_message(c), &one);
 		for (size_t i = 0; i < one.n; i++) {
 			/* Oldest first: a rename of a path that an earlier rename
 			 * produced extends that chain. */
@@ -867,7 +849,7 @@ static void renames_between(fs_repo *r, const char *rev1, const char *rev2, rena
 					renames_add(rn, rn->old[k], one.new[i]);
 			renames_add(rn, one.old[i], one.new[i]);
 		}
-		renames_free(&one);
+		fs_gs_renames_free(&one);
 		git_commit_free(c);
 	}
 out:
@@ -884,16 +866,16 @@ int fs_git_diff(fs_repo *r, const char *rev1, const char *rev2, const char *obj,
 	int rc = open_rev(r, rev1, &a, e);
 	if (!rc)
 		rc = rev2 ? open_rev(r, rev2, &b, e) : fs_project_open(&b, r->projdir, e);
-	if (!rc && obj && *obj && !(a && find_obj(a, obj)) && !(b && find_obj(b, obj)))
+	if (!rc && obj && *obj && !(a && fs_gs_find_obj(a, obj)) && !(b && fs_gs_find_obj(b, obj)))
 		rc = fs_err_set(e, FS_E_NOTFOUND, "%s: no such object in %s or %s", obj,
 				rev1 ? rev1 : "HEAD", rev2 ? rev2 : "the working tree");
 	if (!rc) {
 		renames rn;
 		if (!rev1)
-			state_notes(r, &out->notes, &out->nnotes);
+			fs_gs_state_notes(r, &out->notes, &out->nnotes);
 		renames_between(r, rev1, rev2, &rn);
-		diff_models(a, b, obj, &rn, 1, out);
-		renames_free(&rn);
+		fs_gs_diff_models(a, b, obj, &rn, 1, out);
+		fs_gs_renames_free(&rn);
 	}
 	fs_project_free(a);
 	fs_project_free(b);
@@ -902,17 +884,12 @@ int fs_git_diff(fs_repo *r, const char *rev1, const char *rev2, const char *obj,
 
 /* ---- Commit -------------------------------------------------------------------- */
 
-typedef struct pathset {
-	char **v;
-	size_t n;
-} pathset;
-
-static void pathset_add(pathset *s, const char *p)
+void fs_gs_pathset_add(pathset *s, const char *p)
 {
 	for (size_t i = 0; i < s->n; i++)
 		if (!strcmp(s->v[i], p))
 			return;
-	strs_add(&s->v, &s->n, "%s", p);
+	fs_gs_strs_add(&s->v, &s->n, "%s", p);
 }
 
 static int pathset_has(const pathset *s, const char *p)
@@ -926,9 +903,9 @@ static int pathset_has(const pathset *s, const char *p)
 static void obj_files(fs_obj *o, int with_parent, pathset *files)
 {
 	if (fs_obj_file(o))
-		pathset_add(files, fs_obj_file(o));
+		fs_gs_pathset_add(files, fs_obj_file(o));
 	if (with_parent && o->parent && fs_obj_file(o->parent))
-		pathset_add(files, fs_obj_file(o->parent));
+		fs_gs_pathset_add(files, fs_obj_file(o->parent));
 }
 
 /* The files holding the chosen objects, in the working tree or at HEAD. */
@@ -937,8 +914,8 @@ static int chosen_files(fs_project *head, fs_project *work, const fs_changes *ch
 {
 	for (size_t i = 0; i < nobjs; i++) {
 		const char *p = objs[i][0] == '/' ? objs[i] + 1 : objs[i];
-		fs_obj *w = work ? find_obj(work, p) : NULL;
-		fs_obj *h = head ? find_obj(head, p) : NULL;
+		fs_obj *w = work ? fs_gs_find_obj(work, p) : NULL;
+		fs_obj *h = head ? fs_gs_find_obj(head, p) : NULL;
 		if (!w && !h)
 			return fs_err_set(e, FS_E_NOTFOUND, "%s: no such object", p);
 		if (w)
@@ -947,7 +924,7 @@ static int chosen_files(fs_project *head, fs_project *work, const fs_changes *ch
 			obj_files(h, !w, files);
 		for (size_t k = 0; k < ch->n; k++)
 			if (ch->v[k].change == FS_CH_RENAMED && !strcmp(ch->v[k].path, p) && head) {
-				fs_obj *old = find_obj(head, ch->v[k].old_path);
+				fs_obj *old = fs_gs_find_obj(head, ch->v[k].old_path);
 				if (old)
 					obj_files(old, 1, files);
 				if (w)
@@ -1036,7 +1013,7 @@ static char *commit_message(const char *msg, const fs_changes *ch, const pathset
 	int first = 1;
 	for (size_t i = 0; head && i < ch->n; i++) {
 		const fs_change *c = &ch->v[i];
-		fs_obj *old = c->change == FS_CH_RENAMED ? find_obj(head, c->old_path) : NULL;
+		fs_obj *old = c->change == FS_CH_RENAMED ? fs_gs_find_obj(head, c->old_path) : NULL;
 		if (!old || !pathset_has(files, c->file) || !fs_obj_file(old) ||
 		    !pathset_has(files, fs_obj_file(old)))
 			continue;
@@ -1104,7 +1081,7 @@ int fs_git_commit(fs_repo *r, const char *message, const char *const *objs, size
 	pathset files = { 0 };
 	rc = conflicts_in_project(r, &fs, e);
 	if (!rc)
-		rc = resolve(r, NULL, &head, e);
+		rc = fs_gs_resolve(r, NULL, &head, e);
 	if (!rc) {
 		/* Models give the renames (and the files of chosen objects); a
 		 * version that does not parse only loses the rename trailers. */
@@ -1112,14 +1089,14 @@ int fs_git_commit(fs_repo *r, const char *message, const char *const *objs, size
 		int hok = !head_model(r, &hp, NULL);
 		int wok = !fs_project_open(&wp, r->projdir, &we);
 		if (hok && wok)
-			diff_models(hp, wp, NULL, NULL, 0, &ch);
+			fs_gs_diff_models(hp, wp, NULL, NULL, 0, &ch);
 		if (nobjs && !wok)
 			rc = fs_err_set(e, we.code, "%s", we.msg);
 		else if (nobjs)
 			rc = chosen_files(hok ? hp : NULL, wp, &ch, objs, nobjs, &files, e);
 		else
 			for (size_t i = 0; i < fs.n; i++)
-				pathset_add(&files, fs.v[i].path);
+				fs_gs_pathset_add(&files, fs.v[i].path);
 	}
 	git_oid tree_id, cid;
 	char *msg = NULL;
@@ -1136,592 +1113,12 @@ int fs_git_commit(fs_repo *r, const char *message, const char *const *objs, size
 	if (!rc && id)
 		git_oid_tostr(id, 41, &cid);
 	free(msg);
-	strs_free(files.v, files.n);
+	fs_gs_strs_free(files.v, files.n);
 	fs_changes_free(&ch);
 	fs_project_free(wp);
 	git_commit_free(head);
 	file_sts_free(&fs);
 	return rc;
-}
-
-/* ---- History ------------------------------------------------------------------- */
-
-/* An open-addressing map from object ids to pointers. */
-typedef struct oidmap {
-	git_oid *keys;
-	void **vals;
-	size_t cap, n;
-} oidmap;
-
-static size_t oid_slot(const oidmap *m, const git_oid *id)
-{
-	size_t h;
-	memcpy(&h, id->id, sizeof h);
-	size_t i = h & (m->cap - 1);
-	while (m->vals[i] && !git_oid_equal(&m->keys[i], id))
-		i = (i + 1) & (m->cap - 1);
-	return i;
-}
-
-static void *oidmap_get(const oidmap *m, const git_oid *id)
-{
-	return m->cap ? m->vals[oid_slot(m, id)] : NULL;
-}
-
-static void oidmap_put(oidmap *m, const git_oid *id, void *val)
-{
-	if (2 * (m->n + 1) > m->cap) {
-		oidmap old = *m;
-		m->cap = m->cap ? 2 * m->cap : 256;
-		m->keys = fs_xcalloc(m->cap, sizeof *m->keys);
-		m->vals = fs_xcalloc(m->cap, sizeof *m->vals);
-		m->n = 0;
-		for (size_t i = 0; i < old.cap; i++)
-			if (old.vals[i])
-				oidmap_put(m, &old.keys[i], old.vals[i]);
-		free(old.keys);
-		free(old.vals);
-	}
-	size_t i = oid_slot(m, id);
-	if (!m->vals[i])
-		m->n++;
-	m->keys[i] = *id;
-	m->vals[i] = val;
-}
-
-static void oidmap_free(oidmap *m, void (*fr)(void *))
-{
-	for (size_t i = 0; fr && i < m->cap; i++)
-		if (m->vals[i])
-			fr(m->vals[i]);
-	free(m->keys);
-	free(m->vals);
-	memset(m, 0, sizeof *m);
-}
-
-/* What is followed down the history: an object path and the file holding
- * it (NULL when not known yet: then the project folder's tree id is the key). */
-typedef struct track {
-	char *path;
-	char *file;
-	struct track *next;   /* all tracks, for freeing */
-} track;
-
-/* Per commit: the track it is reached with and its key for that track. */
-typedef struct cstate {
-	track *t;
-	git_oid key;
-} cstate;
-
-/* One version of an object, cached by the key (blob or tree id) + path. */
-typedef struct version {
-	char *path;
-	int state;            /* 0 absent, 1 present, 2 the project does not parse */
-	char *text;
-	char *file;
-	fs_kind kind;
-	char *err;
-	struct version *next;
-} version;
-
-typedef struct walk {
-	fs_repo *r;
-	track *tracks;
-	oidmap states;        /* commit id -> cstate */
-	oidmap versions;      /* key -> version list */
-	fs_history *out;
-} walk;
-
-static track *track_new(walk *w, const char *path, const char *file)
-{
-	track *t = fs_xcalloc(1, sizeof *t);
-	t->path = path ? fs_xstrdup(path) : NULL;
-	t->file = file ? fs_xstrdup(file) : NULL;
-	t->next = w->tracks;
-	w->tracks = t;
-	return t;
-}
-
-/* The tree id of the project folder, or the blob id of the object's file;
- * zero when absent. */
-static int key_of(walk *w, const git_commit *c, const track *t, git_oid *key)
-{
-	git_tree *tree = NULL;
-	memset(key, 0, sizeof *key);
-	if (git_commit_tree(&tree, c) < 0)
-		return -1;
-	const char *pre = w->r->prefix;
-	if (!t->file && !*pre) {
-		git_oid_cpy(key, git_tree_id(tree));
-	} else {
-		char *p = t->file ? fs_xasprintf("%s%s", pre, t->file) : fs_xstrndup(pre, strlen(pre) - 1);
-		git_tree_entry *te = NULL;
-		if (git_tree_entry_bypath(&te, tree, p) == 0)
-			git_oid_cpy(key, git_tree_entry_id(te));
-		git_tree_entry_free(te);
-		free(p);
-	}
-	git_tree_free(tree);
-	return 0;
-}
-
-static void version_free(void *p)
-{
-	for (version *v = p, *n; v; v = n) {
-		n = v->next;
-		free(v->path);
-		free(v->text);
-		free(v->file);
-		free(v->err);
-		free(v);
-	}
-}
-
-/* The object of track t in commit c; parsed once per (key, path). */
-static version *version_at(walk *w, git_commit *c, const track *t, const git_oid *key)
-{
-	version *head = oidmap_get(&w->versions, key);
-	for (version *v = head; v; v = v->next)
-		if (!strcmp(v->path, t->path))
-			return v;
-	version *v = fs_xcalloc(1, sizeof *v);
-	v->path = fs_xstrdup(t->path);
-	v->next = head;
-	oidmap_put(&w->versions, key, v);
-	if (git_oid_is_zero(key) || !c)
-		return v;
-	fs_project *p = NULL;
-	fs_err e = { 0 };
-	/* The object's file alone first; the whole project when that does not
-	 * load (then the error names the file that is really broken). */
-	const char *only[1] = { t->file };
-	if (t->file && open_commit_only(w->r, c, only, 1, &p, NULL))
-		p = NULL;
-	if (!p && open_commit(w->r, c, &p, &e)) {
-		v->state = 2;
-		v->err = fs_xstrdup(e.msg);
-		return v;
-	}
-	fs_obj *o = find_obj(p, t->path);
-	if (o) {
-		v->state = 1;
-		v->kind = o->kind;
-		v->text = obj_text(o);
-		v->file = fs_obj_file(o) ? fs_xstrdup(fs_obj_file(o)) : NULL;
-	}
-	fs_project_free(p);
-	return v;
-}
-
-static void entry_header(fs_hist_entry *h, git_commit *c)
-{
-	const git_signature *a = git_commit_author(c);
-	git_oid_tostr(h->id, sizeof h->id, git_commit_id(c));
-	h->author = fs_xstrdup(a->name ? a->name : "");
-	h->email = fs_xstrdup(a->email ? a->email : "");
-	h->time = (long long)a->when.time;
-	h->tz = a->when.offset;
-	const char *s = git_commit_summary(c);
-	h->summary = fs_xstrdup(s ? s : "");
-}
-
-static fs_hist_entry *entry_push(walk *w, git_commit *c)
-{
-	fs_history *o = w->out;
-	o->v = fs_xrealloc(o->v, (o->n + 1) * sizeof *o->v);
-	fs_hist_entry *h = &o->v[o->n++];
-	memset(h, 0, sizeof *h);
-	entry_header(h, c);
-	return h;
-}
-
-/* The files of the project folder that differ between two commits
- * (relative to the project folder). */
-static void changed_files(fs_repo *r, git_commit *a, git_commit *b, pathset *out)
-{
-	git_tree *ta = NULL, *tb = NULL;
-	git_diff *d = NULL;
-	git_diff_options o;
-	git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
-	size_t plen = strlen(r->prefix);
-	char *spec = fs_xstrndup(r->prefix, plen ? plen - 1 : 0);
-	char *specs[1] = { spec };
-	if (plen) {
-		o.pathspec.strings = specs;
-		o.pathspec.count = 1;
-	}
-	if ((!a || git_commit_tree(&ta, a) == 0) && git_commit_tree(&tb, b) == 0 &&
-	    git_diff_tree_to_tree(&d, r->repo, ta, tb, &o) == 0) {
-		for (size_t i = 0; i < git_diff_num_deltas(d); i++) {
-			const git_diff_delta *x = git_diff_get_delta(d, i);
-			const char *paths[2] = { x->old_file.path, x->new_file.path };
-			for (int k = 0; k < 2; k++)
-				if (paths[k] && !strncmp(paths[k], r->prefix, plen))
-					pathset_add(out, paths[k] + plen);
-		}
-	}
-	git_diff_free(d);
-	git_tree_free(ta);
-	git_tree_free(tb);
-	free(spec);
-}
-
-/* The object changes of c against its parent (NULL: a first commit), reading
- * only the files c changed: objects of other files read empty on both
- * sides, so they cannot differ. The whole project when that does not load;
- * *broken tells whether c itself (1) or its parent (2) does not parse. */
-static int commit_changes(fs_repo *r, git_commit *c, git_commit *parent, fs_changes *out,
-			  int *broken, fs_err *e)
-{
-	pathset files = { 0 };
-	fs_project *a = NULL, *b = NULL;
-	changed_files(r, parent, c, &files);
-	const char *const *only = (const char *const *)files.v;
-	int rc = open_commit_only(r, c, only, files.n, &b, NULL);
-	if (!rc && parent)
-		rc = open_commit_only(r, parent, only, files.n, &a, NULL);
-	if (rc) {
-		fs_project_free(b);
-		a = b = NULL;
-		rc = open_commit(r, c, &b, e);
-		*broken = rc ? 1 : 0;
-		if (!rc && parent && (rc = open_commit(r, parent, &a, e)) != 0)
-			*broken = 2;
-	}
-	if (!rc) {
-		renames rn;
-		renames_from_message(git_commit_message(c), &rn);
-		diff_models(a, b, NULL, &rn, 0, out);
-		renames_free(&rn);
-	}
-	fs_project_free(a);
-	fs_project_free(b);
-	strs_free(files.v, files.n);
-	return rc;
-}
-
-/* The rename (of the object or of an ancestor) that made path appear in c:
- * the object's path in the parent, or NULL. */
-static char *renamed_from(walk *w, git_commit *c, git_commit *parent, const char *path)
-{
-	fs_changes ch = { 0 };
-	char *old = NULL;
-	int broken = 0;
-	if (commit_changes(w->r, c, parent, &ch, &broken, NULL) == 0)
-		for (size_t i = 0; i < ch.n && !old; i++)
-			if (ch.v[i].change == FS_CH_RENAMED && starts_with_dir(path, ch.v[i].path))
-				old = fs_xasprintf("%s%s", ch.v[i].old_path, path + strlen(ch.v[i].path));
-	fs_changes_free(&ch);
-	return old;
-}
-
-/* Object history: the entry of c (changed against its first parent), and
- * the track its parents continue with (a rename switches paths). */
-static track *object_entry(walk *w, git_commit *c, git_commit *parent, track *t, const git_oid *key)
-{
-	version *now = version_at(w, c, t, key);
-	git_oid pkey = { { 0 } };
-	if (parent)
-		key_of(w, parent, t, &pkey);
-	version *was = parent ? version_at(w, parent, t, &pkey) : NULL;
-	track *next = t;
-	/* Once the object is seen, its file gives the fast key (a deleted
-	 * object is first seen in the parent). */
-	if (!t->file && now->state == 1)
-		next = track_new(w, t->path, now->file);
-	else if (!t->file && was && was->state == 1)
-		next = track_new(w, t->path, was->file);
-	if (now->state == 2) {
-		fs_hist_entry *h = entry_push(w, c);
-		h->error = fs_xstrdup(now->err);
-		h->ch.change = FS_CH_BROKEN;
-		h->ch.path = fs_xstrdup(t->path);
-		return next;
-	}
-	int had = was && was->state != 0;
-	if (now->state == 0 && !had)
-		return next;
-	if (now->state == 1 && was && was->state == 1 && !strcmp(now->text, was->text))
-		return next;
-	fs_change_type type = now->state == 0 ? FS_CH_DELETED : had ? FS_CH_MODIFIED : FS_CH_ADDED;
-	char *old_path = NULL;
-	if (type == FS_CH_ADDED && parent && (old_path = renamed_from(w, c, parent, t->path))) {
-		track probe = { old_path, NULL, NULL };
-		key_of(w, parent, &probe, &pkey);
-		was = version_at(w, parent, &probe, &pkey);
-		next = track_new(w, old_path, was->file);
-		type = FS_CH_RENAMED;
-	}
-	fs_hist_entry *h = entry_push(w, c);
-	h->ch.change = type;
-	h->ch.kind = now->state == 1 ? now->kind : was->kind;
-	h->ch.path = fs_xstrdup(t->path);
-	h->ch.old_path = old_path;
-	h->ch.file = fs_xstrdup(now->file ? now->file : was && was->file ? was->file : "");
-	h->ch.old_text = was && was->state == 1 ? fs_xstrdup(was->text) : NULL;
-	h->ch.new_text = now->state == 1 ? fs_xstrdup(now->text) : NULL;
-	fs_textdiff_str(h->ch.old_text, h->ch.new_text, FS_DIFF_CONTEXT, &h->ch.hunks);
-	return next;
-}
-
-/* Project history: the object changes of c against its first parent. A
- * version that does not parse is an entry with its error (marked BROKEN);
- * the commit after it says what it could not be compared with. */
-static void project_entry(walk *w, git_commit *c, git_commit *parent)
-{
-	fs_err e = { 0 };
-	fs_hist_entry *h = entry_push(w, c);
-	int broken = 0;
-	commit_changes(w->r, c, parent, &h->changes, &broken, &e);
-	if (broken == 1) {
-		h->error = fs_xstrdup(e.msg);
-		h->ch.change = FS_CH_BROKEN;
-	} else if (broken == 2) {
-		h->error = fs_xasprintf("not compared with its parent: %s", e.msg);
-	}
-}
-
-static cstate *state_of(walk *w, const git_commit *c, track *t)
-{
-	cstate *s = oidmap_get(&w->states, git_commit_id(c));
-	if (s)
-		return s;
-	s = fs_xcalloc(1, sizeof *s);
-	s->t = t;
-	key_of(w, c, t, &s->key);
-	oidmap_put(&w->states, git_commit_id(c), s);
-	return s;
-}
-
-/* One commit of the walk: skipped when its key equals a parent's key for
- * the same track (no blob read at all), else compared with its first parent. */
-static void walk_commit(walk *w, git_commit *c, int *missing_parent)
-{
-	cstate *s = state_of(w, c, w->tracks);
-	track *t = s->t;
-	size_t np = git_commit_parentcount(c);
-	git_commit *first = NULL;
-	int same = np == 0 && git_oid_is_zero(&s->key);
-	for (size_t i = 0; i < np; i++) {
-		git_commit *p = NULL;
-		if (git_commit_parent(&p, c, (unsigned)i) < 0) {
-			*missing_parent = 1;
-			continue;
-		}
-		cstate *ps = state_of(w, p, t);
-		git_oid pk;
-		if (ps->t == t)
-			pk = ps->key;
-		else
-			key_of(w, p, t, &pk);
-		if (git_oid_equal(&pk, &s->key))
-			same = 1;
-		if (!first)
-			first = p;
-		else
-			git_commit_free(p);
-	}
-	if (!same) {
-		if (t->path) {
-			track *next = object_entry(w, c, first, t, &s->key);
-			if (next != t && first) {
-				/* Parents continue with the renamed path. */
-				for (size_t i = 0; i < np; i++) {
-					git_commit *p = NULL;
-					if (git_commit_parent(&p, c, (unsigned)i) < 0)
-						continue;
-					cstate *ps = oidmap_get(&w->states, git_commit_id(p));
-					if (ps && ps->t == t) {
-						ps->t = next;
-						key_of(w, p, next, &ps->key);
-					}
-					git_commit_free(p);
-				}
-			}
-		} else {
-			project_entry(w, c, first);
-		}
-	}
-	git_commit_free(first);
-}
-
-/* The object's file in the newest version, for a fast first key. */
-static track *first_track(walk *w, git_commit *start, const char *obj)
-{
-	if (!obj)
-		return track_new(w, NULL, NULL);
-	fs_project *p = NULL;
-	const char *file = NULL;
-	if (!open_commit(w->r, start, &p, NULL)) {
-		fs_obj *o = find_obj(p, obj);
-		file = o ? fs_obj_file(o) : NULL;
-	}
-	track *t = track_new(w, obj, file);
-	fs_project_free(p);
-	return t;
-}
-
-/* The commits reachable from a start, in an order where children come
- * before parents and, among commits that are ready, the newest first. Our
- * own walk rather than git_revwalk: a shallow clone's missing parents must
- * end the history there, not fail it. */
-typedef struct gnode {
-	git_commit *c;
-	size_t pending;       /* children not walked yet */
-} gnode;
-
-typedef struct graph {
-	gnode *v;
-	size_t n;
-	oidmap idx;           /* commit id -> index + 1 */
-	size_t *heap;
-	size_t nheap;
-} graph;
-
-static size_t graph_add(graph *g, git_commit *c)
-{
-	g->v = fs_xrealloc(g->v, (g->n + 1) * sizeof *g->v);
-	g->v[g->n] = (gnode){ c, 0 };
-	oidmap_put(&g->idx, git_commit_id(c), (void *)(g->n + 1));
-	return g->n++;
-}
-
-static void graph_load(fs_repo *r, git_commit *start, graph *g, int *missing)
-{
-	git_commit *s = NULL;
-	git_commit_dup(&s, start);
-	graph_add(g, s);
-	for (size_t i = 0; i < g->n; i++) {
-		git_commit *c = g->v[i].c;
-		for (unsigned k = 0; k < git_commit_parentcount(c); k++) {
-			const git_oid *pid = git_commit_parent_id(c, k);
-			size_t j = (size_t)oidmap_get(&g->idx, pid);
-			git_commit *p = NULL;
-			if (!j && git_commit_lookup(&p, r->repo, pid) < 0) {
-				*missing = 1;
-				continue;
-			}
-			j = j ? j - 1 : graph_add(g, p);
-			g->v[j].pending++;
-		}
-	}
-}
-
-static int newer(const graph *g, size_t a, size_t b)
-{
-	git_time_t ta = git_commit_time(g->v[a].c), tb = git_commit_time(g->v[b].c);
-	return ta != tb ? ta > tb : a < b;
-}
-
-static void heap_push(graph *g, size_t x)
-{
-	g->heap = fs_xrealloc(g->heap, (g->nheap + 1) * sizeof *g->heap);
-	size_t i = g->nheap++;
-	for (; i && newer(g, x, g->heap[(i - 1) / 2]); i = (i - 1) / 2)
-		g->heap[i] = g->heap[(i - 1) / 2];
-	g->heap[i] = x;
-}
-
-static size_t heap_pop(graph *g)
-{
-	size_t top = g->heap[0], last = g->heap[--g->nheap], i = 0;
-	for (;;) {
-		size_t k = 2 * i + 1;
-		if (k >= g->nheap)
-			break;
-		if (k + 1 < g->nheap && newer(g, g->heap[k + 1], g->heap[k]))
-			k++;
-		if (!newer(g, g->heap[k], last))
-			break;
-		g->heap[i] = g->heap[k];
-		i = k;
-	}
-	if (g->nheap)
-		g->heap[i] = last;
-	return top;
-}
-
-static void graph_free(graph *g)
-{
-	for (size_t i = 0; i < g->n; i++)
-		git_commit_free(g->v[i].c);
-	free(g->v);
-	free(g->heap);
-	oidmap_free(&g->idx, NULL);
-}
-
-static void walk_graph(walk *w, graph *g, size_t max, int *missing)
-{
-	heap_push(g, 0);
-	while (g->nheap && (!max || w->out->n < max)) {
-		git_commit *c = g->v[heap_pop(g)].c;
-		walk_commit(w, c, missing);
-		for (unsigned k = 0; k < git_commit_parentcount(c); k++) {
-			size_t j = (size_t)oidmap_get(&g->idx, git_commit_parent_id(c, k));
-			if (j && --g->v[j - 1].pending == 0)
-				heap_push(g, j - 1);
-		}
-	}
-}
-
-int fs_git_log(fs_repo *r, const char *rev, const char *obj, size_t max,
-	       fs_history *out, fs_err *e)
-{
-	memset(out, 0, sizeof *out);
-	git_commit *start = NULL;
-	int rc = resolve(r, rev, &start, e);
-	if (rc)
-		return rc;
-	state_notes(r, &out->notes, &out->nnotes);
-	if (!start)
-		return 0;
-	if (obj && *obj == '/')
-		obj++;
-	walk w = { r, NULL, { 0 }, { 0 }, out };
-	graph g = { 0 };
-	int missing = 0;
-	cstate *s0 = fs_xcalloc(1, sizeof *s0);
-	s0->t = first_track(&w, start, obj);
-	key_of(&w, start, s0->t, &s0->key);
-	oidmap_put(&w.states, git_commit_id(start), s0);
-	graph_load(r, start, &g, &missing);
-	walk_graph(&w, &g, max, &missing);
-	if (missing || git_repository_is_shallow(r->repo) == 1)
-		strs_add(&out->notes, &out->nnotes,
-			 "shallow or incomplete history: older commits are not available");
-	for (size_t i = 0; i < out->n; i++)
-		if (out->v[i].error && out->v[i].ch.change == FS_CH_BROKEN)
-			strs_add(&out->notes, &out->nnotes, "a version does not parse: %s",
-				 out->v[i].error);
-	graph_free(&g);
-	oidmap_free(&w.states, free);
-	oidmap_free(&w.versions, version_free);
-	for (track *t = w.tracks, *n; t; t = n) {
-		n = t->next;
-		free(t->path);
-		free(t->file);
-		free(t);
-	}
-	git_commit_free(start);
-	return rc;
-}
-
-void fs_history_free(fs_history *h)
-{
-	if (!h)
-		return;
-	for (size_t i = 0; i < h->n; i++) {
-		fs_hist_entry *x = &h->v[i];
-		free(x->author);
-		free(x->email);
-		free(x->summary);
-		free(x->error);
-		change_free(&x->ch);
-		fs_changes_free(&x->changes);
-	}
-	free(h->v);
-	strs_free(h->notes, h->nnotes);
-	memset(h, 0, sizeof *h);
 }
 
 /* ---- Restore -------------------------------------------------------------------- */
@@ -1737,11 +1134,11 @@ static int restore_props(fs_obj *cur, fs_obj *old, fs_err *e)
 	size_t ndrop = 0;
 	for (size_t i = 0; i < n; i++)
 		if (!pv[i].complex && !fs_obj_prop(old, pv[i].key))
-			strs_add(&drop, &ndrop, "%s", pv[i].key);
+			fs_gs_strs_add(&drop, &ndrop, "%s", pv[i].key);
 	int rc = 0;
 	for (size_t i = 0; !rc && i < ndrop; i++)
 		rc = fs_obj_set_prop(cur, drop[i], NULL, e);
-	strs_free(drop, ndrop);
+	fs_gs_strs_free(drop, ndrop);
 	n = fs_obj_props(old, &pv);
 	for (size_t i = 0; !rc && i < n; i++) {
 		if (pv[i].complex || (cur->kind == FS_K_DDOC && !strcmp(pv[i].key, "docdata")))
@@ -1844,8 +1241,8 @@ static int write_rev_file(fs_repo *r, git_commit *c, const char *rel, fs_err *e)
 
 static int uncommitted(fs_project *head, fs_project *work, const char *obj)
 {
-	fs_obj *h = head ? find_obj(head, obj) : NULL;
-	fs_obj *w = find_obj(work, obj);
+	fs_obj *h = head ? fs_gs_find_obj(head, obj) : NULL;
+	fs_obj *w = fs_gs_find_obj(work, obj);
 	if (!h || !w)
 		return !h != !w;
 	char *a = obj_signature(h), *b = obj_signature(w);
@@ -1878,10 +1275,10 @@ static char *path_at(fs_repo *r, git_commit *c, const char *obj)
 static int restore_object(fs_repo *r, git_commit *c, fs_project *old, fs_project *work,
 			  const char *obj, fs_err *e)
 {
-	fs_obj *o = find_obj(old, obj), *w = find_obj(work, obj);
+	fs_obj *o = fs_gs_find_obj(old, obj), *w = fs_gs_find_obj(work, obj);
 	if (!o) {
 		char *was = path_at(r, c, obj);
-		o = find_obj(old, was);
+		o = fs_gs_find_obj(old, was);
 		free(was);
 	}
 	if (!o && !w)
@@ -1892,7 +1289,7 @@ static int restore_object(fs_repo *r, git_commit *c, fs_project *old, fs_project
 	}
 	if (!w) {
 		char *pp = parent_path(obj);
-		fs_obj *parent = find_obj(work, pp);
+		fs_obj *parent = fs_gs_find_obj(work, pp);
 		int rc = parent ? fs_obj_new(parent, o->kind, o->name, variant_of(o), &w, e)
 				: fs_err_set(e, FS_E_NOTFOUND, "%s: restore %s first", obj, pp);
 		free(pp);
@@ -1926,7 +1323,7 @@ static int write_entry(const char *root, const git_tree_entry *te, void *payload
 	size_t pl = strlen(a->r->prefix);
 	char *rel = fs_xasprintf("%s%s", root, git_tree_entry_name(te));
 	if (!strncmp(rel, a->r->prefix, pl)) {
-		pathset_add(&a->seen, rel + pl);
+		fs_gs_pathset_add(&a->seen, rel + pl);
 		a->rc = write_rev_file(a->r, a->c, rel + pl, a->e);
 	}
 	free(rel);
@@ -1955,7 +1352,7 @@ static int restore_all(fs_repo *r, git_commit *c, fs_project *head, fs_project *
 		fs_files_free(&f);
 	}
 	git_tree_free(tree);
-	strs_free(a.seen.v, a.seen.n);
+	fs_gs_strs_free(a.seen.v, a.seen.n);
 	return a.rc;
 }
 
@@ -1965,13 +1362,13 @@ int fs_git_restore(fs_repo *r, const char *obj, const char *rev, int force, fs_e
 	fs_project *old = NULL, *head = NULL, *work = NULL;
 	if (obj && *obj == '/')
 		obj++;
-	int rc = resolve(r, rev, &c, e);
+	int rc = fs_gs_resolve(r, rev, &c, e);
 	if (!rc && !c)
 		rc = fs_err_set(e, FS_E_NOTFOUND, "nothing to restore: no commit yet");
 	if (!rc)
 		head_model(r, &head, NULL);
 	if (!rc && obj) {
-		rc = open_commit(r, c, &old, e);
+		rc = fs_gs_open_commit(r, c, &old, e);
 		if (!rc)
 			rc = fs_project_open(&work, r->projdir, e);
 		if (!rc && !force && uncommitted(head, work, obj))
@@ -2007,7 +1404,7 @@ static void add_str(cJSON *o, const char *k, const char *v)
 		cJSON_AddStringToObject(o, k, v);
 }
 
-static cJSON *change_json(const fs_change *c)
+cJSON *fs_gs_change_json(const fs_change *c)
 {
 	cJSON *o = cJSON_CreateObject();
 	add_str(o, "path", c->path);
@@ -2023,7 +1420,7 @@ static cJSON *change_json(const fs_change *c)
 	return o;
 }
 
-static cJSON *strs_json(char **v, size_t n)
+cJSON *fs_gs_strs_json(char **v, size_t n)
 {
 	cJSON *a = cJSON_CreateArray();
 	for (size_t i = 0; i < n; i++)
@@ -2031,54 +1428,19 @@ static cJSON *strs_json(char **v, size_t n)
 	return a;
 }
 
-static cJSON *changes_array(const fs_changes *c)
+cJSON *fs_gs_changes_array(const fs_changes *c)
 {
 	cJSON *a = cJSON_CreateArray();
 	for (size_t i = 0; i < c->n; i++)
-		cJSON_AddItemToArray(a, change_json(&c->v[i]));
+		cJSON_AddItemToArray(a, fs_gs_change_json(&c->v[i]));
 	return a;
 }
 
 cJSON *fs_changes_json(const fs_changes *c)
 {
 	cJSON *o = cJSON_CreateObject();
-	cJSON_AddItemToObject(o, "changes", changes_array(c));
-	cJSON_AddItemToObject(o, "notes", strs_json(c->notes, c->nnotes));
-	return o;
-}
-
-static void iso_date(long long t, int tz, char out[32])
-{
-	time_t local = (time_t)(t + tz * 60LL);
-	struct tm tm;
-	gmtime_r(&local, &tm);
-	size_t n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
-	int a = tz < 0 ? -tz : tz;
-	snprintf(out + n, 32 - n, "%c%02d:%02d", tz < 0 ? '-' : '+', a / 60, a % 60);
-}
-
-cJSON *fs_history_json(const fs_history *h)
-{
-	cJSON *o = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(o, "entries");
-	for (size_t i = 0; i < h->n; i++) {
-		const fs_hist_entry *x = &h->v[i];
-		cJSON *j = cJSON_CreateObject();
-		char date[32];
-		iso_date(x->time, x->tz, date);
-		cJSON_AddStringToObject(j, "id", x->id);
-		cJSON_AddStringToObject(j, "author", x->author);
-		cJSON_AddStringToObject(j, "email", x->email);
-		cJSON_AddStringToObject(j, "date", date);
-		cJSON_AddNumberToObject(j, "time", (double)x->time);
-		cJSON_AddStringToObject(j, "summary", x->summary);
-		add_str(j, "error", x->error);
-		if (x->ch.path)
-			cJSON_AddItemToObject(j, "change", change_json(&x->ch));
-		else if (!x->error)
-			cJSON_AddItemToObject(j, "changes", changes_array(&x->changes));
-		cJSON_AddItemToArray(arr, j);
-	}
-	cJSON_AddItemToObject(o, "notes", strs_json(h->notes, h->nnotes));
+	cJSON_AddItemToObject(o, "changes", fs_gs_changes_array(c));
+	cJSON_AddItemToObject(o, "notes", fs_gs_strs_json(c->notes, c->nnotes));
 	return o;
 }
 
@@ -2101,7 +1463,7 @@ int fs_repo_reaches(fs_repo *r, const char *rev, const char *ancestor)
 {
 	git_commit *a = NULL, *b = NULL;
 	int rc = -1;
-	if (!resolve(r, rev, &b, NULL) && b && !resolve(r, ancestor, &a, NULL) && a)
+	if (!fs_gs_resolve(r, rev, &b, NULL) && b && !fs_gs_resolve(r, ancestor, &a, NULL) && a)
 		rc = git_oid_equal(git_commit_id(a), git_commit_id(b)) ||
 		     git_graph_descendant_of(r->repo, git_commit_id(b), git_commit_id(a)) == 1;
 	git_commit_free(a);
@@ -2121,16 +1483,16 @@ int fs_git_revlist(fs_repo *r, const char *rev, const char *hide, char ***ids, s
 	git_oid oid;
 	*ids = NULL;
 	*n = 0;
-	int rc = resolve(r, rev, &from, e);
+	int rc = fs_gs_resolve(r, rev, &from, e);
 	if (!rc && hide)
-		rc = resolve(r, hide, &h, e);
+		rc = fs_gs_resolve(r, hide, &h, e);
 	if (!rc && (!from || git_revwalk_new(&w, r->repo) < 0 || git_revwalk_push(w, git_commit_id(from)) < 0 ||
 		    (h && git_revwalk_hide(w, git_commit_id(h)) < 0)))
 		rc = git_fail(e, "walking the history");
 	while (!rc && git_revwalk_next(&oid, w) == 0) {
 		char id[41];
 		git_oid_tostr(id, sizeof id, &oid);
-		strs_add(ids, n, "%s", id);
+		fs_gs_strs_add(ids, n, "%s", id);
 	}
 	if (*n)
 		qsort(*ids, *n, sizeof **ids, cmp_str);

@@ -124,7 +124,7 @@ int fs_git_diff(fs_repo *r, const char *rev1, const char *rev2, const char *obj,
 int fs_git_commit(fs_repo *r, const char *message, const char *const *objs, size_t nobjs,
 		  char id[41], fs_err *e);
 
-/* ---- History ------------------------------------------------------------------ */
+/* ---- History (history.c) ------------------------------------------------------ */
 
 typedef struct fs_hist_entry {
 	char id[41];
