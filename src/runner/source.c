@@ -7,6 +7,7 @@
 #include "base/buf.h"
 #include "base/fsutil.h"
 #include "base/json.h"
+#include "couch/path.h"
 #include "runner/source.h"
 
 char *fs_samples_path(const char *project_dir, const char *connector)
@@ -89,9 +90,9 @@ static int fetch_selector(fs_couch *c, const char *db, const cJSON *sel, long li
 	fs_buf path = FS_BUF_INIT;
 	cJSON_AddItemToObject(body, "selector", cJSON_Duplicate(sel, 1));
 	cJSON_AddNumberToObject(body, "limit", limit);
-	fs_couch_path_db(&path, db);
-	fs_buf_adds(&path, "/_find");
-	int rc = fs_couch_request(c, "POST", path.data, body, &out, "the selector", e);
+	int rc = fs_path_build(&path, &(fs_path){ .db = db, .endpoint = "_find" }, e);
+	if (!rc)
+		rc = fs_couch_request(c, "POST", path.data, body, &out, "the selector", e);
 	cJSON_ArrayForEach(doc, fs_json_arr(out, "docs"))
 		put_doc(f, doc, ids, n);
 	cJSON_Delete(body);
