@@ -8,7 +8,7 @@
 . "$FS_SRCDIR/tests/lib/tap.sh"
 . "$FS_SRCDIR/tests/ui/lib.sh"
 ui_need
-plan 16
+plan 17
 
 proj=$(ui_sample)
 samples=$proj/_fsstudio/samples/inspections.ndjson
@@ -67,6 +67,10 @@ mv "$tap_tmp/samples.ndjson" "$samples"
 ui_keys Home
 ui_type "while (doc) {}"
 check "the run is a child process" ui_poll "for a runner child" running
+child=$(pgrep -P "$(ui_studio_pid)" | head -1)
+ui_keys F7
+ui_wait "No syntax errors or warnings"
+check "a key is answered while that run goes on" kill -0 "$child"
 ui_keys C-q
 ui_wait "Unsaved edits"
 ui_keys k
