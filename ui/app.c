@@ -48,7 +48,8 @@ static long long now_ms(void)
 
 int fs_pane_rows(const fs_pane *p)
 {
-	return p->h > 1 ? p->h - 1 : 0;
+	int body = p->h > 1 ? p->h - 1 : 0;
+	return body - (p->foot < body / 2 ? p->foot : body / 2);
 }
 
 void fs_pane_goto(fs_pane *p, size_t lineno)
@@ -392,6 +393,8 @@ static void draw_pane(fs_app *a, fs_pane *p)
 			fs_draw_fill(p->y + 1 + i, p->x, p->w + p->hscroll, fs_color_attr(FS_C_DEFAULT));
 	}
 	fs_draw_viewport_off();
+	if (p->foot && p->ops->draw_foot && p->h - 1 > rows)
+		p->ops->draw_foot(a, p, p->y + 1 + rows, p->x, p->w, p->h - 1 - rows);
 }
 
 static void draw_status(fs_app *a, int y, int cols)
@@ -850,6 +853,8 @@ static void loop(fs_app *a)
 		/* a spinner turns while background jobs run */
 		if (a->busy && (timeout < 0 || timeout > 100))
 			timeout = 100;
+		/* the frame or a key may have added or removed watches */
+		nw = a->nwatches < 16 ? a->nwatches : 16;
 		fds[0] = (struct pollfd){ .fd = 0, .events = POLLIN };
 		for (size_t i = 0; i < nw; i++)
 			fds[1 + i] = (struct pollfd){ .fd = a->watches[i].fd, .events = a->watches[i].events };
@@ -858,8 +863,8 @@ static void loop(fs_app *a)
 		/* after EINTR too: SIGWINCH comes back as KEY_RESIZE */
 		while ((key = read_key(a)) >= 0 && !a->quit)
 			handle_key(a, key);
-		for (size_t i = 0; i < nw; i++)
-			if (fds[1 + i].revents)
+		for (size_t i = 0; i < nw && i < a->nwatches; i++)
+			if (fds[1 + i].revents && a->watches[i].fd == fds[1 + i].fd)
 				a->watches[i].fn(a, fds[1 + i].fd, fds[1 + i].revents, a->watches[i].ctx);
 		run_timers(a);
 		if (a->busy)

@@ -32,6 +32,7 @@
 #include "config.h"
 #include "draw.h"
 #include "editor.h"
+#include "edrun.h"
 #include "gitui.h"
 #include "js/highlight.h"
 #include "js/js.h"
@@ -46,6 +47,8 @@
 #define CHECK_NOW_BYTES 16384
 #define CHECK_DELAY_MS 150
 #define NEVER ULONG_MAX
+/* Rows of the results panel, its summary included. */
+#define RUN_ROWS 8
 
 struct editor {
 	fs_ref ref;            /* the function */
@@ -73,6 +76,8 @@ struct editor {
 	char **labels;         /* the lines of the findings menu */
 	size_t nlabels;
 	size_t last;           /* the finding next-error went to, in order */
+	fs_edrun *run;         /* the results panel, NULL when hidden */
+	unsigned long run_gen; /* generation it was asked to run */
 };
 
 static char *clip;         /* the editor's clipboard, shared by its buffers */
@@ -193,10 +198,14 @@ static void show_diag(fs_app *a, struct editor *ed)
 {
 	size_t n;
 	const fs_js_diag *d;
+	const char *x;
 	if (a->msg || a->modal)
 		return;
-	if (!(d = line_diag(ed, ed->cur.line, &n)))
+	if (!(d = line_diag(ed, ed->cur.line, &n))) {
+		if ((x = fs_edrun_exc_at(ed->run, ed->cur.line + 1)))
+			fs_app_error(a, "%zu: %s", ed->cur.line + 1, x);
 		return;
+	}
 	if (d->warning)
 		fs_app_msg(a, "%u:%u warning: %s%s", d->line, d->col, d->message, n > 1 ? " (and more)" : "");
 	else
@@ -758,11 +767,27 @@ static void offer_commit(fs_app *a, const fs_ref *ref)
 	free(init);
 }
 
+/* The results panel goes with the editor: its run is cancelled (the child
+ * killed and reaped), it opens hidden next time. */
+static void stop_run(fs_app *a, fs_pane *p)
+{
+	struct editor *ed = E(p);
+	fs_edrun_free(a, ed->run);
+	ed->run = NULL;
+	p->foot = 0;
+}
+
+static void close_pane(fs_app *a, fs_pane *p)
+{
+	stop_run(a, p);
+	fs_app_close_pane(a, p);
+}
+
 static void leave(fs_app *a, fs_pane *p)
 {
 	apply(a, E(p));
 	fs_app_changed(a);
-	fs_app_close_pane(a, p);
+	close_pane(a, p);
 }
 
 /* Saves through the studio's save (every changed project, atomically,
@@ -782,7 +807,7 @@ static void save_now(fs_app *a, fs_pane *p)
 		ed->saved = fs_tb_text(ed->tb, NULL);
 		fs_tb_mark_clean(ed->tb);
 		if (close)
-			fs_app_close_pane(a, p);
+			close_pane(a, p);
 		if (changed)
 			offer_commit(a, &ref);
 	}
@@ -844,7 +869,7 @@ static void leave_done(fs_app *a, fs_modal *m, int key)
 		}
 		ed->applied_gen = fs_tb_generation(ed->tb);
 		fs_app_changed(a);
-		fs_app_close_pane(a, p);
+		close_pane(a, p);
 		fs_app_msg(a, "Edits discarded");
 		break;
 	}
@@ -860,6 +885,45 @@ static void close_editor(fs_app *a, fs_pane *p)
 	}
 	fs_modal_confirm(a, "Unsaved edits: save (s), keep them unsaved in the project (k), discard (d)?",
 			 "skd", leave_done);
+}
+
+/* ---- the results panel ---------------------------------------------------------- */
+
+static void toggle_run(fs_app *a, fs_pane *p)
+{
+	struct editor *ed = E(p);
+	if (ed->run) {
+		stop_run(a, p);
+		return;
+	}
+	ed->run = fs_edrun_new();
+	ed->run_gen = NEVER;
+	p->foot = RUN_ROWS;
+}
+
+/* Once a frame: a text changed since the last run asks for another. */
+static void run_soon(fs_app *a, struct editor *ed)
+{
+	fs_obj *fn = function(a, ed);
+	if (!ed->run || !fn || ed->run_gen == fs_tb_generation(ed->tb))
+		return;
+	ed->run_gen = fs_tb_generation(ed->tb);
+	fs_edrun_soon(a, ed->run, ed->ref.proj, fn);
+}
+
+/* A rule with the summary, then as many lines as fit. */
+static void editor_draw_foot(fs_app *a, fs_pane *p, int y, int x, int w, int h)
+{
+	struct editor *ed = E(p);
+	const fs_lines *l = ed->run ? fs_edrun_lines(ed->run) : NULL;
+	(void)a;
+	for (int i = 0; i < h; i++) {
+		const fs_line *ln = l && (size_t)i < l->n ? &l->v[i] : NULL;
+		int attr = fs_color_attr(i == 0 ? FS_C_TITLE_BLUR : ln ? ln->color : FS_C_DEFAULT);
+		fs_draw_fill(y + i, x, w, attr);
+		if (ln)
+			fs_draw_text(y + i, x + 1, w - 1, ln->text, attr);
+	}
 }
 
 static fs_req editor_request(fs_app *a, fs_pane *p, fs_req r)
@@ -940,6 +1004,9 @@ static fs_req editor_request(fs_app *a, fs_pane *p, fs_req r)
 	case FS_REQ_FINDINGS:
 		list_findings(a, ed);
 		return FS_REQ_NONE;
+	case FS_REQ_RUN_PANEL:
+		toggle_run(a, p);
+		return FS_REQ_NONE;
 	case FS_REQ_SAVE:
 		save(a, p);
 		return FS_REQ_NONE;
@@ -1007,12 +1074,14 @@ static void draw_gutter(struct editor *ed, size_t lineno, int y, int x, int gw)
 {
 	const fs_js_diag *d = line_diag(ed, lineno, NULL);
 	char num[24];
-	char mark = d ? (d->warning ? '?' : '!') : ' ';
+	/* a sample the function threw on marks the line as an error does */
+	int threw = !d && fs_edrun_exc_at(ed->run, lineno + 1);
+	char mark = d ? (d->warning ? '?' : '!') : threw ? '!' : ' ';
 	if (gw == GUTTER)
 		snprintf(num, sizeof num, "%4zu%c ", lineno + 1, mark);
 	else
 		snprintf(num, sizeof num, "%c ", mark);
-	fs_draw_text(y, x, gw, num, fs_color_attr(d && !d->warning ? FS_C_ERROR : FS_C_LINE_NUMBER));
+	fs_draw_text(y, x, gw, num, fs_color_attr((d && !d->warning) || threw ? FS_C_ERROR : FS_C_LINE_NUMBER));
 }
 
 /* One character cell run: tabs and wide characters cut by an edge show as
@@ -1131,6 +1200,7 @@ static void editor_title(fs_app *a, fs_pane *p, fs_buf *out)
 	fs_obj *fn = function(a, ed);
 	size_t warnings;
 	check_soon(a, ed);
+	run_soon(a, ed);
 	prepare(a, p);
 	/* once a frame, after the keys of the frame (prompts' ones too) */
 	if (a->focus == p)
@@ -1192,6 +1262,7 @@ static void editor_load(fs_app *a, fs_pane *p, int proj, fs_obj *fn)
 	ed->saved = fs_xstrdup(text);
 	ed->applied_gen = fs_tb_generation(ed->tb);
 	ed->diag_gen = NEVER;
+	ed->run_gen = NEVER;
 	fs_ed_rows_reset(&ed->rc);
 	fs_ref_clear(&ed->ref);
 	fs_ref_set(&ed->ref, proj, fn);
@@ -1261,7 +1332,7 @@ static void editor_reload(fs_app *a, fs_pane *p)
 	fn = function(a, ed);
 	if (!fn) {
 		if (a->right == p)
-			fs_app_close_pane(a, p);
+			close_pane(a, p);
 		return;
 	}
 	apply(a, ed);
@@ -1277,6 +1348,7 @@ static void editor_close(fs_app *a, fs_pane *p)
 		fs_app_unwatch(a, ed->timer);
 		close(ed->timer);
 	}
+	stop_run(a, p);
 	fs_tb_free(ed->tb);
 	fs_hl_query_free(ed->q);
 	fs_js_diags_free(&ed->diags);
@@ -1305,4 +1377,5 @@ const struct fs_pane_ops fs_editor_ops = {
 	.close = editor_close,
 	.key = editor_key,
 	.cursor = editor_cursor,
+	.draw_foot = editor_draw_foot,
 };

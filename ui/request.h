@@ -77,6 +77,7 @@
 	R(UNINDENT,       "unindent",       "Unindent the line or the selected lines") \
 	R(NEXT_ERROR,     "next-error",     "Go to the next syntax error or warning (wraps)") \
 	R(FINDINGS,       "findings",       "List the errors and warnings; Enter goes to one") \
+	R(RUN_PANEL,      "run-panel",      "Show or hide the function's results on the connector's samples") \
 	G("Git") \
 	R(STATUS,         "status",         "Git status of the projects, in objects") \
 	R(PICK,           "pick",           "Pick an object for the next commit") \

@@ -46,6 +46,8 @@ struct fs_pane_ops {
 	/* Optional: where the terminal cursor goes when the pane has the focus;
 	 * returns 0 to hide it. */
 	int (*cursor)(fs_app *a, fs_pane *p, int *y, int *x);
+	/* Optional: draws the pane's foot (see fs_pane.foot), h rows from y. */
+	void (*draw_foot)(fs_app *a, fs_pane *p, int y, int x, int w, int h);
 };
 
 /* The panes; the slots for the panes of the other areas come here. */
@@ -83,9 +85,11 @@ struct fs_pane {
 	fs_lines *store;     /* the pane's lines when it keeps them in the shared
 	                        store (pane.h): search looks there */
 	int hscroll;         /* columns scrolled to the left (scroll-right) */
+	int foot;            /* rows kept at the bottom for draw_foot (at most
+	                        half the body), not counted in fs_pane_rows */
 };
 
-/* Body rows of a pane (its height without the title row). */
+/* Body rows of a pane (its height without the title row and the foot). */
 int fs_pane_rows(const fs_pane *p);
 /* Puts the cursor on a line and scrolls to show it. */
 void fs_pane_goto(fs_pane *p, size_t lineno);
