@@ -1216,7 +1216,16 @@ static int owns_file(const fs_obj *o)
 	       strcmp(fs_obj_file(o), fs_obj_file(o->parent));
 }
 
+/* The file rel as it was at c, written in place, or into txn (a
+ * multi-file restore switches its files in at once). */
+static int write_rev_file_txn(fs_repo *r, git_commit *c, const char *rel, fs_txn *txn, fs_err *e);
+
 static int write_rev_file(fs_repo *r, git_commit *c, const char *rel, fs_err *e)
+{
+	return write_rev_file_txn(r, c, rel, NULL, e);
+}
+
+static int write_rev_file_txn(fs_repo *r, git_commit *c, const char *rel, fs_txn *txn, fs_err *e)
 {
 	tree_src s = { r, NULL, "", NULL, 0 };
 	git_oid_tostr(s.label, 8, git_commit_id(c));
@@ -1225,7 +1234,9 @@ static int write_rev_file(fs_repo *r, git_commit *c, const char *rel, fs_err *e)
 	char *data = NULL;
 	size_t len = 0;
 	int rc = read_blob(&s, rel, &data, &len, e);
-	if (!rc) {
+	if (!rc && txn) {
+		rc = fs_txn_write(txn, rel, data, len, 0644, e);
+	} else if (!rc) {
 		char *full = fs_path_join(r->projdir, rel);
 		char *dir = parent_path(full);
 		rc = fs_mkdir_p(dir, 0755, e);
@@ -1313,6 +1324,7 @@ typedef struct all_ctx {
 	pathset seen;
 	fs_err *e;
 	int rc;
+	fs_txn *txn;     /* every file of the restore switches in at once */
 } all_ctx;
 
 static int write_entry(const char *root, const git_tree_entry *te, void *payload)
@@ -1324,7 +1336,7 @@ static int write_entry(const char *root, const git_tree_entry *te, void *payload
 	char *rel = fs_xasprintf("%s%s", root, git_tree_entry_name(te));
 	if (!strncmp(rel, a->r->prefix, pl)) {
 		fs_gs_pathset_add(&a->seen, rel + pl);
-		a->rc = write_rev_file(a->r, a->c, rel + pl, a->e);
+		a->rc = write_rev_file_txn(a->r, a->c, rel + pl, a->txn, a->e);
 	}
 	free(rel);
 	return a->rc ? -1 : 0;
@@ -1332,10 +1344,13 @@ static int write_entry(const char *root, const git_tree_entry *te, void *payload
 
 static int restore_all(fs_repo *r, git_commit *c, fs_project *head, fs_project *work, fs_err *e)
 {
-	all_ctx a = { r, c, { 0 }, e, 0 };
+	all_ctx a = { r, c, { 0 }, e, 0, NULL };
 	git_tree *tree = NULL;
 	if (git_commit_tree(&tree, c) < 0)
 		return git_fail(e, "restore");
+	/* a crash or a full disk leaves the old project or the restored one,
+	 * never a mix (the journal of src/model/journal.h) */
+	a.txn = fs_txn_begin(r->projdir);
 	git_tree_walk(tree, GIT_TREEWALK_PRE, write_entry, &a);
 	fs_project *sides[2] = { head, work };
 	for (int s = 0; s < 2 && !a.rc; s++) {
@@ -1343,14 +1358,14 @@ static int restore_all(fs_repo *r, git_commit *c, fs_project *head, fs_project *
 		if (!sides[s] || fs_project_render(sides[s], &f, NULL))
 			continue;
 		for (size_t i = 0; i < f.n; i++)
-			if (!pathset_has(&a.seen, f.v[i].relpath)) {
-				char *full = fs_path_join(r->projdir, f.v[i].relpath);
-				if (unlink(full) < 0 && errno != ENOENT)
-					a.rc = fs_err_set(e, FS_E_IO, "%s: %s", full, strerror(errno));
-				free(full);
-			}
+			if (!pathset_has(&a.seen, f.v[i].relpath))
+				fs_txn_remove(a.txn, f.v[i].relpath);
 		fs_files_free(&f);
 	}
+	if (a.rc)
+		fs_txn_abort(a.txn);
+	else
+		a.rc = fs_txn_commit(a.txn, e);
 	git_tree_free(tree);
 	fs_gs_strs_free(a.seen.v, a.seen.n);
 	return a.rc;
