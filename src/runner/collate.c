@@ -112,7 +112,8 @@ void fs_collate_key(const cJSON *v, fs_buf *out)
 
 int fs_collate_keycmp(const void *a, size_t alen, const void *b, size_t blen)
 {
-	int r = memcmp(a, b, alen < blen ? alen : blen);
+	size_t n = alen < blen ? alen : blen;
+	int r = n ? memcmp(a, b, n) : 0;     /* an empty key may have no buffer */
 	if (r)
 		return r < 0 ? -1 : 1;
 	return alen < blen ? -1 : alen > blen ? 1 : 0;

@@ -122,7 +122,7 @@ static int row_cmp(const void *a, const void *b)
 
 static void sort_rows(fs_vrows *v)
 {
-	if (!v->sorted)
+	if (!v->sorted && v->n)   /* no rows: no array to give qsort */
 		qsort(v->v, v->n, sizeof *v->v, row_cmp);
 	v->sorted = 1;
 }
