@@ -133,15 +133,16 @@ static struct fs_undo *U(fs_app *a)
 	return a->undo;
 }
 
-static struct entry *push_entry(fs_app *a, int proj, const char *name)
+/* Takes over en as the newest entry; the entries undone before go. */
+static void push_entry(fs_app *a, struct entry *en)
 {
 	struct fs_undo *u = U(a);
 	while (u->n > u->top)
 		entry_free(&u->v[--u->n]);
 	u->v = fs_xrealloc(u->v, (u->n + 1) * sizeof *u->v);
-	u->v[u->n] = (struct entry){ .name = fs_xstrdup(name), .proj = proj };
+	u->v[u->n] = *en;
 	u->top = ++u->n;
-	return &u->v[u->n - 1];
+	memset(en, 0, sizeof *en);
 }
 
 /* The project as it is now, written into a private folder: what a deleted
@@ -167,49 +168,51 @@ static fs_project *snapshot(fs_project *p, char **dir, fs_err *e)
 	return snap;
 }
 
+/* What undoes op, as far as the object before op tells: a property's old
+ * value, a rename's old name, a deleted object's place and a copy of the
+ * project to bring it back from (en->snap). The path a rename, a new object
+ * or a copy ends at is only known after op: left NULL here. */
+static int inverse(fs_app *a, int proj, const fs_op *op, fs_op *inv, struct entry *en, fs_err *e)
+{
+	fs_obj *o = fs_project_find(a->projects[proj], op->path);
+	*inv = (fs_op){ .kind = FS_OP_DELETE };   /* NEW, COPY: delete what was made */
+	if (!o)
+		return 0;   /* op fails on its own, in its own words */
+	if (op->kind == FS_OP_PROP) {
+		*inv = (fs_op){ .kind = FS_OP_PROP, .path = fs_xstrdup(op->path), .key = dup_or_null(op->key),
+				.value = dup_or_null(fs_obj_prop(o, op->key)) };
+	} else if (op->kind == FS_OP_RENAME) {
+		*inv = (fs_op){ .kind = FS_OP_RENAME, .value = fs_xstrdup(o->name) };
+	} else if (op->kind == FS_OP_DELETE && o->parent) {
+		if (!(en->snap = snapshot(a->projects[proj], &en->snapdir, e)))
+			return e->code ? e->code : -1;
+		*inv = (fs_op){ .kind = FS_OP_COPY, .okind = o->kind, .path = fs_xstrdup(op->path),
+				.key = fs_obj_path(o->parent), .value = fs_xstrdup(o->name) };
+	}
+	return 0;
+}
+
 int fs_undo_run(fs_app *a, int proj, const char *name, const fs_op *op, fs_obj **out, fs_err *e)
 {
-	fs_op inv = { .kind = FS_OP_DELETE };
-	fs_obj *o = fs_project_find(a->projects[proj], op->path), *made = NULL;
-	fs_project *snap = NULL;
-	char *sel = NULL, *old = NULL, *snapdir = NULL;
-	struct entry *en;
-	if (op->kind == FS_OP_PROP && o) {
-		inv = (fs_op){ .kind = FS_OP_PROP, .path = op->path, .key = op->key };
-		inv.value = old = dup_or_null(fs_obj_prop(o, op->key));
-	} else if (op->kind == FS_OP_RENAME && o) {
-		old = fs_xstrdup(o->name);
-	} else if (op->kind == FS_OP_DELETE && o && o->parent) {
-		if (!(snap = snapshot(a->projects[proj], &snapdir, e)))
-			return e->code ? e->code : -1;
-		inv = (fs_op){ .kind = FS_OP_COPY, .okind = o->kind, .path = op->path, .value = o->name };
-		inv.key = old = fs_obj_path(o->parent);
-		inv.value = fs_xstrdup(o->name);
-	}
-	if (run_one(a, proj, op, NULL, &made, &sel, e)) {
-		if (op->kind == FS_OP_DELETE)
-			free(inv.value);
-		free(old);
-		if (snap)
-			fs_project_free(snap);
-		if (snapdir)
-			fs_rm_rf(snapdir);
-		free(snapdir);
+	struct entry en = { .proj = proj };
+	fs_op inv;
+	fs_obj *made = NULL;
+	char *sel = NULL;
+	if (inverse(a, proj, op, &inv, &en, e) || run_one(a, proj, op, NULL, &made, &sel, e)) {
+		fs_op_free(&inv);
+		entry_free(&en);
 		return e->code ? e->code : -1;
 	}
-	en = push_entry(a, proj, name);
-	en->snap = snap;
-	en->snapdir = snapdir;
-	add_op(&en->redo, op);
-	if (op->kind == FS_OP_RENAME)
-		inv = (fs_op){ .kind = FS_OP_RENAME, .path = sel, .value = old };
-	else if (op->kind == FS_OP_NEW || op->kind == FS_OP_COPY)
+	if (!inv.path) {   /* renamed, made: where it is now */
 		inv.path = sel;
-	add_op(&en->undo, &inv);
-	if (op->kind == FS_OP_DELETE)
-		free(inv.value);
-	free(old);
+		sel = NULL;
+	}
 	free(sel);
+	en.name = fs_xstrdup(name);
+	add_op(&en.redo, op);
+	add_op(&en.undo, &inv);
+	fs_op_free(&inv);
+	push_entry(a, &en);
 	if (out)
 		*out = made;
 	return 0;
