@@ -14,6 +14,7 @@
 #include "history.h"
 #include "recover.h"
 #include "tree.h"
+#include "undo.h"
 #include "watch.h"
 
 
@@ -70,8 +71,10 @@ static void target_selected_view(fs_app *a, int proj, fs_obj *listener, fs_obj *
 		return;
 	target = fs_xasprintf("%s.%s.%s.%s", fs_project_root(listener->project)->name,
 			      conn->name, ddoc->name, view->name);
-	if (fs_edit_set_prop(fs_sync_log(a, proj), listener, "targetView", target, &e))
+	fs_op op = { .kind = FS_OP_PROP, .path = fs_obj_path(listener), .key = "targetView", .value = target };
+	if (fs_undo_also(a, proj, &op, &e))
 		fs_app_error(a, "targetView not set: %s", e.msg);
+	free(op.path);
 	free(target);
 }
 
@@ -79,13 +82,20 @@ static void create(fs_app *a, fs_modal *m, const struct new_kind *nk, const char
 {
 	fs_obj *parent = fs_ref_get(a, &m->ref), *out = NULL, *sel;
 	fs_err e = { 0 };
-	int proj;
+	int proj, rc;
+	char *what;
 	if (!parent) {
 		fs_app_error(a, "The parent object is gone");
 		return;
 	}
 	sel = fs_app_selected(a, &proj);
-	if (fs_edit_new(fs_sync_log(a, m->ref.proj), parent, nk->kind, name, nk->variant, &out, &e)) {
+	fs_op op = { .kind = FS_OP_NEW, .okind = nk->kind, .path = fs_obj_path(parent),
+		     .key = (char *)nk->variant, .value = (char *)name };
+	what = name ? fs_xasprintf("new %s %s", nk->what, name) : fs_xasprintf("new %s", nk->what);
+	rc = fs_undo_run(a, m->ref.proj, what, &op, &out, &e);
+	free(what);
+	free(op.path);
+	if (rc) {
 		fs_app_error(a, "No new %s: %s", nk->what, e.msg);
 		m->keep = name != NULL;
 		return;
@@ -158,19 +168,22 @@ static void rename_done(fs_app *a, fs_modal *m, int key)
 {
 	fs_obj *o = fs_ref_get(a, &m->ref);
 	fs_err e = { 0 };
+	char *what;
+	int rc;
 	if (key == KEY_ESC || !o)
 		return;
 	if (!strcmp(o->name, fs_buf_str(&m->text)))
 		return;
-	char *was = fs_obj_path(o);
-	if (fs_edit_rename(fs_sync_log(a, m->ref.proj), o, fs_buf_str(&m->text), &e)) {
+	fs_op op = { .kind = FS_OP_RENAME, .path = fs_obj_path(o), .value = (char *)fs_buf_str(&m->text) };
+	what = fs_xasprintf("rename %s %s → %s", fs_kind_name(o->kind), o->name, op.value);
+	rc = fs_undo_run(a, m->ref.proj, what, &op, NULL, &e);   /* expanded stays expanded */
+	free(what);
+	free(op.path);
+	if (rc) {
 		fs_app_error(a, "Not renamed: %s", e.msg);
 		m->keep = 1;
-		free(was);
 		return;
 	}
-	fs_tree_renamed(a, m->ref.proj, was, o);   /* expanded stays expanded */
-	free(was);
 	fs_app_changed(a);
 	select_obj(a, m->ref.proj, o);
 	fs_app_msg(a, "Renamed to '%s'", o->name);
@@ -230,7 +243,12 @@ static void delete_done(fs_app *a, fs_modal *m, int key)
 		return;
 	parent = o->parent;
 	char *ppath = parent ? neighbor_path(o) : NULL;
-	if (fs_edit_delete(fs_sync_log(a, m->ref.proj), o, &e)) {
+	fs_op op = { .kind = FS_OP_DELETE, .okind = o->kind, .path = fs_obj_path(o) };
+	char *what = fs_xasprintf("delete %s %s", fs_kind_name(o->kind), o->name);
+	int rc = fs_undo_run(a, m->ref.proj, what, &op, NULL, &e);
+	free(what);
+	free(op.path);
+	if (rc) {
 		fs_app_error(a, "Not deleted: %s", e.msg);
 		free(ppath);
 		return;
@@ -288,7 +306,16 @@ static void paste_done(fs_app *a, fs_modal *m, int key)
 		fs_app_error(a, "The copied object is gone");
 		return;
 	}
-	if (fs_edit_copy(fs_sync_log(a, m->ref.proj), src, parent, fs_buf_str(&m->text), &out, &e)) {
+	fs_op op = { .kind = FS_OP_COPY, .okind = src->kind, .path = fs_obj_path(src), .key = fs_obj_path(parent),
+		     .value = (char *)fs_buf_str(&m->text) };
+	if (src->project != parent->project)
+		op.from = (char *)fs_project_dir(src->project);
+	char *what = fs_xasprintf("paste %s %s as %s", fs_kind_name(src->kind), src->name, op.value);
+	int rc = fs_undo_run(a, m->ref.proj, what, &op, &out, &e);
+	free(what);
+	free(op.path);
+	free(op.key);
+	if (rc) {
 		fs_app_error(a, "Not pasted: %s", e.msg);
 		m->keep = 1;
 		return;
@@ -699,6 +726,12 @@ fs_req fs_action(fs_app *a, fs_req r)
 		break;
 	case FS_REQ_PASTE:
 		paste_obj(a);
+		break;
+	case FS_REQ_TREE_UNDO:
+		fs_undo(a);
+		break;
+	case FS_REQ_TREE_REDO:
+		fs_redo(a);
 		break;
 	case FS_REQ_EDIT: {
 		int proj;

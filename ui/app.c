@@ -28,6 +28,7 @@
 #include "termkeys.h"
 #include "studio.h"
 #include "tree.h"
+#include "undo.h"
 #include "watch.h"
 
 
@@ -1142,6 +1143,7 @@ static void app_free(fs_app *a)
 		fs_modal_close(a);
 	fs_gitui_free(a);
 	fs_sync_free(a);
+	fs_undo_free(a);
 	for (size_t i = 0; i < a->nprojects; i++)
 		fs_project_free(a->projects[i]);
 	free(a->projects);

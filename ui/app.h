@@ -69,6 +69,7 @@ struct fs_app {
 	struct fs_gitui *git;    /* ui/git.c */
 	int busy;                /* background jobs shown with a spinner */
 	struct fs_sync *sync;    /* edit logs and the watch on the disk (ui/watch.c) */
+	struct fs_undo *undo;    /* tree operations to undo and redo (ui/undo.c) */
 };
 
 /* Calls fn when fd is ready (events as for poll), from the main loop, so

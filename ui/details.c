@@ -12,6 +12,7 @@
 #include "js/highlight.h"
 #include "js/js.h"
 #include "tree.h"
+#include "undo.h"
 #include "watch.h"
 
 enum dl_type { DL_HEAD, DL_INFO, DL_PROP, DL_TEXT, DL_TARGET, DL_BLANK };
@@ -260,7 +261,12 @@ static void prop_done(fs_app *a, fs_modal *m, int key)
 	fs_err e = { 0 };
 	if (key == KEY_ESC || !o)
 		return;
-	if (fs_edit_set_prop(fs_sync_log(a, m->ref.proj), o, m->arg, fs_buf_str(&m->text), &e)) {
+	fs_op op = { .kind = FS_OP_PROP, .path = fs_obj_path(o), .key = m->arg, .value = (char *)fs_buf_str(&m->text) };
+	char *what = fs_xasprintf("set %s of %s %s", m->arg, fs_kind_name(o->kind), o->name);
+	int rc = fs_undo_run(a, m->ref.proj, what, &op, NULL, &e);
+	free(what);
+	free(op.path);
+	if (rc) {
 		fs_app_error(a, "%s not changed: %s", m->arg, e.msg);
 		m->keep = 1;
 		return;

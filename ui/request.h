@@ -38,6 +38,8 @@
 	R(NEW_LISTENER,   "new-listener",   "New view listener") \
 	R(RENAME,         "rename",         "Rename the selected object") \
 	R(DELETE,         "delete",         "Delete the selected object (asks first)") \
+	R(TREE_UNDO,      "tree-undo",      "Undo the last tree operation or property change (saved or not)") \
+	R(TREE_REDO,      "tree-redo",      "Redo the tree operation just undone") \
 	R(COPY,           "copy",           "Copy the selected object") \
 	R(PASTE,          "paste",          "Paste a copy under the selection") \
 	R(EDIT_PROP,      "edit-property",  "Change the selected property in place") \

@@ -166,8 +166,7 @@ static void set_folder_open(struct tree *t, int proj, const fs_obj *o, int f, in
 	ssize_t i = find_open(t, k);
 	int flip = open != folders[f].open;
 	if (flip && i < 0) {
-		t->open = fs_xrealloc(t->open, (t->nopen + 1) * sizeof *t->open);
-		t->open[t->nopen++] = k;
+		FS_ARRAY_ADD(t->open, t->nopen) = k;   /* the open keys' array grows as set_open's */
 		return;
 	}
 	if (!flip && i >= 0) {
