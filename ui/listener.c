@@ -1,9 +1,10 @@
 /* The listener pane: the last changes of a listener's database replayed as
  * `fsstudio listen test` does (listen/listen.h), chunk by chunk: the
  * documents the sequence would receive (Enter shows one as the sequence gets
- * it, cleaned) and the changed documents that do not match, with why. F5
- * reads again; d delivers the chunk at the cursor to the server profile's
- * listener_target after a y/n question.
+ * it, cleaned, and its diff to the previous revision, read when asked) and
+ * the changed documents that do not match, with why. F5 reads again; d
+ * delivers the chunk at the cursor to the server profile's listener_target
+ * after a y/n question.
  *
  * Reading and delivering run on a worker (base/job.h): a job gets its own
  * listener (loaded again from the model here), server name and, to
@@ -14,6 +15,7 @@
 #include "app.h"
 #include "base/job.h"
 #include "base/json.h"
+#include "base/textdiff.h"
 #include "colors.h"
 #include "draw.h"
 #include "listener.h"
@@ -24,6 +26,7 @@
 #define LAST_CHANGES 100
 
 enum { L_TEXT, L_CHUNK, L_DOC, L_JSON, L_MISS };
+enum { J_READ, J_DELIVER, J_PREV };
 
 struct lsn {
 	int proj;
@@ -35,6 +38,7 @@ struct lsn {
 	int read;                /* a replay came back */
 	char *error;
 	char *open;              /* "id\n" of the documents shown whole */
+	cJSON *prev;             /* id -> {"rev": the revision diffed, "doc" or "error"} */
 	fs_lines lines;
 	fs_jobs *bg;
 	fs_job *job;             /* the read or the delivery running */
@@ -46,7 +50,9 @@ struct ljob {
 	struct lsn *s;
 	fs_listener l;
 	char *server;
-	int deliver;
+	int kind;                /* J_... */
+	char *id, *rev;          /* prev: the document and its revision shown */
+	cJSON *prev;             /* prev: the result, {"rev", "doc" or "error"} */
 	char *target;            /* deliver: the URL (may hold credentials) */
 	cJSON *docs, *seq;       /* deliver: copies of the chunk's */
 	size_t chunk;
@@ -95,6 +101,46 @@ static void add_json(struct lsn *s, const cJSON *doc, size_t k)
 	free(t);
 }
 
+static void add_text(struct lsn *s, int color, size_t k, const char *text)
+{
+	fs_lines_add(&s->lines, L_JSON, color, NULL, text)->ref = (long)k;
+}
+
+/* The document's diff to its previous revision, once read (prev_start). */
+static void add_diff(struct lsn *s, const cJSON *doc, size_t k)
+{
+	const cJSON *p = cJSON_GetObjectItemCaseSensitive(s->prev, fs_json_str(doc, "_id"));
+	const char *rev = fs_json_str(doc, "_rev");
+	if (!p || !rev || strcmp(fs_json_str(p, "rev") ? fs_json_str(p, "rev") : "", rev)) {
+		add_text(s, FS_C_PROP_READONLY, k, "    (reading the previous revision...)");
+		return;
+	}
+	const cJSON *old = cJSON_GetObjectItemCaseSensitive(p, "doc");
+	if (!old) {
+		char *t = fs_xasprintf("    no diff: %s", fs_json_str(p, "error"));
+		add_text(s, FS_C_PROP_READONLY, k, t);
+		free(t);
+		return;
+	}
+	char *a = fs_json_pretty(old, 2), *b = fs_json_pretty(doc, 2);
+	fs_hunks h;
+	fs_textdiff_str(a, b, FS_DIFF_CONTEXT, &h);
+	char *t = fs_xasprintf("    diff to the previous revision %s:", fs_json_str(old, "_rev"));
+	add_text(s, FS_C_DIFF_CHUNK, k, t);
+	free(t);
+	for (size_t i = 0; i < h.n; i++)
+		for (size_t m = 0; m < h.v[i].n; m++) {
+			const fs_dline *l = &h.v[i].lines[m];
+			t = fs_xasprintf("    %c %s", fs_dl_char(l->type), l->text);
+			add_text(s, l->type == FS_DL_ADD ? FS_C_DIFF_ADD : l->type == FS_DL_DEL ? FS_C_DIFF_DEL
+				 : FS_C_PROP_READONLY, k, t);
+			free(t);
+		}
+	fs_hunks_free(&h);
+	free(a);
+	free(b);
+}
+
 static void add_chunk(struct lsn *s, size_t k)
 {
 	const fs_listen_chunk *c = &s->cs.v[k];
@@ -110,8 +156,10 @@ static void add_chunk(struct lsn *s, size_t k)
 		t = fs_xasprintf("  + %s", id ? id : "?");
 		fs_lines_add(&s->lines, L_DOC, FS_C_GIT_ADDED, id, t)->ref = (long)k;
 		free(t);
-		if (id && is_open(s, id))
+		if (id && is_open(s, id)) {
 			add_json(s, d, k);
+			add_diff(s, d, k);
+		}
 	}
 	for (size_t m = 0; m < c->nmiss; m++) {
 		t = fs_xasprintf("  - %s: %s", c->miss[m].id, c->miss[m].reason);
@@ -175,10 +223,39 @@ static int deliver_work(struct ljob *j, fs_err *e)
 	return 0;
 }
 
+/* The revision before j->rev, cleaned as the shown one, or why there is none. */
+static int prev_work(struct ljob *j, fs_err *e)
+{
+	fs_couch *c = fs_server_open(j->server, e);
+	cJSON *cur = NULL, *doc = NULL;
+	fs_couch_get_opts o = { .rev = j->rev, .revs = 1 };
+	j->prev = cJSON_CreateObject();
+	cJSON_AddStringToObject(j->prev, "rev", j->rev);
+	if (c && !fs_couch_doc_get(c, j->l.db, j->id, &o, &cur, e)) {
+		cJSON *revs = fs_json_obj(cur, "_revisions");
+		long long start = fs_json_int(revs, "start", 0);
+		const char *h = cJSON_GetStringValue(cJSON_GetArrayItem(fs_json_arr(revs, "ids"), 1));
+		char *rev = h && start > 1 ? fs_xasprintf("%lld-%s", start - 1, h) : NULL;
+		fs_couch_get_opts po = { .rev = rev };
+		if (!rev)
+			fs_err_set(e, FS_E_NOTFOUND, "the first revision: no previous one");
+		else if (!fs_couch_doc_get(c, j->l.db, j->id, &po, &doc, e))
+			fs_listen_clean(doc);
+		free(rev);
+	}
+	if (doc)
+		cJSON_AddItemToObject(j->prev, "doc", doc);
+	else
+		cJSON_AddStringToObject(j->prev, "error", e->msg[0] ? e->msg : "not read");
+	cJSON_Delete(cur);
+	fs_couch_free(c);
+	return 0;
+}
+
 static int work(fs_job *bj, void *arg, fs_err *e)
 {
 	struct ljob *j = arg;
-	return j->deliver ? deliver_work(j, e) : read_work(bj, j, e);
+	return j->kind == J_DELIVER ? deliver_work(j, e) : j->kind == J_PREV ? prev_work(j, e) : read_work(bj, j, e);
 }
 
 static void job_free(void *arg)
@@ -187,6 +264,9 @@ static void job_free(void *arg)
 	fs_listener_free(&j->l);
 	free(j->server);
 	free(j->target);
+	free(j->id);
+	free(j->rev);
+	cJSON_Delete(j->prev);
 	cJSON_Delete(j->docs);
 	cJSON_Delete(j->seq);
 	fs_listen_batch_free(&j->batch);
@@ -213,8 +293,14 @@ static void done(fs_job *bj, void *arg, int rc, const fs_err *e)
 	fs_app *a = s_app;
 	s->job = NULL;
 	a->busy--;
-	if (j->deliver) {
+	if (j->kind == J_DELIVER) {
 		deliver_done(a, j, rc, e);
+	} else if (j->kind == J_PREV) {
+		if (!s->prev)
+			s->prev = cJSON_CreateObject();
+		cJSON_DeleteItemFromObjectCaseSensitive(s->prev, j->id);
+		cJSON_AddItemToObject(s->prev, j->id, j->prev);
+		j->prev = NULL;
 	} else {
 		free(s->error);
 		s->error = rc ? fs_xasprintf("Changes not read from %s: %s", j->server, e->msg) : NULL;
@@ -225,6 +311,8 @@ static void done(fs_job *bj, void *arg, int rc, const fs_err *e)
 		memset(&j->batch, 0, sizeof j->batch);
 		memset(&j->cs, 0, sizeof j->cs);
 		s->read = !rc;
+		free(s->open);          /* the revisions shown may have moved on */
+		s->open = NULL;
 	}
 	build(a, &a->panes[FS_P_LISTENER]);
 }
@@ -288,7 +376,7 @@ static void deliver_chosen(fs_app *a, fs_modal *m, int key)
 	struct ljob *j = job_new(a, s);
 	if (!j)
 		return;
-	j->deliver = 1;
+	j->kind = J_DELIVER;
 	j->chunk = s->chunk;
 	j->target = fs_xstrdup(target_of(s));
 	j->docs = cJSON_Duplicate(s->cs.v[s->chunk].docs, 1);
@@ -415,6 +503,27 @@ static void listener_draw(fs_app *a, fs_pane *p, size_t lineno, int y, int x, in
 	fs_draw_text(y, x, w, l->text, base ? base : fs_color_attr(l->color));
 }
 
+/* Reads the previous revision of a shown document, for its diff. */
+static void prev_start(fs_app *a, struct lsn *s, const char *id)
+{
+	const cJSON *doc = NULL, *d;
+	for (size_t k = 0; !doc && k < s->cs.n; k++)
+		cJSON_ArrayForEach(d, s->cs.v[k].docs)
+			if (!doc && !strcmp(fs_json_str(d, "_id") ? fs_json_str(d, "_id") : "", id))
+				doc = d;
+	const char *rev = doc ? fs_json_str(doc, "_rev") : NULL;
+	const cJSON *p = cJSON_GetObjectItemCaseSensitive(s->prev, id);
+	if (!rev || (p && fs_json_str(p, "rev") && !strcmp(fs_json_str(p, "rev"), rev)))
+		return;
+	struct ljob *j = job_new(a, s);
+	if (!j)
+		return;
+	j->kind = J_PREV;
+	j->id = fs_xstrdup(id);
+	j->rev = fs_xstrdup(rev);
+	submit(a, s, j);
+}
+
 static void toggle_doc(fs_app *a, fs_pane *p, const char *id)
 {
 	struct lsn *s = p->priv;
@@ -428,6 +537,7 @@ static void toggle_doc(fs_app *a, fs_pane *p, const char *id)
 		fs_buf_adds(&b, at + strlen(key));
 	} else {
 		fs_buf_printf(&b, "%s%s", s->open ? s->open : "", key);
+		prev_start(a, s, id);
 	}
 	free(s->open);
 	s->open = fs_buf_steal(&b);
@@ -478,6 +588,7 @@ static void listener_close(fs_app *a, fs_pane *p)
 	free(s->server);
 	free(s->error);
 	free(s->open);
+	cJSON_Delete(s->prev);
 	free(s);
 	p->priv = NULL;
 	p->store = NULL;

@@ -10,7 +10,7 @@
 ui_need
 command -v git >/dev/null || plan_skip "git is not installed"
 couch_start || plan_skip "pouchdb-server is not installed"
-plan 11
+plan 14
 
 PY=$(python3 -c 'import sys; print(sys.executable)')
 tdir=$tap_tmp/target
@@ -31,6 +31,8 @@ XDG_CONFIG_HOME="$tap_tmp/home/.config" "$FS_BIN" deploy "$proj" --server test >
 put() { curl -fsS -X PUT "$COUCH_URL/inspections/$1" -H 'Content-Type: application/json' -d "$2" >/dev/null; }
 put insp-1 '{"type":"inspection","status":"submitted","site":"A","date":"2026-01-02","~c8oAcl":"alice"}'
 put insp-2 '{"type":"inspection","status":"submitted","site":"B","date":"2026-01-03"}'
+rev=$(curl -fsS "$COUCH_URL/inspections/insp-2" | sed 's/.*"_rev":"\([^"]*\)".*/\1/')
+put insp-2 '{"type":"inspection","status":"submitted","site":"B2","date":"2026-01-03","_rev":"'"$rev"'"}'
 put draft-1 '{"type":"inspection","status":"draft","site":"C","date":"2026-01-04"}'
 put defect-1 '{"type":"defect","severity":2}'
 
@@ -50,6 +52,13 @@ ui_keys / ; ui_type "+ insp-1"; ui_keys Enter
 ui_keys Enter
 check "Enter shows the document as the sequence receives it" ui_wait '"site": "A"'
 check "cleaned: no owner" ui_lacks "c8oAcl"
+check "a first revision has no diff" ui_wait "no diff: the first revision: no previous one"
+ui_keys Enter
+ui_wait_gone "no diff: the first revision"
+ui_keys j Enter
+check "the diff to the previous revision" ui_wait_re "diff to the previous revision 1-"
+site_diff() { ui_screen | grep -q -- '- *"site": "B",' && ui_screen | grep -q -- '+ *"site": "B2",'; }
+check "what changed: the old line and the new" ui_poll "for the site's diff" site_diff
 ui_keys d
 check "d asks before delivering" ui_wait "Deliver chunk 1 (2 documents) to $TARGET? (y/n)"
 ui_keys y
