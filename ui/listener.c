@@ -4,7 +4,8 @@
  * it, cleaned, and its diff to the previous revision, read when asked) and
  * the changed documents that do not match, with why. F5 reads again; d
  * delivers the chunk at the cursor to the server profile's listener_target
- * after a y/n question.
+ * after a y/n question; F follows live: a longpoll on the changes feed from
+ * the replay's last seq, on a worker of its own, reads again on news.
  *
  * Reading and delivering run on a worker (base/job.h): a job gets its own
  * listener (loaded again from the model here), server name and, to
@@ -26,7 +27,9 @@
 #define LAST_CHANGES 100
 
 enum { L_TEXT, L_CHUNK, L_DOC, L_JSON, L_MISS };
-enum { J_READ, J_DELIVER, J_PREV };
+enum { J_READ, J_DELIVER, J_PREV, J_WAIT };
+
+#define FOLLOW_POLL_MS 20000
 
 struct lsn {
 	int proj;
@@ -43,6 +46,10 @@ struct lsn {
 	fs_jobs *bg;
 	fs_job *job;             /* the read or the delivery running */
 	size_t chunk;            /* the chunk asked about (confirmation) */
+	int follow;              /* F: read again on new changes */
+	int stale;               /* news came while another job ran */
+	fs_jobs *fw;             /* the follow's longpoll, apart from the rest */
+	fs_job *wjob;
 };
 
 /* What a worker gets: all its own. */
@@ -59,9 +66,13 @@ struct ljob {
 	fs_listen_batch batch;   /* read: the result */
 	fs_listen_chunks cs;
 	fs_listen_answer answer; /* deliver: the result */
+	cJSON *since;            /* wait: where the replay ended */
 };
 
 static fs_app *s_app;
+
+static void follow_start(fs_app *a, struct lsn *s);
+static void read_changes(fs_app *a);
 
 static struct lsn *LS(fs_app *a)
 {
@@ -252,9 +263,28 @@ static int prev_work(struct ljob *j, fs_err *e)
 	return 0;
 }
 
+/* Waits (longpolls, again and again) until the feed has a change after
+ * j->since, or the job is cancelled. */
+static int wait_work(fs_job *bj, struct ljob *j, fs_err *e)
+{
+	fs_couch *c = fs_server_open(j->server, e);
+	int rc = c ? 0 : e->code ? e->code : FS_E_IO;
+	while (!rc && !fs_job_cancelled(bj) && !j->batch.n) {
+		fs_listen_range r = { .since = j->since, .limit = 1, .longpoll = 1,
+				      .timeout_ms = FOLLOW_POLL_MS };
+		fs_listen_batch_free(&j->batch);
+		memset(&j->batch, 0, sizeof j->batch);
+		rc = fs_listen_read(c, j->l.db, &r, &j->batch, e);
+	}
+	fs_couch_free(c);
+	return rc;
+}
+
 static int work(fs_job *bj, void *arg, fs_err *e)
 {
 	struct ljob *j = arg;
+	if (j->kind == J_WAIT)
+		return wait_work(bj, j, e);
 	return j->kind == J_DELIVER ? deliver_work(j, e) : j->kind == J_PREV ? prev_work(j, e) : read_work(bj, j, e);
 }
 
@@ -267,6 +297,7 @@ static void job_free(void *arg)
 	free(j->id);
 	free(j->rev);
 	cJSON_Delete(j->prev);
+	cJSON_Delete(j->since);
 	cJSON_Delete(j->docs);
 	cJSON_Delete(j->seq);
 	fs_listen_batch_free(&j->batch);
@@ -313,8 +344,44 @@ static void done(fs_job *bj, void *arg, int rc, const fs_err *e)
 		s->read = !rc;
 		free(s->open);          /* the revisions shown may have moved on */
 		s->open = NULL;
+		follow_start(a, s);
 	}
 	build(a, &a->panes[FS_P_LISTENER]);
+	if (s->stale) {
+		s->stale = 0;
+		read_changes(a);
+	}
+}
+
+static void wait_done(fs_job *bj, void *arg, int rc, const fs_err *e)
+{
+	struct ljob *j = arg;
+	struct lsn *s = j->s;
+	fs_app *a = s_app;
+	s->wjob = NULL;
+	if (fs_job_cancelled(bj) || rc == FS_E_CANCELLED) {
+		follow_start(a, s);     /* F pressed again meanwhile: wait anew */
+		return;
+	}
+	if (!s->follow)
+		return;
+	if (rc) {
+		s->follow = 0;
+		fs_app_error(a, "Not following any more: %s", e->msg);
+		a->redraw = 1;
+		return;
+	}
+	if (s->job)
+		s->stale = 1;      /* read when the running job ends */
+	else
+		read_changes(a);
+}
+
+static void fw_ready(fs_app *a, int fd, int revents, void *ctx)
+{
+	struct lsn *s = LS(a);
+	if (s && s->fw)
+		fs_jobs_dispatch(s->fw);
 }
 
 static void bg_ready(fs_app *a, int fd, int revents, void *ctx)
@@ -353,6 +420,42 @@ static void submit(fs_app *a, struct lsn *s, struct ljob *j)
 	s->job = fs_job_start(s->bg, &(fs_job_spec){ .work = work, .done = done, .arg = j,
 					 .free = job_free, .owner = s });
 	a->busy++;
+	a->redraw = 1;
+}
+
+/* Following: wait on the feed from where the replay ended. */
+static void follow_start(fs_app *a, struct lsn *s)
+{
+	if (!s->follow || s->wjob || !s->fw || !s->read || !s->batch.last_seq)
+		return;
+	struct ljob *j = fs_xcalloc(1, sizeof *j);
+	fs_err e = { 0 };
+	fs_obj *o = fs_project_find(a->projects[s->proj], s->path);
+	if (!o || fs_listener_load(o, &j->l, &e)) {
+		job_free(j);
+		s->follow = 0;
+		fs_app_error(a, "Not following: %s", o ? e.msg : "the listener is gone");
+		return;
+	}
+	j->s = s;
+	j->kind = J_WAIT;
+	j->server = fs_xstrdup(s->server);
+	j->since = cJSON_Duplicate(s->batch.last_seq, 1);
+	s->wjob = fs_job_start(s->fw, &(fs_job_spec){ .work = work, .done = wait_done, .arg = j,
+					  .free = job_free, .owner = s });
+}
+
+static void follow_toggle(fs_app *a, struct lsn *s)
+{
+	s->follow = !s->follow;
+	if (s->follow) {
+		fs_app_msg(a, "Following the changes: the replay is read again on news (F stops)");
+		follow_start(a, s);
+	} else {
+		if (s->wjob)
+			fs_job_cancel(s->wjob);
+		fs_app_msg(a, "Not following the changes any more");
+	}
 	a->redraw = 1;
 }
 
@@ -424,6 +527,9 @@ static void ensure(fs_app *a)
 	s->bg = fs_jobs_new(1);
 	if (s->bg)
 		fs_app_watch(a, fs_jobs_fd(s->bg), POLLIN, bg_ready, NULL);
+	s->fw = fs_jobs_new(1);
+	if (s->fw)
+		fs_app_watch(a, fs_jobs_fd(s->fw), POLLIN, fw_ready, NULL);
 }
 
 static void server_chosen(fs_app *a, fs_modal *m, int key)
@@ -441,6 +547,9 @@ static void server_chosen(fs_app *a, fs_modal *m, int key)
 	s->error = NULL;
 	free(s->open);
 	s->open = NULL;
+	if (s->wjob)
+		fs_job_cancel(s->wjob);
+	s->follow = 0;
 	fs_app_open(a, FS_P_LISTENER);
 	a->panes[FS_P_LISTENER].lineno = 0;
 	read_changes(a);
@@ -491,6 +600,8 @@ static void listener_title(fs_app *a, fs_pane *p, fs_buf *out)
 	const char *name = s->path ? strrchr(s->path, '/') : NULL;
 	fs_buf_printf(out, "Listener %s on %s", name ? name + 1 : s->path ? s->path : "?",
 		      s->server ? s->server : "?");
+	if (s->follow)
+		fs_buf_adds(out, " [following]");
 	if (s->job)
 		fs_buf_adds(out, " [busy...]");
 }
@@ -560,8 +671,13 @@ static fs_req listener_request(fs_app *a, fs_pane *p, fs_req r)
 	case FS_REQ_DELIVER:
 		deliver(a, p);
 		return FS_REQ_NONE;
+	case FS_REQ_CHANGES:
+		follow_toggle(a, s);
+		return FS_REQ_NONE;
 	case FS_REQ_CLOSE:
 	case FS_REQ_QUIT:
+		if (s->follow)
+			follow_toggle(a, s);
 		fs_app_close_pane(a, p);
 		return FS_REQ_NONE;
 	default:
@@ -579,6 +695,10 @@ static void listener_close(fs_app *a, fs_pane *p)
 		if (s->job)
 			a->busy--;
 		fs_jobs_free(s->bg);   /* cancels and waits; the job's arg is freed */
+	}
+	if (s->fw) {
+		fs_app_unwatch(a, fs_jobs_fd(s->fw));
+		fs_jobs_free(s->fw);
 	}
 	fs_lines_free(&s->lines);
 	fs_listen_batch_free(&s->batch);

@@ -3,14 +3,16 @@
 # SubmittedInspections listener, I asks for the server and shows the last
 # changes replayed chunk by chunk (the documents the sequence would get,
 # Enter shows one cleaned, and the non-matches with why); d delivers the
-# chunk to the profile's listener_target (a recording HTTP target) after y.
+# chunk to the profile's listener_target (a recording HTTP target) after y;
+# Enter on a document shows its diff to the previous revision; F follows
+# the changes live.
 . "$FS_SRCDIR/tests/lib/tap.sh"
 . "$FS_SRCDIR/tests/lib/couch.sh"
 . "$FS_SRCDIR/tests/ui/lib.sh"
 ui_need
 command -v git >/dev/null || plan_skip "git is not installed"
 couch_start || plan_skip "pouchdb-server is not installed"
-plan 14
+plan 19
 
 PY=$(python3 -c 'import sys; print(sys.executable)')
 tdir=$tap_tmp/target
@@ -68,4 +70,16 @@ for l in open(sys.argv[1]):
     r = json.loads(l)
     print(r["path"], r["sequence"][0], " ".join(sorted(d["_id"] for d in r["docs"])), any("~c8oAcl" in d or "_c8oHash" in d for d in r["docs"]))' "$tdir/record" 2>&1)
 check_eq "the target received the chunk, cleaned" "/projects/FieldInspections/.json OnInspectionSubmitted insp-1 insp-2 False" "$got"
+
+ui_keys F
+check "F follows the changes live" ui_wait "on test [following]"
+put insp-3 '{"type":"inspection","status":"submitted","site":"D","date":"2026-01-05"}'
+check "a new matching document shows without a key" ui_wait "  + insp-3"
+check "in the chunk's count" ui_wait_re "chunk 1/1: .*: 3 documents"
+ui_keys F
+check "F again stops following" ui_wait "Not following the changes any more"
+ui_keys F
+ui_wait "on test [following]"
+ui_keys Tab q
+check "the studio quits at once while a follow waits on the feed" ui_wait "fsstudio-exit=0"
 done_testing
