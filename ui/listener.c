@@ -283,9 +283,12 @@ static int wait_work(fs_job *bj, struct ljob *j, fs_err *e)
 static int work(fs_job *bj, void *arg, fs_err *e)
 {
 	struct ljob *j = arg;
-	if (j->kind == J_WAIT)
-		return wait_work(bj, j, e);
-	return j->kind == J_DELIVER ? deliver_work(j, e) : j->kind == J_PREV ? prev_work(j, e) : read_work(bj, j, e);
+	switch (j->kind) {
+	case J_WAIT: return wait_work(bj, j, e);
+	case J_DELIVER: return deliver_work(j, e);
+	case J_PREV: return prev_work(j, e);
+	default: return read_work(bj, j, e);
+	}
 }
 
 static void job_free(void *arg)
@@ -430,11 +433,11 @@ static void follow_start(fs_app *a, struct lsn *s)
 		return;
 	struct ljob *j = fs_xcalloc(1, sizeof *j);
 	fs_err e = { 0 };
-	fs_obj *o = fs_project_find(a->projects[s->proj], s->path);
-	if (!o || fs_listener_load(o, &j->l, &e)) {
+	fs_obj *o = s->proj < (int)a->nprojects ? fs_project_find(a->projects[s->proj], s->path) : NULL;
+	if (!o || o->kind != FS_K_LISTENER || fs_listener_load(o, &j->l, &e)) {
 		job_free(j);
 		s->follow = 0;
-		fs_app_error(a, "Not following: %s", o ? e.msg : "the listener is gone");
+		fs_app_error(a, "Not following: %s", o && e.msg[0] ? e.msg : "the listener is gone");
 		return;
 	}
 	j->s = s;
