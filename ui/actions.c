@@ -12,6 +12,7 @@
 #include "base/fsutil.h"
 #include "gitui.h"
 #include "history.h"
+#include "listener.h"
 #include "recover.h"
 #include "tree.h"
 #include "undo.h"
@@ -780,6 +781,9 @@ fs_req fs_action(fs_app *a, fs_req r)
 	case FS_REQ_SERVERS:
 		if (fs_app_selected(a, NULL))
 			fs_app_open(a, FS_P_SERVERS);
+		break;
+	case FS_REQ_LISTENER:
+		fs_listener_pane_start(a);
 		break;
 	case FS_REQ_BROWSE:
 		fs_browser_open(a);

@@ -24,7 +24,8 @@
 	_(BROWSER, "browser") \
 	_(STATUS,  "status") \
 	_(HISTORY, "history") \
-	_(DEPLOY,  "deploy")
+	_(DEPLOY,  "deploy") \
+	_(LISTENER, "listener")
 
 typedef enum fs_keymap {
 #define FS_KM_ENUM(id, name) FS_KM_##id,

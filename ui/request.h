@@ -90,6 +90,9 @@
 	R(DEPLOY,         "deploy",         "Deploy design documents: server, plan, confirm") \
 	R(SERVERS,        "servers",        "Servers overview: which commit each server runs") \
 	R(PROMOTE,        "promote",        "Servers overview: deploy to the selected server the commit another one runs") \
+	G("Listeners") \
+	R(LISTENER,       "listener",       "Replay the selected listener's last changes, chunk by chunk (server menu)") \
+	R(DELIVER,        "deliver",        "Listener pane: deliver the chunk at the cursor to the profile's listener_target (asks first)") \
 	G("Browsing") \
 	R(BROWSE,         "browse",         "Browse servers, databases and documents") \
 	R(RUN_VIEW,       "run-view",       "Run the selected view on a server (query form)") \

@@ -61,7 +61,8 @@ struct fs_pane_ops {
 	_(EDITOR,  fs_editor_ops) \
 	_(BROWSER, fs_browser_ops) \
 	_(CONFLICT, fs_conflict_ops) \
-	_(SERVERS, fs_servers_ops)
+	_(SERVERS, fs_servers_ops) \
+	_(LISTENER, fs_listener_ops)
 
 #define FS_PANE_DECL(id, ops) extern const struct fs_pane_ops ops;
 FS_PANE_LIST(FS_PANE_DECL)

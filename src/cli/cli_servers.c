@@ -80,6 +80,11 @@ static cJSON *server_json(const ping *p, int pinged)
 	cJSON_AddBoolToObject(j, "insecure", s->insecure);
 	if (s->revs_limit)
 		cJSON_AddNumberToObject(j, "revs_limit", (double)s->revs_limit);
+	if (s->listener_target) {
+		char *t = fs_url_strip_credentials(s->listener_target);
+		cJSON_AddStringToObject(j, "listener_target", t);
+		free(t);
+	}
 	cJSON_AddStringToObject(j, "origin", s->origin ? s->origin : "");
 	if (!pinged)
 		return j;
@@ -194,6 +199,18 @@ static int add(char **pos, fs_cli_opt *opts)
 		free(path);
 		return fs_cli_usage("servers", "--revs-limit takes a positive number");
 	}
+	/* the listener pane's target: credentials stay out of arguments too */
+	const char *lt = fs_cli_opt_get(opts, "--listener-target")->value;
+	srv.listener_target = lt ? fs_url_strip_credentials(lt) : NULL;
+	if (lt && strncmp(lt, "http://", 7) && strncmp(lt, "https://", 8)) {
+		free(srv.url);
+		free(srv.listener_target);
+		free(path);
+		return fs_cli_usage("servers", "--listener-target must start with http:// or https://");
+	}
+	if (lt && strcmp(lt, srv.listener_target))
+		fprintf(stderr, "fsstudio: credentials in --listener-target are not saved; write them "
+			"in the servers file\n");
 	if (fs_cli_opt_get(opts, "--password-stdin")->set)
 		srv.password = read_password();
 	int rc = fs_servers_save_profile(path, &srv, &e);
@@ -202,6 +219,7 @@ static int add(char **pos, fs_cli_opt *opts)
 		free(srv.password);
 	}
 	free(srv.url);
+	free(srv.listener_target);
 	if (!rc)
 		printf("saved server '%s' in %s\n", srv.name, path);
 	free(path);
@@ -229,6 +247,7 @@ int fs_cmd_servers(int argc, char **argv)
 		{ "--password-stdin", NULL, 0, NULL },
 		{ "--insecure", NULL, 0, NULL },
 		{ "--revs-limit", "N", 0, NULL },
+		{ "--listener-target", "URL", 0, NULL },
 		{ NULL, NULL, 0, NULL },
 	};
 	char *pos[3] = { NULL, NULL, NULL };

@@ -45,6 +45,7 @@ void fs_server_free(fs_server *srv)
 	free(srv->ca_file);
 	free(srv->client_cert);
 	free(srv->client_key);
+	free_secret(srv->listener_target);
 	free(srv->origin);
 	memset(srv, 0, sizeof *srv);
 }
@@ -166,9 +167,15 @@ static int set_key(fs_server *srv, const char *key, const char *val, const char 
 		char **slot = key[0] == 'm' ? &srv->members : &srv->admins;
 		free(*slot);
 		*slot = fs_xstrdup(val);
+	} else if (!strcmp(key, "listener_target")) {
+		if (strncmp(val, "http://", 7) && strncmp(val, "https://", 8))
+			return fs_err_set(e, FS_E_PARSE, "%s: listener_target must start with http:// or https://", where);
+		free_secret(srv->listener_target);
+		srv->listener_target = fs_xstrdup(val);
 	} else {
 		return fs_err_set(e, FS_E_PARSE, "%s: unknown setting '%s' (known: url, user, password, "
-			"password_command, ca_file, client_cert, client_key, insecure, revs_limit, members, admins)", where, key);
+			"password_command, ca_file, client_cert, client_key, insecure, revs_limit, members, admins, "
+			"listener_target)", where, key);
 	}
 	return 0;
 }
@@ -365,6 +372,8 @@ int fs_servers_save_profile(const char *path, const fs_server *srv, fs_err *e)
 		fs_buf_printf(&b, "members = %s\n", srv->members);
 	if (srv->admins)
 		fs_buf_printf(&b, "admins = %s\n", srv->admins);
+	if (srv->listener_target)
+		fs_buf_printf(&b, "listener_target = %s\n", srv->listener_target);
 	rc = write_private(path, &b, e);
 	memset(b.data, 0, b.len);
 	fs_buf_free(&b);
@@ -408,6 +417,7 @@ static void copy_server(fs_server *dst, const fs_server *src)
 	dst->revs_limit = src->revs_limit;
 	dst->admins = src->admins ? fs_xstrdup(src->admins) : NULL;
 	dst->members = src->members ? fs_xstrdup(src->members) : NULL;
+	dst->listener_target = src->listener_target ? fs_xstrdup(src->listener_target) : NULL;
 	dst->origin = fs_xstrdup(src->origin ? src->origin : "");
 }
 

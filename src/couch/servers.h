@@ -15,6 +15,7 @@
  *   revs_limit = 10                             # applied by deploy
  *   members = alice, role:staff                 # deploy sets these on the
  *   admins = role:ops                           # databases it creates
+ *   listener_target = https://c8o.example.com/convertigo  # the studio's listener pane delivers here
  *
  * A server is named by a profile name or given as a URL (user:password@ in
  * the URL accepted). Credentials, first found wins: the URL's, the profile's
@@ -46,6 +47,8 @@ typedef struct fs_server {
 	char *client_key;
 	long revs_limit;          /* 0: not set */
 	char *admins, *members;   /* "alice, role:ops" lists for new databases; NULL: not set */
+	char *listener_target;    /* Convertigo server URL the listener pane delivers to (may hold
+	                             credentials: never print it whole); NULL: not set */
 	char *origin;             /* "file:line" of the profile, or "--server", "default" */
 } fs_server;
 

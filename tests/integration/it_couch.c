@@ -507,7 +507,8 @@ static void servers_command(void **state)
 		skip();
 	char *dir = fs_test_tmpdir(), *out = NULL;
 	const char *bin = fs_test_bin();
-	int rc = fs_test_sh(NULL, 1, "XDG_CONFIG_HOME='%s' '%s' servers add here '%s' --revs-limit 10", dir, bin, srv->url);
+	int rc = fs_test_sh(NULL, 1, "XDG_CONFIG_HOME='%s' '%s' servers add here '%s' --revs-limit 10 "
+		"--listener-target http://c8o.example:8080/convertigo", dir, bin, srv->url);
 	assert_int_equal(rc, 0);
 	rc = fs_test_sh(NULL, 1, "echo pw-via-stdin | XDG_CONFIG_HOME='%s' '%s' servers add lab "
 		"http://127.0.0.1:1 --user labuser --password-stdin --insecure", dir, bin);
@@ -536,6 +537,7 @@ static void servers_command(void **state)
 		if (!strcmp(name, "here")) {
 			assert_true(fs_json_bool(x, "ok", 0));
 			assert_int_equal(fs_json_int(x, "revs_limit", 0), 10);
+			assert_string_equal(fs_json_str(x, "listener_target"), "http://c8o.example:8080/convertigo");
 		} else if (!strcmp(name, "lab")) {
 			assert_false(fs_json_bool(x, "ok", 1));
 			assert_string_equal(fs_json_str(fs_json_obj(x, "error"), "code"), "http");

@@ -31,6 +31,7 @@ static const char *sample =
 	"user = admin\n"
 	"password = s3cret-pw\n"
 	"revs_limit = 10\n"
+	"listener_target = https://c8o.example.com/convertigo\n"
 	"\n"
 	"; another\n"
 	"[lab]\n"
@@ -52,6 +53,7 @@ static void loads_profiles(void **state)
 	assert_string_equal(p->user, "admin");
 	assert_string_equal(p->password, "s3cret-pw");
 	assert_int_equal(p->revs_limit, 10);
+	assert_string_equal(p->listener_target, "https://c8o.example.com/convertigo");
 	assert_int_equal(p->insecure, 0);
 	const fs_server *l = fs_servers_find(&s, "lab");
 	assert_string_equal(l->url, "http://10.0.0.2:5984");
@@ -102,6 +104,7 @@ static void bad_lines_say_where(void **state)
 		{ "[a]\nurl = http://h\n[a]\nurl = http://i\n", ":3: profile 'a' is defined twice" },
 		{ "[a\nurl = http://h\n", ":1: a profile header" },
 		{ "[a]\nurl = http://h\nrevs_limit = ten\n", ":3: revs_limit must be" },
+		{ "[a]\nurl = http://h\nlistener_target = c8o\n", ":3: listener_target must start with http" },
 		{ "[a]\njust words\n", ":2: expected 'setting = value'" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
@@ -226,7 +229,8 @@ static void save_creates_private_file(void **state)
 	assert_int_equal(st.st_mode & 0777, 0600);
 	assert_int_equal(stat(dir, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0700);
-	fs_server two = { .name = "two", .url = "http://h2:5984", .revs_limit = 10, .insecure = 1 };
+	fs_server two = { .name = "two", .url = "http://h2:5984", .revs_limit = 10, .insecure = 1,
+		.listener_target = "http://c8o:8080/convertigo" };
 	assert_int_equal(fs_servers_save_profile(path, &two, &e), 0);
 	fs_server one2 = { .name = "one", .url = "http://h1b:5984" };
 	assert_int_equal(fs_servers_save_profile(path, &one2, &e), 0); /* replaces */
@@ -237,6 +241,7 @@ static void save_creates_private_file(void **state)
 	assert_null(fs_servers_find(&s, "one")->password);
 	assert_int_equal(fs_servers_find(&s, "two")->revs_limit, 10);
 	assert_int_equal(fs_servers_find(&s, "two")->insecure, 1);
+	assert_string_equal(fs_servers_find(&s, "two")->listener_target, "http://c8o:8080/convertigo");
 	fs_servers_free(&s);
 	assert_int_equal(fs_servers_remove_profile(path, "two", &e), 0);
 	assert_int_equal(fs_servers_remove_profile(path, "two", &e), FS_E_NOTFOUND);
