@@ -618,11 +618,11 @@ static void search_next(fs_app *a, fs_pane *p, int back)
  * help) search its lines; the tree filters by itself. Returns 1 when done. */
 static int pane_search(fs_app *a, fs_pane *p, fs_req r)
 {
-	if (!p->store || (r != FS_REQ_FILTER && r != FS_REQ_FIND_NEXT && r != FS_REQ_FIND_PREV))
+	if ((!p->store && !p->ops->find) || (r != FS_REQ_FILTER && r != FS_REQ_FIND_NEXT && r != FS_REQ_FIND_PREV))
 		return 0;
 	if (r == FS_REQ_FILTER) {
-		fs_modal *m = fs_modal_prompt(a, "/", a->search_pane == p && a->search ? a->search : "",
-					      search_done);
+		/* a new search starts empty, as in less and tig (n repeats the last) */
+		fs_modal *m = fs_modal_prompt(a, "/", "", search_done);
 		m->on_change = search_changed;
 		a->search_from = p->lineno;
 		return 1;

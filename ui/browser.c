@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -1195,20 +1196,18 @@ static void jump_done(fs_app *a, fs_modal *m, int key)
 }
 
 /* Finds a line holding the text, after the cursor, wrapping. */
-static void find_done(fs_app *a, fs_modal *m, int key)
+/* The search of the app (/, n, N) in the browser's own lines. */
+static long browser_find(fs_app *a, fs_pane *p, const char *needle, int back)
 {
-	struct browser *b = B(a);
-	fs_pane *p = &a->panes[FS_P_BROWSER];
-	if (key == KEY_ESC || !m->text.len || !b->n)
-		return;
-	for (size_t k = 1; k <= b->n; k++) {
-		size_t i = (p->lineno + k) % b->n;
-		if (strstr(b->v[i].text, fs_buf_str(&m->text))) {
-			fs_pane_goto(p, i);
-			return;
-		}
+	struct browser *b = p->priv;
+	size_t n = b ? b->n : 0, len = strlen(needle);
+	for (size_t k = 1; k <= n && len; k++) {
+		size_t i = back ? (p->lineno + n - k) % n : (p->lineno + k) % n;
+		for (const char *t = b->v[i].text; t && *t; t++)
+			if (!strncasecmp(t, needle, len))
+				return (long)i;
 	}
-	fs_app_error(a, "Not found: %s", fs_buf_str(&m->text));
+	return -1;
 }
 
 static void as_user_done(fs_app *a, fs_modal *m, int key)
@@ -1608,10 +1607,11 @@ static fs_req browser_request(fs_app *a, fs_pane *p, fs_req r)
 		page(a, b, r == FS_REQ_PAGE_NEXT);
 		return FS_REQ_NONE;
 	case FS_REQ_FILTER:
-		if (top(b) == LV_DOCS)
-			fs_modal_prompt(a, "Jump to id: ", "", jump_done);
-		else
-			fs_modal_prompt(a, "Find: ", "", find_done);
+		/* the documents list is paged on the server: / jumps to an id
+		 * there; elsewhere the app searches the lines (browser_find) */
+		if (top(b) != LV_DOCS)
+			return r;
+		fs_modal_prompt(a, "Jump to id: ", "", jump_done);
 		return FS_REQ_NONE;
 	case FS_REQ_CONFLICTS_ONLY:
 		if (top(b) != LV_DOCS)
@@ -1802,6 +1802,7 @@ const struct fs_pane_ops fs_browser_ops = {
 	.draw = browser_draw,
 	.request = browser_request,
 	.close = browser_close,
+	.find = browser_find,
 };
 
 /* ---- entry points for the app ---- */

@@ -61,7 +61,9 @@ long fs_lines_find(const fs_lines *s, size_t from, const char *needle, int back)
 
 long fs_pane_find(fs_pane *p, const char *needle, int back)
 {
-	return p->store ? fs_lines_find(p->store, p->lineno, needle, back) : -1;
+	if (p->store)
+		return fs_lines_find(p->store, p->lineno, needle, back);
+	return p->ops->find ? p->ops->find(NULL, p, needle, back) : -1;
 }
 
 /* Bytes of the head of s that fit in room columns: up to the last space

@@ -48,6 +48,10 @@ struct fs_pane_ops {
 	int (*cursor)(fs_app *a, fs_pane *p, int *y, int *x);
 	/* Optional: draws the pane's foot (see fs_pane.foot), h rows from y. */
 	void (*draw_foot)(fs_app *a, fs_pane *p, int y, int x, int w, int h);
+	/* Optional, for a pane that keeps its lines itself (not in a store):
+	 * the next line after the cursor (before it when back) holding needle,
+	 * case-insensitive, wrapping; -1 when none. */
+	long (*find)(fs_app *a, fs_pane *p, const char *needle, int back);
 };
 
 /* The panes; the slots for the panes of the other areas come here. */

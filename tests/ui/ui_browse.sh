@@ -8,7 +8,7 @@
 . "$FS_SRCDIR/tests/ui/lib.sh"
 ui_need
 couch_start || plan_skip "pouchdb-server not installed"
-plan 48
+plan 50
 
 # the fixture: documents, a design document with a view, a conflict
 curl -fsS -X PUT "$COUCH_URL/shop" >/dev/null
@@ -61,9 +61,9 @@ printf '[zlate]\nurl = http://127.0.0.1:9\n' >>"$UI_HOME/.config/fsstudio/server
 ui_keys F5
 check "F5 reads the server profiles again" ui_wait "zlate"
 # a dead server (nothing listens on the discard port): plain words
-ui_keys / ; ui_wait "Find:"; ui_type "dead "; ui_keys Enter Enter
+ui_keys / ; ui_type "dead "; ui_keys Enter Enter
 check "a dead server is said plainly" ui_wait "cannot connect to http://127.0.0.1:9"
-ui_keys / ; ui_wait "Find:"; ui_type testcouch; ui_keys Enter Enter
+ui_keys / ; ui_type testcouch; ui_keys Enter Enter
 check "Enter on a server lists its databases with counts" ui_wait "256"
 # db_table_fits COLS ROWS: at that size the databases' table is not cut:
 # its header ends on a whole title, the counts end under "docs", the row of
@@ -94,8 +94,7 @@ check "the databases table fits 80x24" db_table_fits 80 24
 check "and 60x16, dropping columns" db_table_fits 60 16
 ui_resize 120 40
 # F5 reads the list again, the cursor staying on its database
-ui_keys / ; ui_wait "Find:"; ui_type inspections; ui_keys Enter
-ui_wait_gone "Find:"
+ui_keys / ; ui_type inspections; ui_keys Enter
 curl -fsS -X PUT "$COUCH_URL/aaa_fresh" >/dev/null
 ui_keys F5
 check "F5 lists a database created meanwhile" ui_wait "aaa_fresh"
@@ -108,7 +107,7 @@ ui_keys Tab B Enter
 check "B shows the browser as it was left" ui_wait "testcouch/inspections"
 ui_keys Escape
 ui_wait "aaa_fresh"
-ui_keys / ; ui_wait "Find:"; ui_type shop; ui_keys Enter Enter
+ui_keys / ; ui_type shop; ui_keys Enter Enter
 check "a database opens on its first page of documents" ui_wait "item000"
 check "design documents are apart" ui_wait "[design documents]"
 ui_keys U
@@ -167,7 +166,7 @@ ui_wait_gone "Jump to id:"
 ui_wait_row 3 "│big "
 ui_keys Enter
 check "a large object starts folded" ui_wait '"nested": { ... 50 lines'
-ui_keys / ; ui_wait "Find:"; ui_type nested; ui_keys Enter Enter
+ui_keys / ; ui_type nested; ui_keys Enter Enter
 check "Enter unfolds it" ui_wait '"k30": 30'
 check "JSON is highlighted with tree-sitter-json" [ "$(ui_tmux capture-pane -e -p -t ui | grep -c 'k30.*\[')" -ge 1 ]
 ui_keys Escape
@@ -209,6 +208,11 @@ ui_keys Escape
 check "Esc cancels the running request" ui_wait "Cancelled"
 ui_keys g
 check "and the header no longer says following live" ui_wait "latest changes (F follows)"
+# / searches the browser's lines as every pane's (case-insensitive, highlighted)
+ui_keys / ; ui_type ITEM245; ui_keys Enter
+check "/ searches the changes list" ui_wait "search: ITEM245"
+check "the cursor is on the match" ui_poll "the cursor on item245" sh -c \
+	"tmux -L '$ui_sock' -f /dev/null capture-pane -p -t ui | grep -q 'item245'"
 ui_keys G
 
 # a document deleted after a question
