@@ -63,7 +63,7 @@ long fs_pane_find(fs_pane *p, const char *needle, int back)
 {
 	if (p->store)
 		return fs_lines_find(p->store, p->lineno, needle, back);
-	return p->ops->find ? p->ops->find(NULL, p, needle, back) : -1;
+	return p->ops && p->ops->find ? p->ops->find(NULL, p, needle, back) : -1;
 }
 
 /* Bytes of the head of s that fit in room columns: up to the last space
