@@ -85,4 +85,8 @@ fs_obj *fs_cli_find(fs_project *p, const char *path);
  * the shell completion scripts offer (cli_complete.c). */
 int fs_cli_complete(int argc, char **argv);
 
+/* The last commit that changed the project in DIR (NULL: not in git), for
+ * the deploy marker (cli_deploy.c). Caller frees. */
+char *fs_cli_project_commit(const char *dir);
+
 #endif

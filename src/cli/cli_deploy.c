@@ -47,7 +47,7 @@ static fs_couch *connect_server(const char *name, long *revs_limit)
 }
 
 /* The last commit that changed the project, for the marker (NULL: none). */
-static char *project_commit(const char *dir)
+char *fs_cli_project_commit(const char *dir)
 {
 	fs_repo *r = NULL;
 	fs_history h;
@@ -103,7 +103,7 @@ static int deploy_cmd(int argc, char **argv, int diff_only)
 	if (!rc && !c)
 		rc = FS_EXIT_ERROR;
 	int dry = diff_only || flag(opts, "--dry-run"), json = flag(opts, "--json");
-	char *commit = rc || dry ? NULL : project_commit(pos[0]);
+	char *commit = rc || dry ? NULL : fs_cli_project_commit(pos[0]);
 	fs_deploy_opts o = { (const char *const *)pos + 1, (size_t)(n - 1), flag(opts, "--force"),
 		flag(opts, "--prune"), flag(opts, "--staged"), revs_limit, commit, 0,
 		isatty(2) && !json ? progress : NULL, NULL };

@@ -33,22 +33,6 @@ typedef struct many {
 
 /* ---- The project: the working tree, or the commit a server runs --------- */
 
-/* The last commit that changed the project (NULL: not in git). */
-static char *last_commit(const char *dir)
-{
-	fs_repo *r = NULL;
-	fs_history h;
-	char *id = NULL;
-	memset(&h, 0, sizeof h);
-	if (fs_repo_open(&r, dir, NULL))
-		return NULL;
-	if (fs_git_log(r, NULL, NULL, 1, &h, NULL) == 0 && h.n)
-		id = fs_xstrdup(h.v[0].id);
-	fs_history_free(&h);
-	fs_repo_free(r);
-	return id;
-}
-
 /* ---- Plan, run, report ------------------------------------------------------- */
 
 static void fetch_one(void *arg, size_t i)
@@ -206,7 +190,7 @@ static int load_project(const char *dir, fs_srv_one *from, fs_project **p, char 
 	fs_err e = { 0 };
 	if (!from) {
 		int rc = fs_cli_open(dir, p);
-		*commit = rc ? NULL : last_commit(dir);
+		*commit = rc ? NULL : fs_cli_project_commit(dir);
 		return rc;
 	}
 	if (!from->c)
