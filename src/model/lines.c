@@ -222,11 +222,19 @@ void fs_lfile_free(fs_lfile *f)
 	free(f->loaded);
 	free(f->orig);
 	fs_line_free(f->root);
+	for (size_t i = 0; i < f->nsubs; i++)
+		fs_lfile_free(f->subs[i]);
+	free(f->subs);
 	free(f);
 }
 
-static fs_lfile *lfile_clone(const fs_lfile *f)
+/* A copy is edited: its lines are read (a damaged one is copied as bytes). */
+static fs_lfile *lfile_clone(const fs_lfile *cf)
 {
+	fs_lfile *f = (fs_lfile *)cf;
+	fs_lfile_root(f);
+	if (f->lazy)
+		return fs_lfile_lazy(f->relpath, fs_xstrndup(f->orig, f->origlen), f->origlen);
 	fs_lfile *c = fs_xcalloc(1, sizeof *c);
 	c->relpath = fs_xstrdup(f->relpath);
 	c->crlf = f->crlf;
@@ -332,6 +340,10 @@ static void render_line(const fs_line *l, fs_buf *b)
 
 void fs_lines_render(const fs_lfile *f, fs_buf *out)
 {
+	if (f->lazy) {
+		fs_buf_add(out, f->orig, f->origlen);
+		return;
+	}
 	fs_buf t = FS_BUF_INIT;
 	render_line(f->root, &t);
 	if (t.len && !f->final_eol)
@@ -683,7 +695,9 @@ static int read_lines(reader *r, fs_line *root)
 			fs_buf raw = FS_BUF_INIT;
 			fs_buf_add(&raw, sp.s, sp.n);
 			rc = read_block(r, l, ind + 2, &raw);
-			l->raw = fs_buf_steal(&raw);
+			/* docdata blocks are long: no doubling slack kept per line */
+			size_t n = raw.len + 1;
+			l->raw = fs_xrealloc(fs_buf_steal(&raw), n);
 		} else {
 			l->raw = fs_xstrndup(sp.s, sp.n);
 		}
@@ -696,14 +710,13 @@ static int read_lines(reader *r, fs_line *root)
 	return rc;
 }
 
-int fs_lines_parse(fs_lfile **out, const char *relpath, const char *data, size_t len, fs_err *e)
+int fs_lines_check_text(const char *relpath, const char *data, size_t len, fs_err *e)
 {
 	const char *nul = len ? memchr(data, 0, len) : NULL;
 	if (nul) {
 		size_t line = 1;
 		for (const char *p = data; p < nul; p++)
 			line += *p == '\n';
-		*out = NULL;
 		return fs_err_set(e, FS_E_PARSE, "%s:%zu: binary data (a NUL byte) in a text file", relpath, line);
 	}
 	size_t bad_byte = utf8_valid((const unsigned char *)data, len);
@@ -715,15 +728,23 @@ int fs_lines_parse(fs_lfile **out, const char *relpath, const char *data, size_t
 				line++;
 				start = p + 1;
 			}
-		*out = NULL;
 		return fs_err_set(e, FS_E_PARSE, "%s:%zu:%zu: invalid UTF-8 (byte 0x%02X): the file is damaged "
 				  "or not in UTF-8", relpath, line, char_col(start, data + bad_byte),
 				  (unsigned char)data[bad_byte]);
 	}
+	return 0;
+}
+
+int fs_lines_parse(fs_lfile **out, const char *relpath, const char *data, size_t len, fs_err *e)
+{
+	*out = NULL;
+	int rc = fs_lines_check_text(relpath, data, len, e);
+	if (rc)
+		return rc;
 	fs_lfile *f = fs_lfile_new(relpath, 0);
 	reader r = { .rel = relpath, .e = e };
 	split_lines(&r, data, len, &f->crlf, &f->final_eol);
-	int rc = read_lines(&r, f->root);
+	rc = read_lines(&r, f->root);
 	free(r.lines);
 	if (rc) {
 		fs_lfile_free(f);

@@ -66,10 +66,19 @@ struct fs_lfile {
 	fs_line *root;       /* kids at indent 0 */
 	char *orig;          /* bytes read (NULL when new) */
 	size_t origlen;
+	/* A file that holds no object the studio edits (a sequence, the mobile
+	 * application) is kept as the bytes read (orig) until something needs
+	 * its lines (lazy.c): loading a big project builds no line for it. */
+	int lazy;            /* its lines are not read: root is empty, orig is written */
+	int lazy_bad;        /* they cannot be (damaged file): stays bytes for good */
+	fs_lfile **subs;     /* while lazy: the files its bean lines include */
+	size_t nsubs;
 };
 
 /* Parses data; errors read "relpath:line: message" (code FS_E_PARSE). */
 int fs_lines_parse(fs_lfile **out, const char *relpath, const char *data, size_t len, fs_err *e);
+/* The checks of bytes fs_lines_parse starts with: no NUL byte, valid UTF-8. */
+int fs_lines_check_text(const char *relpath, const char *data, size_t len, fs_err *e);
 /* An empty file that will be written at relpath. */
 fs_lfile *fs_lfile_new(const char *relpath, int crlf);
 void fs_lfile_free(fs_lfile *f);
@@ -102,5 +111,32 @@ int fs_line_kid_indent(const fs_line *l);
 char *fs_line_kids_text(const fs_line *l);
 /* True when a text must be quoted '...' to be read back as itself. */
 int fs_lines_needs_quote(const char *s);
+
+/* ---- lazy.c: files kept as bytes ---------------------------------------- */
+
+/* A bean line that includes a file, as a scan of the bytes finds it. */
+typedef struct fs_incl {
+	char *include;       /* the path after the mark, relative to _c8oProject/ */
+	int lineno;
+} fs_incl;
+/* The includes of data's bean lines, in file order, as fs_lines_parse would
+ * read them from a well-formed file: lines of `|` blocks are text, not beans.
+ * Only indentation and the bean lines are looked at. Caller frees (each
+ * include, then the array). */
+size_t fs_lines_scan_includes(const char *data, size_t len, fs_incl **out);
+/* A lazy file of data (taken over: malloc'd, len bytes). */
+fs_lfile *fs_lfile_lazy(const char *relpath, char *data, size_t len);
+/* Hangs a file included by f's lines on lazy f (taken over). */
+void fs_lfile_add_sub(fs_lfile *f, fs_lfile *sub);
+/* f's lines, read from its bytes the first time (the included files it
+ * holds go to their bean lines). A file that does not read stays its bytes
+ * (lazy_bad) and shows an empty root; it is still written as read. */
+fs_line *fs_lfile_root(fs_lfile *f);
+/* Reads f's lines now (and nothing under it): 0, or the parse error. */
+int fs_lfile_unlazy(fs_lfile *f, fs_err *e);
+/* Calls fn for f and for every file included under it, without reading
+ * any lazy file's lines. */
+typedef void (*fs_lfile_visit)(fs_lfile *f, void *ctx);
+void fs_lfile_walk_files(fs_lfile *f, fs_lfile_visit fn, void *ctx);
 
 #endif

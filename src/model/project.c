@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "base/array.h"
 #include "base/buf.h"
 #include "base/json.h"
 #include "model/docdata.h"
@@ -160,7 +161,7 @@ void fs_obj_unlink(fs_obj *o)
 
 fs_line *fs_line_body(fs_line *l)
 {
-	return l->file ? l->file->root : l;
+	return l->file ? fs_lfile_root(l->file) : l;
 }
 
 fs_line *fs_bean_body(const fs_obj *o)
@@ -181,7 +182,7 @@ void fs_lines_walk(fs_line *l, fs_line_visit fn, void *ctx)
 	if (l->type != FS_LN_ROOT)
 		fn(l, ctx);
 	if (l->file)
-		fs_lines_walk(l->file->root, fn, ctx);
+		fs_lines_walk(fs_lfile_root(l->file), fn, ctx);
 	for (size_t i = 0; i < l->nkids; i++)
 		fs_lines_walk(l->kids[i], fn, ctx);
 }
@@ -424,34 +425,82 @@ static int seen_file(fs_project *p, const char *relpath)
 	return 0;
 }
 
+/* The files of FullSync connectors (and of the beans under them) are read
+ * into lines now; any other included file (sequences, the mobile
+ * application...) holds nothing the studio edits and stays its bytes until
+ * something asks for its lines (lazy.c). */
+static int include_eager(const fs_line *k)
+{
+	char *cls = fs_cls_base(k->cls ? k->cls : "");
+	int eager = !strcmp(cls, FS_CLS_CONNECTOR) || !strcmp(cls, FS_CLS_DDOC) ||
+		    fs_listener_by_view(cls) >= 0 || has_prefix(cls, FS_PFX_TRANS);
+	free(cls);
+	return eager;
+}
+
+static int open_include(loader *ld, fs_lfile *f, const char *inc, int lineno, int depth, int eager,
+			fs_lfile **out);
+
+/* An included file kept as bytes, and the files it includes, lazy too. */
+static int read_lazy(loader *ld, const char *rel, int depth, fs_lfile **out)
+{
+	char *data = NULL;
+	size_t len = 0;
+	int rc = ld->rd(ld->ctx, rel, &data, &len, ld->e);
+	if (!rc && (rc = fs_lines_check_text(rel, data, len, ld->e)) != 0)
+		free(data);
+	if (rc)
+		return rc;
+	fs_lfile *f = *out = fs_lfile_lazy(rel, data, len);
+	fs_incl *inc;
+	size_t n = fs_lines_scan_includes(f->orig, f->origlen, &inc);
+	for (size_t i = 0; i < n; i++) {
+		fs_lfile *sub = NULL;
+		if (!rc)
+			rc = open_include(ld, f, inc[i].include, inc[i].lineno, depth + 1, 0, &sub);
+		if (sub)
+			fs_lfile_add_sub(f, sub);
+		free(inc[i].include);
+	}
+	free(inc);
+	return rc;
+}
+
+static int load_includes(loader *ld, fs_lfile *f, fs_line *l, int depth);
+
+/* Checks and reads the file a bean line of f includes. */
+static int open_include(loader *ld, fs_lfile *f, const char *inc, int lineno, int depth, int eager,
+			fs_lfile **out)
+{
+	char *rel = fs_xasprintf(FS_SPLIT_DIR "%s", inc);
+	int rc = 0;
+	if (!include_path_ok(inc))
+		rc = fs_err_set(ld->e, FS_E_PARSE, "%s:%d: bad included file name '%s'", f->relpath, lineno, inc);
+	else if (depth >= MAX_INCLUDE_DEPTH || seen_file(ld->p, rel))
+		rc = fs_err_set(ld->e, FS_E_PARSE, "%s:%d: %s is included twice", f->relpath, lineno, rel);
+	if (!rc) {
+		ld->p->loaded = fs_xrealloc(ld->p->loaded, (ld->p->nloaded + 1) * sizeof(char *));
+		ld->p->loaded[ld->p->nloaded++] = fs_xstrdup(rel);
+		rc = eager ? read_lfile(ld, rel, out) : read_lazy(ld, rel, depth, out);
+		if (rc && rc != FS_E_PARSE) {
+			fs_err sub = *ld->e;
+			rc = fs_err_set(ld->e, FS_E_PARSE, "%s:%d: cannot read the included file: %s", f->relpath,
+					lineno, sub.msg);
+		}
+	}
+	free(rel);
+	if (!rc && eager)
+		rc = load_includes(ld, *out, (*out)->root, depth + 1);
+	return rc;
+}
+
 static int load_includes(loader *ld, fs_lfile *f, fs_line *l, int depth)
 {
 	for (size_t i = 0; i < l->nkids; i++) {
 		fs_line *k = l->kids[i];
 		int rc = 0;
-		if (k->type == FS_LN_BEAN && k->include) {
-			char *rel = fs_xasprintf(FS_SPLIT_DIR "%s", k->include);
-			if (!include_path_ok(k->include))
-				rc = fs_err_set(ld->e, FS_E_PARSE, "%s:%d: bad included file name '%s'", f->relpath,
-						k->lineno, k->include);
-			else if (depth >= MAX_INCLUDE_DEPTH || seen_file(ld->p, rel))
-				rc = fs_err_set(ld->e, FS_E_PARSE, "%s:%d: %s is included twice", f->relpath, k->lineno,
-						rel);
-			if (!rc) {
-				fs_err sub;
-				ld->p->loaded = fs_xrealloc(ld->p->loaded, (ld->p->nloaded + 1) * sizeof(char *));
-				ld->p->loaded[ld->p->nloaded++] = fs_xstrdup(rel);
-				rc = read_lfile(ld, rel, &k->file);
-				if (rc && rc != FS_E_PARSE) {
-					sub = *ld->e;
-					rc = fs_err_set(ld->e, FS_E_PARSE, "%s:%d: cannot read the included file: %s",
-							f->relpath, k->lineno, sub.msg);
-				}
-			}
-			free(rel);
-			if (!rc)
-				rc = load_includes(ld, k->file, k->file->root, depth + 1);
-		}
+		if (k->type == FS_LN_BEAN && k->include)
+			rc = open_include(ld, f, k->include, k->lineno, depth, include_eager(k), &k->file);
 		if (!rc)
 			rc = load_includes(ld, f, k, depth);
 		if (rc)
@@ -527,6 +576,19 @@ int fs_project_reload(fs_project *p, fs_project **fresh, fs_err *e)
 	return fs_project_open(fresh, p->dir, e);
 }
 
+/* Reads the lines of every lazy file: for an overlay, the bytes read are
+ * not the folder's, so they cannot stay the file's text. */
+static int unlazy_all(fs_project *p, fs_err *e)
+{
+	fs_lfile **files;
+	size_t n = fs_project_lfiles(p, &files);
+	int rc = 0;
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = fs_lfile_unlazy(files[i], e);
+	free(files);
+	return rc;
+}
+
 int fs_project_open_overlay(fs_project **out, const char *dir, fs_read_fn rd, void *ctx, fs_err *e)
 {
 	fs_project *p, *disk;
@@ -536,6 +598,10 @@ int fs_project_open_overlay(fs_project **out, const char *dir, fs_read_fn rd, vo
 	int rc = fs_project_enter(dir, &lk, e);
 	if (!rc)
 		rc = fs_project_open_with(out, NULL, rd, ctx, e);
+	if (!rc && (rc = unlazy_all(*out, e)) != 0) {
+		fs_project_free(*out);
+		*out = NULL;
+	}
 	if (rc) {
 		fs_lock_drop(lk);
 		return rc;
@@ -632,24 +698,23 @@ const char *fs_project_name(const fs_project *p)
 
 /* ---- rendering and saving ------------------------------------------------ */
 
-static void collect_files(fs_line *l, fs_lfile ***v, size_t *n)
+typedef struct filelist {
+	fs_lfile **v;
+	size_t n;
+} filelist;
+
+static void add_file(fs_lfile *f, void *ctx)
 {
-	if (l->file) {
-		*v = fs_xrealloc(*v, (*n + 1) * sizeof **v);
-		(*v)[(*n)++] = l->file;
-		collect_files(l->file->root, v, n);
-	}
-	for (size_t i = 0; i < l->nkids; i++)
-		collect_files(l->kids[i], v, n);
+	filelist *fl = ctx;
+	FS_ARRAY_ADD(fl->v, fl->n) = f;
 }
 
 size_t fs_project_lfiles(fs_project *p, fs_lfile ***out)
 {
-	size_t n = 1;
-	*out = fs_xmalloc(sizeof **out);
-	(*out)[0] = p->main;
-	collect_files(p->main->root, out, &n);
-	return n;
+	filelist fl = { NULL, 0 };
+	fs_lfile_walk_files(p->main, add_file, &fl);
+	*out = fl.v;
+	return fl.n;
 }
 
 int fs_project_render(fs_project *p, fs_files *out, fs_err *e)

@@ -91,10 +91,14 @@ static int read_checked(const char *real, const char *relpath, const struct stat
 		return fs_err_set(e, FS_E_STALE, "%s: replaced while being read; try again", relpath);
 	}
 	long long cap = max_file();
+	/* the file's size and a byte to see the end: grown only if the file
+	 * grew (the bytes stay in memory for the session, see lazy.c) */
 	fs_buf b = FS_BUF_INIT;
-	fs_buf_grow(&b, (size_t)st->st_size + 1);
+	b.cap = (size_t)st->st_size + 2;
+	b.data = fs_xmalloc(b.cap);
 	for (;;) {
-		fs_buf_grow(&b, 65536);
+		if (b.cap - b.len - 1 == 0)
+			fs_buf_grow(&b, 65536);
 		ssize_t n = read(fd, b.data + b.len, b.cap - b.len - 1);
 		if (n < 0 && errno == EINTR)
 			continue;
