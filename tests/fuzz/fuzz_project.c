@@ -1,14 +1,14 @@
 /* libFuzzer target for the whole project loader: the input is a bundle of
  * files separated by lines "---8<---" (c8oProject.yaml first; every included
  * file takes the next section). Properties: loading never crashes; what
- * loads renders unchanged; after every function is edited and the checks
+ * loads renders unchanged, also once its lazy files are read into lines; after every function is edited and the checks
  * run, the rendered files load again with the same functions. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "base/buf.h"
-#include "model/project.h"
+#include "model/project_int.h"
 
 #define SEP "\n---8<---\n"
 
@@ -84,18 +84,39 @@ static int same_but_tabs(const char *a, const char *b)
 	return !*b;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void render_unchanged(fs_project *p)
 {
-	bundle b = { (const char *)data, size, 0, NULL };
-	fs_project *p;
-	if (fs_project_open_with(&p, "fuzz", rd, &b, NULL))
-		return 0;
 	fs_files fl;
 	fs_project_render(p, &fl, NULL);
 	for (size_t i = 0; i < fl.n; i++)
 		if (fl.v[i].changed)
 			abort();
 	fs_files_free(&fl);
+}
+
+/* The files kept as bytes at load (lazy.c) read into lines, one by one as
+ * the studio asks: they still render as read (a damaged one stays bytes). */
+static void read_lazy_files(fs_project *p)
+{
+	fs_lfile **files;
+	size_t n = fs_project_lfiles(p, &files);
+	for (size_t i = 0; i < n; i++)
+		if (fs_lfile_unlazy(files[i], NULL) && !files[i]->lazy_bad)
+			abort();
+	free(files);
+	render_unchanged(p);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	bundle b = { (const char *)data, size, 0, NULL };
+	fs_project *p;
+	if (fs_project_open_with(&p, "fuzz", rd, &b, NULL))
+		return 0;
+	render_unchanged(p);
+	if (size % 2) /* half the inputs edit with their lazy files still bytes */
+		read_lazy_files(p);
+	fs_files fl;
 	char **paths = NULL;
 	size_t n = 0;
 	edit_all(fs_project_root(p), &paths, &n);
