@@ -156,8 +156,6 @@ int fs_lfile_unlazy(fs_lfile *f, fs_err *e)
 {
 	if (!f->lazy)
 		return 0;
-	if (f->lazy_bad)
-		return fs_err_set(e, FS_E_PARSE, "%s: cannot be read as the project's format", f->relpath);
 	fs_lfile *t;
 	int rc = fs_lines_parse(&t, f->relpath, f->orig, f->origlen, e);
 	if (!rc && (!hang_subs(f, t->root) || f->nsubs)) {
@@ -184,7 +182,8 @@ int fs_lfile_unlazy(fs_lfile *f, fs_err *e)
 
 fs_line *fs_lfile_root(fs_lfile *f)
 {
-	fs_lfile_unlazy(f, NULL);
+	if (!f->lazy_bad) /* a damaged file is read once, not at every ask */
+		fs_lfile_unlazy(f, NULL);
 	return f->root;
 }
 

@@ -775,13 +775,18 @@ static int has_include(const fs_line *l)
 static int copy_bean(fs_obj *o, fs_obj *parent, const char *name, fs_obj **out, fs_err *e)
 {
 	fs_line *src = fs_priv(o)->line;
+	/* a file kept as bytes because it does not read has no lines to copy */
+	int rc = src->file ? fs_lfile_unlazy(src->file, e) : 0;
+	if (rc) {
+		fs_err_prefix(e, "%s cannot be copied", o->name);
+		return rc;
+	}
 	fs_line *body = fs_line_body(src);
 	for (size_t i = 0; i < body->nkids; i++)
 		if (has_include(body->kids[i]))
 			return fs_err_set(e, FS_E_INVALID, "%s cannot be copied: parts of it live in split files", o->name);
 	fs_line *l = fs_line_clone(src);
 	fs_line_set_key(l, name);
-	int rc = 0;
 	if (l->file) {
 		char *dir = include_dir(l->include);
 		fs_lfile *copy = l->file;

@@ -301,6 +301,11 @@ static void damaged_lazy_file_stays_bytes(void **state)
 	assert_true(f->lazy && f->lazy_bad);
 	fs_err e;
 	assert_int_equal(fs_lfile_unlazy(f, &e), FS_E_PARSE);
+	assert_non_null(strstr(e.msg, "OnChange.yaml:3: bad indentation"));
+	/* a copy would have no lines to hold: refused, with the reason */
+	assert_int_equal(fs_obj_copy(fs_project_find(p, "OnChange"), NULL, "Copy", NULL, &e), FS_E_PARSE);
+	assert_non_null(strstr(e.msg, "OnChange cannot be copied: "));
+	assert_non_null(strstr(e.msg, "OnChange.yaml:3: bad indentation"));
 	unchanged(p);
 	same_as_folder(p, dir);
 	fs_project_free(p);
