@@ -227,11 +227,20 @@ static void edit_saves_only_the_connector(void **state)
 	fs_project *p = open_ok(dir);
 	fs_obj *map = fs_project_find(p, "db_1/ddoc_0/view_0/map");
 	assert_non_null(map);
+	/* dirty compares the files a save would write, lazy ones by name */
+	char *was = fs_xstrdup(fs_fn_text(map));
+	assert_int_equal(fs_fn_set_text(map, "function (doc) {\n    emit(doc._id, 2);\n}", NULL), 0);
+	assert_true(fs_project_dirty(p));
+	assert_int_equal(fs_fn_set_text(map, was, NULL), 0);
+	assert_false(fs_project_dirty(p));
+	free(was);
 	assert_int_equal(fs_fn_set_text(map, "function (doc) {\n    emit(doc._id, 1);\n}", NULL), 0);
+	assert_true(fs_project_dirty(p));
 	fs_err e;
 	if (fs_project_save(p, &e))
 		fail_msg("%s", e.msg);
 	only_changed(dir, copy, "_c8oProject/connectors/db_1.yaml");
+	assert_false(fs_project_dirty(p));
 	assert_true(lfile(p, "_c8oProject/mobilePages/Page0.yaml")->lazy);
 	fs_project_free(p);
 	free(copy);
