@@ -740,7 +740,9 @@ size_t fs_project_lfiles(fs_project *p, fs_lfile ***out)
 	return fl.n;
 }
 
-int fs_project_render(fs_project *p, fs_files *out, fs_err *e)
+/* The files as they would be written. A save needs only the changed ones:
+ * with all == 0, a lazy file that keeps its name gets no copy (data NULL). */
+static void render_files(fs_project *p, fs_files *out, int all)
 {
 	memset(out, 0, sizeof *out);
 	fs_lfile **files;
@@ -748,10 +750,14 @@ int fs_project_render(fs_project *p, fs_files *out, fs_err *e)
 	out->v = fs_xcalloc(n, sizeof *out->v);
 	for (size_t i = 0; i < n; i++) {
 		fs_lfile *f = files[i];
-		fs_buf b = FS_BUF_INIT;
-		fs_lines_render(f, &b);
 		fs_file *o = &out->v[out->n++];
 		o->relpath = fs_xstrdup(f->relpath);
+		if (!all && f->lazy && f->loaded && !strcmp(f->loaded, f->relpath)) {
+			o->len = f->origlen;
+			continue;
+		}
+		fs_buf b = FS_BUF_INIT;
+		fs_lines_render(f, &b);
 		o->len = b.len;
 		o->data = fs_buf_steal(&b);
 		o->changed = lfile_changed(f, o->data, o->len);
@@ -765,6 +771,12 @@ int fs_project_render(fs_project *p, fs_files *out, fs_err *e)
 			out->removed[out->nremoved++] = fs_xstrdup(p->loaded[i]);
 	}
 	free(files);
+}
+
+int fs_project_render(fs_project *p, fs_files *out, fs_err *e)
+{
+	(void)e;
+	render_files(p, out, 1);
 	return 0;
 }
 
@@ -827,11 +839,13 @@ static void mark_saved(fs_project *p, fs_files *fl)
 	p->nloaded = n;
 	for (size_t i = 0; i < n; i++) {
 		fs_lfile *f = files[i];
-		free(f->orig);
 		free(f->loaded);
-		f->orig = fl->v[i].data;
-		f->origlen = fl->v[i].len;
-		fl->v[i].data = NULL;
+		if (fl->v[i].data) { /* else a lazy file, not copied: as read */
+			free(f->orig);
+			f->orig = fl->v[i].data;
+			f->origlen = fl->v[i].len;
+			fl->v[i].data = NULL;
+		}
 		f->loaded = fs_xstrdup(f->relpath);
 		p->loaded[i] = fs_xstrdup(f->relpath);
 	}
@@ -851,10 +865,9 @@ int fs_project_save(fs_project *p, fs_err *e)
 	if (rc)
 		return rc;
 	rc = fs_journal_recover(p->dir, e);
+	memset(&fl, 0, sizeof fl);
 	if (!rc)
-		rc = fs_project_render(p, &fl, e);
-	else
-		memset(&fl, 0, sizeof fl);
+		render_files(p, &fl, 0);
 	if (!rc)
 		rc = fs_project_check_disk(p, &fl, e);
 	if (!rc)
