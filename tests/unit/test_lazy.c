@@ -264,7 +264,7 @@ static void outside_change_to_lazy_file_is_seen(void **state)
 	char **ch;
 	size_t n;
 	assert_int_equal(fs_project_changed_files(p, &ch, &n), 0);
-	assert_int_equal(fs_test_sh(NULL, 1, "sleep 0.3; printf '\\n' >> '%s/_c8oProject/sequences/OnChange.yaml'",
+	assert_int_equal(fs_test_sh(NULL, 1, "printf '\\n' >> '%s/_c8oProject/sequences/OnChange.yaml'",
 				    dir), 0);
 	assert_int_equal(fs_project_changed_files(p, &ch, &n), 1);
 	assert_string_equal(ch[0], "_c8oProject/sequences/OnChange.yaml");
