@@ -7,7 +7,7 @@
 . "$FS_SRCDIR/tests/lib/tap.sh"
 . "$FS_SRCDIR/tests/ui/lib.sh"
 ui_need
-plan 20
+plan 27
 
 ws=$tap_tmp/ws
 mkdir -p "$ws"
@@ -22,6 +22,8 @@ printf '\tbad: 1\n' >> "$ws/broken/_c8oProject/connectors/sites.yaml"
 # a listener of Alpha whose view is in Delta
 sed -i 's/targetView: FieldInspections\./targetView: Delta./' "$ws/alpha/_c8oProject/connectors/inspections.yaml"
 cp "$ws/alpha/c8oProject.yaml" "$tap_tmp/alpha.before"
+(cd "$ws" && git init -q && git config user.name test && git config user.email test@example.com && \
+	git add -A && git commit -qm workspace) >/dev/null || { echo "Bail out! git"; exit 1; }
 
 ui_start 100 30 "$ws" .
 ui_wait "Gamma" || { not_ok "the workspace starts"; done_testing; }
@@ -82,7 +84,40 @@ ui_keys Down Down Down Down Right Down Down
 check "the listener targeting Delta is selected" ui_wait "Alpha/inspections/SubmittedInspections"
 ui_keys t
 check "goto-target reads Delta and lands on its view" ui_wait "Delta/inspections/visits/submitted"
+# a project read in the background is watched, and has its git status
+sed -i 's/^  version: 1.0.0/  version: 1.0.1/' "$ws/alpha/c8oProject.yaml"
+check "an outside change to Alpha, read late, is seen" ui_wait "c8oProject.yaml changed outside"
+ui_keys S
+check "the git status shows Alpha's change" ui_wait "M project"
+check "a project not read says so in the status" ui_wait "not read yet"
+ui_keys q
+ui_wait_gone "not read yet"
 ui_keys q
 check "the studio leaves" ui_wait "fsstudio-exit=0"
+ui_stop
+
+# unsaved edits of a project read late: the recovery file brings them back,
+# its project read at start to offer them
+ui_sock="fstest-ws3-$$"
+ui_start 100 30 "$ws" .
+ui_wait "Gamma"
+ui_keys End C
+ui_wait "New connector name"
+ui_type recov
+ui_keys Enter
+ui_wait "recov"
+kill -HUP "$(ui_studio_pid)"
+check "a hang-up leaves" ui_wait "fsstudio-exit"
+ui_stop
+ui_sock="fstest-ws4-$$"
+ui_start 100 30 "$ws" .
+check "the next start offers Gamma's unsaved edits" ui_wait_re "Unsaved changes of Gamma .*restore them"
+ui_keys y
+check "restored, the new connector shows" ui_wait "recov"
+ui_keys q
+ui_wait "save before quitting"
+ui_keys y
+ui_wait "fsstudio-exit"
+check "saved, it is in Gamma's file" grep -q "recov" "$ws/gamma/c8oProject.yaml"
 ui_stop
 done_testing
