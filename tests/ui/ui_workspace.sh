@@ -7,7 +7,7 @@
 . "$FS_SRCDIR/tests/lib/tap.sh"
 . "$FS_SRCDIR/tests/ui/lib.sh"
 ui_need
-plan 27
+plan 28
 
 ws=$tap_tmp/ws
 mkdir -p "$ws"
@@ -29,6 +29,7 @@ ui_start 100 30 "$ws" .
 ui_wait "Gamma" || { not_ok "the workspace starts"; done_testing; }
 check_eq "the first frame shows the five projects closed" "5" "$(ui_screen | grep -c '^▸ ')"
 check "nothing of them is read: no connector shows" ui_lacks "inspections"
+check "the details say Alpha is not read yet" ui_wait "Not read yet: Enter reads it"
 
 # expanding one reads it: its rows come
 ui_keys Enter
