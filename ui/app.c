@@ -5,7 +5,6 @@
  * changed; curses then sends only the cells that differ. */
 #define _GNU_SOURCE
 #include <curses.h>
-#include <dirent.h>
 #include <errno.h>
 #include <locale.h>
 #include <poll.h>
@@ -906,7 +905,13 @@ int fs_app_reload_project(fs_app *a, int i)
 {
 	fs_project *p;
 	fs_err e = { 0 };
-	int rc = fs_project_open(&p, fs_project_dir(a->projects[i]), &e);
+	int rc;
+	if (!fs_ws_loaded(a, i)) {
+		/* a workspace's stand-in: the folder is read as it is now anyway */
+		fs_ws_load(a, i);
+		return 0;
+	}
+	rc = fs_project_open(&p, fs_project_dir(a->projects[i]), &e);
 	if (rc) {
 		fs_app_error(a, "%s", e.msg);
 		return rc;
@@ -1100,7 +1105,7 @@ static void app_free(fs_app *a)
 			pane_ops[i]->close(a, &a->panes[i]);
 	if (a->modal)
 		fs_modal_close(a);
-	fs_ws_free(a);   /* first: a load's done touches the others */
+	fs_ws_free(a);   /* a load under way ends (its done does not run) */
 	fs_gitui_free(a);
 	fs_sync_free(a);
 	fs_undo_free(a);

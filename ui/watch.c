@@ -338,8 +338,15 @@ void fs_sync_loaded(fs_app *a, int proj)
 	if (!s || (size_t)proj >= s->n || !dir)
 		return;
 	fs_sync_reset(a, proj);
-	if (!s->gitdir[proj] && (s->gitdir[proj] = find_gitdir(dir)))
-		fs_sync_git_seen(a);
+	if (!s->gitdir[proj]) {
+		/* its repository joins the git state looked at; a change of
+		 * the others not looked at yet stays to be seen */
+		char *before = git_sig(s);
+		int seen = !strcmp(before, s->gitsig ? s->gitsig : "");
+		free(before);
+		if ((s->gitdir[proj] = find_gitdir(dir)) && seen)
+			fs_sync_git_seen(a);
+	}
 	if (s->ino >= 0)
 		watch_project(s, dir, proj);
 }
