@@ -17,6 +17,7 @@
 #include "tree.h"
 #include "undo.h"
 #include "watch.h"
+#include "workspace.h"
 
 
 /* What each new-* request creates and under which ancestor. */
@@ -584,6 +585,10 @@ static void goto_target(fs_app *a)
 	if (!o)
 		return;
 	t = fs_action_target(a, o, &tproj, &why);
+	if (!t && fs_ws_defer_all(a, FS_REQ_GOTO_TARGET)) {
+		free(why);   /* it may be in a project not read yet */
+		return;
+	}
 	if (!t) {
 		fs_app_error(a, "%s", why ? why : "This object targets no view");
 		free(why);
@@ -705,6 +710,9 @@ static void edit_prop_from_tree(fs_app *a)
 
 fs_req fs_action(fs_app *a, fs_req r)
 {
+	/* a workspace's project not read yet is read first, then r runs */
+	if (fs_ws_defer(a, r))
+		return FS_REQ_NONE;
 	switch (r) {
 	case FS_REQ_NEW:
 		new_menu(a);

@@ -5,7 +5,6 @@
  * changed; curses then sends only the cells that differ. */
 #define _GNU_SOURCE
 #include <curses.h>
-#include <dirent.h>
 #include <errno.h>
 #include <locale.h>
 #include <poll.h>
@@ -30,6 +29,7 @@
 #include "tree.h"
 #include "undo.h"
 #include "watch.h"
+#include "workspace.h"
 
 
 static const struct fs_pane_ops *pane_ops[] = {
@@ -530,7 +530,8 @@ static void quit_done(fs_app *a, fs_modal *m, int key)
 			a->quit = 1;
 	} else if (key == 'n') {
 		for (size_t i = 0; i < a->nprojects; i++)
-			fs_recover_discard(fs_project_dir(a->projects[i]));
+			if (fs_project_dir(a->projects[i]))   /* not a workspace's stand-in */
+				fs_recover_discard(fs_project_dir(a->projects[i]));
 		a->quit = 1;
 	}
 }
@@ -835,11 +836,17 @@ static void loop(fs_app *a)
 			draw(a);
 		}
 		if (a->test_keys) {
-			/* scripted runs see the git status of before each key */
+			/* scripted runs see the git status and the projects
+			 * loaded by the keys before each key */
+			fs_ws_wait(a);
 			fs_gitui_wait(a);
 			key = next_test_key(a);
-			if (key < 0 && !*a->test_keys)
+			if (key < 0 && !*a->test_keys) {
+				/* the dump shows what the last jobs brought too */
+				if (a->redraw)
+					draw(a);
 				break;
+			}
 			if (key >= 0)
 				handle_key(a, key);
 			continue;
@@ -875,55 +882,6 @@ static void loop(fs_app *a)
 
 /* ---- the workspace ---------------------------------------------------------------- */
 
-static int has_project(const char *dir)
-{
-	char *f = fs_path_join(dir, "c8oProject.yaml");
-	int r = fs_is_file(f);
-	free(f);
-	return r;
-}
-
-static void add_project(fs_app *a, const char *dir, fs_buf *errors)
-{
-	fs_project *p;
-	fs_err e = { 0 };
-	if (fs_project_open(&p, dir, &e)) {
-		/* name the project folder: the message names a file inside it */
-		const char *base = strrchr(dir, '/');
-		fs_buf_printf(errors, "%s%s: %s", errors->len ? "; " : "", base && base[1] ? base + 1 : dir, e.msg);
-		return;
-	}
-	a->projects = fs_xrealloc(a->projects, (a->nprojects + 1) * sizeof *a->projects);
-	a->projects[a->nprojects++] = p;
-}
-
-static int load_workspace(fs_app *a, const char *dir, fs_buf *errors)
-{
-	struct dirent **ents;
-	int n;
-	if (!fs_is_dir(dir)) {
-		fs_buf_printf(errors, "%s: no such folder", dir);
-		return -1;
-	}
-	if (has_project(dir)) {
-		add_project(a, dir, errors);
-		return a->nprojects ? 0 : -1;
-	}
-	n = scandir(dir, &ents, NULL, alphasort);
-	for (int i = 0; i < n; i++) {
-		char *sub = fs_path_join(dir, ents[i]->d_name);
-		if (ents[i]->d_name[0] != '.' && fs_is_dir(sub) && has_project(sub))
-			add_project(a, sub, errors);
-		free(sub);
-		free(ents[i]);
-	}
-	if (n >= 0)
-		free(ents);
-	if (!a->nprojects && !errors->len)
-		fs_buf_printf(errors, "%s holds no Convertigo project (no c8oProject.yaml in it or its subfolders)", dir);
-	return a->nprojects ? 0 : -1;
-}
-
 /* Puts p in the place of project i; the rows point into the old model, so
  * the selection is kept by path. */
 void fs_app_replace_project(fs_app *a, int i, fs_project *p)
@@ -947,7 +905,13 @@ int fs_app_reload_project(fs_app *a, int i)
 {
 	fs_project *p;
 	fs_err e = { 0 };
-	int rc = fs_project_open(&p, fs_project_dir(a->projects[i]), &e);
+	int rc;
+	if (!fs_ws_loaded(a, i)) {
+		/* a workspace's stand-in: the folder is read as it is now anyway */
+		fs_ws_load(a, i);
+		return 0;
+	}
+	rc = fs_project_open(&p, fs_project_dir(a->projects[i]), &e);
 	if (rc) {
 		fs_app_error(a, "%s", e.msg);
 		return rc;
@@ -1141,6 +1105,7 @@ static void app_free(fs_app *a)
 			pane_ops[i]->close(a, &a->panes[i]);
 	if (a->modal)
 		fs_modal_close(a);
+	fs_ws_free(a);   /* a load under way ends (its done does not run) */
 	fs_gitui_free(a);
 	fs_sync_free(a);
 	fs_undo_free(a);
@@ -1191,7 +1156,7 @@ int fs_studio_main(int argc, char **argv)
 			"(fsstudio --help)\n");
 		return 2;
 	}
-	if (load_workspace(&a, dir, &errors)) {
+	if (fs_ws_open(&a, dir, &errors)) {
 		fprintf(stderr, "fsstudio: %s\n", fs_buf_str(&errors));
 		fs_buf_free(&errors);
 		app_free(&a);

@@ -70,6 +70,7 @@ struct fs_app {
 	int busy;                /* background jobs shown with a spinner */
 	struct fs_sync *sync;    /* edit logs and the watch on the disk (ui/watch.c) */
 	struct fs_undo *undo;    /* tree operations to undo and redo (ui/undo.c) */
+	struct fs_ws *ws;        /* projects read when first needed (ui/workspace.c) */
 };
 
 /* Calls fn when fd is ready (events as for poll), from the main loop, so
@@ -143,6 +144,9 @@ fs_obj *fs_tree_current(fs_app *a, int *proj);
 const char *fs_tree_filter(fs_app *a);
 /* Drops the rows (their objects are about to be freed). */
 void fs_tree_forget(fs_app *a);
+/* A project was read (ui/workspace.c): with a filter, the selection goes to
+ * a match when it is on none. */
+void fs_tree_loaded(fs_app *a);
 
 /* For a design document's row: "  [prod: 1a2b3c4 2 behind]", its state on
  * the server selected in the servers overview (nothing before it was read). */

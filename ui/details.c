@@ -14,6 +14,7 @@
 #include "tree.h"
 #include "undo.h"
 #include "watch.h"
+#include "workspace.h"
 
 enum dl_type { DL_HEAD, DL_INFO, DL_PROP, DL_TEXT, DL_TARGET, DL_BLANK };
 
@@ -163,6 +164,8 @@ static void build(fs_app *a, fs_pane *p)
 		add(d, DL_INFO, "database", fs_connector_db(o));
 	if (fs_tree_greyed(o))
 		add(d, DL_INFO, NULL, "The studio shows this bean but does not edit it.");
+	if (o->kind == FS_K_PROJECT && !fs_ws_loaded(a, d->proj))
+		add(d, DL_INFO, NULL, "Not read yet: Enter reads it, and so does an action on it.");
 	add_target(a, d, o);
 	if (o->kind == FS_K_FUNCTION) {
 		add(d, DL_BLANK, NULL, NULL);

@@ -195,6 +195,19 @@ void fs_gitui_refresh(fs_app *a)
 		start(a);
 }
 
+void fs_gitui_loaded(fs_app *a, int proj)
+{
+	struct fs_gitui *g = G(a);
+	const char *dir;
+	if (!g || proj < 0 || (size_t)proj >= g->n || g->p[proj].repo)
+		return;
+	dir = fs_project_dir(a->projects[proj]);
+	if (dir && fs_repo_open(&g->p[proj].repo, dir, NULL))
+		g->p[proj].repo = NULL;
+	if (g->p[proj].repo)
+		fs_gitui_refresh(a);
+}
+
 void fs_gitui_wait(fs_app *a)
 {
 	struct fs_gitui *g = G(a);

@@ -10,6 +10,9 @@
 void fs_gitui_start(fs_app *a);
 /* Runs the status again (after a save, a commit, a restore). */
 void fs_gitui_refresh(fs_app *a);
+/* Project proj was read at last (a workspace's stand-in replaced): its
+ * repository and its status. */
+void fs_gitui_loaded(fs_app *a, int proj);
 /* Waits for a running status (tests, quitting). */
 void fs_gitui_wait(fs_app *a);
 void fs_gitui_free(fs_app *a);

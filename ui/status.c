@@ -9,6 +9,7 @@
 #include "colors.h"
 #include "draw.h"
 #include "gitui.h"
+#include "workspace.h"
 
 enum sl_type { SL_HEAD, SL_NOTE, SL_CHANGE, SL_DIFF, SL_BLANK };
 
@@ -118,7 +119,9 @@ static void build(fs_app *a, fs_pane *p)
 			fs_buf_adds(&b, "  [+] unsaved changes are not in git yet: s saves");
 		add(s, SL_HEAD, i, NULL, fs_buf_str(&b), FS_C_HEADER);
 		fs_buf_free(&b);
-		if (!r)
+		if (!fs_ws_loaded(a, (int)i))
+			add(s, SL_NOTE, i, NULL, "not read yet: expand it in the tree", FS_C_PROP_READONLY);
+		else if (!r)
 			add(s, SL_NOTE, i, NULL, "not in a git repository (fsstudio init DIR makes one)", FS_C_PROP_READONLY);
 		else if (err)
 			add(s, SL_NOTE, i, NULL, err, FS_C_ERROR);

@@ -14,6 +14,7 @@
 #include "draw.h"
 #include "gitui.h"
 #include "tree.h"
+#include "workspace.h"
 
 /* Folders group the children of a connector and of the project by kind, as
  * users think of them; they are rows of the tree only (the file format and
@@ -284,8 +285,14 @@ void fs_tree_rebuild(fs_app *a)
 	if (o)
 		fs_ref_set(&cur, proj, o);
 	t->n = 0;
-	for (size_t i = 0; i < a->nprojects; i++)
-		visit(t, i, fs_project_root(a->projects[i]), 0);
+	for (size_t i = 0; i < a->nprojects; i++) {
+		fs_obj *root = fs_project_root(a->projects[i]);
+		if (fs_ws_loaded(a, i))
+			visit(t, i, root, 0);
+		else   /* a closed row until read, kept by a filter: it may match */
+			add_row(t, (struct row){ .obj = root, .proj = i, .kids = 1,
+						 .match = t->filter && name_matches(root, t->filter) });
+	}
 	p->lines = t->n;
 	o = cur.path ? fs_ref_get(a, &cur) : NULL;
 	ssize_t row = o ? row_of(t, cur.proj, o) : -1;
@@ -357,9 +364,12 @@ static void tree_open(fs_app *a, fs_pane *p)
 {
 	struct tree *t = fs_xcalloc(1, sizeof *t);
 	p->priv = t;
-	/* projects start open, and so do their connectors when alone */
+	/* projects start open (those read: a workspace's others start
+	 * closed), and so do their connectors when alone */
 	for (size_t i = 0; i < a->nprojects; i++) {
 		fs_obj *root = fs_project_root(a->projects[i]);
+		if (!fs_ws_loaded(a, i))
+			continue;
 		set_open(t, i, root, 1);
 		if (a->nprojects == 1)
 			for (size_t k = 0; k < root->nkids; k++)
@@ -422,6 +432,9 @@ static void tree_draw(fs_app *a, fs_pane *p, size_t lineno, int y, int x, int w,
 		add_view_count(r->obj, &label);
 	if (r->obj->kind == FS_K_PROJECT && fs_project_dirty(r->obj->project))
 		fs_buf_adds(&label, " [+]");
+	int failed = 0;
+	if (r->obj->kind == FS_K_PROJECT)
+		fs_ws_label(a, r->proj, &label, &failed);
 	if (r->obj->kind == FS_K_DDOC)
 		fs_servers_label(a, r->proj, r->obj, &label);
 	if (fs_tree_greyed(r->obj) && r->obj->cls) {
@@ -432,6 +445,8 @@ static void tree_draw(fs_app *a, fs_pane *p, size_t lineno, int y, int x, int w,
 	int gmark = fs_gitui_mark(a, r->proj, r->obj), mw = gmark && w - col > 4 ? 2 : 0;
 	if (r->match && !cursor)
 		attr |= fs_color_attr(FS_C_MATCH);
+	if (failed && !cursor)
+		attr = fs_color_attr(FS_C_ERROR);
 	fs_draw_text(y, x + col, w - col - mw, fs_buf_str(&label), attr);
 	if (mw) {
 		/* the git mark sits at the right edge: names keep their place */
@@ -450,6 +465,12 @@ static void go_row(fs_app *a, fs_pane *p, size_t row)
 
 static void toggle(fs_app *a, fs_pane *p, struct row *r, int open)
 {
+	if (!r->folder && !fs_ws_loaded(a, r->proj)) {
+		/* read in the background; it shows open when it comes */
+		set_open(T(a), r->proj, r->obj, 1);
+		fs_ws_load(a, r->proj);
+		return;
+	}
 	if (r->folder)
 		set_folder_open(T(a), r->proj, r->obj, r->folder, open);
 	else
@@ -494,6 +515,9 @@ static void set_filter(fs_app *a, const char *text)
 	fs_obj *cur = fs_tree_current(a, &proj);
 	free(t->filter);
 	t->filter = text && *text ? fs_xstrdup(text) : NULL;
+	/* the projects not read yet are read to be searched too */
+	if (t->filter && fs_ws_load_all(a))
+		fs_app_msg(a, "Reading the workspace's other projects to search them too");
 	fs_tree_rebuild(a);
 	/* without the filter, the selection stays where the filter led */
 	if (!t->filter && cur)
@@ -513,6 +537,19 @@ static void filter_changed(fs_app *a, fs_modal *m, int key)
 			return;
 		}
 	fs_app_msg(a, "No match for '%s'", t->filter);
+}
+
+void fs_tree_loaded(fs_app *a)
+{
+	struct tree *t = T(a);
+	fs_pane *p = &a->panes[FS_P_TREE];
+	if (!t || !t->filter || (p->lineno < t->n && t->rows[p->lineno].match))
+		return;
+	for (size_t i = 0; i < t->n; i++)
+		if (t->rows[i].match) {
+			go_row(a, p, i);
+			return;
+		}
 }
 
 static void filter_done(fs_app *a, fs_modal *m, int key)

@@ -319,15 +319,36 @@ void fs_sync_start(fs_app *a)
 	s->gitdir = fs_xcalloc(s->n ? s->n : 1, sizeof *s->gitdir);
 	for (size_t i = 0; i < s->n; i++) {
 		s->t[i].fp = fs_project_fingerprints(a->projects[i]);
-		s->gitdir[i] = find_gitdir(fs_project_dir(a->projects[i]));
+		s->gitdir[i] = fs_project_dir(a->projects[i]) ? find_gitdir(fs_project_dir(a->projects[i])) : NULL;
 	}
 	s->gitsig = git_sig(s);
 	s->ino = fs_opt_int(FS_OPT_WATCH) ? inotify_init1(IN_NONBLOCK | IN_CLOEXEC) : -1;
 	if (s->ino < 0)
 		return;
 	for (size_t i = 0; i < s->n; i++)
-		watch_project(s, fs_project_dir(a->projects[i]), (int)i);
+		if (fs_project_dir(a->projects[i]))   /* a workspace's stand-in has none yet */
+			watch_project(s, fs_project_dir(a->projects[i]), (int)i);
 	fs_app_watch(a, s->ino, POLLIN, on_events, NULL);
+}
+
+void fs_sync_loaded(fs_app *a, int proj)
+{
+	struct fs_sync *s = a->sync;
+	const char *dir = fs_project_dir(a->projects[proj]);
+	if (!s || (size_t)proj >= s->n || !dir)
+		return;
+	fs_sync_reset(a, proj);
+	if (!s->gitdir[proj]) {
+		/* its repository joins the git state looked at; a change of
+		 * the others not looked at yet stays to be seen */
+		char *before = git_sig(s);
+		int seen = !strcmp(before, s->gitsig ? s->gitsig : "");
+		free(before);
+		if ((s->gitdir[proj] = find_gitdir(dir)) && seen)
+			fs_sync_git_seen(a);
+	}
+	if (s->ino >= 0)
+		watch_project(s, dir, proj);
 }
 
 void fs_sync_free(fs_app *a)

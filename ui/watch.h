@@ -18,6 +18,9 @@
 /* After the projects are loaded: fingerprints, the inotify watch. */
 void fs_sync_start(fs_app *a);
 void fs_sync_free(fs_app *a);
+/* Project proj was read at last (a workspace's stand-in, which has no
+ * folder, replaced): its fingerprints and its watch. */
+void fs_sync_loaded(fs_app *a, int proj);
 
 /* The log of project proj's unsaved edits: the studio's edits go through
  * the fs_edit_* functions with it. */

@@ -275,7 +275,7 @@ int fs_is_our_file(const char *relpath)
 
 /* ---- leftovers ------------------------------------------------------------- */
 
-static int swept;
+static __thread int swept;   /* per thread: a workspace loads in the background */
 
 static int sweep_one(const char *p, const struct stat *st, int flag, struct FTW *ftw)
 {
