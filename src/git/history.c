@@ -70,6 +70,7 @@ static void oidmap_free(oidmap *m, void (*fr)(void *))
 typedef struct track {
 	char *path;
 	char *file;
+	char *key_path;       /* what key_of looks up in a commit's tree; NULL: the root */
 	struct track *next;   /* all tracks, for freeing */
 } track;
 
@@ -98,11 +99,22 @@ typedef struct walk {
 	fs_history *out;
 } walk;
 
+/* The path of the key in a commit's tree: the object's file, or the
+ * project folder when the file is not known (NULL: the whole tree). */
+static char *key_path(const fs_repo *r, const char *file)
+{
+	const char *pre = r->prefix;
+	if (file)
+		return fs_xasprintf("%s%s", pre, file);
+	return *pre ? fs_xstrndup(pre, strlen(pre) - 1) : NULL;
+}
+
 static track *track_new(walk *w, const char *path, const char *file)
 {
 	track *t = fs_xcalloc(1, sizeof *t);
 	t->path = path ? fs_xstrdup(path) : NULL;
 	t->file = file ? fs_xstrdup(file) : NULL;
+	t->key_path = key_path(w->r, file);
 	t->next = w->tracks;
 	w->tracks = t;
 	return t;
@@ -110,22 +122,19 @@ static track *track_new(walk *w, const char *path, const char *file)
 
 /* The tree id of the project folder, or the blob id of the object's file;
  * zero when absent. */
-static int key_of(walk *w, const git_commit *c, const track *t, git_oid *key)
+static int key_of(const git_commit *c, const track *t, git_oid *key)
 {
 	git_tree *tree = NULL;
 	memset(key, 0, sizeof *key);
 	if (git_commit_tree(&tree, c) < 0)
 		return -1;
-	const char *pre = w->r->prefix;
-	if (!t->file && !*pre) {
+	if (!t->key_path) {
 		git_oid_cpy(key, git_tree_id(tree));
 	} else {
-		char *p = t->file ? fs_xasprintf("%s%s", pre, t->file) : fs_xstrndup(pre, strlen(pre) - 1);
 		git_tree_entry *te = NULL;
-		if (git_tree_entry_bypath(&te, tree, p) == 0)
+		if (git_tree_entry_bypath(&te, tree, t->key_path) == 0)
 			git_oid_cpy(key, git_tree_entry_id(te));
 		git_tree_entry_free(te);
-		free(p);
 	}
 	git_tree_free(tree);
 	return 0;
@@ -281,14 +290,13 @@ static char *renamed_from(walk *w, git_commit *c, git_commit *parent, const char
 	return old;
 }
 
-/* Object history: the entry of c (changed against its first parent), and
- * the track its parents continue with (a rename switches paths). */
-static track *object_entry(walk *w, git_commit *c, git_commit *parent, track *t, const git_oid *key)
+/* Object history: the entry of c (changed against its first parent, whose
+ * key for t is pkey), and the track its parents continue with (a rename
+ * switches paths). */
+static track *object_entry(walk *w, git_commit *c, git_commit *parent, track *t, const git_oid *key,
+			   git_oid pkey)
 {
 	version *now = version_at(w, c, t, key);
-	git_oid pkey = { { 0 } };
-	if (parent)
-		key_of(w, parent, t, &pkey);
 	version *was = parent ? version_at(w, parent, t, &pkey) : NULL;
 	track *next = t;
 	/* Once the object is seen, its file gives the fast key (a deleted
@@ -312,9 +320,10 @@ static track *object_entry(walk *w, git_commit *c, git_commit *parent, track *t,
 	fs_change_type type = now->state == 0 ? FS_CH_DELETED : had ? FS_CH_MODIFIED : FS_CH_ADDED;
 	char *old_path = NULL;
 	if (type == FS_CH_ADDED && parent && (old_path = renamed_from(w, c, parent, t->path))) {
-		track probe = { old_path, NULL, NULL };
-		key_of(w, parent, &probe, &pkey);
+		track probe = { old_path, NULL, key_path(w->r, NULL), NULL };
+		key_of(parent, &probe, &pkey);
 		was = version_at(w, parent, &probe, &pkey);
+		free(probe.key_path);
 		next = track_new(w, old_path, was->file);
 		type = FS_CH_RENAMED;
 	}
@@ -354,7 +363,7 @@ static cstate *state_of(walk *w, const git_commit *c, track *t)
 		return s;
 	s = fs_xcalloc(1, sizeof *s);
 	s->t = t;
-	key_of(w, c, t, &s->key);
+	key_of(c, t, &s->key);
 	oidmap_put(&w->states, git_commit_id(c), s);
 	return s;
 }
@@ -367,6 +376,7 @@ static void walk_commit(walk *w, git_commit *c, int *missing_parent)
 	track *t = s->t;
 	size_t np = git_commit_parentcount(c);
 	git_commit *first = NULL;
+	git_oid first_key = { { 0 } };
 	int same = np == 0 && git_oid_is_zero(&s->key);
 	for (size_t i = 0; i < np; i++) {
 		git_commit *p = NULL;
@@ -379,17 +389,19 @@ static void walk_commit(walk *w, git_commit *c, int *missing_parent)
 		if (ps->t == t)
 			pk = ps->key;
 		else
-			key_of(w, p, t, &pk);
+			key_of(p, t, &pk);
 		if (git_oid_equal(&pk, &s->key))
 			same = 1;
-		if (!first)
+		if (!first) {
 			first = p;
-		else
+			first_key = pk;
+		} else {
 			git_commit_free(p);
+		}
 	}
 	if (!same) {
 		if (t->path) {
-			track *next = object_entry(w, c, first, t, &s->key);
+			track *next = object_entry(w, c, first, t, &s->key, first_key);
 			if (next != t && first) {
 				/* Parents continue with the renamed path. */
 				for (size_t i = 0; i < np; i++) {
@@ -399,7 +411,7 @@ static void walk_commit(walk *w, git_commit *c, int *missing_parent)
 					cstate *ps = oidmap_get(&w->states, git_commit_id(p));
 					if (ps && ps->t == t) {
 						ps->t = next;
-						key_of(w, p, next, &ps->key);
+						key_of(p, next, &ps->key);
 					}
 					git_commit_free(p);
 				}
@@ -411,19 +423,45 @@ static void walk_commit(walk *w, git_commit *c, int *missing_parent)
 	git_commit_free(first);
 }
 
-/* The object's file in the newest version, for a fast first key. */
+/* The file of path in c as read with only the files of `only` (NULL when
+ * path is not there then); caller frees. */
+static char *file_with_only(fs_repo *r, git_commit *c, const char *path, const char *only)
+{
+	fs_project *p = NULL;
+	const char *files[1] = { only };
+	char *file = NULL;
+	if (!fs_gs_open_commit_only(r, c, files, only ? 1 : 0, &p, NULL)) {
+		fs_obj *o = fs_gs_find_obj(p, path);
+		const char *f = o ? fs_obj_file(o) : NULL;
+		file = f ? fs_xstrdup(f) : NULL;
+	}
+	fs_project_free(p);
+	return file;
+}
+
+/* The object's file in the newest version, for a fast first key. Read from
+ * the project file and the file of the object's top object alone (a big
+ * project has many other files); the whole project when the object is not
+ * found that way (a deeper include, or no such object at the start). */
 static track *first_track(walk *w, git_commit *start, const char *obj)
 {
 	if (!obj)
 		return track_new(w, NULL, NULL);
-	fs_project *p = NULL;
-	const char *file = NULL;
-	if (!fs_gs_open_commit(w->r, start, &p, NULL)) {
-		fs_obj *o = fs_gs_find_obj(p, obj);
-		file = o ? fs_obj_file(o) : NULL;
+	char *top = fs_xstrndup(obj, strcspn(obj, "/"));
+	char *top_file = file_with_only(w->r, start, top, NULL);
+	char *file = top_file ? file_with_only(w->r, start, obj, top_file) : NULL;
+	if (!file) {
+		fs_project *p = NULL;
+		if (!fs_gs_open_commit(w->r, start, &p, NULL)) {
+			fs_obj *o = fs_gs_find_obj(p, obj);
+			file = o && fs_obj_file(o) ? fs_xstrdup(fs_obj_file(o)) : NULL;
+		}
+		fs_project_free(p);
 	}
 	track *t = track_new(w, obj, file);
-	fs_project_free(p);
+	free(top);
+	free(top_file);
+	free(file);
 	return t;
 }
 
@@ -548,7 +586,7 @@ int fs_git_log(fs_repo *r, const char *rev, const char *obj, size_t max,
 	int missing = 0;
 	cstate *s0 = fs_xcalloc(1, sizeof *s0);
 	s0->t = first_track(&w, start, obj);
-	key_of(&w, start, s0->t, &s0->key);
+	key_of(start, s0->t, &s0->key);
 	oidmap_put(&w.states, git_commit_id(start), s0);
 	graph_load(r, start, &g, &missing);
 	walk_graph(&w, &g, max, &missing);
@@ -566,6 +604,7 @@ int fs_git_log(fs_repo *r, const char *rev, const char *obj, size_t max,
 		n = t->next;
 		free(t->path);
 		free(t->file);
+		free(t->key_path);
 		free(t);
 	}
 	git_commit_free(start);
