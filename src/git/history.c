@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 #include <git2.h>
+#include "base/array.h"
 #include "base/buf.h"
 #include "git/gitstore.h"
 #include "git/gitstore_int.h"
@@ -70,7 +71,11 @@ static void oidmap_free(oidmap *m, void (*fr)(void *))
 typedef struct track {
 	char *path;
 	char *file;
-	char *key_path;       /* what key_of looks up in a commit's tree; NULL: the root */
+	char **parts;         /* the key's path in a commit's tree, by folder */
+	size_t nparts;        /* 0: the key is the root tree's id */
+	oidmap below;         /* tree id on that path -> index + 1 in keys */
+	git_oid *keys;        /* the keys found below those trees */
+	size_t nkeys;
 	struct track *next;   /* all tracks, for freeing */
 } track;
 
@@ -99,14 +104,15 @@ typedef struct walk {
 	fs_history *out;
 } walk;
 
-/* The path of the key in a commit's tree: the object's file, or the
- * project folder when the file is not known (NULL: the whole tree). */
-static char *key_path(const fs_repo *r, const char *file)
+/* The path of the key in a commit's tree, split at slashes: the object's
+ * file, or the project folder when the file is not known (none: the whole
+ * tree). */
+static void key_parts(track *t, const fs_repo *r)
 {
-	const char *pre = r->prefix;
-	if (file)
-		return fs_xasprintf("%s%s", pre, file);
-	return *pre ? fs_xstrndup(pre, strlen(pre) - 1) : NULL;
+	char *p = t->file ? fs_xasprintf("%s%s", r->prefix, t->file) : fs_xstrdup(r->prefix), *save = NULL;
+	for (char *tok = strtok_r(p, "/", &save); tok; tok = strtok_r(NULL, "/", &save))
+		FS_ARRAY_ADD(t->parts, t->nparts) = fs_xstrdup(tok);
+	free(p);
 }
 
 static track *track_new(walk *w, const char *path, const char *file)
@@ -114,30 +120,57 @@ static track *track_new(walk *w, const char *path, const char *file)
 	track *t = fs_xcalloc(1, sizeof *t);
 	t->path = path ? fs_xstrdup(path) : NULL;
 	t->file = file ? fs_xstrdup(file) : NULL;
-	t->key_path = key_path(w->r, file);
+	key_parts(t, w->r);
 	t->next = w->tracks;
 	w->tracks = t;
 	return t;
 }
 
-/* The tree id of the project folder, or the blob id of the object's file;
- * zero when absent. */
-static int key_of(const git_commit *c, const track *t, git_oid *key)
+static void track_free(track *t)
+{
+	free(t->path);
+	free(t->file);
+	fs_gs_strs_free(t->parts, t->nparts);
+	oidmap_free(&t->below, NULL);
+	free(t->keys);
+	free(t);
+}
+
+/* The id of the entry name of tree id; zero when absent (or id is not a tree). */
+static void entry_id(git_repository *repo, const git_oid *id, const char *name, git_oid *out)
 {
 	git_tree *tree = NULL;
-	memset(key, 0, sizeof *key);
-	if (git_commit_tree(&tree, c) < 0)
-		return -1;
-	if (!t->key_path) {
-		git_oid_cpy(key, git_tree_id(tree));
-	} else {
-		git_tree_entry *te = NULL;
-		if (git_tree_entry_bypath(&te, tree, t->key_path) == 0)
-			git_oid_cpy(key, git_tree_entry_id(te));
-		git_tree_entry_free(te);
-	}
+	memset(out, 0, sizeof *out);
+	if (git_tree_lookup(&tree, repo, id) < 0)
+		return;
+	const git_tree_entry *te = git_tree_entry_byname(tree, name);
+	if (te)
+		git_oid_cpy(out, git_tree_entry_id(te));
 	git_tree_free(tree);
-	return 0;
+}
+
+/* The tree id of the project folder, or the blob id of the object's file;
+ * zero when absent. Read down the path one folder at a time, as git log
+ * -- FILE does, and remembered per folder tree: a commit that changed
+ * nothing under a folder of the path reads no tree below it. */
+static void key_of(const git_commit *c, track *t, git_oid *key)
+{
+	git_repository *repo = git_commit_owner(c);
+	git_oid *ids = fs_xcalloc(t->nparts + 1, sizeof *ids);
+	size_t n = 0, known = 0;
+	git_oid_cpy(&ids[0], git_commit_tree_id(c));
+	while (n < t->nparts && !git_oid_is_zero(&ids[n]) &&
+	       !(known = (size_t)oidmap_get(&t->below, &ids[n]))) {
+		entry_id(repo, &ids[n], t->parts[n], &ids[n + 1]);
+		n++;
+	}
+	git_oid_cpy(key, known ? &t->keys[known - 1] : &ids[n]);
+	if (n) {
+		FS_ARRAY_ADD(t->keys, t->nkeys) = *key;
+		for (size_t i = 0; i < n; i++)
+			oidmap_put(&t->below, &ids[i], (void *)t->nkeys);
+	}
+	free(ids);
 }
 
 static void version_free(void *p)
@@ -320,10 +353,9 @@ static track *object_entry(walk *w, git_commit *c, git_commit *parent, track *t,
 	fs_change_type type = now->state == 0 ? FS_CH_DELETED : had ? FS_CH_MODIFIED : FS_CH_ADDED;
 	char *old_path = NULL;
 	if (type == FS_CH_ADDED && parent && (old_path = renamed_from(w, c, parent, t->path))) {
-		track probe = { old_path, NULL, key_path(w->r, NULL), NULL };
-		key_of(parent, &probe, &pkey);
-		was = version_at(w, parent, &probe, &pkey);
-		free(probe.key_path);
+		track *probe = track_new(w, old_path, NULL);
+		key_of(parent, probe, &pkey);
+		was = version_at(w, parent, probe, &pkey);
 		next = track_new(w, old_path, was->file);
 		type = FS_CH_RENAMED;
 	}
@@ -602,10 +634,7 @@ int fs_git_log(fs_repo *r, const char *rev, const char *obj, size_t max,
 	oidmap_free(&w.versions, version_free);
 	for (track *t = w.tracks, *n; t; t = n) {
 		n = t->next;
-		free(t->path);
-		free(t->file);
-		free(t->key_path);
-		free(t);
+		track_free(t);
 	}
 	git_commit_free(start);
 	return rc;
