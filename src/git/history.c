@@ -136,7 +136,8 @@ static void track_free(track *t)
 	free(t);
 }
 
-/* The id of the entry name of tree id; zero when absent (or id is not a tree). */
+/* The id of the entry called name in tree id; zero when absent (or when id
+ * is not a tree). */
 static void entry_id(git_repository *repo, const git_oid *id, const char *name, git_oid *out)
 {
 	git_tree *tree = NULL;
