@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 #include <git2.h>
+#include "base/array.h"
 #include "base/buf.h"
 #include "git/gitstore.h"
 #include "git/gitstore_int.h"
@@ -70,6 +71,11 @@ static void oidmap_free(oidmap *m, void (*fr)(void *))
 typedef struct track {
 	char *path;
 	char *file;
+	char **parts;         /* the key's path in a commit's tree, by folder */
+	size_t nparts;        /* 0: the key is the root tree's id */
+	oidmap below;         /* tree id on that path -> index + 1 in keys */
+	git_oid *keys;        /* the keys found below those trees */
+	size_t nkeys;
 	struct track *next;   /* all tracks, for freeing */
 } track;
 
@@ -98,37 +104,74 @@ typedef struct walk {
 	fs_history *out;
 } walk;
 
+/* The path of the key in a commit's tree, split at slashes: the object's
+ * file, or the project folder when the file is not known (none: the whole
+ * tree). */
+static void key_parts(track *t, const fs_repo *r)
+{
+	char *p = t->file ? fs_xasprintf("%s%s", r->prefix, t->file) : fs_xstrdup(r->prefix), *save = NULL;
+	for (char *tok = strtok_r(p, "/", &save); tok; tok = strtok_r(NULL, "/", &save))
+		FS_ARRAY_ADD(t->parts, t->nparts) = fs_xstrdup(tok);
+	free(p);
+}
+
 static track *track_new(walk *w, const char *path, const char *file)
 {
 	track *t = fs_xcalloc(1, sizeof *t);
 	t->path = path ? fs_xstrdup(path) : NULL;
 	t->file = file ? fs_xstrdup(file) : NULL;
+	key_parts(t, w->r);
 	t->next = w->tracks;
 	w->tracks = t;
 	return t;
 }
 
-/* The tree id of the project folder, or the blob id of the object's file;
- * zero when absent. */
-static int key_of(walk *w, const git_commit *c, const track *t, git_oid *key)
+static void track_free(track *t)
+{
+	free(t->path);
+	free(t->file);
+	fs_gs_strs_free(t->parts, t->nparts);
+	oidmap_free(&t->below, NULL);
+	free(t->keys);
+	free(t);
+}
+
+/* The id of the entry called name in tree id; zero when absent (or when id
+ * is not a tree). */
+static void entry_id(git_repository *repo, const git_oid *id, const char *name, git_oid *out)
 {
 	git_tree *tree = NULL;
-	memset(key, 0, sizeof *key);
-	if (git_commit_tree(&tree, c) < 0)
-		return -1;
-	const char *pre = w->r->prefix;
-	if (!t->file && !*pre) {
-		git_oid_cpy(key, git_tree_id(tree));
-	} else {
-		char *p = t->file ? fs_xasprintf("%s%s", pre, t->file) : fs_xstrndup(pre, strlen(pre) - 1);
-		git_tree_entry *te = NULL;
-		if (git_tree_entry_bypath(&te, tree, p) == 0)
-			git_oid_cpy(key, git_tree_entry_id(te));
-		git_tree_entry_free(te);
-		free(p);
-	}
+	memset(out, 0, sizeof *out);
+	if (git_tree_lookup(&tree, repo, id) < 0)
+		return;
+	const git_tree_entry *te = git_tree_entry_byname(tree, name);
+	if (te)
+		git_oid_cpy(out, git_tree_entry_id(te));
 	git_tree_free(tree);
-	return 0;
+}
+
+/* The tree id of the project folder, or the blob id of the object's file;
+ * zero when absent. Read down the path one folder at a time, as git log
+ * -- FILE does, and remembered per folder tree: a commit that changed
+ * nothing under a folder of the path reads no tree below it. */
+static void key_of(const git_commit *c, track *t, git_oid *key)
+{
+	git_repository *repo = git_commit_owner(c);
+	git_oid *ids = fs_xcalloc(t->nparts + 1, sizeof *ids);
+	size_t n = 0, known = 0;
+	git_oid_cpy(&ids[0], git_commit_tree_id(c));
+	while (n < t->nparts && !git_oid_is_zero(&ids[n]) &&
+	       !(known = (size_t)oidmap_get(&t->below, &ids[n]))) {
+		entry_id(repo, &ids[n], t->parts[n], &ids[n + 1]);
+		n++;
+	}
+	git_oid_cpy(key, known ? &t->keys[known - 1] : &ids[n]);
+	if (n) {
+		FS_ARRAY_ADD(t->keys, t->nkeys) = *key;
+		for (size_t i = 0; i < n; i++)
+			oidmap_put(&t->below, &ids[i], (void *)t->nkeys);
+	}
+	free(ids);
 }
 
 static void version_free(void *p)
@@ -281,14 +324,13 @@ static char *renamed_from(walk *w, git_commit *c, git_commit *parent, const char
 	return old;
 }
 
-/* Object history: the entry of c (changed against its first parent), and
- * the track its parents continue with (a rename switches paths). */
-static track *object_entry(walk *w, git_commit *c, git_commit *parent, track *t, const git_oid *key)
+/* Object history: the entry of c (changed against its first parent, whose
+ * key for t is pkey), and the track its parents continue with (a rename
+ * switches paths). */
+static track *object_entry(walk *w, git_commit *c, git_commit *parent, track *t, const git_oid *key,
+			   git_oid pkey)
 {
 	version *now = version_at(w, c, t, key);
-	git_oid pkey = { { 0 } };
-	if (parent)
-		key_of(w, parent, t, &pkey);
 	version *was = parent ? version_at(w, parent, t, &pkey) : NULL;
 	track *next = t;
 	/* Once the object is seen, its file gives the fast key (a deleted
@@ -312,9 +354,9 @@ static track *object_entry(walk *w, git_commit *c, git_commit *parent, track *t,
 	fs_change_type type = now->state == 0 ? FS_CH_DELETED : had ? FS_CH_MODIFIED : FS_CH_ADDED;
 	char *old_path = NULL;
 	if (type == FS_CH_ADDED && parent && (old_path = renamed_from(w, c, parent, t->path))) {
-		track probe = { old_path, NULL, NULL };
-		key_of(w, parent, &probe, &pkey);
-		was = version_at(w, parent, &probe, &pkey);
+		track *probe = track_new(w, old_path, NULL);
+		key_of(parent, probe, &pkey);
+		was = version_at(w, parent, probe, &pkey);
 		next = track_new(w, old_path, was->file);
 		type = FS_CH_RENAMED;
 	}
@@ -354,7 +396,7 @@ static cstate *state_of(walk *w, const git_commit *c, track *t)
 		return s;
 	s = fs_xcalloc(1, sizeof *s);
 	s->t = t;
-	key_of(w, c, t, &s->key);
+	key_of(c, t, &s->key);
 	oidmap_put(&w->states, git_commit_id(c), s);
 	return s;
 }
@@ -367,6 +409,7 @@ static void walk_commit(walk *w, git_commit *c, int *missing_parent)
 	track *t = s->t;
 	size_t np = git_commit_parentcount(c);
 	git_commit *first = NULL;
+	git_oid first_key = { { 0 } };
 	int same = np == 0 && git_oid_is_zero(&s->key);
 	for (size_t i = 0; i < np; i++) {
 		git_commit *p = NULL;
@@ -379,17 +422,19 @@ static void walk_commit(walk *w, git_commit *c, int *missing_parent)
 		if (ps->t == t)
 			pk = ps->key;
 		else
-			key_of(w, p, t, &pk);
+			key_of(p, t, &pk);
 		if (git_oid_equal(&pk, &s->key))
 			same = 1;
-		if (!first)
+		if (!first) {
 			first = p;
-		else
+			first_key = pk;
+		} else {
 			git_commit_free(p);
+		}
 	}
 	if (!same) {
 		if (t->path) {
-			track *next = object_entry(w, c, first, t, &s->key);
+			track *next = object_entry(w, c, first, t, &s->key, first_key);
 			if (next != t && first) {
 				/* Parents continue with the renamed path. */
 				for (size_t i = 0; i < np; i++) {
@@ -399,7 +444,7 @@ static void walk_commit(walk *w, git_commit *c, int *missing_parent)
 					cstate *ps = oidmap_get(&w->states, git_commit_id(p));
 					if (ps && ps->t == t) {
 						ps->t = next;
-						key_of(w, p, next, &ps->key);
+						key_of(p, next, &ps->key);
 					}
 					git_commit_free(p);
 				}
@@ -411,19 +456,45 @@ static void walk_commit(walk *w, git_commit *c, int *missing_parent)
 	git_commit_free(first);
 }
 
-/* The object's file in the newest version, for a fast first key. */
+/* The file of path in c as read with only the files of `only` (NULL when
+ * path is not there then); caller frees. */
+static char *file_with_only(fs_repo *r, git_commit *c, const char *path, const char *only)
+{
+	fs_project *p = NULL;
+	const char *files[1] = { only };
+	char *file = NULL;
+	if (!fs_gs_open_commit_only(r, c, files, only ? 1 : 0, &p, NULL)) {
+		fs_obj *o = fs_gs_find_obj(p, path);
+		const char *f = o ? fs_obj_file(o) : NULL;
+		file = f ? fs_xstrdup(f) : NULL;
+	}
+	fs_project_free(p);
+	return file;
+}
+
+/* The object's file in the newest version, for a fast first key. Read from
+ * the project file and the file of the object's top object alone (a big
+ * project has many other files); the whole project when the object is not
+ * found that way (a deeper include, or no such object at the start). */
 static track *first_track(walk *w, git_commit *start, const char *obj)
 {
 	if (!obj)
 		return track_new(w, NULL, NULL);
-	fs_project *p = NULL;
-	const char *file = NULL;
-	if (!fs_gs_open_commit(w->r, start, &p, NULL)) {
-		fs_obj *o = fs_gs_find_obj(p, obj);
-		file = o ? fs_obj_file(o) : NULL;
+	char *top = fs_xstrndup(obj, strcspn(obj, "/"));
+	char *top_file = file_with_only(w->r, start, top, NULL);
+	char *file = top_file ? file_with_only(w->r, start, obj, top_file) : NULL;
+	if (!file) {
+		fs_project *p = NULL;
+		if (!fs_gs_open_commit(w->r, start, &p, NULL)) {
+			fs_obj *o = fs_gs_find_obj(p, obj);
+			file = o && fs_obj_file(o) ? fs_xstrdup(fs_obj_file(o)) : NULL;
+		}
+		fs_project_free(p);
 	}
 	track *t = track_new(w, obj, file);
-	fs_project_free(p);
+	free(top);
+	free(top_file);
+	free(file);
 	return t;
 }
 
@@ -548,7 +619,7 @@ int fs_git_log(fs_repo *r, const char *rev, const char *obj, size_t max,
 	int missing = 0;
 	cstate *s0 = fs_xcalloc(1, sizeof *s0);
 	s0->t = first_track(&w, start, obj);
-	key_of(&w, start, s0->t, &s0->key);
+	key_of(start, s0->t, &s0->key);
 	oidmap_put(&w.states, git_commit_id(start), s0);
 	graph_load(r, start, &g, &missing);
 	walk_graph(&w, &g, max, &missing);
@@ -564,9 +635,7 @@ int fs_git_log(fs_repo *r, const char *rev, const char *obj, size_t max,
 	oidmap_free(&w.versions, version_free);
 	for (track *t = w.tracks, *n; t; t = n) {
 		n = t->next;
-		free(t->path);
-		free(t->file);
-		free(t);
+		track_free(t);
 	}
 	git_commit_free(start);
 	return rc;

@@ -777,6 +777,160 @@ static void fixture_histories(void **state)
 	assert_true(renamed_or_deleted >= 2);
 }
 
+/* ---- What the history of one object lists, exactly ---------------------------
+ * The walk skips a commit when the object's file is the same blob as in a
+ * parent, and parses the file only when it differs: these commits check
+ * that neither a real change is dropped nor a non-change listed. */
+
+/* Everything changed in proj/ (and outside.txt) committed at second n of a
+ * fixed clock, so that the order of the walk does not depend on the speed
+ * of the test. */
+static void commit_at(fx *f, int n, const char *msg)
+{
+	assert_int_equal(git(f, NULL, "git add -A proj outside.txt && GIT_AUTHOR_DATE='@%d +0000' "
+			     "GIT_COMMITTER_DATE='@%d +0000' git commit -qm '%s'", 1700000000 + n,
+			     1700000000 + n, msg), 0);
+}
+
+static void merge_at(fx *f, int n, const char *branch, const char *msg)
+{
+	assert_int_equal(git(f, NULL, "GIT_AUTHOR_DATE='@%d +0000' GIT_COMMITTER_DATE='@%d +0000' "
+			     "git merge -q --no-ff -m '%s' %s", 1700000000 + n, 1700000000 + n, msg, branch), 0);
+}
+
+static void set_comment(fx *f, const char *path, const char *text)
+{
+	fs_project *p = open_proj(f);
+	fs_err e = { 0 };
+	if (fs_obj_set_prop(find(p, path), "comment", text, &e))
+		fail_msg("%s: %s", path, e.msg);
+	save_proj(p);
+}
+
+static void write_outside(fx *f, const char *text)
+{
+	char *path = fs_path_join(f->repo, "outside.txt");
+	assert_int_equal(fs_write_file_atomic(path, text, strlen(text), 0644, NULL), 0);
+	free(path);
+}
+
+/* One line of sites.yaml replaced (the connector file of the view). */
+static void edit_sites(fx *f, const char *from, const char *to)
+{
+	char *path = fs_path_join(f->proj, "_c8oProject/connectors/sites.yaml"), *data = NULL;
+	assert_int_equal(fs_read_file(path, &data, NULL, NULL), 0);
+	char *at = strstr(data, from);
+	assert_non_null(at);
+	char *out = fs_xasprintf("%.*s%s%s", (int)(at - data), data, to, at + strlen(from));
+	assert_int_equal(fs_write_file_atomic(path, out, strlen(out), 0644, NULL), 0);
+	free(out);
+	free(data);
+	free(path);
+}
+
+static void history_lists_exactly(void **state)
+{
+	fx f;
+	fx_sample(&f);
+	const char *view = "sites/catalog/by_region", *other = "sites/catalog/checklist_items/map";
+	commit_at(&f, 1, "c1 import");
+	set_fn(&f, other, "function (doc) { emit(2); }");
+	commit_at(&f, 2, "c2 other view, same file");
+	set_comment(&f, "inspections/SaveInspection", "three");
+	commit_at(&f, 3, "c3 other file");
+	set_fn(&f, "sites/catalog/by_region/map", MAP1);
+	commit_at(&f, 4, "c4 map");
+	write_outside(&f, "five\n");
+	commit_at(&f, 5, "c5 outside the project");
+	set_fn(&f, "sites/catalog/by_region/reduce", "_sum");
+	commit_at(&f, 6, "c6 reduce");
+	set_comment(&f, "sites/SaveSite", "seven");
+	commit_at(&f, 7, "c7 other object, same file");
+
+	/* Merge A: both sides changed the file, the view on the side only; the
+	 * merge differs from both parents and, against the first, in the view. */
+	assert_int_equal(git(&f, NULL, "git checkout -qb side"), 0);
+	set_fn(&f, "sites/catalog/by_region/map", MAP2);
+	commit_at(&f, 8, "s1 side map");
+	set_fn(&f, other, "function (doc) { emit(9); }");
+	commit_at(&f, 9, "s2 side other view");
+	assert_int_equal(git(&f, NULL, "git checkout -q master"), 0);
+	set_comment(&f, "sites/SaveSite", "ten");
+	commit_at(&f, 10, "m1 other object");
+	merge_at(&f, 11, "side", "merge A");
+
+	/* Merge B: the file as in the first parent (the side changed another
+	 * file). Merge C: as in the second parent only (the side changed the
+	 * view, the main line nothing since). Neither is a change. */
+	assert_int_equal(git(&f, NULL, "git checkout -qb side2"), 0);
+	set_comment(&f, "inspections/SaveInspection", "twelve");
+	commit_at(&f, 12, "s3 side2 other file");
+	assert_int_equal(git(&f, NULL, "git checkout -q master"), 0);
+	set_fn(&f, "sites/catalog/by_region/map", MAP3);
+	commit_at(&f, 13, "m2 map");
+	merge_at(&f, 14, "side2", "merge B");
+	assert_int_equal(git(&f, NULL, "git checkout -qb side3"), 0);
+	set_fn(&f, "sites/catalog/by_region/map", MAP1);
+	commit_at(&f, 15, "s4 side3 map");
+	assert_int_equal(git(&f, NULL, "git checkout -q master"), 0);
+	merge_at(&f, 16, "side3", "merge C");
+
+	/* Another object of the file broken, then fixed: the file does not
+	 * parse, which the view's history says. */
+	edit_sites(&f, "  policy: override\n", "  policy override\n");
+	commit_at(&f, 17, "b1 other object broken");
+	edit_sites(&f, "  policy override\n", "  policy: override\n");
+	commit_at(&f, 18, "b2 fixed");
+
+	check_log(&f, view, "b2 fixed: M view sites/catalog/by_region\n"
+		  "b1 other object broken: ! unreadable\n"
+		  "s4 side3 map: M view sites/catalog/by_region\n"
+		  "m2 map: M view sites/catalog/by_region\n"
+		  "merge A: M view sites/catalog/by_region\n"
+		  "s1 side map: M view sites/catalog/by_region\n"
+		  "c6 reduce: M view sites/catalog/by_region\n"
+		  "c4 map: M view sites/catalog/by_region\n"
+		  "c1 import: A view sites/catalog/by_region\n");
+	check_log(&f, "sites/catalog/by_region/map", "b2 fixed: M function sites/catalog/by_region/map\n"
+		  "b1 other object broken: ! unreadable\n"
+		  "s4 side3 map: M function sites/catalog/by_region/map\n"
+		  "m2 map: M function sites/catalog/by_region/map\n"
+		  "merge A: M function sites/catalog/by_region/map\n"
+		  "s1 side map: M function sites/catalog/by_region/map\n"
+		  "c4 map: M function sites/catalog/by_region/map\n"
+		  "c1 import: A function sites/catalog/by_region/map\n");
+	check_log(&f, "sites/catalog/checklist_items", "b2 fixed: M view sites/catalog/checklist_items\n"
+		  "b1 other object broken: ! unreadable\n"
+		  "merge A: M view sites/catalog/checklist_items\n"
+		  "s2 side other view: M view sites/catalog/checklist_items\n"
+		  "c2 other view, same file: M view sites/catalog/checklist_items\n"
+		  "c1 import: A view sites/catalog/checklist_items\n");
+	check_log(&f, "inspections/SaveInspection", "s3 side2 other file: M transaction inspections/SaveInspection\n"
+		  "c3 other file: M transaction inspections/SaveInspection\n"
+		  "c1 import: A transaction inspections/SaveInspection\n");
+
+	/* The texts are those of each commit against its first parent. */
+	fs_history h;
+	fs_err e = { 0 };
+	assert_int_equal(fs_git_log(f.r, NULL, "sites/catalog/by_region/map", 0, &h, &e), 0);
+	assert_int_equal(h.n, 8);
+	const char *olds[] = { NULL, NULL, MAP3, MAP2, MAP1, MAP1 };
+	const char *news[] = { MAP1, NULL, MAP1, MAP3, MAP2, MAP2, MAP1 };
+	for (size_t i = 0; i < 7; i++) {
+		if (i == 1)
+			continue; /* the broken version: no texts */
+		if (i < 6 && olds[i])
+			assert_string_equal(h.v[i].ch.old_text, olds[i]);
+		assert_string_equal(h.v[i].ch.new_text, news[i]);
+	}
+	/* After the broken version, nothing to compare with. */
+	assert_null(h.v[0].ch.old_text);
+	assert_null(h.v[1].ch.new_text);
+	assert_non_null(strstr(h.v[1].error, "sites.yaml:11: expected 'key: value'"));
+	fs_history_free(&h);
+	fx_free(&f);
+}
+
 /* The commands, through the real binary. */
 static int run(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int run(char **out, const char *fmt, ...)
@@ -885,6 +1039,7 @@ int main(void)
 		cmocka_unit_test(restores),
 		cmocka_unit_test(unusual_repositories),
 		cmocka_unit_test(fixture_histories),
+		cmocka_unit_test(history_lists_exactly),
 		cmocka_unit_test(cli_commands),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, fs_test_teardown);
