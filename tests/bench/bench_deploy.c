@@ -111,7 +111,8 @@ static void generate(const char *dir, const char *json_path)
 	cJSON_Delete(boot);
 }
 
-static long peak_kb; /* the largest peak RSS of the last timed() children */
+static long peak_kb;  /* the peak RSS of the last timed() child */
+static double cpu_s;  /* and its CPU time (user + system): what load on the machine does not inflate */
 
 /* Runs a command quietly; returns its wall time in seconds (exit status
  * in *status; its peak RSS in peak_kb). */
@@ -130,6 +131,7 @@ static double timed(int *status, char *const argv[])
 	memset(&ru, 0, sizeof ru);
 	wait4(pid, &st, 0, &ru);
 	peak_kb = ru.ru_maxrss;
+	cpu_s = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
 	*status = WIFEXITED(st) ? WEXITSTATUS(st) : 128;
 	return now() - t0;
 }
@@ -220,15 +222,17 @@ static void drop_dbs(const char *url)
 typedef struct variant {
 	const char *name, *bin;
 	int conns;
-	double cold[20], unchanged[20];
+	double cold[20], unchanged[20], cpu_cold[20], cpu_unchanged[20];
 	long peak_kb;
 } variant;
 
 static void run_variant(variant *v, int r, const char *dir, const char *url)
 {
 	v->cold[r] = run_fsstudio(v->bin, dir, url, v->conns);
+	v->cpu_cold[r] = cpu_s;
 	v->peak_kb = peak_kb > v->peak_kb ? peak_kb : v->peak_kb;
 	v->unchanged[r] = run_fsstudio(v->bin, dir, url, v->conns);
+	v->cpu_unchanged[r] = cpu_s;
 	v->peak_kb = peak_kb > v->peak_kb ? peak_kb : v->peak_kb;
 	drop_dbs(url);
 }
@@ -241,13 +245,26 @@ static double min_of(const double *v, int n)
 	return m;
 }
 
+/* The machine's load: wall times mean little on a busy machine. */
+static double load_average(void)
+{
+	double l = -1;
+	FILE *f = fopen("/proc/loadavg", "r");
+	if (f && fscanf(f, "%lf", &l) != 1)
+		l = -1;
+	if (f)
+		fclose(f);
+	return l;
+}
+
 static void print_variant(const variant *v, int reps, long req, long wr)
 {
 	printf("  %-34s cold %6.3f s   unchanged %6.3f s   peak RSS %5.1f MB", v->name,
 		min_of(v->cold, reps), min_of(v->unchanged, reps), v->peak_kb / 1024.0);
 	if (req >= 0)
 		printf(" (unchanged: %ld requests, %ld writes)", req, wr);
-	printf("\n");
+	printf("\n  %-34s cpu  %6.3f s   unchanged %6.3f s\n", "", min_of(v->cpu_cold, reps),
+		min_of(v->cpu_unchanged, reps));
 }
 
 static void print_ratio(const char *what, const variant *a, const variant *b, int reps)
@@ -268,9 +285,9 @@ int main(int argc, char **argv)
 	char *dir = fs_xasprintf("%s/project", tmp), *json = fs_xasprintf("%s/bootstrap.json", tmp);
 	generate(dir, json);
 	variant v[3] = {
-		{ "fsstudio deploy (pool of 4)", fs_test_bin(), 0, { 0 }, { 0 }, 0 },
-		{ "one after another (--connections 1)", fs_test_bin(), 1, { 0 }, { 0 }, 0 },
-		{ "before (FS_BIN_BEFORE)", before, 0, { 0 }, { 0 }, 0 },
+		{ .name = "fsstudio deploy (pool of 4)", .bin = fs_test_bin() },
+		{ .name = "one after another (--connections 1)", .bin = fs_test_bin(), .conns = 1 },
+		{ .name = "before (FS_BIN_BEFORE)", .bin = before },
 	};
 	int nv = before ? 3 : 2;
 	double bc[20], bu[20];
@@ -295,7 +312,7 @@ int main(int argc, char **argv)
 		fs_test_couch_stop(srv);
 	}
 	printf("deploy of %d design documents over %d databases (pouchdb-server, best of %d; "
-		"peak RSS: the largest)\n", NDBS * NDDOCS, NDBS, reps);
+		"peak RSS: the largest; load average %.1f)\n", NDBS * NDDOCS, NDBS, reps, load_average());
 	print_variant(&v[0], reps, req, wr);
 	print_variant(&v[1], reps, -1, 0);
 	print_ratio("pool / one after another:", &v[0], &v[1], reps);
