@@ -88,5 +88,9 @@ int fs_cli_complete(int argc, char **argv);
 /* The last commit that changed the project in DIR (NULL: not in git), for
  * the deploy marker (cli_deploy.c). Caller frees. */
 char *fs_cli_project_commit(const char *dir);
+/* The value of deploy's --connections N (1..FS_DEPLOY_CONNECTIONS_MAX) in
+ * *out (0 when absent); prints the usage error and returns FS_EXIT_USAGE
+ * when it is not such a number (cli_deploy.c). */
+int fs_cli_deploy_connections(const char *cmd, const char *value, int *out);
 
 #endif

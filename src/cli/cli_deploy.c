@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include "cli/cli.h"
 #include "deploy/deploy.h"
 #include "git/gitstore.h"
@@ -46,6 +49,26 @@ static fs_couch *connect_server(const char *name, long *revs_limit)
 	return c;
 }
 
+/* 1 when dir or a folder above it holds a .git: without one, libgit2 is
+ * not started at all (its start reads the whole CA bundle, about 1 MB of
+ * a deploy's peak memory). */
+static int under_git(const char *dir)
+{
+	char *d = realpath(dir, NULL);
+	int found = 0;
+	while (d && !found) {
+		char *g = fs_xasprintf("%s/.git", strcmp(d, "/") ? d : "");
+		found = access(g, F_OK) == 0;
+		free(g);
+		char *slash = strrchr(d, '/');
+		if (!slash || !strcmp(d, "/"))
+			break;
+		slash[slash == d] = '\0'; /* "/a" -> "/" */
+	}
+	free(d);
+	return found;
+}
+
 /* The last commit that changed the project, for the marker (NULL: none). */
 char *fs_cli_project_commit(const char *dir)
 {
@@ -53,13 +76,24 @@ char *fs_cli_project_commit(const char *dir)
 	fs_history h;
 	char *id = NULL;
 	memset(&h, 0, sizeof h);
-	if (fs_repo_open(&r, dir, NULL))
+	if (!under_git(dir) || fs_repo_open(&r, dir, NULL))
 		return NULL;
 	if (fs_git_log(r, NULL, NULL, 1, &h, NULL) == 0 && h.n)
 		id = fs_xstrdup(h.v[0].id);
 	fs_history_free(&h);
 	fs_repo_free(r);
 	return id;
+}
+
+int fs_cli_deploy_connections(const char *cmd, const char *value, int *out)
+{
+	char *end = NULL;
+	long n = value ? strtol(value, &end, 10) : 0;
+	*out = (int)n;
+	if (!value || (end != value && !*end && n >= 1 && n <= FS_DEPLOY_CONNECTIONS_MAX))
+		return 0;
+	return fs_cli_usage(cmd, "--connections: '%s' is not a number of connections from 1 to %d",
+		value, FS_DEPLOY_CONNECTIONS_MAX);
 }
 
 /* One line of progress on the terminal, redrawn in place. */
@@ -85,31 +119,46 @@ static int deploy_cmd(int argc, char **argv, int diff_only)
 {
 	fs_cli_opt deploy_opts[] = { OPT("--server", "NAME|URL"), OPT("--dry-run", NULL),
 		OPT("--force", NULL), OPT("--staged", NULL), OPT("--prune", NULL),
-		OPT("--json", NULL), OPT_END };
-	fs_cli_opt diff_opts[] = { OPT("--server", "NAME|URL"), OPT("--json", NULL), OPT_END };
+		OPT("--json", NULL), OPT("--connections", "N"), OPT_END };
+	fs_cli_opt diff_opts[] = { OPT("--server", "NAME|URL"), OPT("--json", NULL),
+		OPT("--connections", "N"), OPT_END };
 	fs_cli_opt *opts = diff_only ? diff_opts : deploy_opts;
 	if (!diff_only && fs_cli_deploy_is_many(argc, argv))
 		return fs_cli_deploy_many(argc, argv);
 	char **pos = fs_xcalloc(argc + 1, sizeof *pos);
-	int n = fs_cli_parse(argc, argv, opts, pos, 1, argc);
+	int n = fs_cli_parse(argc, argv, opts, pos, 1, argc), conns = 0;
+	if (n >= 0 && fs_cli_deploy_connections(argv[0], fs_cli_opt_get(opts, "--connections")->value, &conns))
+		n = -1;
 	if (n < 0) {
 		free(pos);
 		return FS_EXIT_USAGE;
 	}
+#ifdef M_ARENA_MAX
+	/* the pool's threads allocate from the one heap, reusing what the
+	 * model freed, rather than each growing an arena of its own */
+	mallopt(M_ARENA_MAX, 1);
+#endif
+	int dry = diff_only || flag(opts, "--dry-run"), json = flag(opts, "--json");
+	/* git first: what it reads (its CA bundle) is freed before the model loads */
+	char *commit = dry ? NULL : fs_cli_project_commit(pos[0]);
 	fs_project *p = NULL;
 	int rc = fs_cli_open(pos[0], &p);
 	long revs_limit = 0;
 	fs_couch *c = rc ? NULL : connect_server(server_opt(opts), &revs_limit);
 	if (!rc && !c)
 		rc = FS_EXIT_ERROR;
-	int dry = diff_only || flag(opts, "--dry-run"), json = flag(opts, "--json");
-	char *commit = rc || dry ? NULL : fs_cli_project_commit(pos[0]);
 	fs_deploy_opts o = { (const char *const *)pos + 1, (size_t)(n - 1), flag(opts, "--force"),
 		flag(opts, "--prune"), flag(opts, "--staged"), revs_limit, commit, 0,
-		isatty(2) && !json ? progress : NULL, NULL };
+		isatty(2) && !json ? progress : NULL, NULL, conns };
 	fs_deploy_plan *plan = NULL;
 	fs_err e = { 0 };
-	if (!rc && fs_deploy_plan_make(p, c, &o, &plan, &e))
+	if (!rc && fs_deploy_prepare(p, &o, &plan, &e))
+		rc = fs_cli_error(&e);
+	/* the plan holds copies of the documents: the model's memory is
+	 * reused for the server's answers (a lower peak) */
+	fs_project_free(p);
+	p = NULL;
+	if (!rc && fs_deploy_fetch(plan, c, &e))
 		rc = fs_cli_error(&e);
 	int failed = 0;
 	if (!rc && !dry)

@@ -222,10 +222,14 @@ int fs_cli_deploy_many(int argc, char **argv)
 {
 	fs_cli_opt opts[] = { { "--server", "NAME|URL", 0, NULL }, { "--from", "NAME|URL", 0, NULL },
 		{ "--dry-run", NULL, 0, NULL }, { "--force", NULL, 0, NULL }, { "--staged", NULL, 0, NULL },
-		{ "--prune", NULL, 0, NULL }, { "--json", NULL, 0, NULL }, { NULL, NULL, 0, NULL } };
+		{ "--prune", NULL, 0, NULL }, { "--json", NULL, 0, NULL }, { "--connections", "N", 0, NULL },
+		{ NULL, NULL, 0, NULL } };
 	char **pos = fs_xcalloc(argc + 1, sizeof *pos);
 	const char **names = fs_xcalloc(argc + 2, sizeof *names);
 	int npos = fs_cli_parse(argc, argv, opts, pos, 1, argc), rc = FS_EXIT_USAGE;
+	int conns = 0;
+	if (npos >= 0 && fs_cli_deploy_connections(argv[0], opts[7].value, &conns))
+		npos = -1;
 	size_t nnames = npos < 0 ? 0 : fs_cli_opt_all(argc, argv, "--server", names);
 	if (npos >= 0 && !nnames)
 		fs_cli_usage(argv[0], "--from needs a --server to deploy to");
@@ -250,7 +254,7 @@ int fs_cli_deploy_many(int argc, char **argv)
 		for (size_t i = 0; i < nnames; i++)
 			m.t[i].srv = &srv.v[i];
 		fs_deploy_opts o = { (const char *const *)pos + 1, (size_t)(npos - 1), opts[3].set,
-			opts[5].set, opts[4].set, 0, commit, 0, NULL, NULL };
+			opts[5].set, opts[4].set, 0, commit, 0, NULL, NULL, conns };
 		rc = deploy_to(&m, pos[0], p, &o, from);
 		for (size_t i = 0; i < nnames; i++)
 			fs_deploy_plan_free(m.t[i].plan);

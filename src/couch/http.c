@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 #include <curl/curl.h>
 #include "couch/http.h"
@@ -246,6 +247,13 @@ void fs_http_reset_stats(fs_http *h)
 	atomic_store(&h->requests, 0);
 	atomic_store(&h->writes, 0);
 	atomic_store(&h->connects, 0);
+}
+
+void fs_http_stats_merge(fs_http *into, const fs_http *from)
+{
+	atomic_fetch_add(&into->requests, atomic_load(&from->requests));
+	atomic_fetch_add(&into->writes, atomic_load(&from->writes));
+	atomic_fetch_add(&into->connects, atomic_load(&from->connects));
 }
 
 void fs_http_resp_free(fs_http_resp *r)
@@ -673,4 +681,106 @@ int fs_http_do(fs_http *h, const fs_http_req *r, fs_http_resp *out, fs_err *e)
 		refuse_credentials(h); /* locked out: each try extends the lockout */
 	pthread_mutex_unlock(&h->lock);
 	return rc;
+}
+
+/* ---- A bounded pool of clients ---- */
+
+typedef struct pool {
+	size_t n, next, running;
+	fs_http_task_fn fn;
+	void *arg;
+	int stop;
+	pthread_mutex_t lock;
+	pthread_cond_t idle;
+} pool;
+
+typedef struct pool_worker {
+	pool *x;
+	size_t k;
+	pthread_t t;
+} pool_worker;
+
+/* The next task for a worker, or 0 when there is none (or we stopped). */
+static int pool_take(pool *x, size_t *i)
+{
+	pthread_mutex_lock(&x->lock);
+	int ok = !x->stop && x->next < x->n;
+	if (ok)
+		*i = x->next++;
+	pthread_mutex_unlock(&x->lock);
+	return ok;
+}
+
+static void *pool_work(void *arg)
+{
+	pool_worker *w = arg;
+	pool *x = w->x;
+	size_t i;
+	while (pool_take(x, &i))
+		if (x->fn(x->arg, i, w->k)) {
+			pthread_mutex_lock(&x->lock);
+			x->stop = 1;
+			pthread_mutex_unlock(&x->lock);
+		}
+	pthread_mutex_lock(&x->lock);
+	x->running--;
+	pthread_cond_signal(&x->idle);
+	pthread_mutex_unlock(&x->lock);
+	return NULL;
+}
+
+/* The calling thread: waits for the workers, passing a cancellation of
+ * its job on to their clients. */
+static void pool_wait(pool *x, fs_http *const *clients, size_t width)
+{
+	int passed = 0;
+	pthread_mutex_lock(&x->lock);
+	while (x->running) {
+		if (!passed && fs_job_current_cancelled()) {
+			passed = x->stop = 1;
+			for (size_t k = 0; k < width; k++)
+				fs_http_cancel(clients[k]);
+		}
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += POLL_MS * 1000000L;
+		ts.tv_sec += ts.tv_nsec / 1000000000L;
+		ts.tv_nsec %= 1000000000L;
+		pthread_cond_timedwait(&x->idle, &x->lock, &ts);
+	}
+	pthread_mutex_unlock(&x->lock);
+}
+
+void fs_http_parallel(fs_http *const *clients, size_t nclients, size_t n, fs_http_task_fn fn, void *arg)
+{
+	size_t width = nclients < n ? nclients : n;
+	pool x = { n, 0, 0, fn, arg, 0, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER };
+	pool_worker *w = fs_xcalloc(width + 1, sizeof *w);
+	size_t started = 0;
+	for (size_t k = 0; width > 1 && k < width; k++) {
+		w[k] = (pool_worker){ &x, k, 0 };
+		pthread_mutex_lock(&x.lock);
+		x.running++;
+		pthread_mutex_unlock(&x.lock);
+		if (pthread_create(&w[k].t, NULL, pool_work, &w[k])) {
+			pthread_mutex_lock(&x.lock);
+			x.running--;
+			pthread_mutex_unlock(&x.lock);
+			break;
+		}
+		started++;
+	}
+	if (started) {
+		pool_wait(&x, clients, started);
+		for (size_t k = 0; k < started; k++)
+			pthread_join(w[k].t, NULL);
+	} else {
+		/* one client (or no thread could start): in order, on this thread */
+		for (size_t i = 0; i < n && !fs_job_current_cancelled(); i++)
+			if (fn(arg, i, 0))
+				break;
+	}
+	pthread_mutex_destroy(&x.lock);
+	pthread_cond_destroy(&x.idle);
+	free(w);
 }

@@ -108,6 +108,20 @@ typedef struct fs_http_stats {
 } fs_http_stats;
 fs_http_stats fs_http_get_stats(const fs_http *h);
 void fs_http_reset_stats(fs_http *h);
+/* Adds the counters of from to those of into (a pool's clones report to
+ * the client they were cloned from). */
+void fs_http_stats_merge(fs_http *into, const fs_http *from);
+
+/* A bounded pool: runs fn(arg, i, k) for every i in [0, n), in order of i,
+ * on at most nclients threads; worker k sends its requests with clients[k]
+ * only (each client its own connection). A task returning non-zero starts
+ * no further tasks (those running finish). With one client, or one task,
+ * everything runs on the calling thread. The calling thread waits; when
+ * the job running on it is cancelled (fs_job_current_cancelled), it cancels
+ * every client, so that running requests stop within ~100 ms, and starts
+ * no further tasks. */
+typedef int (*fs_http_task_fn)(void *arg, size_t i, size_t k);
+void fs_http_parallel(fs_http *const *clients, size_t nclients, size_t n, fs_http_task_fn fn, void *arg);
 
 /* Percent-encoding of one URL component: everything but A-Z a-z 0-9 - . _ ~
  * is encoded (so '/' becomes %2F). Appends to b. */

@@ -4,7 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <pthread.h>
 #include "deploy/deploy.h"
+#include "base/array.h"
+#include "couch/http.h"
 #include "base/buf.h"
 #include "base/json.h"
 #include "js/js.h"
@@ -176,18 +179,6 @@ cJSON *fs_deploy_fdiffs_json(const fs_deploy_fdiff *d, size_t n)
 
 /* ---- Planning ------------------------------------------------------------- */
 
-static void plan_warn(fs_deploy_plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void plan_warn(fs_deploy_plan *p, const char *fmt, ...)
-{
-	va_list ap;
-	fs_buf b = FS_BUF_INIT;
-	va_start(ap, fmt);
-	fs_buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	p->warnings = fs_xrealloc(p->warnings, (p->nwarnings + 1) * sizeof *p->warnings);
-	p->warnings[p->nwarnings++] = fs_buf_steal(&b);
-}
-
 static fs_deploy_doc *db_add_doc(fs_deploy_db *db, const char *id)
 {
 	db->docs = fs_xrealloc(db->docs, (db->ndocs + 1) * sizeof *db->docs);
@@ -313,8 +304,14 @@ static void decide(fs_deploy_plan *p, fs_deploy_doc *d)
 				d->action = FS_DA_REFUSED;
 		}
 	}
-	if (d->action != FS_DA_UNCHANGED)
+	if (d->action != FS_DA_UNCHANGED) {
 		fs_deploy_diff_docs(d->remote, d->local, &d->diffs, &d->ndiffs);
+		return;
+	}
+	/* nothing to write, nothing to show: not kept (a lower peak) */
+	cJSON_Delete(d->local);
+	cJSON_Delete(d->remote);
+	d->local = d->remote = NULL;
 }
 
 /* A design document only on the server: with prune, deleted when it is
@@ -492,6 +489,88 @@ int fs_deploy_prepare(fs_project *proj, const fs_deploy_opts *o, fs_deploy_plan 
 	return 0;
 }
 
+/* ---- The pool of connections ---------------------------------------------- */
+
+/* The connections of a step over n databases: the caller's own for a pool
+ * of one (everything then runs in order on the calling thread), else
+ * clones of it, each with its own connection. */
+typedef struct conns {
+	fs_couch **c;
+	fs_http **h;
+	size_t n;
+	int own;
+} conns;
+
+static void conns_open(conns *k, fs_couch *c, const fs_deploy_opts *o, size_t n)
+{
+	size_t want = o->connections > 0 ? (size_t)o->connections : FS_DEPLOY_CONNECTIONS;
+	want = want < n ? want : n;
+	k->c = fs_xcalloc(want + 1, sizeof *k->c);
+	k->h = fs_xcalloc(want + 1, sizeof *k->h);
+	k->n = 0;
+	for (size_t i = 0; want > 1 && i < want; i++) {
+		fs_couch *x = fs_couch_clone(c);
+		if (!x)
+			break;
+		k->h[k->n] = fs_couch_http(x);
+		k->c[k->n++] = x;
+	}
+	k->own = k->n > 0;
+	if (!k->own) {
+		k->c[0] = c;
+		k->h[0] = fs_couch_http(c);
+		k->n = 1;
+	}
+}
+
+/* The clones' requests are counted on the caller's client too. */
+static void conns_close(conns *k, fs_couch *c)
+{
+	for (size_t i = 0; k->own && i < k->n; i++) {
+		fs_http_stats_merge(fs_couch_http(c), k->h[i]);
+		fs_couch_free(k->c[i]);
+	}
+	free(k->c);
+	free(k->h);
+}
+
+typedef struct fetch_pool {
+	fs_deploy_plan *p;
+	fs_couch **c;
+	int *rc;                  /* per database; -1: not fetched */
+	fs_err *e;
+} fetch_pool;
+
+static int fetch_task(void *arg, size_t i, size_t k)
+{
+	fetch_pool *x = arg;
+	x->rc[i + 1] = fetch_db(x->p, x->c[k], &x->p->dbs[i + 1], &x->e[i + 1]);
+	return x->rc[i + 1];
+}
+
+/* The databases after the first, on the pool; the first error in plan
+ * order. */
+static int fetch_rest(fs_deploy_plan *p, fs_couch *c, fs_err *e)
+{
+	fetch_pool x = { p, NULL, fs_xcalloc(p->ndbs, sizeof *x.rc), fs_xcalloc(p->ndbs, sizeof *x.e) };
+	for (size_t i = 1; i < p->ndbs; i++)
+		x.rc[i] = -1;
+	conns k;
+	conns_open(&k, c, &p->opts, p->ndbs - 1);
+	x.c = k.c;
+	fs_http_parallel(k.h, k.n, p->ndbs - 1, fetch_task, &x);
+	conns_close(&k, c);
+	int rc = 0;
+	for (size_t i = 1; i < p->ndbs && !rc; i++)
+		if (x.rc[i] == -1)
+			rc = fs_err_set(e, FS_E_CANCELLED, "reading the server cancelled");
+		else if ((rc = x.rc[i]) && e)
+			*e = x.e[i];
+	free(x.rc);
+	free(x.e);
+	return rc;
+}
+
 int fs_deploy_fetch(fs_deploy_plan *p, fs_couch *c, fs_err *e)
 {
 	if (p->fetched)
@@ -499,11 +578,13 @@ int fs_deploy_fetch(fs_deploy_plan *p, fs_couch *c, fs_err *e)
 	p->fetched = 1;
 	p->server = fs_xstrdup(fs_couch_name(c));
 	p->url = fs_xstrdup(fs_couch_url(c));
-	for (size_t i = 0; i < p->ndbs; i++) {
-		int rc = fetch_db(p, c, &p->dbs[i], e);
-		if (rc)
-			return rc;
-	}
+	/* the first database alone: credentials a server refuses are then
+	 * refused once, not once per connection of the pool */
+	int rc = p->ndbs ? fetch_db(p, c, &p->dbs[0], e) : 0;
+	if (!rc && p->ndbs > 1)
+		rc = fetch_rest(p, c, e);
+	if (rc)
+		return rc;
 	for (size_t i = 0; i < p->ndbs; i++)
 		for (size_t k = 0; k < p->dbs[i].ndocs; k++)
 			p->count[p->dbs[i].docs[k].action]++;
@@ -568,12 +649,26 @@ size_t fs_deploy_refused(const fs_deploy_plan *p)
 
 /* ---- Running ---------------------------------------------------------------- */
 
+/* What the databases deployed in parallel share. */
+typedef struct shared {
+	fs_deploy_plan *p;
+	pthread_mutex_t lock;     /* the listener is called by one thread at a time */
+	size_t step;              /* databases done */
+} shared;
+
+/* The run of one database, on one connection of the pool. Its outcome
+ * (failures, warnings) stays here until fs_deploy_run merges the databases
+ * in plan order, so that the report does not depend on who finished first. */
 typedef struct run {
 	fs_deploy_plan *p;
 	fs_couch *c;
-	size_t step;
+	shared *s;
+	int started, rc;
+	size_t failed;
 	int first_rc;
 	fs_err first;
+	char **warnings;
+	size_t nwarnings;
 } run;
 
 /* Reports an event; non-zero when the caller asked to stop. */
@@ -582,13 +677,16 @@ static int emit(run *r, fs_deploy_event_type type, const char *db, const char *i
 {
 	if (!r->p->opts.progress)
 		return 0;
-	fs_deploy_event ev = { type, db, id, percent, msg, r->step, r->p->ndbs };
-	return r->p->opts.progress(r->p->opts.progress_arg, &ev);
+	pthread_mutex_lock(&r->s->lock);
+	fs_deploy_event ev = { type, db, id, percent, msg, r->s->step, r->p->ndbs };
+	int stop = r->p->opts.progress(r->p->opts.progress_arg, &ev);
+	pthread_mutex_unlock(&r->s->lock);
+	return stop;
 }
 
 static void run_warn(run *r, const char *db, const char *msg)
 {
-	plan_warn(r->p, "%s", msg);
+	FS_ARRAY_ADD(r->warnings, r->nwarnings) = fs_xstrdup(msg);
 	emit(r, FS_DE_WARNING, db, NULL, -1, msg);
 }
 
@@ -597,7 +695,7 @@ static void fail_doc(run *r, fs_deploy_doc *d, int code, const char *msg)
 	d->code = code;
 	free(d->error);
 	d->error = fs_xstrdup(msg);
-	r->p->failed++;
+	r->failed++;
 	if (!r->first_rc) {
 		r->first_rc = code;
 		fs_err_set(&r->first, code, "%s", msg);
@@ -1109,9 +1207,11 @@ static int upload_staged(run *r, fs_deploy_db *db, fs_err *e)
 static int run_db(run *r, fs_deploy_db *db)
 {
 	fs_err e = { 0 };
-	size_t failed_before = r->p->failed;
-	if (emit(r, FS_DE_DB, db->name, NULL, -1, NULL))
-		return fs_err_set(&r->first, FS_E_CANCELLED, "deploy cancelled");
+	size_t failed_before = r->failed;
+	if (emit(r, FS_DE_DB, db->name, NULL, -1, NULL)) {
+		r->first_rc = fs_err_set(&r->first, FS_E_CANCELLED, "deploy cancelled");
+		return r->first_rc;
+	}
 	int rc = 0;
 	if (db_writes(db) || !db->exists)
 		rc = ensure_db(r, db, &e);
@@ -1130,9 +1230,11 @@ static int run_db(run *r, fs_deploy_db *db)
 			r->first_rc = rc;
 			r->first = e;
 		}
-		r->p->failed += failed_before == r->p->failed; /* the database itself */
+		r->failed += failed_before == r->failed; /* the database itself */
 	}
-	r->step++;
+	pthread_mutex_lock(&r->s->lock);
+	r->s->step++;
+	pthread_mutex_unlock(&r->s->lock);
 	emit(r, FS_DE_DONE, db->name, NULL, -1, NULL);
 	return rc;
 }
@@ -1145,23 +1247,73 @@ static void stopped(fs_err *e, const char *db)
 	free(msg);
 }
 
+typedef struct run_pool {
+	run *runs;
+	fs_couch **c;             /* one connection per worker */
+} run_pool;
+
+static int run_task(void *arg, size_t i, size_t k)
+{
+	run_pool *x = arg;
+	run *r = &x->runs[i];
+	r->c = x->c[k];
+	r->started = 1;
+	r->rc = run_db(r, &r->p->dbs[i]);
+	return r->rc && fatal(r->rc); /* the server is gone: start no other database */
+}
+
+/* The outcome of the databases in plan order: failures, warnings, the
+ * first error, which says where the deploy stopped when the server went
+ * away (the other databases then failed too, or never started). */
+static int run_merge(fs_deploy_plan *p, run *runs, fs_err *e)
+{
+	int first_rc = 0;
+	fs_err first = { 0 };
+	size_t fatal_at = p->ndbs, left = 0;
+	for (size_t i = 0; i < p->ndbs; i++) {
+		run *r = &runs[i];
+		left += !r->started;
+		p->failed += r->failed;
+		for (size_t w = 0; w < r->nwarnings; w++)
+			FS_ARRAY_ADD(p->warnings, p->nwarnings) = r->warnings[w];
+		free(r->warnings);
+		if (r->first_rc && !first_rc) {
+			first_rc = r->first_rc;
+			first = r->first;
+		}
+		if (r->rc && fatal(r->rc) && fatal_at == p->ndbs)
+			fatal_at = i;
+	}
+	if (left && !first_rc)
+		first_rc = fs_err_set(&first, FS_E_CANCELLED, "deploy cancelled");
+	else if (fatal_at < p->ndbs && runs[fatal_at].rc != FS_E_CANCELLED && p->ndbs > 1)
+		stopped(&first, p->dbs[fatal_at].name);
+	if (first_rc && e)
+		*e = first;
+	return first_rc;
+}
+
 int fs_deploy_run(fs_deploy_plan *p, fs_couch *c, fs_err *e)
 {
-	run r = { p, c, 0, 0, { 0 } };
 	if (!p->fetched || p->ran)
 		return fs_err_set(e, FS_E_INVALID, "a deploy plan runs once, after fs_deploy_fetch");
 	p->ran = 1;
-	for (size_t i = 0; i < p->ndbs; i++) {
-		int rc = run_db(&r, &p->dbs[i]);
-		if (rc && fatal(rc)) {
-			if (rc != FS_E_CANCELLED && i + 1 < p->ndbs)
-				stopped(&r.first, p->dbs[i].name);
-			break;
-		}
-	}
-	if (r.first_rc && e)
-		*e = r.first;
-	return r.first_rc;
+	shared s = { p, PTHREAD_MUTEX_INITIALIZER, 0 };
+	run *runs = fs_xcalloc(p->ndbs + 1, sizeof *runs);
+	for (size_t i = 0; i < p->ndbs; i++)
+		runs[i] = (run){ .p = p, .s = &s };
+	size_t busy = 0; /* databases that need requests: a pool only for those */
+	for (size_t i = 0; i < p->ndbs; i++)
+		busy += db_writes(&p->dbs[i]) || !p->dbs[i].exists;
+	conns k;
+	conns_open(&k, c, &p->opts, busy);
+	run_pool x = { runs, k.c };
+	fs_http_parallel(k.h, k.n, p->ndbs, run_task, &x);
+	conns_close(&k, c);
+	int rc = run_merge(p, runs, e);
+	free(runs);
+	pthread_mutex_destroy(&s.lock);
+	return rc;
 }
 
 /* ---- Output ------------------------------------------------------------------ */

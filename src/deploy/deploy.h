@@ -97,8 +97,9 @@ typedef struct fs_deploy_doc {
 	char *fn;
 	unsigned line, col;
 	int forced;               /* drift overridden by force */
-	cJSON *local;             /* what is uploaded (marker included); NULL: server only */
-	cJSON *remote;            /* the server copy; NULL: absent */
+	cJSON *local;             /* what is uploaded (marker included); NULL: server only,
+				     or unchanged once fetched (not kept) */
+	cJSON *remote;            /* the server copy; NULL: absent, or unchanged (not kept) */
 	fs_deploy_fdiff *diffs;   /* server -> project, only the members that differ */
 	size_t ndiffs;
 	/* Outcome, after fs_deploy_run. */
@@ -162,7 +163,15 @@ typedef struct fs_deploy_opts {
 	long build_timeout_ms;    /* staged index build deadline; 0: 10 minutes */
 	fs_deploy_progress_fn progress;
 	void *progress_arg;
+	/* Databases read and written at once, each on its own connection
+	 * (0: FS_DEPLOY_CONNECTIONS; 1: one after another on the caller's
+	 * connection). The report is in plan order whatever the pool size;
+	 * the listener is called by one thread at a time, from the pool's
+	 * threads. */
+	int connections;
 } fs_deploy_opts;
+#define FS_DEPLOY_CONNECTIONS 4
+#define FS_DEPLOY_CONNECTIONS_MAX 32
 
 typedef struct fs_deploy_plan {
 	fs_deploy_opts opts;      /* connectors/commit copied */

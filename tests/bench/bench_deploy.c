@@ -1,16 +1,22 @@
 /* Deploy benchmark: 100 design documents over 10 databases to a
- * pouchdb-server, cold (fresh server) and unchanged (redeploy), by the
- * fsstudio binary and by couchdb-bootstrap (npm) deploying the same
- * documents to the same server under other database names. Prints both
- * times, the ratio, and the requests and writes of an unchanged redeploy.
+ * pouchdb-server, cold (fresh databases) and unchanged (redeploy), by the
+ * fsstudio binary with its pool of connections (databases in parallel) and
+ * with --connections 1 (one after another), by the binary of another build
+ * (FS_BIN_BEFORE, say a build of main: the "before" of a change), and by
+ * couchdb-bootstrap (npm) deploying the same documents to the same server
+ * under other database names. Prints the times, the peak RSS of each
+ * deploy process, the ratios, and the requests and writes of an unchanged
+ * redeploy.
  *
  *   bench_deploy BOOTSTRAP_JS   (tests/bench/bench_deploy_bootstrap.js; "-": skip it)
- * Environment: FS_BIN, FS_SRCDIR (as for the tests), BENCH_REPS (default 3). */
+ * Environment: FS_BIN, FS_SRCDIR (as for the tests), BENCH_REPS (default 3),
+ * FS_BIN_BEFORE (optional). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include "base/buf.h"
 #include "couch/couch.h"
@@ -105,8 +111,11 @@ static void generate(const char *dir, const char *json_path)
 	cJSON_Delete(boot);
 }
 
+static long peak_kb;  /* the peak RSS of the last timed() child */
+static double cpu_s;  /* and its CPU time (user + system): what load on the machine does not inflate */
+
 /* Runs a command quietly; returns its wall time in seconds (exit status
- * in *status). */
+ * in *status; its peak RSS in peak_kb). */
 static double timed(int *status, char *const argv[])
 {
 	double t0 = now();
@@ -118,7 +127,11 @@ static double timed(int *status, char *const argv[])
 		_exit(127);
 	}
 	int st = 0;
-	waitpid(pid, &st, 0);
+	struct rusage ru;
+	memset(&ru, 0, sizeof ru);
+	wait4(pid, &st, 0, &ru);
+	peak_kb = ru.ru_maxrss;
+	cpu_s = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
 	*status = WIFEXITED(st) ? WEXITSTATUS(st) : 128;
 	return now() - t0;
 }
@@ -134,16 +147,22 @@ static const char *const *connectors(void)
 	return v;
 }
 
-/* fsstudio deploy DIR --server URL bench00..bench09 */
-static double run_fsstudio(const char *dir, const char *url)
+/* BIN deploy DIR --server URL [--connections N] bench00..bench09 (conns 0:
+ * no flag, the default) */
+static double run_fsstudio(const char *bin, const char *dir, const char *url, int conns)
 {
-	char *argv[NDBS + 6];
+	char *argv[NDBS + 8], cn[16];
 	int n = 0, st;
-	argv[n++] = (char *)fs_test_bin();
+	argv[n++] = (char *)bin;
 	argv[n++] = "deploy";
 	argv[n++] = (char *)dir;
 	argv[n++] = "--server";
 	argv[n++] = (char *)url;
+	if (conns) {
+		snprintf(cn, sizeof cn, "%d", conns);
+		argv[n++] = "--connections";
+		argv[n++] = cn;
+	}
 	for (int i = 0; i < NDBS; i++)
 		argv[n++] = (char *)connectors()[i];
 	argv[n] = NULL;
@@ -186,6 +205,38 @@ static void count_unchanged(const char *dir, const char *url, long *req, long *w
 	fs_project_free(p);
 }
 
+/* The databases of a variant removed, so that the next deploys cold. */
+static void drop_dbs(const char *url)
+{
+	fs_err e;
+	fs_http_opts ho = { .url = url };
+	fs_couch *c = fs_couch_new(fs_http_new(&ho, &e), "bench");
+	for (int i = 0; c && i < NDBS; i++)
+		if (fs_couch_db_delete(c, connectors()[i], &e))
+			die("delete a database", &e);
+	fs_couch_free(c);
+}
+
+/* One way of deploying: a binary and a pool size, its best times and its
+ * largest peak RSS. */
+typedef struct variant {
+	const char *name, *bin;
+	int conns;
+	double cold[20], unchanged[20], cpu_cold[20], cpu_unchanged[20];
+	long peak_kb;
+} variant;
+
+static void run_variant(variant *v, int r, const char *dir, const char *url)
+{
+	v->cold[r] = run_fsstudio(v->bin, dir, url, v->conns);
+	v->cpu_cold[r] = cpu_s;
+	v->peak_kb = peak_kb > v->peak_kb ? peak_kb : v->peak_kb;
+	v->unchanged[r] = run_fsstudio(v->bin, dir, url, v->conns);
+	v->cpu_unchanged[r] = cpu_s;
+	v->peak_kb = peak_kb > v->peak_kb ? peak_kb : v->peak_kb;
+	drop_dbs(url);
+}
+
 static double min_of(const double *v, int n)
 {
 	double m = v[0];
@@ -194,16 +245,52 @@ static double min_of(const double *v, int n)
 	return m;
 }
 
+/* The machine's load: wall times mean little on a busy machine. */
+static double load_average(void)
+{
+	double l = -1;
+	FILE *f = fopen("/proc/loadavg", "r");
+	if (f && fscanf(f, "%lf", &l) != 1)
+		l = -1;
+	if (f)
+		fclose(f);
+	return l;
+}
+
+static void print_variant(const variant *v, int reps, long req, long wr)
+{
+	printf("  %-34s cold %6.3f s   unchanged %6.3f s   peak RSS %5.1f MB", v->name,
+		min_of(v->cold, reps), min_of(v->unchanged, reps), v->peak_kb / 1024.0);
+	if (req >= 0)
+		printf(" (unchanged: %ld requests, %ld writes)", req, wr);
+	printf("\n  %-34s cpu  %6.3f s   unchanged %6.3f s\n", "", min_of(v->cpu_cold, reps),
+		min_of(v->cpu_unchanged, reps));
+}
+
+static void print_ratio(const char *what, const variant *a, const variant *b, int reps)
+{
+	printf("  ratio %-28s cold %.2fx, unchanged %.2fx (goal <= 0.60x)\n", what,
+		min_of(a->cold, reps) / min_of(b->cold, reps),
+		min_of(a->unchanged, reps) / min_of(b->unchanged, reps));
+}
+
 int main(int argc, char **argv)
 {
 	const char *js = argc > 1 && strcmp(argv[1], "-") ? argv[1] : NULL;
+	const char *before = getenv("FS_BIN_BEFORE") && *getenv("FS_BIN_BEFORE") ? getenv("FS_BIN_BEFORE") : NULL;
 	int reps = getenv("BENCH_REPS") ? atoi(getenv("BENCH_REPS")) : 3;
 	if (reps < 1 || reps > 20)
 		reps = 3;
 	char *tmp = fs_test_tmpdir();
 	char *dir = fs_xasprintf("%s/project", tmp), *json = fs_xasprintf("%s/bootstrap.json", tmp);
 	generate(dir, json);
-	double fc[20], fu[20], bc[20], bu[20];
+	variant v[3] = {
+		{ .name = "fsstudio deploy (pool of 4)", .bin = fs_test_bin() },
+		{ .name = "one after another (--connections 1)", .bin = fs_test_bin(), .conns = 1 },
+		{ .name = "before (FS_BIN_BEFORE)", .bin = before },
+	};
+	int nv = before ? 3 : 2;
+	double bc[20], bu[20];
 	long req = 0, wr = 0;
 	for (int r = 0; r < reps; r++) {
 		fs_test_couch *srv = fs_test_couch_start();
@@ -212,24 +299,35 @@ int main(int argc, char **argv)
 			fs_test_cleanup();
 			return 0;
 		}
-		fc[r] = run_fsstudio(dir, srv->url);
-		fu[r] = run_fsstudio(dir, srv->url);
-		if (r == 0)
+		for (int k = 0; k < nv; k++) /* rotated: no variant always runs first */
+			run_variant(&v[(k + r) % nv], r, dir, srv->url);
+		if (r == 0) {
+			run_fsstudio(fs_test_bin(), dir, srv->url, 0);
 			count_unchanged(dir, srv->url, &req, &wr);
+		}
 		if (js) {
 			bc[r] = run_bootstrap(js, srv->url, json);
 			bu[r] = run_bootstrap(js, srv->url, json);
 		}
 		fs_test_couch_stop(srv);
 	}
-	printf("deploy of %d design documents over %d databases (pouchdb-server, best of %d)\n",
-		NDBS * NDDOCS, NDBS, reps);
-	printf("  fsstudio deploy     cold %7.3f s   unchanged %7.3f s (%ld requests, %ld writes)\n",
-		min_of(fc, reps), min_of(fu, reps), req, wr);
+	printf("deploy of %d design documents over %d databases (pouchdb-server, best of %d; "
+		"peak RSS: the largest; load average %.1f)\n", NDBS * NDDOCS, NDBS, reps, load_average());
+	print_variant(&v[0], reps, req, wr);
+	print_variant(&v[1], reps, -1, 0);
+	print_ratio("pool / one after another:", &v[0], &v[1], reps);
+	if (before) {
+		print_variant(&v[2], reps, -1, 0);
+		print_ratio("after / before:", &v[0], &v[2], reps);
+		printf("  peak RSS after %.1f MB, before %.1f MB (goal: under 15 MB)\n",
+			v[0].peak_kb / 1024.0, v[2].peak_kb / 1024.0);
+	} else {
+		printf("  before: set FS_BIN_BEFORE to the fsstudio of another build (say of main) to compare\n");
+	}
 	if (js) {
 		printf("  couchdb-bootstrap   cold %7.3f s   unchanged %7.3f s\n", min_of(bc, reps), min_of(bu, reps));
 		printf("  ratio fsstudio/couchdb-bootstrap: cold %.2fx (goal <= 0.20x), unchanged %.2fx\n",
-			min_of(fc, reps) / min_of(bc, reps), min_of(fu, reps) / min_of(bu, reps));
+			min_of(v[0].cold, reps) / min_of(bc, reps), min_of(v[0].unchanged, reps) / min_of(bu, reps));
 	} else {
 		printf("  couchdb-bootstrap   not installed: no comparison\n");
 	}

@@ -1,6 +1,8 @@
 # Deploy benchmark (see bench_deploy.c): fsstudio deploy against
 # couchdb-bootstrap, installed from npm into ~/.cache/fsstudio/bench (never
 # into the source tree); without npm or node the comparison is skipped.
+# FS_BIN_BEFORE=/path/to/fsstudio (say a build of main in another worktree)
+# adds the "before" figures and the after/before ratios.
 set -eu
 : "${FS_BUILDDIR:=$PWD}"
 : "${FS_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"

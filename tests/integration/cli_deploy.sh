@@ -6,7 +6,7 @@
 . "$FS_SRCDIR/tests/lib/tap.sh"
 . "$FS_SRCDIR/tests/lib/couch.sh"
 couch_start || plan_skip "pouchdb-server not installed"
-plan 37
+plan 40
 
 export XDG_CONFIG_HOME="$tap_tmp/config"
 unset FSSTUDIO_SERVER FSSTUDIO_USER FSSTUDIO_PASSWORD
@@ -26,6 +26,14 @@ out=$("$FS_BIN" deploy "$P" $S 2>&1); rc=$?
 check_eq "redeploy exits 0" 0 "$rc"
 check_contains "redeploy: all unchanged" "done: 3 unchanged" "$out"
 check_eq "redeploy keeps the revision" "$r1" "$(rev)"
+
+# the pool of connections: the same report as one database after another
+out1=$("$FS_BIN" srvdiff "$P" $S --connections 1 2>&1)
+out4=$("$FS_BIN" srvdiff "$P" $S --connections 4 2>&1)
+check_eq "srvdiff on 4 connections says what one by one says" "$out1" "$out4"
+out=$("$FS_BIN" deploy "$P" $S --connections 0 2>&1); rc=$?
+check_eq "--connections 0 is a usage error" 2 "$rc"
+check_contains "--connections 0 says why" "not a number of connections from 1 to 32" "$out"
 
 # someone edits a view on the server
 edit_view() {
