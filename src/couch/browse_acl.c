@@ -11,6 +11,11 @@
 #include "couch/path.h"
 
 #define DEFAULT_PAGE 50
+/* Without an index the server reads documents until the page is full: on a
+ * big database with few matches that takes longer than a plain request
+ * (pouchdb-server even reads the whole database first). The job stays
+ * cancellable. */
+#define FIND_DEADLINE_MS 180000
 
 /* ---- selectors ---- */
 
@@ -84,42 +89,54 @@ cJSON *fs_acl_selector(const char *user, const fs_strv *groups, int stream)
 
 /* ---- the request ---- */
 
-/* POST /{db}/_find. A 400 or 404 on an existing database means a server
- * without _find (CouchDB 1.x): FS_E_UNSUPPORTED with a sentence. */
-static enum fs_err_code post_find(fs_couch *c, const char *db, const cJSON *body, cJSON **out, fs_err *e)
+/* POST /{db}/ENDPOINT with a long deadline; *status gets the answer's
+ * status, 2xx answers are parsed into *out, others are errors with a
+ * sentence, except the statuses `keep` says the caller reads itself. */
+static enum fs_err_code post(fs_couch *c, const char *db, const char *endpoint, const cJSON *body,
+			     long keep_a, long keep_b, cJSON **out, long *status, fs_err *e)
 {
 	fs_buf path = FS_BUF_INIT, text = FS_BUF_INIT;
 	fs_http_resp resp;
-	cJSON *info = NULL;
-	int rc = fs_path_build(&path, &(fs_path){ .db = db, .endpoint = "_find" }, e);
+	int rc = fs_path_build(&path, &(fs_path){ .db = db, .endpoint = endpoint }, e);
 	*out = NULL;
+	*status = 0;
 	if (rc) {
 		fs_buf_free(&path);
 		return rc;
 	}
 	fs_json_append(&text, body);
-	fs_http_req r = { .method = "POST", .path = fs_buf_str(&path), .body = text.data, .body_len = text.len };
+	fs_http_req r = { .method = "POST", .path = fs_buf_str(&path), .body = text.data, .body_len = text.len,
+			  .timeout_ms = FIND_DEADLINE_MS };
 	rc = fs_http_do(fs_couch_http(c), &r, &resp, e);
-	if (!rc && (resp.status == 400 || resp.status == 404)) {
-		/* a missing database says so, not "no _find" */
-		rc = fs_couch_db_info(c, db, &info, e);
-		cJSON_Delete(info);
-		if (!rc)
-			rc = fs_err_set(e, FS_E_UNSUPPORTED, "%s has no _find for database '%s' (%ld): "
-					"the documents are filtered here, reading them all",
-					fs_couch_url(c), db, resp.status);
-	} else if (!rc && (resp.status < 200 || resp.status > 299)) {
+	*status = resp.status;
+	int ok = resp.status >= 200 && resp.status <= 299;
+	if (!rc && !ok && resp.status != keep_a && resp.status != keep_b)
 		rc = fs_couch_error(c, "POST", fs_buf_str(&path), NULL, resp.status, resp.body.data,
 				    resp.body.len, e);
-	} else if (!rc) {
-		*out = fs_json_parse(resp.body.data, resp.body.len, "the answer to _find", e);
-		if (!*out)
-			rc = e ? (e->code = FS_E_SERVER) : FS_E_SERVER;
-	}
+	else if (!rc && ok && !(*out = fs_json_parse(resp.body.data, resp.body.len, "the answer to POST", e)))
+		rc = e ? (e->code = FS_E_SERVER) : FS_E_SERVER;
 	fs_http_resp_free(&resp);
 	fs_buf_free(&path);
 	fs_buf_free(&text);
 	return rc;
+}
+
+/* POST /{db}/_find. A 400 or 404 on an existing database means a server
+ * without _find (CouchDB 1.x): FS_E_UNSUPPORTED with a sentence. */
+static enum fs_err_code post_find(fs_couch *c, const char *db, const cJSON *body, cJSON **out, fs_err *e)
+{
+	cJSON *info = NULL;
+	long status;
+	int rc = post(c, db, "_find", body, 400, 404, out, &status, e);
+	if (rc || (status != 400 && status != 404))
+		return rc;
+	/* a missing database says so, not "no _find" */
+	rc = fs_couch_db_info(c, db, &info, e);
+	cJSON_Delete(info);
+	if (rc)
+		return rc;
+	return fs_err_set(e, FS_E_UNSUPPORTED, "%s has no _find for database '%s' (%ld): the documents "
+			  "are filtered here, reading them all", fs_couch_url(c), db, status);
 }
 
 /* CouchDB (and pouchdb-server) warn "No matching index found, ..." when a
@@ -278,16 +295,16 @@ enum fs_err_code fs_acl_index_find(fs_couch *c, const char *db, char **name, fs_
 enum fs_err_code fs_acl_index_create(fs_couch *c, const char *db, fs_err *e)
 {
 	static const char *const fields[] = { FS_ACL_KEY };
-	fs_buf path = FS_BUF_INIT;
 	cJSON *b = cJSON_CreateObject();
 	cJSON_AddItemToObject(cJSON_AddObjectToObject(b, "index"), "fields", cJSON_CreateStringArray(fields, 1));
 	cJSON_AddStringToObject(b, "ddoc", FS_ACL_INDEX_NAME);
 	cJSON_AddStringToObject(b, "name", FS_ACL_INDEX_NAME);
 	cJSON_AddStringToObject(b, "type", "json");
-	int rc = fs_path_build(&path, &(fs_path){ .db = db, .endpoint = "_index" }, e);
-	if (!rc)
-		rc = fs_couch_request(c, "POST", fs_buf_str(&path), b, NULL, "the index on ~c8oAcl", e);
+	cJSON *res = NULL;
+	long status;
+	/* pouchdb-server builds the index before it answers: the long deadline */
+	int rc = post(c, db, "_index", b, 0, 0, &res, &status, e);
 	cJSON_Delete(b);
-	fs_buf_free(&path);
-	return rc;
+	cJSON_Delete(res);
+	return rc ? fs_err_prefix(e, "the index on ~c8oAcl") : 0;
 }
