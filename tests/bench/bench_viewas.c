@@ -91,6 +91,7 @@ int main(int argc, char **argv)
 	fs_strv none = { 0 };
 	size_t rows = 0;
 	int used = -1;
+	setvbuf(stdout, NULL, _IOLBF, 0);   /* figures show as they come (a long run) */
 	fs_test_couch *srv = fs_test_couch_start();
 	if (!srv) {
 		printf("bench_viewas: pouchdb-server not installed, skipped\n");
