@@ -215,12 +215,16 @@ static enum fs_err_code read_stream(fs_couch *c, const char *db, const fs_docs_q
 	if (rc)
 		return rc;
 	cJSON *docs = fs_json_arr(res, "docs");
-	long got = 0;
+	long got = 0;   /* rows the server gave (one without an id is not listed) */
 	if (k->stream == 1)
 		out->index_used = !scanned(res);
-	cJSON_ArrayForEach(d, docs)
-		if (got < want && fs_json_str(d, "_id"))
-			row_add(out, d), got++;
+	cJSON_ArrayForEach(d, docs) {
+		if (got++ == want)
+			break;
+		if (fs_json_str(d, "_id"))
+			row_add(out, d);
+	}
+	got = got > want ? want : got;
 	const char *bm = fs_json_str(res, "bookmark");
 	if (got < want) {
 		k->stream++;
@@ -253,8 +257,13 @@ enum fs_err_code fs_acl_find_docs(fs_couch *c, const char *db, const fs_docs_que
 	if (q->dir != FS_PAGE_NEXT && q->dir != FS_PAGE_FIRST)
 		return fs_err_set(e, FS_E_INVALID, "the documents a user receives page forward only "
 				  "(the server's _find bookmarks): start again from the first page");
-	while (!rc && k.stream <= 2 && out->n < (size_t)limit)
+	while (!rc && k.stream <= 2 && out->n < (size_t)limit) {
+		size_t had = out->n;
+		int stream = k.stream;
 		rc = read_stream(c, db, q, &k, limit - (long)out->n, out, e);
+		if (out->n == had && k.stream == stream)
+			break;   /* a full batch of rows without ids: the page ends here */
+	}
 	if (!rc && k.stream <= 2)
 		out->cursor = cursor_format(&k);
 	free(k.bookmark);
