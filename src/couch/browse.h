@@ -50,7 +50,8 @@ typedef struct fs_doc_row {
 } fs_doc_row;
 
 typedef struct fs_docs_page {
-	fs_doc_row *v;              /* ascending id order, whatever the direction */
+	fs_doc_row *v;              /* ascending id order, whatever the direction (view as user on
+				 * the server: the user's own, then the others, each by id) */
 	size_t n;
 	int has_prev, has_next;     /* another page before the first / after the last row */
 	long scanned;               /* rows read (filtered lists) */
