@@ -25,9 +25,14 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+static fs_test_couch *srv;
+
+/* Fails, stopping the server (a long load must not leave it running). */
 static int die(const fs_err *e, const char *what)
 {
 	fprintf(stderr, "bench_viewas: %s: %s\n", what, e->msg);
+	fs_test_couch_stop(srv);
+	fs_test_cleanup();
 	return 1;
 }
 
@@ -92,7 +97,7 @@ int main(int argc, char **argv)
 	size_t rows = 0;
 	int used = -1;
 	setvbuf(stdout, NULL, _IOLBF, 0);   /* figures show as they come (a long run) */
-	fs_test_couch *srv = fs_test_couch_start();
+	srv = fs_test_couch_start();
 	if (!srv) {
 		printf("bench_viewas: pouchdb-server not installed, skipped\n");
 		return 0;
