@@ -22,6 +22,7 @@
 #include <unistd.h>
 #include "base/job.h"
 #include "couch/browse.h"
+#include "couch/browse_acl.h"
 #include "browser.h"
 #include "security.h"
 #include "colors.h"
@@ -67,7 +68,7 @@ static const char *const level_titles[] = {
 
 /* _(ID) jobs: what a background request does */
 #define JOB_LIST(_) _(DBS) _(DOCS) _(DESIGN) _(DOC) _(REVS) _(DIFF) _(RESOLVE) \
-	_(QUERY) _(CHANGES) _(FOLLOW) _(DELETE) _(COPY) _(PUT) _(SAVE)
+	_(QUERY) _(CHANGES) _(FOLLOW) _(DELETE) _(COPY) _(PUT) _(SAVE) _(ACL_INDEX)
 
 enum job_kind {
 #define JOB_ENUM(id) J_##id,
@@ -131,6 +132,10 @@ struct browser {
 	int conflicts_only;
 	char *as_user;
 	fs_strv as_groups;
+	/* view as user pages by the cursors of the server's _find: the one
+	 * that read the shown page (NULL: the first), those of the pages before */
+	char *here;
+	fs_strv back;
 	cJSON *design;             /* rows of design documents with bodies */
 	char *docid, *docrev;
 	char *save_name;           /* the attachment being saved */
@@ -823,11 +828,42 @@ static void apply_dbs(fs_app *a, struct browser *b, struct job *j)
 	free(was);
 }
 
+/* The cursors after a page of view as user came (j->a3: its own cursor). */
+static void keep_cursors(struct browser *b, struct job *j)
+{
+	if (!b->docs.on_server)
+		fs_strv_free(&b->back);
+	else if (j->dir == FS_PAGE_NEXT)
+		fs_strv_add(&b->back, b->here ? b->here : "");
+	else if (j->dir == FS_PAGE_PREV && b->back.n) {
+		free(b->back.v[--b->back.n]);
+		b->back.v[b->back.n] = NULL;
+	} else if (j->dir != FS_PAGE_FROM)
+		fs_strv_free(&b->back);
+	free(b->here);
+	b->here = b->docs.on_server && j->a3 && *j->a3 ? fs_xstrdup(j->a3) : NULL;
+	if (b->docs.on_server)
+		b->docs.has_prev = b->back.n > 0;
+}
+
+static void as_user_msg(fs_app *a, struct browser *b)
+{
+	if (b->docs.no_find)
+		fs_app_msg(a, "Only the documents %s receives: this server has no _find, filtered here "
+			   "(every document read)", b->as_user);
+	else if (b->docs.on_server)
+		fs_app_msg(a, "Only the documents %s receives: filtered by the server, %s", b->as_user,
+			   b->docs.index_used ? "index on ~c8oAcl used" : "no index (i creates one)");
+}
+
 static void apply_docs(fs_app *a, struct browser *b, struct job *j)
 {
 	swap_ptr(&b->docs, &j->docs, sizeof b->docs);
 	fs_strv_free(&b->as_groups);
 	swap_ptr(&b->as_groups, &j->groups, sizeof b->as_groups);
+	keep_cursors(b, j);
+	if (b->as_user && j->dir == FS_PAGE_FIRST)
+		as_user_msg(a, b);
 	push(a, b, LV_DOCS);
 	if (j->dir == FS_PAGE_PREV || j->dir == FS_PAGE_LAST)
 		fs_pane_goto(&a->panes[FS_P_BROWSER], b->n ? b->n - 1 : 0);
@@ -942,6 +978,20 @@ static void apply_put(fs_app *a, struct browser *b, struct job *j)
 	fs_app_msg(a, "Saved %s", fs_json_str(j->in, "_id"));
 }
 
+static int work_acl_index(fs_job *bj, struct job *j, fs_couch *c, const char *db, fs_err *e)
+{
+	return fs_acl_index_create(c, db, e);
+}
+
+static void load_docs(struct browser *b, enum fs_page_dir dir, const char *from);
+
+static void apply_acl_index(fs_app *a, struct browser *b, struct job *j)
+{
+	fs_app_msg(a, "Index %s on ~c8oAcl is ready in %s", FS_ACL_INDEX_NAME, j->db);
+	if (top(b) == LV_DOCS && b->as_user)
+		load_docs(b, FS_PAGE_FIRST, NULL);
+}
+
 static void apply_save(fs_app *a, struct browser *b, struct job *j)
 {
 	fs_app_msg(a, "Saved attachment %s to %s (%zu bytes)", j->a3, j->path, j->len);
@@ -966,6 +1016,7 @@ static const struct job_type {
 	[J_COPY]    = { work_copy, apply_copy },
 	[J_PUT]     = { work_put, apply_put },
 	[J_SAVE]    = { work_save, apply_save },
+	[J_ACL_INDEX] = { work_acl_index, apply_acl_index },
 };
 _Static_assert(sizeof job_types / sizeof *job_types == J_COUNT, "a job kind without its functions");
 
@@ -1089,7 +1140,7 @@ static void connect_server(fs_app *a, struct browser *b, size_t i)
 		submit(b, new_job(b, J_DBS));
 }
 
-static void load_docs(struct browser *b, enum fs_page_dir dir, const char *from)
+static struct job *docs_job(struct browser *b, enum fs_page_dir dir, const char *from)
 {
 	struct job *j = new_job(b, J_DOCS);
 	j->dir = dir;
@@ -1100,7 +1151,32 @@ static void load_docs(struct browser *b, enum fs_page_dir dir, const char *from)
 		char *at = strchr(b->as_user, '@');
 		j->a1 = at ? fs_xstrndup(b->as_user, at - b->as_user) : fs_xstrdup(b->as_user);
 		j->a2 = at ? fs_xstrdup(at + 1) : NULL;
+		j->q.scan = b->docs.no_find;   /* the server said it has no _find */
 	}
+	return j;
+}
+
+static void load_docs(struct browser *b, enum fs_page_dir dir, const char *from)
+{
+	submit(b, docs_job(b, dir, from));
+}
+
+/* View as user, filtered by the server: 1 when its pages go by cursor. */
+static int by_cursor(const struct browser *b)
+{
+	return b->as_user && b->docs.on_server;
+}
+
+/* The next page from the shown one's cursor, the page before from the
+ * cursor kept for it, or the shown page again (FROM). */
+static void load_docs_by_cursor(struct browser *b, enum fs_page_dir dir)
+{
+	const char *c = dir == FS_PAGE_NEXT ? b->docs.cursor :
+			dir == FS_PAGE_PREV ? (b->back.n ? b->back.v[b->back.n - 1] : "") : b->here;
+	struct job *j = docs_job(b, c && *c ? FS_PAGE_NEXT : FS_PAGE_FIRST, NULL);
+	j->dir = dir;
+	j->a3 = fs_xstrdup(c ? c : "");
+	j->q.cursor = j->a3;
 	submit(b, j);
 }
 
@@ -1225,6 +1301,12 @@ static void as_user_done(fs_app *a, fs_modal *m, int key)
 		fs_app_msg(a, "All documents");
 }
 
+static void acl_index_done(fs_app *a, fs_modal *m, int key)
+{
+	if (key == 'y')
+		submit(B(a), new_job(B(a), J_ACL_INDEX));
+}
+
 static void delete_done(fs_app *a, fs_modal *m, int key)
 {
 	struct browser *b = B(a);
@@ -1326,7 +1408,9 @@ static void page(fs_app *a, struct browser *b, int next)
 {
 	switch (top(b)) {
 	case LV_DOCS:
-		if (next ? b->docs.has_next || b->docs.truncated : b->docs.has_prev)
+		if (by_cursor(b) && (next ? b->docs.has_next : b->docs.has_prev))
+			load_docs_by_cursor(b, next ? FS_PAGE_NEXT : FS_PAGE_PREV);
+		else if (next ? b->docs.has_next || b->docs.truncated : b->docs.has_prev)
 			load_docs(b, next ? FS_PAGE_NEXT : FS_PAGE_PREV, docs_edge(b, next));
 		else
 			fs_app_msg(a, next ? "This is the last page" : "This is the first page");
@@ -1562,7 +1646,12 @@ static void reload_level(fs_app *a, struct browser *b)
 	switch (top(b)) {
 	case LV_SERVERS: reload_servers(a, b); break;
 	case LV_DBS:     submit(b, new_job(b, J_DBS)); break;
-	case LV_DOCS:    load_docs(b, docs_edge(b, 0) ? FS_PAGE_FROM : FS_PAGE_FIRST, docs_edge(b, 0)); break;
+	case LV_DOCS:
+		if (by_cursor(b))
+			load_docs_by_cursor(b, FS_PAGE_FROM);
+		else
+			load_docs(b, docs_edge(b, 0) ? FS_PAGE_FROM : FS_PAGE_FIRST, docs_edge(b, 0));
+		break;
 	case LV_DESIGN:  submit(b, new_job(b, J_DESIGN)); break;
 	case LV_DOC:     open_doc(b, b->docid, NULL); break;
 	case LV_REVS:    open_revs(b, b->revs.id); break;
@@ -1611,6 +1700,10 @@ static fs_req browser_request(fs_app *a, fs_pane *p, fs_req r)
 		 * there; elsewhere the app searches the lines (browser_find) */
 		if (top(b) != LV_DOCS)
 			return r;
+		if (by_cursor(b)) {
+			fs_app_msg(a, "Jump to id: not while viewing as a user (the server's pages go by cursor)");
+			return FS_REQ_NONE;
+		}
 		fs_modal_prompt(a, "Jump to id: ", "", jump_done);
 		return FS_REQ_NONE;
 	case FS_REQ_CONFLICTS_ONLY:
@@ -1620,6 +1713,15 @@ static fs_req browser_request(fs_app *a, fs_pane *p, fs_req r)
 		b->kind = FS_DOCS_PLAIN;
 		load_docs(b, FS_PAGE_FIRST, NULL);
 		fs_app_msg(a, b->conflicts_only ? "Only documents with conflicts" : "All documents");
+		return FS_REQ_NONE;
+	case FS_REQ_ACL_INDEX:
+		if (top(b) == LV_DOCS && b->db) {
+			char q[400];
+			snprintf(q, sizeof q, "Create the json index %s on ~c8oAcl in %s for view as user? "
+				 "(a design document: it replicates to devices like any other)",
+				 FS_ACL_INDEX_NAME, b->db);
+			fs_modal_confirm(a, q, "yn", acl_index_done);
+		}
 		return FS_REQ_NONE;
 	case FS_REQ_AS_USER:
 		if (top(b) == LV_DOCS)
@@ -1704,7 +1806,8 @@ static void browser_title(fs_app *a, fs_pane *p, fs_buf *out)
 	if (top(b) == LV_DOCS && b->conflicts_only)
 		fs_buf_adds(out, "  [conflicts only]");
 	if (top(b) == LV_DOCS && b->as_user)
-		fs_buf_printf(out, "  [as %s]", b->as_user);
+		fs_buf_printf(out, "  [as %s%s]", b->as_user, b->docs.no_find ? ", filtered here" :
+			      !b->docs.on_server ? "" : b->docs.index_used ? ", index" : ", no index");
 	if (b->job) {
 		struct timespec ts;
 		clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -1772,6 +1875,8 @@ static void browser_close(fs_app *a, fs_pane *p)
 	fs_docs_page_free(&b->docs);
 	free(b->as_user);
 	fs_strv_free(&b->as_groups);
+	free(b->here);
+	fs_strv_free(&b->back);
 	cJSON_Delete(b->design);
 	free(b->docid);
 	free(b->docrev);

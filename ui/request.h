@@ -104,6 +104,7 @@
 	R(CONFLICTS_ONLY, "conflicts-only", "Only documents with conflicts (toggle)") \
 	R(CHANGES,        "changes",        "Changes of the database; again: follow live") \
 	R(AS_USER,        "view-as-user",   "Only the documents a FullSync user receives") \
+	R(ACL_INDEX,      "acl-index",      "Create the index on ~c8oAcl that view as user uses (asks first)") \
 	R(REFRESH,        "refresh",        "Read again: the server (browser), else the project's files and git state") \
 	R(PERMISSIONS,    "permissions",    "Admins and members of the database: edit in $EDITOR, confirm") \
 	G("Misc") \

@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "couch/browse.h"
+#include "couch/browse_acl.h"
 #include "cli/cli.h"
 #include "model/fullsync.h"
 #include "base/json.h"
@@ -88,6 +89,36 @@ static int cmd_info(fs_couch *c, fs_cli_opt *o, char **pos, int npos)
 	return 0;
 }
 
+/* View as user: --cursor pages the server's _find; --after, --before,
+ * --from, --last and --scan filter here (every document read); on request,
+ * --create-index makes the json index on ~c8oAcl first. */
+static int as_user_opts(fs_couch *c, const char *db, fs_cli_opt *o, fs_docs_query *q, fs_err *e)
+{
+	if ((q->cursor = fs_cli_opt_get(o, "--cursor")->value))
+		q->dir = FS_PAGE_NEXT;
+	else if (q->dir != FS_PAGE_FIRST || fs_cli_opt_get(o, "--scan")->set)
+		q->scan = 1;
+	if (!fs_cli_opt_get(o, "--create-index")->set)
+		return 0;
+	if (fs_acl_index_create(c, db, e))
+		return e->code;
+	fprintf(stderr, "fsstudio: index %s on ~c8oAcl ready in '%s'\n", FS_ACL_INDEX_NAME, db);
+	return 0;
+}
+
+/* How the page was filtered, and where the next one starts (stderr). */
+static void as_user_note(const fs_docs_page *p)
+{
+	if (p->no_find)
+		fprintf(stderr, "fsstudio: this server has no _find: the documents were filtered here\n");
+	else if (p->on_server)
+		fprintf(stderr, "fsstudio: filtered by the server (_find), %s\n", p->index_used ?
+			"the user's own documents by the index on ~c8oAcl" :
+			"no index used (--create-index makes one on ~c8oAcl)");
+	if (p->cursor)
+		fprintf(stderr, "fsstudio: next page: --cursor '%s'\n", p->cursor);
+}
+
 static int cmd_docs(fs_couch *c, fs_cli_opt *o, char **pos, int npos)
 {
 	fs_err e = { 0 };
@@ -114,6 +145,10 @@ static int cmd_docs(fs_couch *c, fs_cli_opt *o, char **pos, int npos)
 		if (gdb && fs_fullsync_user_groups(c, gdb, q.as_user, &groups, &e))
 			return fail(&e);
 		q.as_groups = &groups;
+		if (as_user_opts(c, pos[0], o, &q, &e)) {
+			fs_strv_free(&groups);
+			return fail(&e);
+		}
 	}
 	int rc = fs_browse_docs(c, pos[0], &q, &p, &e);
 	fs_strv_free(&groups);
@@ -133,6 +168,12 @@ static int cmd_docs(fs_couch *c, fs_cli_opt *o, char **pos, int npos)
 		cJSON_AddBoolToObject(j, "has_next", p.has_next);
 		if (p.truncated)
 			cJSON_AddBoolToObject(j, "truncated", 1);
+		if (q.as_user) {
+			cJSON_AddStringToObject(j, "filtered", p.on_server ? "server" : "here");
+			cJSON_AddBoolToObject(j, "index_used", p.index_used);
+			if (p.cursor)
+				cJSON_AddStringToObject(j, "cursor", p.cursor);
+		}
 		fs_docs_page_free(&p);
 		return fs_cli_json(j);
 	}
@@ -140,6 +181,8 @@ static int cmd_docs(fs_couch *c, fs_cli_opt *o, char **pos, int npos)
 		printf("%s\t%s%s\n", p.v[i].id, p.v[i].rev, p.v[i].nconflicts ? "\tconflicts" : "");
 	if (p.truncated)
 		fprintf(stderr, "fsstudio: stopped after reading %ld documents; page further with --after\n", p.scanned);
+	if (q.as_user)
+		as_user_note(&p);
 	fs_docs_page_free(&p);
 	return 0;
 }
@@ -670,7 +713,8 @@ int fs_cmd_db(int argc, char **argv)
 		{ "--limit", "N", 0, NULL }, { "--after", "ID", 0, NULL }, { "--before", "ID", 0, NULL },
 		{ "--from", "PREFIX", 0, NULL }, { "--last", NULL, 0, NULL }, { "--design", NULL, 0, NULL },
 		{ "--all", NULL, 0, NULL }, { "--conflicts", NULL, 0, NULL }, { "--as-user", "USER", 0, NULL },
-		{ "--groups-db", "DB", 0, NULL }, { "--rev", "REV", 0, NULL }, { "--id", "ID", 0, NULL },
+		{ "--groups-db", "DB", 0, NULL }, { "--cursor", "C", 0, NULL },
+		{ "--scan", NULL, 0, NULL }, { "--create-index", NULL, 0, NULL }, { "--rev", "REV", 0, NULL }, { "--id", "ID", 0, NULL },
 		{ "--policy", "POLICY", 0, NULL }, { "--owner", "USER", 0, NULL },
 		{ "--anonymous", NULL, 0, NULL }, { "--group", "G[,G]", 0, NULL },
 		{ "--merge-rules", "JSON", 0, NULL }, { "--separator", "C", 0, NULL },

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "couch/browse.h"
+#include "couch/browse_acl.h"
 #include "base/fsutil.h"
 #include "couch/http.h"
 #include "couch/path.h"
@@ -231,9 +232,27 @@ static int has_neighbour(fs_couch *c, const char *db, const fs_docs_query *q, co
 	return rc ? -rc : yes;
 }
 
+/* View as user: on the server by _find; here (every document read) when
+ * asked to, for conflicts only, or when the server has no _find. */
+static int as_user_docs(fs_couch *c, const char *db, const fs_docs_query *q,
+			fs_docs_page *out, fs_err *e)
+{
+	fs_docs_query scan = *q;
+	fs_err ign = { 0 };
+	int rc = fs_acl_find_docs(c, db, q, out, e ? e : &ign);
+	if (rc != FS_E_UNSUPPORTED)
+		return rc;
+	scan.scan = 1;
+	rc = fs_browse_docs(c, db, &scan, out, e);
+	out->no_find = !rc;
+	return rc;
+}
+
 int fs_browse_docs(fs_couch *c, const char *db, const fs_docs_query *q,
 		   fs_docs_page *out, fs_err *e)
 {
+	if (q->as_user && !q->scan && !q->conflicts_only)
+		return as_user_docs(c, db, q, out, e);
 	long limit = q->limit > 0 ? q->limit : DEFAULT_PAGE;
 	int desc = q->dir == FS_PAGE_PREV || q->dir == FS_PAGE_LAST;
 	int excl = q->dir == FS_PAGE_NEXT || q->dir == FS_PAGE_PREV;
@@ -275,6 +294,7 @@ int fs_browse_docs(fs_couch *c, const char *db, const fs_docs_query *q,
 
 void fs_docs_page_free(fs_docs_page *p)
 {
+	free(p->cursor);
 	for (size_t i = 0; i < p->n; i++) {
 		free(p->v[i].id);
 		free(p->v[i].rev);

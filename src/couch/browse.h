@@ -36,6 +36,11 @@ typedef struct fs_docs_query {
 	const char *as_user;
 	const fs_strv *as_groups;
 	long scan_max;              /* filtered lists: rows read at most (0: 20000) */
+	/* view as user is filtered on the server by _find (browse_acl.h):
+	 * NEXT continues from a page's cursor; scan = 1 filters here instead,
+	 * reading every document (the old way, kept for servers without _find) */
+	const char *cursor;
+	int scan;
 } fs_docs_query;
 
 typedef struct fs_doc_row {
@@ -45,11 +50,17 @@ typedef struct fs_doc_row {
 } fs_doc_row;
 
 typedef struct fs_docs_page {
-	fs_doc_row *v;              /* ascending id order, whatever the direction */
+	fs_doc_row *v;              /* ascending id order, whatever the direction (view as user on
+				 * the server: the user's own, then the others, each by id) */
 	size_t n;
 	int has_prev, has_next;     /* another page before the first / after the last row */
 	long scanned;               /* rows read (filtered lists) */
 	int truncated;              /* a filtered scan stopped at scan_max */
+	/* view as user: */
+	char *cursor;               /* where the next page starts (NULL: none) */
+	int on_server;              /* 1: filtered by the server's _find */
+	int index_used;             /* 1: the user's own documents came by an index */
+	int no_find;                /* 1: the server has no _find: filtered here */
 } fs_docs_page;
 
 int fs_browse_docs(fs_couch *c, const char *db, const fs_docs_query *q,

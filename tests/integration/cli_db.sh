@@ -5,7 +5,7 @@
 . "$FS_SRCDIR/tests/lib/couch.sh"
 
 couch_start || plan_skip "pouchdb-server not installed"
-plan 45
+plan 49
 
 t=$tap_tmp
 S="--server $COUCH_URL"
@@ -115,6 +115,20 @@ run db docs acl $S --as-user amy --groups-db grp
 check_eq "docs --as-user: what amy receives" "a1 g1 pub" "$(printf '%s\n' "$out" | cut -f1 | tr '\n' ' ' | sed 's/ $//')"
 run db docs acl $S --as-user amy
 check_eq "docs --as-user without groups: owner and anonymous" "a1 pub" "$(printf '%s\n' "$out" | cut -f1 | tr '\n' ' ' | sed 's/ $//')"
+check_contains "docs --as-user is filtered by the server, without an index" "no index used" "$err"
+# pages of one row by cursor, then the index made on request
+ids="" cur=""
+for i in 1 2 3 4 5; do
+	run db docs acl $S --as-user amy --groups-db grp --limit 1 --json ${cur:+--cursor "$cur"}
+	ids="$ids$(printf '%s' "$out" | jget '" ".join(r["id"] for r in d["rows"])') "
+	cur=$(printf '%s' "$out" | jget 'd.get("cursor", "")')
+	[ -n "$cur" ] || break
+done
+check_eq "docs --as-user --cursor pages through all amy receives" "a1 g1 pub" "$(echo $ids)"
+run db docs acl $S --as-user amy --create-index
+check_contains "docs --create-index makes the index and uses it" "by the index on ~c8oAcl" "$err"
+run db docs acl $S --as-user amy --scan --json
+check_eq "docs --as-user --scan filters here, same documents" "here a1 pub" "$(printf '%s' "$out" | jget 'd["filtered"] + " " + " ".join(r["id"] for r in d["rows"])')"
 
 run db get nope x $S
 check_contains "a missing database is said plainly" "does not exist" "$err"

@@ -113,7 +113,7 @@ check "design documents are apart" ui_wait "[design documents]"
 ui_keys U
 ui_wait "View as user"
 ui_type "amy@grp"; ui_keys Enter
-check "U lists what a FullSync user receives" ui_wait "[as amy@grp]"
+check "U lists what a FullSync user receives, filtered by the server" ui_wait "[as amy@grp, no index]"
 check "her own and her group's documents" ui_wait "acl3"
 check "not another user's" ui_wait_gone "acl2"
 ui_keys U
