@@ -6,6 +6,8 @@
  * UTF-8 bytes and a 0; an array's elements then 0; an object's members
  * (key as a string, then value) then 0. The end marker 0 sorts below every
  * tag, so a shorter array or object comes first. */
+#include <dlfcn.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,25 +17,66 @@
 
 enum { T_END, T_NULL, T_FALSE, T_TRUE, T_NUM, T_STR, T_ARR, T_OBJ };
 
+/* ICU is opened on first use, not linked: only the view runner collates, and
+ * linking it (with the C++ runtime it needs) cost every fsstudio process
+ * about 2.7 MB of memory and a share of its start-up, for `tree` as much as
+ * for the studio. The names are ICU's versioned ones (ucol_open is a macro
+ * for ucol_open_72), so the library we load is the one we compiled against. */
+#define FS_STR2(x) #x
+#define FS_STR(x) FS_STR2(x)
+#define ICU_LIB "libicui18n.so." FS_STR(U_ICU_VERSION_MAJOR_NUM)
+
+static struct {
+	UCollator *(*open)(const char *, UErrorCode *);
+	void (*close)(UCollator *);
+	int32_t (*sort_key)(const UCollator *, const UChar *, int32_t, uint8_t *, int32_t);
+	UChar *(*from_utf8)(UChar *, int32_t, int32_t *, const char *, int32_t, UErrorCode *);
+} icu;
+static pthread_once_t icu_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t coll_lock = PTHREAD_MUTEX_INITIALIZER;
 static UCollator *coll;
+
+static void icu_load(void)
+{
+	void *h = dlopen(ICU_LIB, RTLD_NOW | RTLD_LOCAL);
+	if (!h)
+		return;
+	*(void **)&icu.close = dlsym(h, FS_STR(ucol_close));
+	*(void **)&icu.sort_key = dlsym(h, FS_STR(ucol_getSortKey));
+	*(void **)&icu.from_utf8 = dlsym(h, FS_STR(u_strFromUTF8));
+	if (icu.close && icu.sort_key && icu.from_utf8)
+		*(void **)&icu.open = dlsym(h, FS_STR(ucol_open));
+}
+
+int fs_collate_icu(void)
+{
+	pthread_once(&icu_once, icu_load);
+	return icu.open != NULL;
+}
 
 static UCollator *collator(void)
 {
 	UErrorCode st = U_ZERO_ERROR;
+	if (!fs_collate_icu())
+		return NULL;
+	pthread_mutex_lock(&coll_lock);
 	if (!coll) {
 		/* "" is the root locale: the one CouchDB opens */
-		coll = ucol_open("", &st);
+		coll = icu.open("", &st);
 		if (U_FAILURE(st))
 			coll = NULL;
 	}
+	pthread_mutex_unlock(&coll_lock);
 	return coll;
 }
 
 void fs_collate_done(void)
 {
+	pthread_mutex_lock(&coll_lock);
 	if (coll)
-		ucol_close(coll);
+		icu.close(coll);
 	coll = NULL;
+	pthread_mutex_unlock(&coll_lock);
 }
 
 /* The ICU part of a string's key; without a collator (no ICU data), bytes. */
@@ -42,16 +85,18 @@ static void icu_key(const char *s, fs_buf *out)
 	UErrorCode st = U_ZERO_ERROR;
 	UCollator *c = collator();
 	int32_t n16 = 0;
-	u_strFromUTF8(NULL, 0, &n16, s, -1, &st);
-	if (!c || (st != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(st)))
+	if (!c)
+		return;
+	icu.from_utf8(NULL, 0, &n16, s, -1, &st);
+	if (st != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(st))
 		return;
 	UChar small[256], *u = n16 < 256 ? small : fs_xmalloc((n16 + 1) * sizeof(UChar));
 	st = U_ZERO_ERROR;
-	u_strFromUTF8(u, n16 + 1, NULL, s, -1, &st);
+	icu.from_utf8(u, n16 + 1, NULL, s, -1, &st);
 	if (U_SUCCESS(st)) {
-		int32_t want = ucol_getSortKey(c, u, n16, NULL, 0);
+		int32_t want = icu.sort_key(c, u, n16, NULL, 0);
 		fs_buf_grow(out, want);
-		ucol_getSortKey(c, u, n16, (uint8_t *)out->data + out->len, want);
+		icu.sort_key(c, u, n16, (uint8_t *)out->data + out->len, want);
 		out->len += want - 1; /* the key's own terminating 0 is added below */
 		out->data[out->len] = 0;
 	}

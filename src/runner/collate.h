@@ -30,5 +30,7 @@ int fs_collate_keycmp(const void *a, size_t alen, const void *b, size_t blen);
 int fs_collate(const cJSON *a, const cJSON *b);
 /* Releases the collator (for leak checkers; it is opened on first use). */
 void fs_collate_done(void);
+/* Whether ICU could be opened (without it strings collate as bytes). */
+int fs_collate_icu(void);
 
 #endif
