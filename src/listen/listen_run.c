@@ -279,6 +279,25 @@ static int ckpt_save(worker *w, const cJSON *seq)
 	return rc;
 }
 
+/* With --checkpoint-ms, at most one write per period: the posts meanwhile
+ * merge into the next. A stop ends the pause. Holds ck_lock. */
+static void ckpt_pause(worker *w)
+{
+	long ms = w->r->o.checkpoint_ms;
+	if (ms <= 0)
+		return;
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += ms / 1000;
+	until.tv_nsec += (ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	while (!w->ck_quit && pthread_cond_timedwait(&w->ck_cond, &w->ck_lock, &until) != ETIMEDOUT)
+		;
+}
+
 static void *ckpt_main(void *arg)
 {
 	worker *w = arg;
@@ -294,6 +313,7 @@ static void *ckpt_main(void *arg)
 		ckpt_save(w, seq);
 		cJSON_Delete(seq);
 		pthread_mutex_lock(&w->ck_lock);
+		ckpt_pause(w);
 	}
 	pthread_mutex_unlock(&w->ck_lock);
 	return NULL;

@@ -41,6 +41,9 @@ typedef struct fs_listen_run_opts {
 	int json;                   /* events as JSON lines on stdout */
 	long retry_max_ms;          /* cap of the backoffs; 0: 30 s */
 	long poll_ms;               /* longpoll deadline; 0: 30 s */
+	long checkpoint_ms;         /* at most one checkpoint write per this
+				       period (0: after each delivery, those
+				       during a write merged) */
 	long parallel;              /* chunks delivered at once per listener
 				       (in any order; the checkpoint only
 				       passes chunks all delivered); 0, 1: one

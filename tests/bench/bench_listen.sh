@@ -83,6 +83,8 @@ timed_run
 one_ms=$run_ms one_chunks=$chunks one_exec=$exec_ms
 timed_run --parallel 4
 par_ms=$run_ms
+timed_run --checkpoint-ms 500
+ck_ms=$run_ms
 
 # The floor of one-at-a-time delivery: starting the command itself (sh,
 # then cat), as often as there are chunks, measured here and now.
@@ -102,7 +104,7 @@ match_ms=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", (b - a) / 1e6 }')
 # Where the time goes: one command per delivered chunk (sh -c, then its
 # own processes); the checkpoint writes run beside the deliveries.
 awk -v n="$docs" -v r="$raw_ms" -v l="$one_ms" -v m="$match_ms" -v c="$one_chunks" -v x="$one_exec" \
-	-v p="$par_ms" -v s="$spawn_ms" 'BEGIN {
+	-v p="$par_ms" -v s="$spawn_ms" -v k="$ck_ms" 'BEGIN {
 	raw = n / (r > 0 ? r : 1) * 1000; run = n / (l > 0 ? l : 1) * 1000;
 	printf "listen: %d documents, %d chunks of 20 delivered\n", n, c;
 	printf "  bare _changes (include_docs) %8.0f docs/s  (%d ms)\n", raw, r;
@@ -112,5 +114,6 @@ awk -v n="$docs" -v r="$raw_ms" -v l="$one_ms" -v m="$match_ms" -v c="$one_chunk
 	printf "  (matching by the server view query instead, as listen test does: %d ms)\n", m;
 	printf "  ratio %.2fx of the raw feed rate (goal >= 0.5x)%s\n", run / raw, (run / raw >= 0.5) ? "" : "  BELOW GOAL";
 	printf "  ratio with --parallel 4 %.2fx\n", n / (p > 0 ? p : 1) * 1000 / raw;
+	printf "  ratio with --checkpoint-ms 500 %.2fx (%d ms)\n", n / (k > 0 ? k : 1) * 1000 / raw, k;
 	printf "  (one at a time cannot beat %d chunks x %.1f ms of sh -c: %.2fx)\n", c, s, (c * s > 0) ? r / (c * s) : 0;
 }'

@@ -9,7 +9,7 @@
 . "$FS_SRCDIR/tests/lib/couch.sh"
 
 couch_start || plan_skip "pouchdb-server not installed"
-plan 45
+plan 46
 
 t=$tap_tmp
 # the interpreter itself: a version manager's shim costs seconds per call
@@ -171,6 +171,17 @@ restart_sub() {
 restart_sub --parallel 4
 check_eq "run --parallel 4: exactly the matching documents, each once" \
 	"SubmittedInspections ok" "$(data check "$t/exec.rec" $N --exact --json-lines)"
+# --checkpoint-ms: one checkpoint write per period; a stop writes the last.
+: >"$t/exec.rec"
+curl -fsS -X DELETE "$ckS?rev=$(curl -fsS "$ckS" | jget 'd["_rev"]')" >/dev/null
+run_start SubmittedInspections --exec "$t/rec.sh" --since 0 --checkpoint-ms 60000
+all_sub() { [ "$(data check "$t/exec.rec" $N --json-lines)" = "SubmittedInspections ok" ]; }
+poll all_sub
+caught_up SubmittedInspections
+before=$?
+run_stop
+caught_up SubmittedInspections
+check_eq "run --checkpoint-ms: the checkpoint waits for its period; a stop writes it" "1 0" "$before $?"
 # The deployed map decides, not the project's (the engine queries the
 # server's view): deployed, a map that emits nothing delivers nothing.
 dd=$COUCH_URL/inspections/_design/visits
