@@ -1,7 +1,8 @@
 /* See spawn.h. */
-#define _GNU_SOURCE   /* pipe2 */
+#define _GNU_SOURCE   /* pipe2, sigtimedwait */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <string.h>
@@ -53,6 +54,24 @@ static void child_signals(posix_spawnattr_t *a, int new_group)
 	posix_spawnattr_setflags(a, flags);
 }
 
+/* Writes the command's input. A command that exits without reading it all
+ * is no error (its exit decides) and must not kill us with SIGPIPE, which
+ * the writing thread gets: blocked here, and taken back if it came. */
+static void feed(int fd, const char *p, size_t n)
+{
+	sigset_t pipe_only, old, pending;
+	sigemptyset(&pipe_only);
+	sigaddset(&pipe_only, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe_only, &old);
+	sigpending(&pending);
+	int was_pending = sigismember(&pending, SIGPIPE);
+	if (fs_write_all(fd, p, n) && errno == EPIPE && !was_pending) {
+		struct timespec now = { 0, 0 };
+		sigtimedwait(&pipe_only, NULL, &now);
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
 static int start(const fs_spawn_opts *o, int in_fd, pid_t *pid)
 {
 	posix_spawnattr_t a;
@@ -85,8 +104,7 @@ enum fs_err_code fs_spawn_run(const fs_spawn_opts *o, int *status, fs_err *e)
 		close(fd[1]);
 		return fs_err_set(e, FS_E_IO, "cannot run the command: %s", strerror(rc));
 	}
-	/* a command that does not read all its input: its exit decides */
-	fs_write_all(fd[1], o->in ? o->in : "", o->in ? o->in_len : 0);
+	feed(fd[1], o->in ? o->in : "", o->in ? o->in_len : 0);
 	close(fd[1]);
 	if (fs_wait_child(pid, status) < 0)
 		return fs_err_set(e, FS_E_IO, "cannot wait for the command: %s", strerror(errno));

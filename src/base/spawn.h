@@ -20,7 +20,9 @@ typedef struct fs_spawn_opts {
 
 /* Runs the command to its end; *status is its wait status (WIFEXITED...).
  * FS_E_IO when it cannot be started. The child starts with every signal at
- * its default and none blocked, whatever this thread did with them. */
+ * its default and none blocked, whatever this thread did with them. A
+ * command that exits without reading all its input is no error here (its
+ * status says) and raises no SIGPIPE in the caller. */
 enum fs_err_code fs_spawn_run(const fs_spawn_opts *o, int *status, fs_err *e);
 
 /* Writes n bytes, retrying short writes and EINTR; -1 when the reader went
