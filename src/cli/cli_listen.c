@@ -1,6 +1,7 @@
 /* `fsstudio listen test|run`: replay which changed documents would fire a
  * listener and what its sequence would receive; run listeners headless,
  * delivering to a Convertigo server or a command (see listen.h). */
+#include <ctype.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -268,6 +269,14 @@ static int run_opts(fs_cli_opt *opts, fs_listen_run_opts *o, cJSON **since, fs_c
 	o->retry_max_ms = rm->set ? atol(rm->value) : 0;
 	if ((t->set && o->target.timeout_ms <= 0) || (rm->set && o->retry_max_ms <= 0))
 		return fs_cli_usage("listen", "--timeout and --retry-max take milliseconds");
+	const fs_cli_opt *ck = fs_cli_opt_get(opts, "--checkpoint-ms");
+	o->checkpoint_ms = ck->set ? atol(ck->value) : 0;
+	if (ck->set && (o->checkpoint_ms < 0 || !isdigit((unsigned char)*ck->value)))
+		return fs_cli_usage("listen", "--checkpoint-ms takes milliseconds");
+	const fs_cli_opt *par = fs_cli_opt_get(opts, "--parallel");
+	o->parallel = par->set ? atol(par->value) : 1;
+	if (o->parallel < 1 || o->parallel > 64)
+		return fs_cli_usage("listen", "--parallel takes a number of chunks from 1 to 64");
 	return FS_EXIT_OK;
 }
 
@@ -275,7 +284,8 @@ static int listen_run(int argc, char **argv)
 {
 	fs_cli_opt opts[] = { { "--server", "S", 0, NULL }, { "--target", "URL", 0, NULL },
 		{ "--exec", "CMD", 0, NULL }, { "--since", "SEQ", 0, NULL }, { "--json", NULL, 0, NULL },
-		{ "--timeout", "MS", 0, NULL }, { "--retry-max", "MS", 0, NULL }, { NULL, NULL, 0, NULL } };
+		{ "--timeout", "MS", 0, NULL }, { "--retry-max", "MS", 0, NULL }, { "--parallel", "N", 0, NULL },
+		{ "--checkpoint-ms", "MS", 0, NULL }, { NULL, NULL, 0, NULL } };
 	char *pos[256] = { NULL };
 	int npos = fs_cli_parse(argc, argv, opts, pos, 1, 255);
 	if (npos < 0)

@@ -134,9 +134,31 @@ int fs_listener_load(fs_obj *o, fs_listener *out, fs_err *e)
 		rc = by_view(out->cls) ? load_view(o, out, e) : load_filter(o, out, e);
 	if (!rc && is_delete(out->cls))
 		rc = load_js(o, out, e);
+	fs_err none = { 0 };
+	if (!rc && out->cls == FS_LISTEN_VIEW)
+		load_js(o, out, &none);     /* without it, the server's view only */
 	if (rc)
 		fs_listener_free(out);
 	return rc;
+}
+
+int fs_listen_check_local(fs_couch *c, fs_listener *l)
+{
+	l->local = 0;
+	if (l->cls != FS_LISTEN_VIEW || !l->js)
+		return 0;
+	char *id = fs_xasprintf("_design/%s", l->ddoc);
+	cJSON *ddoc = NULL;
+	fs_err e = { 0 };
+	if (!fs_couch_doc_get(c, l->db, id, NULL, &ddoc, &e)) {
+		const char *map = fs_json_str(fs_json_obj(fs_json_obj(ddoc, "views"), l->fn), "map");
+		fs_listen_js *js = map && !strcmp(map, l->js) ? fs_listen_js_new(l->js, 1, &e) : NULL;
+		l->local = js != NULL;
+		fs_listen_js_free(js);
+	}
+	cJSON_Delete(ddoc);
+	free(id);
+	return l->local;
 }
 
 char *fs_listener_checkpoint_id(const fs_listener *l, const char *project)
@@ -152,13 +174,14 @@ void fs_listen_batch_free(fs_listen_batch *c)
 		free(c->v[i].id);
 		free(c->v[i].rev);
 		cJSON_Delete(c->v[i].seq);
+		cJSON_Delete(c->v[i].doc);
 	}
 	free(c->v);
 	cJSON_Delete(c->last_seq);
 	memset(c, 0, sizeof *c);
 }
 
-static void add_change(fs_listen_batch *out, const cJSON *r)
+static void add_change(fs_listen_batch *out, cJSON *r)
 {
 	const char *id = fs_json_str(r, "id");
 	if (!id)
@@ -167,7 +190,8 @@ static void add_change(fs_listen_batch *out, const cJSON *r)
 	const char *rev = fs_json_str(cJSON_GetArrayItem(revs, 0), "rev");
 	out->v = fs_xrealloc(out->v, (out->n + 1) * sizeof *out->v);
 	out->v[out->n++] = (fs_listen_change){ fs_xstrdup(id), rev ? fs_xstrdup(rev) : NULL,
-		fs_json_bool(r, "deleted", 0), cJSON_Duplicate(cJSON_GetObjectItem(r, "seq"), 1) };
+		fs_json_bool(r, "deleted", 0), cJSON_Duplicate(cJSON_GetObjectItem(r, "seq"), 1),
+		cJSON_DetachItemFromObjectCaseSensitive(r, "doc") };
 }
 
 int fs_listen_read(fs_couch *c, const char *db, const fs_listen_range *r, fs_listen_batch *out, fs_err *e)
@@ -189,6 +213,7 @@ int fs_listen_read(fs_couch *c, const char *db, const fs_listen_range *r, fs_lis
 		o.limit = r->limit;
 		o.longpoll = r->longpoll;
 		o.timeout_ms = r->timeout_ms;
+		o.include_docs = o.conflicts = r->include_docs;
 	}
 	cJSON *res = NULL;
 	int rc = fs_couch_changes(c, db, &o, &res, e);
@@ -258,19 +283,11 @@ typedef struct found {
 	cJSON *byid;          /* object id -> doc (the query's answer, owned) */
 } found;
 
-/* The view with the chunk's live ids as keys: rows keyed by their own id. */
-static int query_view(fs_couch *c, const fs_listener *l, const fs_listen_batch *b, size_t first,
-		      size_t n, found *f, fs_err *e)
+/* The view with these keys: rows keyed by their own id go into f. */
+static int view_rows(fs_couch *c, const fs_listener *l, const cJSON *keys, found *f, fs_err *e)
 {
-	cJSON *keys = cJSON_CreateArray();
-	for (size_t i = first; i < first + n; i++)
-		if (!b->v[i].deleted && strncmp(b->v[i].id, "_design/", 8))
-			cJSON_AddItemToArray(keys, cJSON_CreateString(b->v[i].id));
-	f->byid = cJSON_CreateObject();
-	if (!cJSON_GetArraySize(keys)) {
-		cJSON_Delete(keys);
+	if (!cJSON_GetArraySize(keys))
 		return 0;
-	}
 	fs_couch_view_opts o;
 	fs_couch_view_opts_init(&o);
 	o.keys = keys;
@@ -280,7 +297,6 @@ static int query_view(fs_couch *c, const fs_listener *l, const fs_listen_batch *
 	o.update = "true";
 	cJSON *res = NULL;
 	int rc = fs_couch_view(c, l->db, l->ddoc, l->fn, &o, &res, e);
-	cJSON_Delete(keys);
 	cJSON *row;
 	cJSON_ArrayForEach(row, fs_json_arr(res, "rows")) {
 		const char *id = fs_json_str(row, "id"), *key = fs_json_str(row, "key");
@@ -289,6 +305,51 @@ static int query_view(fs_couch *c, const fs_listener *l, const fs_listen_batch *
 			cJSON_AddItemToObject(f->byid, id, cJSON_Duplicate(doc, 1));
 	}
 	cJSON_Delete(res);
+	return rc;
+}
+
+static int live(const fs_listen_change *ch)
+{
+	return !ch->deleted && strncmp(ch->id, "_design/", 8);
+}
+
+/* The view with the batch's live ids as keys. */
+static int query_view(fs_couch *c, const fs_listener *l, const fs_listen_batch *b, found *f, fs_err *e)
+{
+	cJSON *keys = cJSON_CreateArray();
+	for (size_t i = 0; i < b->n; i++)
+		if (live(&b->v[i]))
+			cJSON_AddItemToArray(keys, cJSON_CreateString(b->v[i].id));
+	f->byid = cJSON_CreateObject();
+	int rc = view_rows(c, l, keys, f, e);
+	cJSON_Delete(keys);
+	return rc;
+}
+
+/* The map run here on the feed's documents; the server's view answers for
+ * a document the feed did not carry or on which the map threw here (it may
+ * not there). */
+static int local_view(fs_couch *c, const fs_listener *l, const fs_listen_batch *b, found *f, fs_err *e)
+{
+	fs_listen_js *js = fs_listen_js_new(l->js, 1, e);
+	if (!js)
+		return query_view(c, l, b, f, e);
+	cJSON *ask = cJSON_CreateArray();
+	f->byid = cJSON_CreateObject();
+	for (size_t i = 0; i < b->n; i++) {
+		const fs_listen_change *ch = &b->v[i];
+		int hit = 0;
+		fs_err je = { 0 };
+		if (!live(ch))
+			continue;
+		if (!ch->doc || fs_listen_js_match(js, ch->doc, &hit, &je))
+			cJSON_AddItemToArray(ask, cJSON_CreateString(ch->id));
+		else if (hit && !cJSON_GetObjectItem(f->byid, ch->id))
+			cJSON_AddItemToObject(f->byid, ch->id, cJSON_Duplicate(ch->doc, 1));
+	}
+	fs_listen_js_free(js);
+	int rc = view_rows(c, l, ask, f, e);
+	cJSON_Delete(ask);
 	return rc;
 }
 
@@ -409,8 +470,10 @@ int fs_listen_match(fs_couch *c, const fs_listener *l, const fs_listen_batch *ba
 	found f = { NULL };
 	fs_listen_js *js = NULL;
 	int rc = 0;
-	if (l->cls == FS_LISTEN_VIEW)
-		rc = query_view(c, l, batch, 0, batch->n, &f, e);
+	if (l->cls == FS_LISTEN_VIEW && l->local)
+		rc = local_view(c, l, batch, &f, e);
+	else if (l->cls == FS_LISTEN_VIEW)
+		rc = query_view(c, l, batch, &f, e);
 	else if (l->cls == FS_LISTEN_FILTER)
 		rc = query_filter(c, l, since, &f, e);
 	else if (!(js = fs_listen_js_new(l->js, by_view(l->cls), e)))

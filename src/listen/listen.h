@@ -38,8 +38,13 @@ typedef struct fs_listener {
 	char *sequence;
 	char *ddoc;           /* design document (no "_design/") of the view or filter */
 	char *fn;             /* view or filter name */
-	char *js;             /* the map or filter from the project (delete classes) */
+	char *js;             /* the map or filter from the project (delete
+				 classes; a view listener's map when the
+				 project has it) */
 	long chunk;           /* 0: disabled */
+	int local;            /* view class: the deployed map is js, so the
+				 feed's documents are matched by running it
+				 here (fs_listen_check_local) */
 } fs_listener;
 
 /* Reads a listener object of a project. FS_E_INVALID with a sentence when
@@ -47,6 +52,12 @@ typedef struct fs_listener {
 int fs_listener_load(fs_obj *o, fs_listener *out, fs_err *e);
 void fs_listener_free(fs_listener *l);
 const char *fs_listen_class_name(fs_listen_class c);
+/* Sets l->local: 1 when l is a view listener whose map, as deployed in the
+ * database's design document, is the project's text and compiles here. The
+ * same function on the same document gives the same answer, without the
+ * server's view query by keys (slow on some servers: pouchdb reads each key
+ * apart). Any doubt (no design document, another text) leaves it 0. */
+int fs_listen_check_local(fs_couch *c, fs_listener *l);
 /* "_local/fsstudio-listener-PROJECT-NAME": where a run keeps its checkpoint. */
 char *fs_listener_checkpoint_id(const fs_listener *l, const char *project);
 
@@ -56,6 +67,7 @@ typedef struct fs_listen_change {
 	char *rev;
 	int deleted;
 	cJSON *seq;           /* opaque, owned */
+	cJSON *doc;           /* with include_docs: the document (owned), else NULL */
 } fs_listen_change;
 
 typedef struct fs_listen_batch {
@@ -75,6 +87,7 @@ typedef struct fs_listen_range {
 	long limit;           /* with since: at most this many (0: all) */
 	int longpoll;         /* with since: wait for a change ... */
 	long timeout_ms;      /* ... this long */
+	int include_docs;     /* with the documents (and their conflicts) */
 } fs_listen_range;
 /* Reads changes into out (in feed order; design documents included). */
 int fs_listen_read(fs_couch *c, const char *db, const fs_listen_range *r, fs_listen_batch *out, fs_err *e);
@@ -103,7 +116,9 @@ void fs_listen_chunks_free(fs_listen_chunks *cs);
 
 /* Cuts the batch in chunks of l->chunk changes and matches each (the view or
  * filter is asked once for the batch: its answer per id is the engine's per
- * chunk). `since` is where the batch was read from (NULL: unknown, the filter
+ * chunk). A view listener with l->local runs its map on the batch's
+ * documents and asks the server's view only for those without a document or
+ * on which the map threw. `since` is where the batch was read from (NULL: unknown, the filter
  * query then scans the whole feed). A failed query fails the call. */
 int fs_listen_match(fs_couch *c, const fs_listener *l, const fs_listen_batch *batch,
 	const cJSON *since, fs_listen_chunks *out, fs_err *e);

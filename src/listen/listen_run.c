@@ -1,10 +1,10 @@
 /* The headless runner of listen_run.h: one thread per listener, each with
- * its own connections (a feed that a stop cancels, and one for queries and
- * checkpoints that finishes the chunk in flight). */
-#define _GNU_SOURCE   /* pipe2 */
+ * its own connections (a feed that a stop cancels, one for queries, and one
+ * for the checkpoints, written by a thread of their own while the next
+ * chunks are delivered), and with --parallel helper threads per batch. */
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include "base/buf.h"
 #include "base/json.h"
+#include "base/spawn.h"
 #include "listen/listen_run.h"
 
 extern char **environ;
@@ -21,12 +22,21 @@ typedef struct worker {
 	fs_listen_runner *r;
 	fs_listener *l;
 	fs_couch *feed;       /* longpolls; cancelled by a stop */
-	fs_couch *work;       /* queries and checkpoints */
+	fs_couch *work;       /* queries */
+	fs_couch *ckc;        /* checkpoints, written by their own thread */
 	fs_http *target;      /* --target client, NULL for --exec */
 	char *ckpt_id;
 	char *ckpt_rev;
 	cJSON *pos;           /* where the next read starts (owned) */
 	pthread_t thread;
+	/* The checkpoint writer: the worker posts the position after each
+	 * delivery and goes on with the next chunk while it is written; posts
+	 * that come during a write are merged into the next one. */
+	pthread_t ck_thread;
+	pthread_mutex_t ck_lock;
+	pthread_cond_t ck_cond;
+	cJSON *ck_want;       /* the position to write next (owned), or NULL */
+	int ck_quit;
 } worker;
 
 struct fs_listen_runner {
@@ -108,56 +118,24 @@ static char **exec_env(const fs_listener *l, const cJSON *seq)
 	return env;
 }
 
-static void write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return;        /* the command did not read it all: its exit decides */
-		p += w;
-		n -= w;
-	}
-}
-
 static void deliver_exec(const fs_listen_target *t, const fs_listener *l, const cJSON *docs,
 			 const cJSON *seq, fs_listen_answer *out)
 {
 	char **env = exec_env(l, seq);
 	char *text = cJSON_PrintUnformatted(docs);
-	int fd[2] = { -1, -1 };
-	pid_t pid = -1;
-	/* close-on-exec: another listener's command must not inherit this pipe
-	 * (it would keep our command's stdin open) */
-	if (pipe2(fd, O_CLOEXEC) == 0 && (pid = fork()) == 0) {
-		/* its own process group: a Ctrl-C meant for us must not kill the
-		 * chunk in flight */
-		setpgid(0, 0);
-		dup2(fd[0], 0);
-		dup2(2, 1);    /* its output goes with our log, not into --json */
-		execle("/bin/sh", "sh", "-c", t->exec, (char *)NULL, env);
-		_exit(127);
-	}
-	if (pid < 0) {
-		snprintf(out->text, sizeof out->text, "cannot run the command: %s", strerror(errno));
-		if (fd[0] >= 0) {
-			close(fd[0]);
-			close(fd[1]);
-		}
-	} else {
-		close(fd[0]);
-		write_all(fd[1], text, strlen(text));
-		close(fd[1]);
-		int st = 0;
-		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-			;
-		out->ok = WIFEXITED(st) && WEXITSTATUS(st) == 0;
-		if (WIFEXITED(st))
-			snprintf(out->text, sizeof out->text, "exit %d", WEXITSTATUS(st));
-		else
-			snprintf(out->text, sizeof out->text, "killed by signal %d", WTERMSIG(st));
-	}
+	/* its output goes with our log, not into --json; its own process
+	 * group: a Ctrl-C meant for us must not kill the chunk in flight */
+	fs_spawn_opts so = { .cmd = t->exec, .env = env, .in = text, .in_len = strlen(text),
+		.out_fd = 2, .new_group = 1 };
+	int st = 0;
+	fs_err e = { 0 };
+	if (fs_spawn_run(&so, &st, &e))
+		snprintf(out->text, sizeof out->text, "%s", e.msg);
+	else if (WIFEXITED(st))
+		snprintf(out->text, sizeof out->text, "exit %d", WEXITSTATUS(st));
+	else
+		snprintf(out->text, sizeof out->text, "killed by signal %d", WTERMSIG(st));
+	out->ok = !e.code && WIFEXITED(st) && WEXITSTATUS(st) == 0;
 	free(text);
 	for (char **p = env; *p; p++)
 		free(*p);
@@ -182,12 +160,13 @@ static char *seq_text(const cJSON *seq)
 				   : seq ? cJSON_PrintUnformatted(seq) : fs_xstrdup("?");
 }
 
-/* One line on stderr, and with --json one event on stdout. */
-static void report(worker *w, const char *event, const fs_listen_chunk *k, const char *answer,
-		   double secs, long retry_ms)
+/* One line on stderr, and with --json one event on stdout; at is the
+ * position it is about when there is no chunk. */
+static void report_at(worker *w, const char *event, const fs_listen_chunk *k, const cJSON *at,
+		      const char *answer, double secs, long retry_ms)
 {
 	fs_listen_runner *r = w->r;
-	char *seq = seq_text(k ? k->seq : w->pos);
+	char *seq = seq_text(k ? k->seq : at);
 	fs_buf ids = FS_BUF_INIT;
 	int nids = k ? cJSON_GetArraySize(k->ids) : 0;
 	for (int i = 0; i < nids && i < 5; i++)
@@ -206,7 +185,7 @@ static void report(worker *w, const char *event, const fs_listen_chunk *k, const
 		cJSON *j = cJSON_CreateObject();
 		cJSON_AddStringToObject(j, "event", event);
 		cJSON_AddStringToObject(j, "listener", w->l->name);
-		cJSON_AddItemToObject(j, "seq", cJSON_Duplicate(k ? k->seq : w->pos, 1));
+		cJSON_AddItemToObject(j, "seq", cJSON_Duplicate(k ? k->seq : at, 1));
 		if (k) {
 			cJSON_AddItemToObject(j, "ids", cJSON_Duplicate(k->ids, 1));
 			cJSON_AddNumberToObject(j, "documents", cJSON_GetArraySize(k->docs));
@@ -225,6 +204,12 @@ static void report(worker *w, const char *event, const fs_listen_chunk *k, const
 	pthread_mutex_unlock(&r->out_lock);
 	free(seq);
 	fs_buf_free(&ids);
+}
+
+static void report(worker *w, const char *event, const fs_listen_chunk *k, const char *answer,
+		   double secs, long retry_ms)
+{
+	report_at(w, event, k, w->pos, answer, secs, retry_ms);
 }
 
 /* Sleeps ms, waking early on a stop; doubles *ms up to the cap. */
@@ -254,18 +239,18 @@ static int ckpt_load(worker *w, fs_err *e)
 	return 0;
 }
 
-static int ckpt_put(worker *w, fs_err *e)
+static int ckpt_put(worker *w, fs_couch *c, const cJSON *seq, fs_err *e)
 {
 	cJSON *doc = cJSON_CreateObject();
 	cJSON_AddStringToObject(doc, "_id", w->ckpt_id);
 	if (w->ckpt_rev)
 		cJSON_AddStringToObject(doc, "_rev", w->ckpt_rev);
-	cJSON_AddItemToObject(doc, "seq", cJSON_Duplicate(w->pos, 1));
+	cJSON_AddItemToObject(doc, "seq", cJSON_Duplicate(seq, 1));
 	cJSON_AddStringToObject(doc, "listener", w->l->name);
 	cJSON_AddStringToObject(doc, "class", fs_listen_class_name(w->l->cls));
 	cJSON_AddNumberToObject(doc, "time", (double)time(NULL));
 	char *rev = NULL;
-	int rc = fs_couch_doc_put(w->work, w->l->db, doc, &rev, e);
+	int rc = fs_couch_doc_put(c, w->l->db, doc, &rev, e);
 	cJSON_Delete(doc);
 	if (!rc) {
 		free(w->ckpt_rev);
@@ -274,23 +259,85 @@ static int ckpt_put(worker *w, fs_err *e)
 	return rc;
 }
 
-/* Saves the position; another runner's write in between is taken over. */
-static int ckpt_save(worker *w)
+/* Saves a position; another runner's write in between is taken over.
+ * Called by the checkpoint thread only (it owns ckpt_rev then). */
+static int ckpt_save(worker *w, const cJSON *seq)
 {
 	fs_err e = { 0 };
-	int rc = ckpt_put(w, &e);
+	int rc = ckpt_put(w, w->ckc, seq, &e);
 	if (rc == FS_E_CONFLICT) {
 		cJSON *doc = NULL;
-		if (!fs_couch_doc_get(w->work, w->l->db, w->ckpt_id, NULL, &doc, &e)) {
+		if (!fs_couch_doc_get(w->ckc, w->l->db, w->ckpt_id, NULL, &doc, &e)) {
 			free(w->ckpt_rev);
 			w->ckpt_rev = fs_xstrdup(fs_json_str(doc, "_rev"));
 		}
 		cJSON_Delete(doc);
-		rc = ckpt_put(w, &e);
+		rc = ckpt_put(w, w->ckc, seq, &e);
 	}
 	if (rc)
-		report(w, "checkpoint not saved", NULL, e.msg, 0, 0);
+		report_at(w, "checkpoint not saved", NULL, seq, e.msg, 0, 0);
 	return rc;
+}
+
+/* With --checkpoint-ms, at most one write per period: the posts meanwhile
+ * merge into the next. A stop ends the pause. Holds ck_lock. */
+static void ckpt_pause(worker *w)
+{
+	long ms = w->r->o.checkpoint_ms;
+	if (ms <= 0)
+		return;
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += ms / 1000;
+	until.tv_nsec += (ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	while (!w->ck_quit && pthread_cond_timedwait(&w->ck_cond, &w->ck_lock, &until) != ETIMEDOUT)
+		;
+}
+
+static void *ckpt_main(void *arg)
+{
+	worker *w = arg;
+	pthread_mutex_lock(&w->ck_lock);
+	for (;;) {
+		while (!w->ck_want && !w->ck_quit)
+			pthread_cond_wait(&w->ck_cond, &w->ck_lock);
+		cJSON *seq = w->ck_want;
+		w->ck_want = NULL;
+		if (!seq)
+			break;      /* quit, nothing left to write */
+		pthread_mutex_unlock(&w->ck_lock);
+		ckpt_save(w, seq);
+		cJSON_Delete(seq);
+		pthread_mutex_lock(&w->ck_lock);
+		ckpt_pause(w);
+	}
+	pthread_mutex_unlock(&w->ck_lock);
+	return NULL;
+}
+
+/* Asks for w->pos to be written: only ever a position whose chunks, and
+ * all before them, are delivered (at-least-once). */
+static void ckpt_post(worker *w)
+{
+	pthread_mutex_lock(&w->ck_lock);
+	cJSON_Delete(w->ck_want);
+	w->ck_want = cJSON_Duplicate(w->pos, 1);
+	pthread_cond_signal(&w->ck_cond);
+	pthread_mutex_unlock(&w->ck_lock);
+}
+
+/* Writes what is posted, then ends the checkpoint thread. */
+static void ckpt_finish(worker *w)
+{
+	pthread_mutex_lock(&w->ck_lock);
+	w->ck_quit = 1;
+	pthread_cond_signal(&w->ck_cond);
+	pthread_mutex_unlock(&w->ck_lock);
+	pthread_join(w->ck_thread, NULL);
 }
 
 /* First run: a concrete position from --since (now: the current end). */
@@ -319,13 +366,13 @@ static void set_pos(worker *w, const cJSON *seq)
 }
 
 /* Delivers one chunk until it is delivered or a stop; 1 when delivered. */
-static int deliver_chunk(worker *w, const fs_listen_chunk *k)
+static int deliver_chunk(worker *w, fs_http *http, const fs_listen_chunk *k)
 {
 	long wait = 500;
 	for (;;) {
 		fs_listen_answer a;
 		double t0 = now_s();
-		fs_listen_deliver(&w->r->o.target, w->target, w->l, k->docs, k->seq, &a);
+		fs_listen_deliver(&w->r->o.target, http, w->l, k->docs, k->seq, &a);
 		if (a.ok) {
 			report(w, "delivered", k, a.text, now_s() - t0, 0);
 			return 1;
@@ -339,40 +386,134 @@ static int deliver_chunk(worker *w, const fs_listen_chunk *k)
 	}
 }
 
+/* A change of the listener's design document may change its map. */
+static int ddoc_changed(const fs_listener *l, const fs_listen_batch *b)
+{
+	for (size_t i = 0; i < b->n; i++)
+		if (!strncmp(b->v[i].id, "_design/", 8) && !strcmp(b->v[i].id + 8, l->ddoc))
+			return 1;
+	return 0;
+}
+
+/* The chunks of a batch on their way, up to o.parallel at once: chunk i is
+ * taken only while i < done + parallel, and the position moves to the end
+ * of the first `done` chunks, all delivered (or matching nothing). */
+typedef struct flight {
+	worker *w;
+	fs_listen_chunks *cs;
+	unsigned char *state;     /* per chunk: 0 waiting or in flight, 1 done */
+	size_t next, done;
+	long parallel;
+	int failed;
+	pthread_mutex_t lock;
+	pthread_cond_t moved;     /* done moved, or a failure */
+} flight;
+
+/* Takes the next chunk when the window allows; SIZE_MAX when there is
+ * nothing more to take (all taken, a failure, a stop). Holds f->lock. */
+static size_t flight_take(flight *f)
+{
+	for (;;) {
+		if (f->failed || f->w->r->stop || f->next >= f->cs->n)
+			return SIZE_MAX;
+		if (f->next < f->done + (size_t)f->parallel)
+			return f->next++;
+		pthread_cond_wait(&f->moved, &f->lock);
+	}
+}
+
+/* Marks chunk i done and moves the position over the done prefix. Holds
+ * f->lock. */
+static void flight_done(flight *f, size_t i)
+{
+	f->state[i] = 1;
+	size_t d = f->done;
+	while (d < f->cs->n && f->state[d])
+		d++;
+	if (d == f->done)
+		return;
+	f->done = d;
+	set_pos(f->w, f->cs->v[d - 1].seq);
+	ckpt_post(f->w);
+	pthread_cond_broadcast(&f->moved);
+}
+
+/* Delivers chunks with http (the target's client of this thread). */
+static void flight_run(flight *f, fs_http *http)
+{
+	pthread_mutex_lock(&f->lock);
+	size_t i;
+	while ((i = flight_take(f)) != SIZE_MAX) {
+		pthread_mutex_unlock(&f->lock);
+		fs_listen_chunk *k = &f->cs->v[i];
+		int ok = 1;
+		if (!cJSON_GetArraySize(k->docs))
+			report(f->w, "no match", k, NULL, 0, 0);
+		else
+			ok = deliver_chunk(f->w, http, k);
+		pthread_mutex_lock(&f->lock);
+		if (ok) {
+			flight_done(f, i);
+		} else {
+			f->failed = 1;
+			pthread_cond_broadcast(&f->moved);
+		}
+	}
+	pthread_mutex_unlock(&f->lock);
+}
+
+/* A helper thread: a client of its own (a client is for one thread). */
+static void *flight_main(void *arg)
+{
+	flight *f = arg;
+	fs_http *http = f->w->target ? fs_http_clone(f->w->target) : NULL;
+	flight_run(f, http);
+	fs_http_free(http);
+	return NULL;
+}
+
+/* Delivers the chunks: this thread and parallel - 1 helpers. 1 when all are
+ * done. */
+static int fly(worker *w, fs_listen_chunks *cs)
+{
+	flight f = { .w = w, .cs = cs, .state = fs_xcalloc(cs->n + 1, 1),
+		.parallel = w->r->o.parallel > 1 ? w->r->o.parallel : 1 };
+	pthread_mutex_init(&f.lock, NULL);
+	pthread_cond_init(&f.moved, NULL);
+	size_t nh = (size_t)f.parallel - 1 < cs->n ? (size_t)f.parallel - 1 : cs->n, started = 0;
+	pthread_t *h = fs_xcalloc(nh + 1, sizeof *h);
+	while (started < nh && !pthread_create(&h[started], NULL, flight_main, &f))
+		started++;
+	flight_run(&f, w->target);
+	for (size_t i = 0; i < started; i++)
+		pthread_join(h[i], NULL);
+	int all = f.done == cs->n;
+	pthread_cond_destroy(&f.moved);
+	pthread_mutex_destroy(&f.lock);
+	free(h);
+	free(f.state);
+	return all;
+}
+
 /* Matches and delivers a batch read from w->pos; moves w->pos as far as
  * everything before it is delivered. 0 when the whole batch is done. */
 static int run_batch(worker *w, fs_listen_batch *b)
 {
 	fs_listen_chunks cs;
 	fs_err e = { 0 };
+	if (ddoc_changed(w->l, b))
+		fs_listen_check_local(w->work, w->l);
 	if (fs_listen_match(w->work, w->l, b, w->pos, &cs, &e)) {
 		report(w, "query failed", NULL, e.msg, 0, 0);
 		return -1;
 	}
-	int dirty = 0, rc = 0;
-	for (size_t i = 0; i < cs.n && !rc; i++) {
-		fs_listen_chunk *k = &cs.v[i];
-		if (!cJSON_GetArraySize(k->docs)) {
-			report(w, "no match", k, NULL, 0, 0);
-			set_pos(w, k->seq);
-			dirty = 1;
-		} else if (deliver_chunk(w, k)) {
-			set_pos(w, k->seq);
-			dirty = ckpt_save(w) != 0;
-		} else {
-			rc = -1;
-		}
-		if (w->r->stop && i + 1 < cs.n)
-			rc = -1;
-	}
-	if (!rc && b->last_seq && !fs_json_equal(b->last_seq, w->pos, NULL)) {
+	int all = fly(w, &cs);
+	if (all && b->last_seq && !fs_json_equal(b->last_seq, w->pos, NULL)) {
 		set_pos(w, b->last_seq);
-		dirty = 1;
+		ckpt_post(w);
 	}
-	if (dirty)
-		ckpt_save(w);
 	fs_listen_chunks_free(&cs);
-	return rc;
+	return all ? 0 : -1;
 }
 
 static long batch_size(const fs_listener *l)
@@ -385,12 +526,17 @@ static void *worker_main(void *arg)
 {
 	worker *w = arg;
 	long wait = 500, qwait = 500;
+	if (pthread_create(&w->ck_thread, NULL, ckpt_main, w)) {
+		report(w, "cannot start the checkpoint thread", NULL, NULL, 0, 0);
+		return NULL;
+	}
 	report(w, "following", NULL, NULL, 0, 0);
 	while (!w->r->stop) {
 		fs_listen_batch b;
 		fs_err e = { 0 };
 		fs_listen_range r = { .since = w->pos, .limit = batch_size(w->l), .longpoll = 1,
-			.timeout_ms = w->r->o.poll_ms > 0 ? w->r->o.poll_ms : 30000 };
+			.timeout_ms = w->r->o.poll_ms > 0 ? w->r->o.poll_ms : 30000,
+			.include_docs = w->l->local };
 		if (fs_listen_read(w->feed, w->l->db, &r, &b, &e)) {
 			if (w->r->stop)
 				break;
@@ -407,6 +553,7 @@ static void *worker_main(void *arg)
 		wait = 500;
 		fs_listen_batch_free(&b);
 	}
+	ckpt_finish(w);
 	report(w, "stopped", NULL, NULL, 0, 0);
 	return NULL;
 }
@@ -426,6 +573,9 @@ fs_listen_runner *fs_listen_runner_new(fs_couch *c, fs_listener *ls, size_t n, c
 		w->l = &ls[i];
 		w->feed = fs_couch_clone(c);
 		w->work = fs_couch_clone(c);
+		w->ckc = fs_couch_clone(c);
+		pthread_mutex_init(&w->ck_lock, NULL);
+		pthread_cond_init(&w->ck_cond, NULL);
 		w->ckpt_id = fs_listener_checkpoint_id(&ls[i], o->project);
 		if (o->target.http) {
 			w->target = fs_http_clone(o->target.http);
@@ -446,9 +596,11 @@ static int prepare(worker *w, fs_err *e)
 	int rc = ckpt_load(w, e);
 	if (rc == FS_E_NOTFOUND) {
 		rc = start_pos(w, e);
-		if (!rc && ckpt_put(w, e))
+		if (!rc && ckpt_put(w, w->work, w->pos, e))
 			rc = e->code;
 	}
+	if (!rc)
+		fs_listen_check_local(w->work, w->l);
 	if (rc)
 		fs_err_prefix(e, "listener %s", w->l->name);
 	return rc;
@@ -486,6 +638,10 @@ void fs_listen_runner_free(fs_listen_runner *r)
 		worker *w = &r->w[i];
 		fs_couch_free(w->feed);
 		fs_couch_free(w->work);
+		fs_couch_free(w->ckc);
+		pthread_mutex_destroy(&w->ck_lock);
+		pthread_cond_destroy(&w->ck_cond);
+		cJSON_Delete(w->ck_want);
 		fs_http_free(w->target);
 		free(w->ckpt_id);
 		free(w->ckpt_rev);

@@ -2,7 +2,9 @@
  * chunk (listen.h) and deliver each matching chunk to a Convertigo server or
  * a command, with a checkpoint per listener in a _local document of the
  * database, moved only after a delivery (at-least-once: a crash re-delivers
- * at most the chunk in flight, never loses one). */
+ * at most the chunks in flight, never loses one). The checkpoint is written
+ * by a thread of its own while the next chunks go: "in flight" includes the
+ * chunks delivered while the last checkpoint write was under way. */
 #ifndef FS_LISTEN_RUN_H
 #define FS_LISTEN_RUN_H
 
@@ -39,6 +41,13 @@ typedef struct fs_listen_run_opts {
 	int json;                   /* events as JSON lines on stdout */
 	long retry_max_ms;          /* cap of the backoffs; 0: 30 s */
 	long poll_ms;               /* longpoll deadline; 0: 30 s */
+	long checkpoint_ms;         /* at most one checkpoint write per this
+				       period (0: after each delivery, those
+				       during a write merged) */
+	long parallel;              /* chunks delivered at once per listener
+				       (in any order; the checkpoint only
+				       passes chunks all delivered); 0, 1: one
+				       at a time, in order */
 } fs_listen_run_opts;
 
 typedef struct fs_listen_runner fs_listen_runner;

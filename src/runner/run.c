@@ -12,6 +12,7 @@
 #include <sys/time.h>
 #include <sys/wait.h>
 #include "base/json.h"
+#include "base/spawn.h"
 #include "runner/docsrc.h"
 #include "runner/reduce.h"
 #include "runner/run.h"
@@ -214,19 +215,6 @@ static int answer(child *c, fs_vrows *rows, fs_buf *out, fs_err *e)
 	return rc;
 }
 
-static void write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return;
-		p += w;
-		n -= w;
-	}
-}
-
 static void child_main(const fs_run_opts *o, const char *path, run_state *st, int fd)
 {
 	child c = { .o = o, .st = st, .exc = cJSON_CreateArray() };
@@ -263,10 +251,10 @@ static void child_main(const fs_run_opts *o, const char *path, run_state *st, in
 		cJSON_AddStringToObject(meta, "error", e.msg);
 	}
 	char *m = cJSON_PrintUnformatted(meta);
-	write_all(fd, m, strlen(m));
-	write_all(fd, "\n", 1);
+	fs_write_all(fd, m, strlen(m));
+	fs_write_all(fd, "\n", 1);
 	if (!rc)
-		write_all(fd, resp.data, resp.len);
+		fs_write_all(fd, resp.data, resp.len);
 	_exit(0);
 }
 
@@ -446,8 +434,7 @@ void fs_run_cancel(fs_run_handle *h)
 	if (!h)
 		return;
 	kill(h->pid, SIGKILL);
-	while (waitpid(h->pid, NULL, 0) < 0 && errno == EINTR)
-		;
+	fs_wait_child(h->pid, NULL);
 	handle_free(h);
 }
 

@@ -6,7 +6,8 @@ a defect, a site, a note without type; even ones carry an owner (~c8oAcl,
 which a delivery must not carry). The seed deletes every i % 7 == 3.
 
   listen_data.py seed URL DB N          write documents 0..N-1, delete some
-  listen_data.py write URL DB FROM N    write documents FROM..FROM+N-1 in small bulks
+  listen_data.py write URL DB FROM N [PAUSE]
+        write documents FROM..FROM+N-1 in bulks of 10, PAUSE s apart (0.02)
   listen_data.py expect N               the ids each listener must get, as JSON
   listen_data.py check RECORD N [--from M] [--exact] [--json-lines]
         compare a recording (target or --exec) with the expectation for the
@@ -125,7 +126,7 @@ def main(a):
     if a[0] == "seed":
         seed(a[1], a[2], int(a[3]))
     elif a[0] == "write":
-        write(a[1], a[2], int(a[3]), int(a[4]), 10, 0.02)
+        write(a[1], a[2], int(a[3]), int(a[4]), 10, float(a[5]) if len(a) > 5 else 0.02)
     elif a[0] == "expect":
         print(json.dumps({k: sorted(v) for k, v in expect(int(a[1])).items()}))
     elif a[0] == "check":
