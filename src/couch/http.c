@@ -16,7 +16,7 @@
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
-#include <curl/curl.h>
+#include "couch/curlfn.h"
 #include "couch/http.h"
 #include "base/job.h"
 #include "base/json.h"
@@ -35,13 +35,6 @@ struct fs_http {
 	int session;              /* cookie session established */
 	char *cookie;             /* "AuthSession=..." from /_session (a secret) */
 };
-
-static pthread_once_t global_once = PTHREAD_ONCE_INIT;
-
-static void global_init(void)
-{
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-}
 
 /* ---- URLs ---- */
 
@@ -137,7 +130,8 @@ fs_http *fs_http_new(const fs_http_opts *o, fs_err *e)
 		fs_err_set(e, FS_E_INVALID, "server URL must start with http:// or https://");
 		return NULL;
 	}
-	pthread_once(&global_once, global_init);
+	if (fs_curl_load(e))
+		return NULL;
 	fs_http *h = fs_xcalloc(1, sizeof *h);
 	h->o = *o;
 	h->base = fs_url_strip_credentials(o->url);

@@ -1,7 +1,7 @@
 /* Request paths: see path.h. */
 #include <stdlib.h>
 #include <string.h>
-#include <curl/curl.h>
+#include "couch/curlfn.h"
 #include "couch/path.h"
 #include "base/json.h"
 
