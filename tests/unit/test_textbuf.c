@@ -472,6 +472,8 @@ static void random_edits_match_full_parse(void **state)
 			"\t\temit(doc._id, 1);\n\t}\n}\n";
 		fs_tb *tb = fs_tb_new(start, strlen(start));
 		fs_tb_set_language(tb, tree_sitter_javascript());
+		if (seed == 3)
+			fs_tb_set_draft(tb, 1);   /* the last run draws between parses */
 		for (int step = 0; step < 300; step++) {
 			int r = rand() % 10;
 			char *before = fs_tb_text(tb, NULL);
@@ -492,6 +494,14 @@ static void random_edits_match_full_parse(void **state)
 			if (r < 8)
 				check_edit(tb, before, gen);
 			free(before);
+			if (seed == 3) {
+				/* spans from the edited tree stay within the text */
+				fs_spans d = { 0 };
+				fs_tb_spans(tb, q, rand() % fs_tb_lines(tb), 5, &d);
+				for (size_t i = 0; i < d.n; i++)
+					assert_true(d.v[i].start < d.v[i].end && d.v[i].end <= fs_tb_size(tb));
+				fs_spans_free(&d);
+			}
 			/* several edits between two parses, like fast typing */
 			if (rand() % 3)
 				check_same(tb, q, p);
