@@ -196,6 +196,16 @@ int fs_app_unsaved(fs_app *a)
 	return n;
 }
 
+/* Panes that keep edits for a pause hand them over (all but `except`). */
+void fs_app_flush(fs_app *a, const fs_pane *except)
+{
+	for (int i = 0; i < FS_P_COUNT; i++) {
+		fs_pane *p = &a->panes[i];
+		if (p != except && p->opened && p->ops->flush)
+			p->ops->flush(a, p);
+	}
+}
+
 void fs_app_touched(fs_app *a)
 {
 	a->recover_at = now_ms() + 1000LL * fs_opt_int(FS_OPT_RECOVERY_DELAY);
@@ -718,6 +728,8 @@ static void handle_key(fs_app *a, int key)
 	a->redraw = 1;
 	if (key == FS_KEY_FN + KEY_RESIZE)
 		return;
+	/* a key for another pane, a click or a prompt may read the model */
+	fs_app_flush(a, a->modal || key == FS_KEY_FN + KEY_MOUSE ? NULL : a->focus);
 	if (key == FS_KEY_FN + KEY_MOUSE) {
 		mouse(a);
 		return;
@@ -804,6 +816,8 @@ static void run_timers(fs_app *a)
 	}
 	if (a->recover_at && now_ms() >= a->recover_at) {
 		a->recover_at = 0;
+		/* the file covers edits still waiting for their pause (a signal) */
+		fs_app_flush(a, NULL);
 		for (size_t i = 0; i < a->nprojects; i++) {
 			fs_err e = { 0 };
 			if (fs_project_dirty(a->projects[i])) {

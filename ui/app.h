@@ -98,6 +98,10 @@ int fs_app_unsaved(fs_app *a);
 /* The model changed in a way only the pane that made the change shows (a
  * keystroke in the editor): schedule the recovery file, redraw. */
 void fs_app_touched(fs_app *a);
+/* Panes that keep edits for a pause (the editor) hand them to the model,
+ * all but `except` (NULL: all): before a signal's recovery file, before a
+ * key, a click or a prompt that may read the model. */
+void fs_app_flush(fs_app *a, const fs_pane *except);
 /* Opens the function editor on a function (ui/editor.c). */
 int fs_editor_edit(fs_app *a, int proj, fs_obj *fn);
 /* The same with the cursor at line:col (1-based, col in characters). */

@@ -3,11 +3,19 @@
  * replace, go to line, auto-indent, Tab/Shift-Tab, matching bracket, line
  * numbers with syntax error marks, tree-sitter colors, horizontal scroll.
  *
- * The model stays the one truth: every change is handed to it at once
- * (fs_fn_set_text), so the project shows unsaved, the recovery file covers
- * the buffer (and is offered again when the studio starts after a crash),
- * and a save writes it (asking first when it has syntax errors, offering
- * the commit after); leaving with edits asks to save, keep or discard them.
+ * The model stays the one truth: the buffer is handed to it (fs_fn_set_text
+ * through the edits log) when typing pauses for PAUSE_MS, and before
+ * anything else may read the model: any request that is not a move or an
+ * edit, a key or a click for another pane (the app's flush), a save,
+ * leaving, quitting, a signal, a change from outside. Handing it over
+ * re-encodes the design document, so a key costs only its edit, the frame
+ * and (for a small text) the reparse and checks. Then the project shows
+ * unsaved, the recovery file covers the buffer (written recovery-delay
+ * seconds after that, and offered again when the studio starts after a
+ * crash), and a save writes it (asking first when it has syntax errors,
+ * offering the commit after); leaving with edits asks to save, keep or
+ * discard them. Scripted runs (FSSTUDIO_TEST_KEYS) have no pauses: the
+ * last key of the script is one.
  * Keys of the editor keymap run requests (through the app, as every pane's
  * requests); other keys that are text are typed; the rest go to the generic
  * keymap.
@@ -42,10 +50,12 @@
 #define TABSTOP 4
 #define GUTTER 6
 #define INDENT 4
-/* Checks walk the whole function: a text this large is checked once typing
- * pauses for CHECK_DELAY_MS, a smaller one at every frame. */
+/* Checks walk the whole function and tree-sitter's reparse costs in
+ * proportion to it: a text this large is reparsed and checked once typing
+ * pauses for PAUSE_MS (drawn meanwhile with the edited tree, see
+ * fs_tb_set_draft), a smaller one at every frame. */
 #define CHECK_NOW_BYTES 16384
-#define CHECK_DELAY_MS 150
+#define PAUSE_MS 150
 #define NEVER ULONG_MAX
 /* Rows of the results panel, its summary included. */
 #define RUN_ROWS 8
@@ -71,7 +81,7 @@ struct editor {
 	char *saved;           /* the text when opened or last saved */
 	int close_after_save;  /* the save was the answer to leaving */
 	int tabs;              /* the text indents with tabs */
-	int timer, has_timer;  /* timerfd of a pending check */
+	int timer, has_timer;  /* timerfd of the pause after typing */
 	size_t *order;         /* the findings in text order (indexes in diags) */
 	char **labels;         /* the lines of the findings menu */
 	size_t nlabels;
@@ -98,10 +108,11 @@ static fs_obj *function(fs_app *a, struct editor *ed)
 /* Hands the buffer to the model when it changed since the last time. */
 static void apply(fs_app *a, struct editor *ed)
 {
-	fs_obj *fn = function(a, ed);
+	fs_obj *fn;
 	fs_err e = { 0 };
 	char *text;
-	if (!ed->tb || !fn || fs_tb_generation(ed->tb) == ed->applied_gen)
+	/* first the cheap test: the app's flush asks before every key */
+	if (!ed->tb || fs_tb_generation(ed->tb) == ed->applied_gen || !(fn = function(a, ed)))
 		return;
 	ed->applied_gen = fs_tb_generation(ed->tb);
 	text = fs_tb_text(ed->tb, NULL);
@@ -143,31 +154,67 @@ static void check(fs_app *a, struct editor *ed)
 
 static fs_pane *editor_pane(fs_app *a);
 
-static void check_due(fs_app *a, int fd, int revents, void *ctx)
+/* Typing paused (or something needs the model): the exact tree, the
+ * findings on it, the model. */
+static void settle(fs_app *a, struct editor *ed)
+{
+	check(a, ed);
+	apply(a, ed);
+	a->redraw = 1;
+}
+
+static void pause_due(fs_app *a, int fd, int revents, void *ctx)
 {
 	struct editor *ed = editor_pane(a)->priv;
 	uint64_t n;
 	(void)revents, (void)ctx;
 	if (read(fd, &n, sizeof n) < 0 || !ed || !ed->tb)
 		return;
-	check(a, ed);
-	a->redraw = 1;
+	settle(a, ed);
 }
 
-/* The findings follow the text: at once for a small text (and the first
- * time, and in scripted runs, which have no timers), else after a pause. */
-static void check_soon(fs_app *a, struct editor *ed)
+/* PAUSE_MS; tests make it long (FSSTUDIO_TEST_PAUSE_MS) to see that what
+ * reads the model gets the edits without a pause. */
+static long pause_ms(void)
 {
-	struct itimerspec t = { .it_value = { 0, CHECK_DELAY_MS * 1000000L } };
-	if (fs_tb_generation(ed->tb) == ed->diag_gen)
-		return;
+	const char *t = getenv("FSSTUDIO_TEST_PAUSE_MS");
+	return t && atol(t) > 0 ? atol(t) : PAUSE_MS;
+}
+
+static int pause_timer(fs_app *a, struct editor *ed)
+{
 	if (!ed->has_timer && (ed->timer = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC)) >= 0) {
 		ed->has_timer = 1;
-		fs_app_watch(a, ed->timer, POLLIN, check_due, NULL);
+		fs_app_watch(a, ed->timer, POLLIN, pause_due, NULL);
 	}
-	if (!ed->has_timer || ed->diag_gen == NEVER || a->test_keys || fs_tb_size(ed->tb) < CHECK_NOW_BYTES ||
-	    timerfd_settime(ed->timer, 0, &t, NULL))
+	return ed->has_timer;
+}
+
+/* After an edit (or a move: the pause starts again): the model and the
+ * checks of a large text wait for the pause, which a scripted run takes
+ * at its last key; without a timer, now. */
+static void edited(fs_app *a, struct editor *ed)
+{
+	long ms = pause_ms();
+	struct itimerspec t = { .it_value = { ms / 1000, ms % 1000 * 1000000L } };
+	if (fs_tb_generation(ed->tb) == ed->applied_gen && fs_tb_generation(ed->tb) == ed->diag_gen)
+		return;
+	if (a->test_keys ? !*a->test_keys : !pause_timer(a, ed) || timerfd_settime(ed->timer, 0, &t, NULL))
+		settle(a, ed);
+}
+
+/* Once a frame: a small text is checked at once (any text the first time). */
+static void check_soon(fs_app *a, struct editor *ed)
+{
+	if (fs_tb_generation(ed->tb) != ed->diag_gen &&
+	    (ed->diag_gen == NEVER || fs_tb_size(ed->tb) < CHECK_NOW_BYTES))
 		check(a, ed);
+}
+
+/* The edits wait for a pause: the model does not have them yet. */
+static int pending(const struct editor *ed)
+{
+	return ed->tb && fs_tb_generation(ed->tb) != ed->applied_gen;
 }
 
 static int checked(const struct editor *ed)
@@ -519,7 +566,7 @@ static int editor_key(fs_app *a, fs_pane *p, int key)
 		return 0;
 	set_want(ed);
 	keep_visible(ed);
-	apply(a, ed);
+	edited(a, ed);
 	return 1;
 }
 
@@ -905,7 +952,8 @@ static void toggle_run(fs_app *a, fs_pane *p)
 static void run_soon(fs_app *a, struct editor *ed)
 {
 	fs_obj *fn = function(a, ed);
-	if (!ed->run || !fn || ed->run_gen == fs_tb_generation(ed->tb))
+	/* the run reads the model: after the pause */
+	if (!ed->run || !fn || ed->run_gen == fs_tb_generation(ed->tb) || pending(ed))
 		return;
 	ed->run_gen = fs_tb_generation(ed->tb);
 	fs_edrun_soon(a, ed->run, ed->ref.proj, fn);
@@ -932,12 +980,13 @@ static fs_req editor_request(fs_app *a, fs_pane *p, fs_req r)
 	fs_pos to;
 	if (move_req(ed, r)) {
 		keep_visible(ed);
+		edited(a, ed);
 		return FS_REQ_NONE;
 	}
 	if (edit_req(ed, r)) {
 		set_want(ed);
 		keep_visible(ed);
-		apply(a, ed);
+		edited(a, ed);
 		return FS_REQ_NONE;
 	}
 	switch (r) {
@@ -1023,11 +1072,13 @@ static fs_req editor_request(fs_app *a, fs_pane *p, fs_req r)
 		leave(a, p);
 		return r;
 	default:
+		/* the app's requests work on the model: it gets the edits first */
+		apply(a, ed);
 		return r;
 	}
 	set_want(ed);
 	keep_visible(ed);
-	apply(a, ed);
+	edited(a, ed);
 	return FS_REQ_NONE;
 }
 
@@ -1207,7 +1258,7 @@ static void editor_title(fs_app *a, fs_pane *p, fs_buf *out)
 		show_diag(a, ed);
 	warnings = ed->diags.n - ed->diags.nerrors;
 	fs_buf_printf(out, "Edit %s", ed->ref.path);
-	if (fn && fs_project_dirty(fn->project))
+	if ((fn && fs_project_dirty(fn->project)) || pending(ed))
 		fs_buf_adds(out, " [+]");
 	if (ed->diags.nerrors)
 		fs_buf_printf(out, "  %zu error%s", ed->diags.nerrors, ed->diags.nerrors == 1 ? "" : "s");
@@ -1254,6 +1305,7 @@ static void editor_load(fs_app *a, fs_pane *p, int proj, fs_obj *fn)
 	fs_tb_free(ed->tb);
 	ed->tb = fs_tb_new(text, strlen(text));
 	fs_tb_set_language(ed->tb, tree_sitter_javascript());
+	fs_tb_set_draft(ed->tb, CHECK_NOW_BYTES);
 	fs_tb_set_tabstop(ed->tb, TABSTOP);
 	ed->tabs = indents_with_tabs(text);
 	fs_tb_set_indent(ed->tb, ed->tabs ? 0 : INDENT);
@@ -1339,6 +1391,13 @@ static void editor_reload(fs_app *a, fs_pane *p)
 	editor_load(a, p, ed->ref.proj, fn);
 }
 
+/* The app is about to let something else read the model. */
+static void editor_flush(fs_app *a, fs_pane *p)
+{
+	if (E(p) && E(p)->tb)
+		apply(a, E(p));
+}
+
 static void editor_close(fs_app *a, fs_pane *p)
 {
 	struct editor *ed = E(p);
@@ -1378,4 +1437,5 @@ const struct fs_pane_ops fs_editor_ops = {
 	.key = editor_key,
 	.cursor = editor_cursor,
 	.draw_foot = editor_draw_foot,
+	.flush = editor_flush,
 };

@@ -52,6 +52,9 @@ struct fs_pane_ops {
 	 * the next line after the cursor (before it when back) holding needle,
 	 * case-insensitive, wrapping; -1 when none. */
 	long (*find)(fs_app *a, fs_pane *p, const char *needle, int back);
+	/* Optional, for a pane that keeps edits for a pause (the editor):
+	 * hands them to the model now, something else is about to read it. */
+	void (*flush)(fs_app *a, fs_pane *p);
 };
 
 /* The panes; the slots for the panes of the other areas come here. */

@@ -56,6 +56,9 @@ struct fs_tb {
 	TSRange *changed;
 	uint32_t nchanged;
 	TSInputEdit last_edit;
+	size_t draft;         /* above this size, drawing does not reparse */
+	int drafted;          /* lines edited since the last reparse: */
+	size_t dft_first, dft_last;
 	/* Lines to redraw */
 	int damaged;
 	size_t dmg_first, dmg_last;
@@ -343,6 +346,22 @@ static void damage(fs_tb *tb, size_t first, size_t last)
 		tb->dmg_last = last;
 }
 
+/* Lines edited while the tree waits for its reparse: their spans came from
+ * the edited tree, so they are drawn again after it. */
+static void drafted(fs_tb *tb, size_t first, size_t last)
+{
+	if (!tb->drafted) {
+		tb->dft_first = first;
+		tb->dft_last = last;
+		tb->drafted = 1;
+		return;
+	}
+	if (first < tb->dft_first)
+		tb->dft_first = first;
+	if (last > tb->dft_last)
+		tb->dft_last = last;
+}
+
 /* Tells the tree about an edit; points count bytes as tree-sitter wants. */
 static void tree_edit(fs_tb *tb, size_t start, size_t old_end, size_t new_end,
 		      fs_pos sp, fs_pos oldp, fs_pos newp)
@@ -410,6 +429,7 @@ static fs_pos raw_insert(fs_tb *tb, fs_pos p, const char *s, size_t n)
 		tb->starts_ok = p.line + 1;
 	tree_edit(tb, off, off, off + n, p, p, end);
 	damage(tb, p.line, nl ? SIZE_MAX : p.line);
+	drafted(tb, p.line, nl ? SIZE_MAX : p.line);
 	tb->gen++;
 	return end;
 }
@@ -430,6 +450,7 @@ static void raw_delete(fs_tb *tb, fs_pos a, fs_pos b)
 		tb->starts_ok = a.line + 1;
 	tree_edit(tb, off, offb, off, a, b, a);
 	damage(tb, a.line, b.line > a.line ? SIZE_MAX : a.line);
+	drafted(tb, a.line, b.line > a.line ? SIZE_MAX : a.line);
 	tb->gen++;
 }
 
@@ -1118,7 +1139,26 @@ static void reparse(fs_tb *tb)
 	}
 	for (uint32_t i = 0; i < tb->nchanged; i++)
 		damage(tb, tb->changed[i].start_point.row, tb->changed[i].end_point.row);
+	if (tb->drafted)
+		damage(tb, tb->dft_first, tb->dft_last);
+	tb->drafted = 0;
 	tb->stale = 0;
+}
+
+/* Drawing goes on with the edited tree (see fs_tb_set_draft). */
+static int drafting(const fs_tb *tb)
+{
+	return tb->draft && tb->stale && fs_tb_size(tb) > tb->draft;
+}
+
+void fs_tb_set_draft(fs_tb *tb, size_t bytes)
+{
+	tb->draft = bytes;
+}
+
+int fs_tb_stale(const fs_tb *tb)
+{
+	return tb->tree && tb->stale;
 }
 
 void fs_tb_set_language(fs_tb *tb, const TSLanguage *lang)
@@ -1153,7 +1193,8 @@ const TSRange *fs_tb_changed_ranges(const fs_tb *tb, uint32_t *n)
 
 int fs_tb_take_damage(fs_tb *tb, size_t *first, size_t *last)
 {
-	fs_tb_tree(tb);
+	if (!drafting(tb))
+		fs_tb_tree(tb);
 	if (!tb->damaged)
 		return 0;
 	*first = tb->dmg_first;
@@ -1184,7 +1225,7 @@ fs_hl_text fs_tb_hl_text(fs_tb *tb)
 
 void fs_tb_spans(fs_tb *tb, fs_hl_query *q, size_t first, size_t n, fs_spans *out)
 {
-	const TSTree *t = fs_tb_tree(tb);
+	const TSTree *t = drafting(tb) ? tb->tree : fs_tb_tree(tb);
 	out->n = 0;
 	if (!t || first >= tb->nlines)
 		return;

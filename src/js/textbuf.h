@@ -145,6 +145,17 @@ const TSTree *fs_tb_tree(fs_tb *tb);
  * whose syntax changed. *last is SIZE_MAX when lines were added or removed
  * (redraw to the bottom). Returns 0 when nothing changed. */
 int fs_tb_take_damage(fs_tb *tb, size_t *first, size_t *last);
+/* Drafting: a text of more than `bytes` bytes is not reparsed for drawing.
+ * tree-sitter 0.20's incremental parse and its changed ranges both cost
+ * time in proportion to a long list of statements (about 3 ms a keystroke
+ * for 3,000 of them), so while typing goes on fs_tb_take_damage and
+ * fs_tb_spans use the tree as edited (ts_tree_edit shifts every node after
+ * an edit; the edited token grows over the typed text) and only
+ * fs_tb_tree reparses; the lines typed in meanwhile are redrawn after it.
+ * 0 (the default): always reparse. */
+void fs_tb_set_draft(fs_tb *tb, size_t bytes);
+/* Edits wait for a reparse (fs_tb_tree makes it). */
+int fs_tb_stale(const fs_tb *tb);
 /* The changed ranges of the last reparse (old tree vs new). */
 const TSRange *fs_tb_changed_ranges(const fs_tb *tb, uint32_t *n);
 /* The last edit as given to ts_tree_edit (for tests and tools). */

@@ -328,6 +328,45 @@ static void damage_lines(void **state)
 	fs_tb_free(tb);
 }
 
+/* Drafting: a large text is drawn with the edited tree (no reparse, the
+ * colors of the lines below still right), fs_tb_tree reparses and the lines
+ * typed in meanwhile come back as damaged. */
+static void draft_until_asked(void **state)
+{
+	const char *s = "// one\nvar b = 'two';\nvar c = 3;\n";
+	fs_tb *tb = fs_tb_new(s, strlen(s));
+	fs_hl_query *q = NULL;
+	fs_spans sp = { 0 };
+	size_t first, last;
+	assert_int_equal(fs_hl_query_load(&q, "javascript", NULL), 0);
+	fs_tb_set_language(tb, tree_sitter_javascript());
+	fs_tb_set_draft(tb, 8);
+	fs_tb_take_damage(tb, &first, &last);
+	fs_tb_insert(tb, P(0, 3), "xyz", 3, NULL);   /* in the comment */
+	assert_true(fs_tb_take_damage(tb, &first, &last));
+	assert_int_equal(first, 0);
+	assert_int_equal(last, 0);
+	assert_true(fs_tb_stale(tb));      /* drawing did not reparse */
+	fs_tb_spans(tb, q, 0, 2, &sp);
+	assert_true(fs_tb_stale(tb));
+	assert_int_equal(fs_spans_at(&sp, 4), FS_HL_COMMENT);       /* typed */
+	assert_int_equal(fs_spans_at(&sp, 10 + 8), FS_HL_STRING);   /* moved by 3 */
+	assert_non_null(fs_tb_tree(tb));
+	assert_false(fs_tb_stale(tb));
+	/* the syntax did not change: the line typed in comes back all the same */
+	assert_true(fs_tb_take_damage(tb, &first, &last));
+	assert_int_equal(first, 0);
+	assert_int_equal(last, 0);
+	/* a small text (or drafting off) reparses for drawing */
+	fs_tb_set_draft(tb, 0);
+	fs_tb_insert(tb, P(1, 4), "v", 1, NULL);
+	fs_tb_take_damage(tb, &first, &last);
+	assert_false(fs_tb_stale(tb));
+	fs_spans_free(&sp);
+	fs_hl_query_free(q);
+	fs_tb_free(tb);
+}
+
 /* ---- Incremental parsing against a full reparse ------------------------ */
 
 static const char *const pieces[] = {
@@ -433,6 +472,8 @@ static void random_edits_match_full_parse(void **state)
 			"\t\temit(doc._id, 1);\n\t}\n}\n";
 		fs_tb *tb = fs_tb_new(start, strlen(start));
 		fs_tb_set_language(tb, tree_sitter_javascript());
+		if (seed == 3)
+			fs_tb_set_draft(tb, 1);   /* the last run draws between parses */
 		for (int step = 0; step < 300; step++) {
 			int r = rand() % 10;
 			char *before = fs_tb_text(tb, NULL);
@@ -453,6 +494,14 @@ static void random_edits_match_full_parse(void **state)
 			if (r < 8)
 				check_edit(tb, before, gen);
 			free(before);
+			if (seed == 3) {
+				/* spans from the edited tree stay within the text */
+				fs_spans d = { 0 };
+				fs_tb_spans(tb, q, rand() % fs_tb_lines(tb), 5, &d);
+				for (size_t i = 0; i < d.n; i++)
+					assert_true(d.v[i].start < d.v[i].end && d.v[i].end <= fs_tb_size(tb));
+				fs_spans_free(&d);
+			}
 			/* several edits between two parses, like fast typing */
 			if (rand() % 3)
 				check_same(tb, q, p);
@@ -481,6 +530,7 @@ int main(void)
 		cmocka_unit_test(brackets),
 		cmocka_unit_test(columns),
 		cmocka_unit_test(damage_lines),
+		cmocka_unit_test(draft_until_asked),
 		cmocka_unit_test(random_edits_match_full_parse),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
