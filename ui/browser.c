@@ -24,6 +24,7 @@
 #include "couch/browse.h"
 #include "browser.h"
 #include "security.h"
+#include "servermenu.h"
 #include "colors.h"
 #include "draw.h"
 #include "base/fsutil.h"
@@ -1867,9 +1868,5 @@ void fs_browser_run_view(fs_app *a)
 	free(pending_view.view);
 	pending_view.db = fs_buf_steal(&db);
 	pending_view.view = fs_xasprintf("%s/%s", ddoc->name, o->name);
-	struct fs_menu_item items[32];
-	size_t n = 0;
-	for (size_t i = 0; i < b->servers.n && n < 32; i++)
-		items[n++] = (struct fs_menu_item){ FS_REQ_NONE, b->servers.v[i].name };
-	fs_modal_menu(a, "Run the view on which server?", items, n, run_server_chosen);
+	fs_server_menu(a, &b->servers, "Run the view on which server?", run_server_chosen);
 }

@@ -20,6 +20,7 @@
 #include "deploy/deployed.h"
 #include "draw.h"
 #include "gitui.h"
+#include "servermenu.h"
 #include "couch/servers.h"
 
 enum dstate { D_IDLE, D_PLANNING, D_PLANNED, D_RUNNING, D_DONE };
@@ -558,9 +559,6 @@ static void ensure(fs_app *a)
 void fs_deploy_start(fs_app *a)
 {
 	struct deploy *d;
-	struct fs_menu_item items[32];
-	fs_err e = { 0 };
-	size_t n = 0;
 	int proj;
 	if (!fs_app_selected(a, &proj))
 		return;
@@ -576,15 +574,7 @@ void fs_deploy_start(fs_app *a)
 	d->prune = 0;
 	free(d->from);
 	d->from = NULL;
-	fs_servers_free(&d->servers);
-	memset(&d->servers, 0, sizeof d->servers);
-	if (fs_servers_load(&d->servers, NULL, &e)) {
-		fs_app_error(a, "Server profiles: %s", e.msg);
-		return;
-	}
-	for (size_t i = 0; i < d->servers.n && n < 32; i++)
-		items[n++] = (struct fs_menu_item){ FS_REQ_NONE, d->servers.v[i].name };
-	fs_modal_menu(a, "Deploy to which server?", items, n, server_chosen);
+	fs_server_menu_load(a, &d->servers, "Deploy to which server?", server_chosen);
 }
 
 void fs_deploy_start_on(fs_app *a, int proj, const char *server, const char *from)

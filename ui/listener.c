@@ -20,6 +20,7 @@
 #include "colors.h"
 #include "draw.h"
 #include "listener.h"
+#include "servermenu.h"
 #include "couch/http.h"
 #include "couch/servers.h"
 #include "listen/listen_run.h"
@@ -562,7 +563,6 @@ void fs_listener_pane_start(fs_app *a)
 {
 	int proj;
 	fs_obj *o = fs_app_selected(a, &proj);
-	fs_err e = { 0 };
 	if (!o || o->kind != FS_K_LISTENER) {
 		fs_app_error(a, "Select a listener to replay its last changes");
 		return;
@@ -573,18 +573,10 @@ void fs_listener_pane_start(fs_app *a)
 		fs_app_error(a, "Wait: the listener pane is busy");
 		return;
 	}
-	fs_servers_free(&s->servers);
-	memset(&s->servers, 0, sizeof s->servers);
-	if (fs_servers_load(&s->servers, NULL, &e)) {
-		fs_app_error(a, "Server profiles: %s", e.msg);
+	fs_modal *m = fs_server_menu_load(a, &s->servers, "Replay the listener's changes from which server?",
+					  server_chosen);
+	if (!m)
 		return;
-	}
-	struct fs_menu_item items[32];
-	size_t n = 0;
-	for (size_t i = 0; i < s->servers.n && n < 32; i++)
-		items[n++] = (struct fs_menu_item){ FS_REQ_NONE, s->servers.v[i].name };
-	fs_modal *m = fs_modal_menu(a, "Replay the listener's changes from which server?", items, n,
-				    server_chosen);
 	m->arg = fs_obj_path(o);
 	m->ref.proj = proj;
 }
