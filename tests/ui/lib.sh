@@ -152,3 +152,26 @@ ui_stop_stuck() { kill "$ui_stuck_pid" 2>/dev/null; }
 # The pid of the studio (or of valgrind running it) in the tmux pane: the
 # shell that ui_start execs into it wrote it.
 ui_studio_pid() { cat "$ui_pidfile"; }
+
+# ui_start_sample: the sample project (ui_sample) in the studio at 100x30;
+# sets proj and conn (its connector's file). A studio that does not start
+# ends the test.
+ui_start_sample() {
+	proj=$(ui_sample)
+	conn=$proj/_c8oProject/connectors/inspections.yaml
+	ui_start 100 30 "$proj" .
+	ui_wait "FieldInspections" || { not_ok "starts"; done_testing; }
+}
+
+# ui_goto TEXT PATH: goes to an object by filtering the tree on TEXT (n to
+# the next match) until the title, row 0, shows PATH.
+ui_goto() {
+	ui_keys /; ui_type "$1"; ui_keys Enter
+	i=0
+	until ui_row 0 | grep -q -- "$2"; do
+		i=$((i + 1)); [ $i -gt 20 ] && { echo "# cannot reach $2"; return 1; }
+		ui_keys n; sleep 0.05
+	done
+	ui_keys Escape
+	ui_wait_row 0 "$2"
+}
