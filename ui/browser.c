@@ -24,6 +24,7 @@
 #include "couch/browse.h"
 #include "browser.h"
 #include "security.h"
+#include "panejobs.h"
 #include "servermenu.h"
 #include "colors.h"
 #include "draw.h"
@@ -1742,12 +1743,10 @@ static void browser_open(fs_app *a, fs_pane *p)
 	fs_err e = { 0 };
 	p->priv = b;
 	b->app = a;
-	b->jobs = fs_jobs_new(1);
+	b->jobs = fs_pane_jobs_new(a, bg_ready, b);
 	fs_view_args_init(&b->args);
 	if (fs_servers_load(&b->servers, NULL, &e))
 		fs_app_error(a, "%s", e.msg);
-	if (b->jobs)
-		fs_app_watch(a, fs_jobs_fd(b->jobs), POLLIN, bg_ready, b);
 	b->depth = 1;
 	b->stack[0] = (struct frame){ LV_SERVERS, 0, 0 };
 	rebuild(a, b);
@@ -1758,11 +1757,8 @@ static void browser_close(fs_app *a, fs_pane *p)
 	struct browser *b = p->priv;
 	if (!b)
 		return;
-	if (b->job)
-		a->busy--;
 	fs_secui_close(a);
-	fs_app_unwatch(a, fs_jobs_fd(b->jobs));
-	fs_jobs_free(b->jobs);   /* cancels, waits, frees; done callbacks do not run */
+	fs_pane_jobs_free(a, b->jobs, b->job != NULL);
 	lines_clear(b);
 	free(b->v);
 	fs_servers_free(&b->servers);

@@ -20,6 +20,7 @@
 #include "deploy/deployed.h"
 #include "draw.h"
 #include "gitui.h"
+#include "panejobs.h"
 #include "servermenu.h"
 #include "couch/servers.h"
 
@@ -550,9 +551,7 @@ static void ensure(fs_app *a)
 	d = fs_xcalloc(1, sizeof *d);
 	p->priv = d;
 	p->store = &d->lines;
-	d->jobs = fs_jobs_new(1);
-	if (d->jobs)
-		fs_app_watch(a, fs_jobs_fd(d->jobs), POLLIN, jobs_ready, NULL);
+	d->jobs = fs_pane_jobs_new(a, jobs_ready, NULL);
 }
 
 /* The deploy request from anywhere: server, then connectors, then the plan. */
@@ -721,14 +720,8 @@ static void deploy_close(fs_app *a, fs_pane *p)
 	struct deploy *d = p->priv;
 	if (!d)
 		return;
-	if (d->jobs) {
-		fs_app_unwatch(a, fs_jobs_fd(d->jobs));
-		if (d->job)
-			a->busy--;
-		/* cancels and waits; a job whose done did not run is freed with
-		 * its notes and its plan */
-		fs_jobs_free(d->jobs);
-	}
+	/* a job whose done did not run is freed with its notes and its plan */
+	fs_pane_jobs_free(a, d->jobs, d->job != NULL);
 	fs_lines_free(&d->lines);
 	for (size_t i = 0; i < d->nlog; i++)
 		free(d->log[i]);

@@ -20,6 +20,7 @@
 #include "colors.h"
 #include "draw.h"
 #include "listener.h"
+#include "panejobs.h"
 #include "servermenu.h"
 #include "couch/http.h"
 #include "couch/servers.h"
@@ -528,12 +529,8 @@ static void ensure(fs_app *a)
 		return;
 	struct lsn *s = p->priv = fs_xcalloc(1, sizeof *s);
 	p->store = &s->lines;
-	s->bg = fs_jobs_new(1);
-	if (s->bg)
-		fs_app_watch(a, fs_jobs_fd(s->bg), POLLIN, bg_ready, NULL);
-	s->fw = fs_jobs_new(1);
-	if (s->fw)
-		fs_app_watch(a, fs_jobs_fd(s->fw), POLLIN, fw_ready, NULL);
+	s->bg = fs_pane_jobs_new(a, bg_ready, NULL);
+	s->fw = fs_pane_jobs_new(a, fw_ready, NULL);
 }
 
 static void server_chosen(fs_app *a, fs_modal *m, int key)
@@ -685,16 +682,8 @@ static void listener_close(fs_app *a, fs_pane *p)
 	struct lsn *s = p->priv;
 	if (!s)
 		return;
-	if (s->bg) {
-		fs_app_unwatch(a, fs_jobs_fd(s->bg));
-		if (s->job)
-			a->busy--;
-		fs_jobs_free(s->bg);   /* cancels and waits; the job's arg is freed */
-	}
-	if (s->fw) {
-		fs_app_unwatch(a, fs_jobs_fd(s->fw));
-		fs_jobs_free(s->fw);
-	}
+	fs_pane_jobs_free(a, s->bg, s->job != NULL);
+	fs_pane_jobs_free(a, s->fw, 0);
 	fs_lines_free(&s->lines);
 	fs_listen_batch_free(&s->batch);
 	fs_listen_chunks_free(&s->cs);
