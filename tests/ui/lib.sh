@@ -175,3 +175,16 @@ ui_goto() {
 	ui_keys Escape
 	ui_wait_row 0 "$2"
 }
+
+# ui_set_prop NAME VALUE: in the details pane (Tab), the property NAME of
+# the selection edited in place: its old value cleared, VALUE typed, Enter.
+ui_set_prop() {
+	ui_keys Tab
+	ui_wait "$1"
+	n=$(ui_screen | grep -n "│$1" | head -1 | cut -d: -f1)
+	# move the details cursor to its row
+	row=1
+	while [ "$row" -lt "$((n - 1))" ]; do ui_keys j; row=$((row + 1)); done
+	ui_keys Enter
+	ui_keys C-u; ui_type "$2"; ui_keys Enter
+}

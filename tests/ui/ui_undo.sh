@@ -73,13 +73,7 @@ check "redo paste" ui_wait_row 0 "inspections/defects/by_site_copy"
 
 # a property, in place in the details
 ui_goto SubmittedIns "inspections/SubmittedInspections"
-ui_keys Tab
-ui_wait "chunk"
-n=$(ui_screen | grep -n '│chunk' | head -1 | cut -d: -f1)
-row=1
-while [ "$row" -lt "$((n - 1))" ]; do ui_keys j; row=$((row + 1)); done
-ui_keys Enter
-ui_keys C-u; ui_type "25"; ui_keys Enter
+ui_set_prop chunk 25
 ui_wait "chunk set"
 ui_keys C-z
 check "undo property: named" ui_wait "Undone: set chunk of listener SubmittedInspections"
