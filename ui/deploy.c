@@ -554,20 +554,27 @@ static void ensure(fs_app *a)
 	d->jobs = fs_pane_jobs_new(a, jobs_ready, NULL);
 }
 
+/* The pane's state for a new deploy; NULL, said and its pane shown, while
+ * one runs. */
+static struct deploy *idle(fs_app *a)
+{
+	ensure(a);
+	struct deploy *d = DP(a);
+	if (d->job) {
+		fs_app_error(a, "A deploy is running: Esc in its pane cancels it");
+		fs_app_open(a, FS_P_DEPLOY);
+		return NULL;
+	}
+	return d;
+}
+
 /* The deploy request from anywhere: server, then connectors, then the plan. */
 void fs_deploy_start(fs_app *a)
 {
 	struct deploy *d;
 	int proj;
-	if (!fs_app_selected(a, &proj))
+	if (!fs_app_selected(a, &proj) || !(d = idle(a)))
 		return;
-	ensure(a);
-	d = DP(a);
-	if (d->job) {
-		fs_app_error(a, "A deploy is running: Esc in its pane cancels it");
-		fs_app_open(a, FS_P_DEPLOY);
-		return;
-	}
 	d->proj = proj;
 	d->force = 0;
 	d->prune = 0;
@@ -578,13 +585,9 @@ void fs_deploy_start(fs_app *a)
 
 void fs_deploy_start_on(fs_app *a, int proj, const char *server, const char *from)
 {
-	ensure(a);
-	struct deploy *d = DP(a);
-	if (d->job) {
-		fs_app_error(a, "A deploy is running: Esc in its pane cancels it");
-		fs_app_open(a, FS_P_DEPLOY);
+	struct deploy *d = idle(a);
+	if (!d)
 		return;
-	}
 	d->proj = proj;
 	d->force = 0;
 	free(d->server);
