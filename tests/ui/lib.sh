@@ -188,3 +188,13 @@ ui_set_prop() {
 	ui_keys Enter
 	ui_keys C-u; ui_type "$2"; ui_keys Enter
 }
+
+# ui_deploy_to [KEY...]: P, the keys given in the server menu ("j": the
+# second profile), Enter, then all connectors: the deploy's plan comes.
+ui_deploy_to() {
+	ui_keys P
+	ui_wait "Deploy to which server?"
+	ui_keys "$@" Enter
+	ui_wait "Deploy which connectors?"
+	ui_keys Enter
+}
