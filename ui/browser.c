@@ -25,6 +25,8 @@
 #include "couch/browse_acl.h"
 #include "browser.h"
 #include "security.h"
+#include "panejobs.h"
+#include "servermenu.h"
 #include "colors.h"
 #include "draw.h"
 #include "base/fsutil.h"
@@ -1844,12 +1846,10 @@ static void browser_open(fs_app *a, fs_pane *p)
 	fs_err e = { 0 };
 	p->priv = b;
 	b->app = a;
-	b->jobs = fs_jobs_new(1);
+	b->jobs = fs_pane_jobs_new(a, bg_ready, b);
 	fs_view_args_init(&b->args);
 	if (fs_servers_load(&b->servers, NULL, &e))
 		fs_app_error(a, "%s", e.msg);
-	if (b->jobs)
-		fs_app_watch(a, fs_jobs_fd(b->jobs), POLLIN, bg_ready, b);
 	b->depth = 1;
 	b->stack[0] = (struct frame){ LV_SERVERS, 0, 0 };
 	rebuild(a, b);
@@ -1860,11 +1860,8 @@ static void browser_close(fs_app *a, fs_pane *p)
 	struct browser *b = p->priv;
 	if (!b)
 		return;
-	if (b->job)
-		a->busy--;
 	fs_secui_close(a);
-	fs_app_unwatch(a, fs_jobs_fd(b->jobs));
-	fs_jobs_free(b->jobs);   /* cancels, waits, frees; done callbacks do not run */
+	fs_pane_jobs_free(a, b->jobs, b->job != NULL);
 	lines_clear(b);
 	free(b->v);
 	fs_servers_free(&b->servers);
@@ -1972,9 +1969,5 @@ void fs_browser_run_view(fs_app *a)
 	free(pending_view.view);
 	pending_view.db = fs_buf_steal(&db);
 	pending_view.view = fs_xasprintf("%s/%s", ddoc->name, o->name);
-	struct fs_menu_item items[32];
-	size_t n = 0;
-	for (size_t i = 0; i < b->servers.n && n < 32; i++)
-		items[n++] = (struct fs_menu_item){ FS_REQ_NONE, b->servers.v[i].name };
-	fs_modal_menu(a, "Run the view on which server?", items, n, run_server_chosen);
+	fs_server_menu(a, &b->servers, "Run the view on which server?", run_server_chosen);
 }

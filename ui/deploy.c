@@ -20,6 +20,8 @@
 #include "deploy/deployed.h"
 #include "draw.h"
 #include "gitui.h"
+#include "panejobs.h"
+#include "servermenu.h"
 #include "couch/servers.h"
 
 enum dstate { D_IDLE, D_PLANNING, D_PLANNED, D_RUNNING, D_DONE };
@@ -549,53 +551,43 @@ static void ensure(fs_app *a)
 	d = fs_xcalloc(1, sizeof *d);
 	p->priv = d;
 	p->store = &d->lines;
-	d->jobs = fs_jobs_new(1);
-	if (d->jobs)
-		fs_app_watch(a, fs_jobs_fd(d->jobs), POLLIN, jobs_ready, NULL);
+	d->jobs = fs_pane_jobs_new(a, jobs_ready, NULL);
 }
 
-/* The deploy request from anywhere: server, then connectors, then the plan. */
-void fs_deploy_start(fs_app *a)
-{
-	struct deploy *d;
-	struct fs_menu_item items[32];
-	fs_err e = { 0 };
-	size_t n = 0;
-	int proj;
-	if (!fs_app_selected(a, &proj))
-		return;
-	ensure(a);
-	d = DP(a);
-	if (d->job) {
-		fs_app_error(a, "A deploy is running: Esc in its pane cancels it");
-		fs_app_open(a, FS_P_DEPLOY);
-		return;
-	}
-	d->proj = proj;
-	d->force = 0;
-	d->prune = 0;
-	free(d->from);
-	d->from = NULL;
-	fs_servers_free(&d->servers);
-	memset(&d->servers, 0, sizeof d->servers);
-	if (fs_servers_load(&d->servers, NULL, &e)) {
-		fs_app_error(a, "Server profiles: %s", e.msg);
-		return;
-	}
-	for (size_t i = 0; i < d->servers.n && n < 32; i++)
-		items[n++] = (struct fs_menu_item){ FS_REQ_NONE, d->servers.v[i].name };
-	fs_modal_menu(a, "Deploy to which server?", items, n, server_chosen);
-}
-
-void fs_deploy_start_on(fs_app *a, int proj, const char *server, const char *from)
+/* The pane's state for a new deploy; NULL, said and its pane shown, while
+ * one runs. */
+static struct deploy *idle(fs_app *a)
 {
 	ensure(a);
 	struct deploy *d = DP(a);
 	if (d->job) {
 		fs_app_error(a, "A deploy is running: Esc in its pane cancels it");
 		fs_app_open(a, FS_P_DEPLOY);
-		return;
+		return NULL;
 	}
+	return d;
+}
+
+/* The deploy request from anywhere: server, then connectors, then the plan. */
+void fs_deploy_start(fs_app *a)
+{
+	struct deploy *d;
+	int proj;
+	if (!fs_app_selected(a, &proj) || !(d = idle(a)))
+		return;
+	d->proj = proj;
+	d->force = 0;
+	d->prune = 0;
+	free(d->from);
+	d->from = NULL;
+	fs_server_menu_load(a, &d->servers, "Deploy to which server?", server_chosen);
+}
+
+void fs_deploy_start_on(fs_app *a, int proj, const char *server, const char *from)
+{
+	struct deploy *d = idle(a);
+	if (!d)
+		return;
 	d->proj = proj;
 	d->force = 0;
 	free(d->server);
@@ -731,14 +723,8 @@ static void deploy_close(fs_app *a, fs_pane *p)
 	struct deploy *d = p->priv;
 	if (!d)
 		return;
-	if (d->jobs) {
-		fs_app_unwatch(a, fs_jobs_fd(d->jobs));
-		if (d->job)
-			a->busy--;
-		/* cancels and waits; a job whose done did not run is freed with
-		 * its notes and its plan */
-		fs_jobs_free(d->jobs);
-	}
+	/* a job whose done did not run is freed with its notes and its plan */
+	fs_pane_jobs_free(a, d->jobs, d->job != NULL);
 	fs_lines_free(&d->lines);
 	for (size_t i = 0; i < d->nlog; i++)
 		free(d->log[i]);

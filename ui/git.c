@@ -12,6 +12,7 @@
 #include "app.h"
 #include "colors.h"
 #include "gitui.h"
+#include "panejobs.h"
 #include "base/job.h"
 #include "watch.h"
 
@@ -172,9 +173,8 @@ void fs_gitui_start(fs_app *a)
 		if (dir && fs_repo_open(&g->p[i].repo, dir, NULL))
 			g->p[i].repo = NULL;
 	}
-	if (!(g->jobs = fs_jobs_new(1)))
+	if (!(g->jobs = fs_pane_jobs_new(a, jobs_ready, NULL)))
 		return;
-	fs_app_watch(a, fs_jobs_fd(g->jobs), POLLIN, jobs_ready, NULL);
 	fs_gitui_refresh(a);
 }
 
@@ -220,10 +220,7 @@ void fs_gitui_free(fs_app *a)
 	struct fs_gitui *g = G(a);
 	if (!g)
 		return;
-	if (g->jobs) {
-		fs_app_unwatch(a, fs_jobs_fd(g->jobs));
-		fs_jobs_free(g->jobs);   /* a running status stops at its next project */
-	}
+	fs_pane_jobs_free(a, g->jobs, 0);   /* a running status stops at its next project */
 	for (size_t i = 0; i < g->n; i++) {
 		fs_repo_free(g->p[i].repo);
 		fs_changes_free(&g->p[i].changes);

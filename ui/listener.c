@@ -20,6 +20,8 @@
 #include "colors.h"
 #include "draw.h"
 #include "listener.h"
+#include "panejobs.h"
+#include "servermenu.h"
 #include "couch/http.h"
 #include "couch/servers.h"
 #include "listen/listen_run.h"
@@ -527,12 +529,8 @@ static void ensure(fs_app *a)
 		return;
 	struct lsn *s = p->priv = fs_xcalloc(1, sizeof *s);
 	p->store = &s->lines;
-	s->bg = fs_jobs_new(1);
-	if (s->bg)
-		fs_app_watch(a, fs_jobs_fd(s->bg), POLLIN, bg_ready, NULL);
-	s->fw = fs_jobs_new(1);
-	if (s->fw)
-		fs_app_watch(a, fs_jobs_fd(s->fw), POLLIN, fw_ready, NULL);
+	s->bg = fs_pane_jobs_new(a, bg_ready, NULL);
+	s->fw = fs_pane_jobs_new(a, fw_ready, NULL);
 }
 
 static void server_chosen(fs_app *a, fs_modal *m, int key)
@@ -562,7 +560,6 @@ void fs_listener_pane_start(fs_app *a)
 {
 	int proj;
 	fs_obj *o = fs_app_selected(a, &proj);
-	fs_err e = { 0 };
 	if (!o || o->kind != FS_K_LISTENER) {
 		fs_app_error(a, "Select a listener to replay its last changes");
 		return;
@@ -573,18 +570,10 @@ void fs_listener_pane_start(fs_app *a)
 		fs_app_error(a, "Wait: the listener pane is busy");
 		return;
 	}
-	fs_servers_free(&s->servers);
-	memset(&s->servers, 0, sizeof s->servers);
-	if (fs_servers_load(&s->servers, NULL, &e)) {
-		fs_app_error(a, "Server profiles: %s", e.msg);
+	fs_modal *m = fs_server_menu_load(a, &s->servers, "Replay the listener's changes from which server?",
+					  server_chosen);
+	if (!m)
 		return;
-	}
-	struct fs_menu_item items[32];
-	size_t n = 0;
-	for (size_t i = 0; i < s->servers.n && n < 32; i++)
-		items[n++] = (struct fs_menu_item){ FS_REQ_NONE, s->servers.v[i].name };
-	fs_modal *m = fs_modal_menu(a, "Replay the listener's changes from which server?", items, n,
-				    server_chosen);
 	m->arg = fs_obj_path(o);
 	m->ref.proj = proj;
 }
@@ -693,16 +682,8 @@ static void listener_close(fs_app *a, fs_pane *p)
 	struct lsn *s = p->priv;
 	if (!s)
 		return;
-	if (s->bg) {
-		fs_app_unwatch(a, fs_jobs_fd(s->bg));
-		if (s->job)
-			a->busy--;
-		fs_jobs_free(s->bg);   /* cancels and waits; the job's arg is freed */
-	}
-	if (s->fw) {
-		fs_app_unwatch(a, fs_jobs_fd(s->fw));
-		fs_jobs_free(s->fw);
-	}
+	fs_pane_jobs_free(a, s->bg, s->job != NULL);
+	fs_pane_jobs_free(a, s->fw, 0);
 	fs_lines_free(&s->lines);
 	fs_listen_batch_free(&s->batch);
 	fs_listen_chunks_free(&s->cs);

@@ -135,18 +135,32 @@ static int read_recovered(void *ctx, const char *rel, char **data, size_t *len, 
 	return rc;
 }
 
+/* The recovery file of dir, parsed into *doc (NULL when it does not
+ * parse); *path is its path (caller frees both). Nonzero when it could not
+ * be read. */
+static enum fs_err_code recovery_read(const char *dir, char **path, cJSON **doc, fs_err *e)
+{
+	char *text = NULL;
+	int rc;
+	*doc = NULL;
+	if (!(*path = fs_recover_path(dir)))
+		return fs_err_set(e, FS_E_NOTFOUND, "no recovery folder (HOME is not set)");
+	if ((rc = fs_read_file(*path, &text, NULL, e)))
+		return rc;
+	*doc = cJSON_Parse(text);
+	free(text);
+	return 0;
+}
+
 int fs_recover_load(const char *dir, fs_project **out, fs_err *e)
 {
-	char *path = fs_recover_path(dir), *text = NULL;
+	char *path = NULL;
 	cJSON *doc = NULL, *it;
 	struct overlay o = { dir, NULL };
 	int rc;
 	*out = NULL;
-	if (!path)
-		return fs_err_set(e, FS_E_NOTFOUND, "no recovery folder (HOME is not set)");
-	if ((rc = fs_read_file(path, &text, NULL, e)))
+	if ((rc = recovery_read(dir, &path, &doc, e)))
 		goto out;
-	doc = cJSON_Parse(text);
 	o.files = doc ? cJSON_GetObjectItem(doc, "files") : NULL;
 	if (!cJSON_IsObject(o.files)) {
 		rc = fs_err_set(e, FS_E_PARSE, "%s: not a recovery file", path);
@@ -164,22 +178,18 @@ int fs_recover_load(const char *dir, fs_project **out, fs_err *e)
 		fs_err_prefix(e, "%s", path);
 out:
 	cJSON_Delete(doc);
-	free(text);
 	free(path);
 	return rc;
 }
 
 int fs_recover_edits(const char *dir, fs_edits *log, cJSON **fp, fs_err *e)
 {
-	char *path = fs_recover_path(dir), *text = NULL;
+	char *path = NULL;
 	cJSON *doc = NULL, *edits, *base;
 	int rc;
 	*fp = NULL;
-	if (!path)
-		return fs_err_set(e, FS_E_NOTFOUND, "no recovery folder (HOME is not set)");
-	if ((rc = fs_read_file(path, &text, NULL, e)))
+	if ((rc = recovery_read(dir, &path, &doc, e)))
 		goto out;
-	doc = cJSON_Parse(text);
 	edits = cJSON_GetObjectItemCaseSensitive(doc, "edits");
 	base = cJSON_GetObjectItemCaseSensitive(doc, "base");
 	if (!edits || !cJSON_IsObject(base)) {
@@ -194,7 +204,6 @@ int fs_recover_edits(const char *dir, fs_edits *log, cJSON **fp, fs_err *e)
 	*fp = cJSON_DetachItemViaPointer(doc, base);
 out:
 	cJSON_Delete(doc);
-	free(text);
 	free(path);
 	return rc;
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "security.h"
+#include "panejobs.h"
 #include "base/job.h"
 #include "base/fsutil.h"
 #include "base/json.h"
@@ -183,8 +184,8 @@ void fs_secui_open(fs_app *a, const fs_couch *c, const char *db)
 		fs_app_msg(a, "Permissions: the last change is not finished");
 		return;
 	}
-	if (!S.bg && (S.bg = fs_jobs_new(1)))
-		fs_app_watch(a, fs_jobs_fd(S.bg), POLLIN, ready, NULL);
+	if (!S.bg)
+		S.bg = fs_pane_jobs_new(a, ready, NULL);
 	if (!S.bg || !(S.c = fs_couch_clone(c))) {
 		fs_app_error(a, "Cannot start a request");
 		return;
@@ -197,10 +198,7 @@ void fs_secui_close(fs_app *a)
 {
 	if (!S.bg)
 		return;
-	if (S.job)
-		a->busy--;
-	fs_app_unwatch(a, fs_jobs_fd(S.bg));
-	fs_jobs_free(S.bg);   /* cancels and waits; done callbacks do not run */
+	fs_pane_jobs_free(a, S.bg, S.job != NULL);
 	S.bg = NULL;
 	S.job = NULL;
 	end_session();

@@ -17,6 +17,7 @@
 #include "deploy.h"
 #include "colors.h"
 #include "draw.h"
+#include "panejobs.h"
 #include "couch/servers.h"
 #include "deploy/deployed.h"
 
@@ -184,9 +185,7 @@ static void servers_open(fs_app *a, fs_pane *p)
 	s_app = a;
 	if (!s) {
 		s = p->priv = fs_xcalloc(1, sizeof *s);
-		s->bg = fs_jobs_new(1);
-		if (s->bg)
-			fs_app_watch(a, fs_jobs_fd(s->bg), POLLIN, bg_ready, NULL);
+		s->bg = fs_pane_jobs_new(a, bg_ready, NULL);
 	}
 	if (fs_app_selected(a, &proj) && !s->job)
 		s->proj = proj;
@@ -343,12 +342,7 @@ static void servers_close(fs_app *a, fs_pane *p)
 	struct servers *s = p->priv;
 	if (!s)
 		return;
-	if (s->bg) {
-		fs_app_unwatch(a, fs_jobs_fd(s->bg));
-		if (s->job)
-			a->busy--;
-		fs_jobs_free(s->bg);   /* cancels and waits; done callbacks not run */
-	}
+	fs_pane_jobs_free(a, s->bg, s->job != NULL);
 	if (s->jarg)
 		job_free(s->jarg);
 	fs_deployed_free(s->d);

@@ -1,6 +1,4 @@
 /* A misbehaving HTTP server for tests: see badserver.h. */
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -11,23 +9,21 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include "badserver.h"
+#include "loopserver.h"
 #include "base/buf.h"
 #include "base/json.h"
 
 struct fs_badserver {
-	int fd;
-	char url[64];
-	pthread_t accept_thread;
-	atomic_int stop;
+	fs_loopserver *srv;
 	atomic_int requests;
 	atomic_int authorized;    /* requests that carried an Authorization header */
-	atomic_int active;        /* connection threads alive */
 	pthread_mutex_t lock;
 	char *last_line;          /* the request line of the last request */
 };
 
 typedef struct conn {
 	fs_badserver *b;
+	fs_loopserver *srv;
 	int fd;
 } conn;
 
@@ -45,10 +41,10 @@ typedef struct request {
 static int peer_gone(conn *c, int ms)
 {
 	struct pollfd p = { c->fd, POLLIN, 0 };
-	if (atomic_load(&c->b->stop))
+	if (fs_loopserver_stopping(c->srv))
 		return 1;
 	if (poll(&p, 1, ms) <= 0)
-		return atomic_load(&c->b->stop);
+		return fs_loopserver_stopping(c->srv);
 	char tmp[256];
 	return recv(c->fd, tmp, sizeof tmp, MSG_DONTWAIT) <= 0;
 }
@@ -68,7 +64,7 @@ static int read_request(conn *c, request *r)
 	char chunk[4096];
 	char *end = NULL;
 	while (!(end = in.data ? strstr(in.data, "\r\n\r\n") : NULL)) {
-		if (atomic_load(&c->b->stop))
+		if (fs_loopserver_stopping(c->srv))
 			break;
 		struct pollfd p = { c->fd, POLLIN, 0 };
 		if (poll(&p, 1, 50) <= 0)
@@ -205,9 +201,9 @@ static void behave(conn *c, request *r)
 	}
 }
 
-static void *serve(void *arg)
+static void serve(fs_loopserver *srv, void *ctx, int fd)
 {
-	conn *c = arg;
+	conn c0 = { ctx, srv, fd }, *c = &c0;
 	request r;
 	memset(&r, 0, sizeof r);
 	if (read_request(c, &r) == 0) {
@@ -221,55 +217,15 @@ static void *serve(void *arg)
 		behave(c, &r);
 	}
 	fs_buf_free(&r.body);
-	close(c->fd);
-	atomic_fetch_sub(&c->b->active, 1);
-	free(c);
-	return NULL;
-}
-
-static void *accept_loop(void *arg)
-{
-	fs_badserver *b = arg;
-	while (!atomic_load(&b->stop)) {
-		struct pollfd p = { b->fd, POLLIN, 0 };
-		if (poll(&p, 1, 50) <= 0)
-			continue;
-		int fd = accept(b->fd, NULL, NULL);
-		if (fd < 0)
-			continue;
-		conn *c = calloc(1, sizeof *c);
-		c->b = b;
-		c->fd = fd;
-		atomic_fetch_add(&b->active, 1);
-		pthread_t t;
-		if (pthread_create(&t, NULL, serve, c) == 0) {
-			pthread_detach(t);
-		} else {
-			close(fd);
-			free(c);
-			atomic_fetch_sub(&b->active, 1);
-		}
-	}
-	return NULL;
 }
 
 fs_badserver *fs_badserver_start(void)
 {
 	fs_badserver *b = calloc(1, sizeof *b);
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t len = sizeof a;
-	b->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (b->fd < 0 || bind(b->fd, (struct sockaddr *)&a, sizeof a) < 0 || listen(b->fd, 64) < 0 ||
-		getsockname(b->fd, (struct sockaddr *)&a, &len) < 0) {
-		if (b->fd >= 0)
-			close(b->fd);
-		free(b);
-		return NULL;
-	}
 	pthread_mutex_init(&b->lock, NULL);
-	snprintf(b->url, sizeof b->url, "http://127.0.0.1:%d", ntohs(a.sin_port));
-	if (pthread_create(&b->accept_thread, NULL, accept_loop, b) != 0) {
-		close(b->fd);
+	b->srv = fs_loopserver_start(serve, b);
+	if (!b->srv) {
+		pthread_mutex_destroy(&b->lock);
 		free(b);
 		return NULL;
 	}
@@ -278,7 +234,7 @@ fs_badserver *fs_badserver_start(void)
 
 const char *fs_badserver_url(const fs_badserver *b)
 {
-	return b->url;
+	return fs_loopserver_url(b->srv);
 }
 
 int fs_badserver_requests(const fs_badserver *b)
@@ -303,11 +259,7 @@ void fs_badserver_stop(fs_badserver *b)
 {
 	if (!b)
 		return;
-	atomic_store(&b->stop, 1);
-	pthread_join(b->accept_thread, NULL);
-	while (atomic_load(&b->active) > 0)
-		usleep(10000);
-	close(b->fd);
+	fs_loopserver_stop(b->srv);
 	free(b->last_line);
 	pthread_mutex_destroy(&b->lock);
 	free(b);

@@ -12,25 +12,26 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include "cutproxy.h"
+#include "loopserver.h"
 #include "base/buf.h"
 
 struct fs_cutproxy {
-	int fd, upstream_port;
-	char url[64];
-	pthread_t accept_thread;
-	atomic_int stop, active, bulk, cut;
+	fs_loopserver *srv;
+	int upstream_port;
+	atomic_int bulk, cut;
 };
 
 typedef struct conn {
 	fs_cutproxy *p;
+	fs_loopserver *srv;
 	int fd;
 } conn;
 
 /* Reads more of fd into b; 0 on end of stream, error or stop. */
-static int fill(fs_cutproxy *p, int fd, fs_buf *b)
+static int fill(conn *c, int fd, fs_buf *b)
 {
 	char chunk[8192];
-	while (!atomic_load(&p->stop)) {
+	while (!fs_loopserver_stopping(c->srv)) {
 		struct pollfd pf = { fd, POLLIN, 0 };
 		if (poll(&pf, 1, 50) <= 0)
 			continue;
@@ -60,13 +61,13 @@ static int read_request(conn *c, fs_buf *in, fs_buf *req)
 {
 	char *end;
 	while (!(end = in->data ? strstr(in->data, "\r\n\r\n") : NULL))
-		if (!fill(c->p, c->fd, in))
+		if (!fill(c, c->fd, in))
 			return 0;
 	size_t head = (size_t)(end - in->data) + 4;
 	const char *cl = strcasestr(in->data, "\r\nContent-Length:");
 	size_t len = cl && cl < end ? (size_t)atol(cl + 17) : 0;
 	while (in->len < head + len)
-		if (!fill(c->p, c->fd, in))
+		if (!fill(c, c->fd, in))
 			return 0;
 	/* the server closes after its answer: the end of its stream ends it */
 	const char *eol = strstr(in->data, "\r\n");
@@ -90,7 +91,7 @@ static int forward(conn *c, const fs_buf *req, fs_buf *resp)
 		return -1;
 	}
 	send_all(fd, req->data, req->len);
-	while (fill(c->p, fd, resp))
+	while (fill(c, fd, resp))
 		;
 	close(fd);
 	return 0;
@@ -105,9 +106,9 @@ static void keep_alive(fs_buf *resp)
 		memcpy(h + 2, "X-Was-Conn: close", 17);
 }
 
-static void *serve(void *arg)
+static void serve(fs_loopserver *srv, void *ctx, int fd)
 {
-	conn *c = arg;
+	conn c0 = { ctx, srv, fd }, *c = &c0;
 	fs_buf in = FS_BUF_INIT, req = FS_BUF_INIT, resp = FS_BUF_INIT;
 	while (read_request(c, &in, &req)) {
 		size_t line = strcspn(req.data, "\r");
@@ -126,60 +127,23 @@ static void *serve(void *arg)
 	fs_buf_free(&in);
 	fs_buf_free(&req);
 	fs_buf_free(&resp);
-	close(c->fd);
-	atomic_fetch_sub(&c->p->active, 1);
-	free(c);
-	return NULL;
-}
-
-static void *accept_loop(void *arg)
-{
-	fs_cutproxy *p = arg;
-	while (!atomic_load(&p->stop)) {
-		struct pollfd pf = { p->fd, POLLIN, 0 };
-		if (poll(&pf, 1, 50) <= 0)
-			continue;
-		int fd = accept(p->fd, NULL, NULL);
-		if (fd < 0)
-			continue;
-		conn *c = calloc(1, sizeof *c);
-		c->p = p;
-		c->fd = fd;
-		atomic_fetch_add(&p->active, 1);
-		pthread_t t;
-		if (pthread_create(&t, NULL, serve, c) == 0) {
-			pthread_detach(t);
-		} else {
-			close(fd);
-			free(c);
-			atomic_fetch_sub(&p->active, 1);
-		}
-	}
-	return NULL;
 }
 
 fs_cutproxy *fs_cutproxy_start(int upstream_port)
 {
 	fs_cutproxy *p = calloc(1, sizeof *p);
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t len = sizeof a;
 	p->upstream_port = upstream_port;
-	p->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (p->fd < 0 || bind(p->fd, (struct sockaddr *)&a, sizeof a) < 0 || listen(p->fd, 64) < 0 ||
-		getsockname(p->fd, (struct sockaddr *)&a, &len) < 0 ||
-		pthread_create(&p->accept_thread, NULL, accept_loop, p) != 0) {
-		if (p->fd >= 0)
-			close(p->fd);
+	p->srv = fs_loopserver_start(serve, p);
+	if (!p->srv) {
 		free(p);
 		return NULL;
 	}
-	snprintf(p->url, sizeof p->url, "http://127.0.0.1:%d", ntohs(a.sin_port));
 	return p;
 }
 
 const char *fs_cutproxy_url(const fs_cutproxy *p)
 {
-	return p->url;
+	return fs_loopserver_url(p->srv);
 }
 
 int fs_cutproxy_bulk_docs(const fs_cutproxy *p)
@@ -191,10 +155,6 @@ void fs_cutproxy_stop(fs_cutproxy *p)
 {
 	if (!p)
 		return;
-	atomic_store(&p->stop, 1);
-	pthread_join(p->accept_thread, NULL);
-	while (atomic_load(&p->active) > 0)
-		usleep(10000);
-	close(p->fd);
+	fs_loopserver_stop(p->srv);
 	free(p);
 }

@@ -152,3 +152,49 @@ ui_stop_stuck() { kill "$ui_stuck_pid" 2>/dev/null; }
 # The pid of the studio (or of valgrind running it) in the tmux pane: the
 # shell that ui_start execs into it wrote it.
 ui_studio_pid() { cat "$ui_pidfile"; }
+
+# ui_start_sample: the sample project (ui_sample) in the studio at 100x30;
+# sets proj and conn (its connector's file). A studio that does not start
+# ends the test.
+ui_start_sample() {
+	proj=$(ui_sample)
+	conn=$proj/_c8oProject/connectors/inspections.yaml
+	ui_start 100 30 "$proj" .
+	ui_wait "FieldInspections" || { not_ok "starts"; done_testing; }
+}
+
+# ui_goto TEXT PATH: goes to an object by filtering the tree on TEXT (n to
+# the next match) until the title, row 0, shows PATH.
+ui_goto() {
+	ui_keys /; ui_type "$1"; ui_keys Enter
+	i=0
+	until ui_row 0 | grep -q -- "$2"; do
+		i=$((i + 1)); [ $i -gt 20 ] && { echo "# cannot reach $2"; return 1; }
+		ui_keys n; sleep 0.05
+	done
+	ui_keys Escape
+	ui_wait_row 0 "$2"
+}
+
+# ui_set_prop NAME VALUE: in the details pane (Tab), the property NAME of
+# the selection edited in place: its old value cleared, VALUE typed, Enter.
+ui_set_prop() {
+	ui_keys Tab
+	ui_wait "$1"
+	n=$(ui_screen | grep -n "│$1" | head -1 | cut -d: -f1)
+	# move the details cursor to its row
+	row=1
+	while [ "$row" -lt "$((n - 1))" ]; do ui_keys j; row=$((row + 1)); done
+	ui_keys Enter
+	ui_keys C-u; ui_type "$2"; ui_keys Enter
+}
+
+# ui_deploy_to [KEY...]: P, the keys given in the server menu ("j": the
+# second profile), Enter, then all connectors: the deploy's plan comes.
+ui_deploy_to() {
+	ui_keys P
+	ui_wait "Deploy to which server?"
+	ui_keys "$@" Enter
+	ui_wait "Deploy which connectors?"
+	ui_keys Enter
+}

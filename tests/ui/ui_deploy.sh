@@ -44,11 +44,7 @@ ui_keys / ; ui_type by_site; ui_keys Enter Escape
 ui_wait_row 0 "visits/by_site "
 ui_keys E
 ui_wait "[+] 1 unsaved"
-ui_keys P
-ui_wait "Deploy to which server?"
-ui_keys Enter
-ui_wait "Deploy which connectors?"
-ui_keys Enter
+ui_deploy_to
 check "the plan (of the selected connector) has one update" ui_wait_re "test: 1 to update, 1 unchanged *$"
 ui_keys P
 ui_wait "Deploy 1 design document to test"
@@ -59,11 +55,7 @@ check "the server has the edited function" sh -c "curl -fsS '$COUCH_URL/inspecti
 ui_keys Escape
 
 # a dead server
-ui_keys P
-ui_wait "Deploy to which server?"
-ui_keys j Enter
-ui_wait "Deploy which connectors?"
-ui_keys Enter
+ui_deploy_to j
 check "a dead server is reported in plain words" ui_wait "No plan: cannot connect"
 check "the UI still answers" sh -c "tmux -L $ui_sock send-keys -t ui Escape '?' && sleep 0.2 && tmux -L $ui_sock capture-pane -p -t ui | grep -q 'fsstudio keys'"
 done_testing

@@ -20,11 +20,7 @@ chmod 600 "$tap_tmp/home/.config/fsstudio/servers"
 ui_start 80 24 "$proj" .
 ui_wait "FieldInspections" || { not_ok "starts"; done_testing; }
 
-ui_keys P
-ui_wait "Deploy to which server?"
-ui_keys Enter
-ui_wait "Deploy which connectors?"
-ui_keys Enter
+ui_deploy_to
 check "the plan refuses the document" ui_wait "refused    _design/visits:"
 check "its row names the function in full" ui_wait "function inspections/visits/by_site/map,"
 check "with the line, the column and the error" ui_wait "line 2, column 46: missing ')'"

@@ -43,14 +43,7 @@ ui_wait_gone "Rename to:"
 # a property in place: the chunk of the SubmittedInspections listener
 ui_keys / ; ui_type SubmittedIns; ui_keys Enter Escape
 ui_wait_row 0 "inspections/SubmittedInspections"
-ui_keys Tab
-ui_wait "chunk"
-n=$(ui_screen | grep -n '│chunk' | head -1 | cut -d: -f1)
-# move the details cursor to the chunk row
-row=1
-while [ "$row" -lt "$((n - 1))" ]; do ui_keys j; row=$((row + 1)); done
-ui_keys Enter
-ui_keys C-u; ui_type "many"; ui_keys Enter
+ui_set_prop chunk many
 check "a bad value is refused in plain words" ui_wait "chunk not changed:"
 ui_keys C-u; ui_type "25"; ui_keys Enter
 check "the new value is accepted" ui_wait "chunk set"

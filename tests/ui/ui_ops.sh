@@ -8,22 +8,7 @@
 ui_need
 plan 14
 
-proj=$(ui_sample)
-conn=$proj/_c8oProject/connectors/inspections.yaml
-ui_start 100 30 "$proj" .
-ui_wait "FieldInspections" || { not_ok "starts"; done_testing; }
-
-# go to an object by filtering on its name until the title shows its path
-goto() {
-	ui_keys /; ui_type "$1"; ui_keys Enter
-	i=0
-	until ui_row 0 | grep -q -- "$2"; do
-		i=$((i + 1)); [ $i -gt 20 ] && { echo "# cannot reach $2"; return 1; }
-		ui_keys n; sleep 0.05
-	done
-	ui_keys Escape
-	ui_wait_row 0 "$2"
-}
+ui_start_sample
 
 # new connector, design document, view with a UTF-8 name, reduce
 ui_keys C
@@ -42,7 +27,7 @@ ui_keys R
 check "a reduce added to the view" ui_wait_row 0 "par_année_年/reduce"
 
 # a listener made on a view targets it
-goto by_status "inspections/visits/by_status "
+ui_goto by_status "inspections/visits/by_status "
 ui_keys L
 ui_wait "New listener name:"
 ui_type "OnStatus"; ui_keys Enter
@@ -50,10 +35,10 @@ ui_wait_row 0 "inspections/OnStatus "
 check "the new listener targets the selected view" ui_wait "FieldInspections.inspections.visits.by_status"
 
 # copy a view into another design document (the context menu pastes)
-goto by_site "inspections/visits/by_site "
+ui_goto by_site "inspections/visits/by_site "
 ui_keys y
 check "copy says what to do" ui_wait "select where it goes and press p"
-goto defects "inspections/defects "
+ui_goto defects "inspections/defects "
 ui_keys m
 ui_wait "Actions"
 check "the context menu lists paste with its key" ui_wait_re "Paste a copy under the selection *p"
@@ -68,7 +53,7 @@ ui_keys Enter
 check "pasted again there: the name that clashes gets _copy" ui_wait_row 0 "inspections/defects/by_site_copy"
 
 # delete asks first; n keeps, y deletes
-goto DeleteDefect "inspections/DeleteDefect "
+ui_goto DeleteDefect "inspections/DeleteDefect "
 ui_keys d
 check "delete asks" ui_wait "Delete transaction 'DeleteDefect'?"
 ui_keys n

@@ -31,22 +31,14 @@ chmod 600 "$tap_tmp/home/.config/fsstudio/servers"
 ui_start 120 30 "$proj" .
 ui_wait "FieldInspections" || { not_ok "starts"; done_testing; }
 
-ui_keys P
-ui_wait "Deploy to which server?"
-ui_keys Enter
-ui_wait "Deploy which connectors?"
-ui_keys Enter
+ui_deploy_to
 check "a failing password_command: the exit status is said" \
 	ui_wait "password_command of server 'cmd' failed with exit status 3"
 check "its stderr never reaches the screen" ui_lacks "LEAKED-ERROR-TEXT"
 check "nor its output" ui_lacks "LEAKED-OUTPUT"
 ui_keys Escape
 
-ui_keys P
-ui_wait "Deploy to which server?"
-ui_keys j Enter
-ui_wait "Deploy which connectors?"
-ui_keys Enter
+ui_deploy_to j
 ui_wait_re "only-on-server *_design/defects"
 check "a profile without TLS verification is marked" ui_wait "to test [TLS NOT VERIFIED]"
 ui_keys P

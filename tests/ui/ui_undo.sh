@@ -9,22 +9,7 @@
 ui_need
 plan 29
 
-proj=$(ui_sample)
-conn=$proj/_c8oProject/connectors/inspections.yaml
-ui_start 100 30 "$proj" .
-ui_wait "FieldInspections" || { not_ok "starts"; done_testing; }
-
-# go to an object by filtering on its name until the title shows its path
-goto() {
-	ui_keys /; ui_type "$1"; ui_keys Enter
-	i=0
-	until ui_row 0 | grep -q -- "$2"; do
-		i=$((i + 1)); [ $i -gt 20 ] && { echo "# cannot reach $2"; return 1; }
-		ui_keys n; sleep 0.05
-	done
-	ui_keys Escape
-	ui_wait_row 0 "$2"
-}
+ui_start_sample
 # the tree's rows (left of the separator, above the status and message
 # lines) show TEXT
 tree_has() { ui_screen | head -n -2 | sed 's/│.*//' | grep -q -- "$1"; }
@@ -34,7 +19,7 @@ ui_keys C-z
 check "nothing to undo at first" ui_wait "Nothing to undo"
 
 # new
-goto visits "inspections/visits "
+ui_goto visits "inspections/visits "
 ui_keys V
 ui_wait "New view name:"
 ui_type by_inspector; ui_keys Enter
@@ -59,7 +44,7 @@ ui_keys C-y
 check "redo rename" ui_wait_row 0 "inspections/visits/by_tech"
 
 # delete
-goto DeleteDefect "inspections/DeleteDefect "
+ui_goto DeleteDefect "inspections/DeleteDefect "
 ui_keys d
 ui_wait "Delete transaction 'DeleteDefect'?"
 ui_keys y
@@ -72,10 +57,10 @@ check "redo delete: named" ui_wait "Redone: delete transaction DeleteDefect"
 check "redo delete: gone again" ui_poll "for DeleteDefect to leave the tree" tree_lacks DeleteDefect
 
 # copy + paste
-goto by_site "inspections/visits/by_site "
+ui_goto by_site "inspections/visits/by_site "
 ui_keys y
 ui_wait "select where it goes"
-goto defects "inspections/defects "
+ui_goto defects "inspections/defects "
 ui_keys p
 ui_wait "Name of the copy:"
 ui_keys C-u; ui_type by_site_copy; ui_keys Enter
@@ -87,14 +72,8 @@ ui_keys C-y
 check "redo paste" ui_wait_row 0 "inspections/defects/by_site_copy"
 
 # a property, in place in the details
-goto SubmittedIns "inspections/SubmittedInspections"
-ui_keys Tab
-ui_wait "chunk"
-n=$(ui_screen | grep -n '│chunk' | head -1 | cut -d: -f1)
-row=1
-while [ "$row" -lt "$((n - 1))" ]; do ui_keys j; row=$((row + 1)); done
-ui_keys Enter
-ui_keys C-u; ui_type "25"; ui_keys Enter
+ui_goto SubmittedIns "inspections/SubmittedInspections"
+ui_set_prop chunk 25
 ui_wait "chunk set"
 ui_keys C-z
 check "undo property: named" ui_wait "Undone: set chunk of listener SubmittedInspections"

@@ -16,6 +16,7 @@
 #include "model/edits.h"
 #include "model/project.h"
 #include "testlib.h"
+#include "testproj.h"
 
 #define CONN "_c8oProject/connectors/inspections.yaml"
 #define MAP "inspections/visits/by_site/map"
@@ -23,35 +24,12 @@
 #define MINE "function (doc) { emit('mine', 1); }"
 #define THEIRS "function (doc) { emit('theirs', 1); }"
 
-static char *sample(void)
-{
-	char *src = fs_path_join(fs_test_srcdir(), "projects/sample"), *dir = fs_path_join(fs_test_tmpdir(), "p");
-	assert_int_equal(fs_test_copy_tree(src, dir), 0);
-	free(src);
-	return dir;
-}
-
-static fs_project *open_dir(const char *dir)
-{
-	fs_project *p;
-	fs_err e = { 0 };
-	assert_int_equal(fs_project_open(&p, dir, &e), 0);
-	return p;
-}
-
-static fs_obj *find(fs_project *p, const char *path)
-{
-	fs_obj *o = fs_project_find(p, path);
-	assert_non_null(o);
-	return o;
-}
-
 /* Another writer sets a function's text and saves. */
 static void outside_set(const char *dir, const char *path, const char *text)
 {
-	fs_project *q = open_dir(dir);
+	fs_project *q = fs_test_open(dir);
 	fs_err e = { 0 };
-	assert_int_equal(fs_fn_set_text(find(q, path), text, &e), 0);
+	assert_int_equal(fs_fn_set_text(fs_test_find(q, path), text, &e), 0);
 	assert_int_equal(fs_project_save(q, &e), 0);
 	fs_project_free(q);
 }
@@ -66,8 +44,8 @@ struct studio {
 
 static void studio_open(struct studio *s)
 {
-	s->dir = sample();
-	s->p = open_dir(s->dir);
+	s->dir = fs_test_sample();
+	s->p = fs_test_open(s->dir);
 	s->fp = fs_project_fingerprints(s->p);
 	memset(&s->log, 0, sizeof s->log);
 }
@@ -83,7 +61,7 @@ static void studio_close(struct studio *s)
 /* Reads the folder again and rebases the log onto it. */
 static fs_project *rebase(struct studio *s, fs_edits *kept, fs_conflicts *c, size_t *applied)
 {
-	fs_project *fresh = open_dir(s->dir);
+	fs_project *fresh = fs_test_open(s->dir);
 	memset(kept, 0, sizeof *kept);
 	memset(c, 0, sizeof *c);
 	*applied = fs_edits_rebase(&s->log, fresh, kept, c);
@@ -102,8 +80,8 @@ static void test_no_conflict(void **state)
 	fs_buf names = FS_BUF_INIT;
 	size_t applied;
 	studio_open(&s);
-	assert_int_equal(fs_edit_fn_text(&s.log, find(s.p, MAP), "function (doc) { emit(1", &e), 0);
-	assert_int_equal(fs_edit_fn_text(&s.log, find(s.p, MAP), MINE, &e), 0);
+	assert_int_equal(fs_edit_fn_text(&s.log, fs_test_find(s.p, MAP), "function (doc) { emit(1", &e), 0);
+	assert_int_equal(fs_edit_fn_text(&s.log, fs_test_find(s.p, MAP), MINE, &e), 0);
 	assert_int_equal(s.log.n, 1);   /* typing on: one operation */
 	assert_int_equal(fs_fingerprints_moved(s.fp, s.dir, NULL), 0);
 	outside_set(s.dir, OTHER_MAP, THEIRS);
@@ -115,9 +93,9 @@ static void test_no_conflict(void **state)
 	assert_int_equal(c.n, 0);
 	assert_int_equal(kept.n, 1);
 	assert_int_equal(fs_project_save(fresh, &e), 0);
-	fs_project *back = open_dir(s.dir);
-	assert_string_equal(fs_fn_text(find(back, MAP)), MINE);
-	assert_string_equal(fs_fn_text(find(back, OTHER_MAP)), THEIRS);
+	fs_project *back = fs_test_open(s.dir);
+	assert_string_equal(fs_fn_text(fs_test_find(back, MAP)), MINE);
+	assert_string_equal(fs_fn_text(fs_test_find(back, OTHER_MAP)), THEIRS);
 	fs_project_free(back);
 	fs_project_free(fresh);
 	fs_edits_clear(&kept);
@@ -136,9 +114,9 @@ static void test_conflict(void **state)
 	fs_err e = { 0 };
 	size_t applied;
 	studio_open(&s);
-	assert_int_equal(fs_edit_set_prop(&s.log, find(s.p, "inspections/SubmittedInspections"),
+	assert_int_equal(fs_edit_set_prop(&s.log, fs_test_find(s.p, "inspections/SubmittedInspections"),
 					  "comment", "ours", &e), 0);
-	assert_int_equal(fs_edit_fn_text(&s.log, find(s.p, MAP), MINE, &e), 0);
+	assert_int_equal(fs_edit_fn_text(&s.log, fs_test_find(s.p, MAP), MINE, &e), 0);
 	outside_set(s.dir, MAP, THEIRS);
 	fs_project *fresh = rebase(&s, &kept, &c, &applied);
 	assert_int_equal(applied, 1);   /* the property went through */
@@ -147,10 +125,10 @@ static void test_conflict(void **state)
 	assert_string_equal(c.v[0].mine, MINE);
 	assert_string_equal(c.v[0].theirs, THEIRS);
 	/* take theirs: the model is the disk's */
-	assert_string_equal(fs_fn_text(find(fresh, MAP)), THEIRS);
-	assert_string_equal(fs_obj_prop(find(fresh, "inspections/SubmittedInspections"), "comment"), "ours");
+	assert_string_equal(fs_fn_text(fs_test_find(fresh, MAP)), THEIRS);
+	assert_string_equal(fs_obj_prop(fs_test_find(fresh, "inspections/SubmittedInspections"), "comment"), "ours");
 	assert_int_equal(fs_conflict_keep_mine(&c.v[0], fresh, &kept, &e), 0);
-	assert_string_equal(fs_fn_text(find(fresh, MAP)), MINE);
+	assert_string_equal(fs_fn_text(fs_test_find(fresh, MAP)), MINE);
 	assert_int_equal(kept.n, 2);
 	assert_string_equal(kept.v[1].base, THEIRS);
 	fs_conflicts_free(&c);
@@ -169,7 +147,7 @@ static void test_same_edit(void **state)
 	fs_err e = { 0 };
 	size_t applied;
 	studio_open(&s);
-	assert_int_equal(fs_edit_fn_text(&s.log, find(s.p, MAP), MINE, &e), 0);
+	assert_int_equal(fs_edit_fn_text(&s.log, fs_test_find(s.p, MAP), MINE, &e), 0);
 	outside_set(s.dir, MAP, MINE);
 	fs_project *fresh = rebase(&s, &kept, &c, &applied);
 	assert_int_equal(applied, 0);
@@ -189,11 +167,11 @@ static void test_deleted_on_disk(void **state)
 	fs_err e = { 0 };
 	size_t applied;
 	studio_open(&s);
-	assert_int_equal(fs_edit_fn_text(&s.log, find(s.p, MAP), MINE, &e), 0);
-	assert_int_equal(fs_edit_delete(&s.log, find(s.p, "inspections/visits/by_status"), &e), 0);
-	fs_project *q = open_dir(s.dir);
-	assert_int_equal(fs_obj_delete(find(q, "inspections/visits/by_site"), &e), 0);
-	assert_int_equal(fs_fn_set_text(find(q, OTHER_MAP), THEIRS, &e), 0);
+	assert_int_equal(fs_edit_fn_text(&s.log, fs_test_find(s.p, MAP), MINE, &e), 0);
+	assert_int_equal(fs_edit_delete(&s.log, fs_test_find(s.p, "inspections/visits/by_status"), &e), 0);
+	fs_project *q = fs_test_open(s.dir);
+	assert_int_equal(fs_obj_delete(fs_test_find(q, "inspections/visits/by_site"), &e), 0);
+	assert_int_equal(fs_fn_set_text(fs_test_find(q, OTHER_MAP), THEIRS, &e), 0);
 	assert_int_equal(fs_project_save(q, &e), 0);
 	fs_project_free(q);
 	fs_project *fresh = rebase(&s, &kept, &c, &applied);
@@ -227,24 +205,24 @@ static void test_renamed(void **state)
 	fs_err e = { 0 };
 	size_t applied;
 	studio_open(&s);
-	assert_int_equal(fs_edit_fn_text(&s.log, find(s.p, MAP), MINE, &e), 0);
-	assert_int_equal(fs_edit_rename(&s.log, find(s.p, "inspections/visits/score_stats"), "scores", &e), 0);
-	assert_int_equal(fs_edit_fn_text(&s.log, find(s.p, "inspections/visits/scores/map"), MINE, &e), 0);
-	assert_int_equal(fs_edit_rename(&s.log, find(s.p, "inspections/visits/submitted"), "sent", &e), 0);
-	fs_project *q = open_dir(s.dir);
-	assert_int_equal(fs_obj_rename(find(q, "inspections/visits/by_site"), "by_place", &e), 0);
-	assert_int_equal(fs_fn_set_text(find(q, "inspections/visits/submitted/map"), THEIRS, &e), 0);
-	assert_int_equal(fs_fn_set_text(find(q, OTHER_MAP), THEIRS, &e), 0);
+	assert_int_equal(fs_edit_fn_text(&s.log, fs_test_find(s.p, MAP), MINE, &e), 0);
+	assert_int_equal(fs_edit_rename(&s.log, fs_test_find(s.p, "inspections/visits/score_stats"), "scores", &e), 0);
+	assert_int_equal(fs_edit_fn_text(&s.log, fs_test_find(s.p, "inspections/visits/scores/map"), MINE, &e), 0);
+	assert_int_equal(fs_edit_rename(&s.log, fs_test_find(s.p, "inspections/visits/submitted"), "sent", &e), 0);
+	fs_project *q = fs_test_open(s.dir);
+	assert_int_equal(fs_obj_rename(fs_test_find(q, "inspections/visits/by_site"), "by_place", &e), 0);
+	assert_int_equal(fs_fn_set_text(fs_test_find(q, "inspections/visits/submitted/map"), THEIRS, &e), 0);
+	assert_int_equal(fs_fn_set_text(fs_test_find(q, OTHER_MAP), THEIRS, &e), 0);
 	assert_int_equal(fs_project_save(q, &e), 0);
 	fs_project_free(q);
 	fs_project *fresh = rebase(&s, &kept, &c, &applied);
 	assert_int_equal(c.n, 0);
 	assert_int_equal(applied, 4);
 	/* our rename of a view whose map changed on disk: both */
-	assert_string_equal(fs_fn_text(find(fresh, "inspections/visits/sent/map")), THEIRS);
-	assert_string_equal(fs_fn_text(find(fresh, "inspections/visits/by_place/map")), MINE);
-	assert_string_equal(fs_fn_text(find(fresh, "inspections/visits/scores/map")), MINE);
-	assert_string_equal(fs_fn_text(find(fresh, OTHER_MAP)), THEIRS);
+	assert_string_equal(fs_fn_text(fs_test_find(fresh, "inspections/visits/sent/map")), THEIRS);
+	assert_string_equal(fs_fn_text(fs_test_find(fresh, "inspections/visits/by_place/map")), MINE);
+	assert_string_equal(fs_fn_text(fs_test_find(fresh, "inspections/visits/scores/map")), MINE);
+	assert_string_equal(fs_fn_text(fs_test_find(fresh, OTHER_MAP)), THEIRS);
 	assert_null(fs_project_find(fresh, "inspections/visits/score_stats"));
 	assert_string_equal(kept.v[0].path, "inspections/visits/by_place/map");
 	fs_edits_clear(&kept);
@@ -264,9 +242,9 @@ static void test_new_copy_json(void **state)
 	fs_obj *out;
 	size_t applied;
 	studio_open(&s);
-	assert_int_equal(fs_edit_new(&s.log, find(s.p, "inspections/visits"), FS_K_VIEW, "fresh", NULL, &out, &e), 0);
-	assert_int_equal(fs_edit_fn_text(&s.log, find(s.p, "inspections/visits/fresh/map"), MINE, &e), 0);
-	assert_int_equal(fs_edit_copy(&s.log, find(s.p, "inspections/visits/by_site"), find(s.p, "inspections/visits"),
+	assert_int_equal(fs_edit_new(&s.log, fs_test_find(s.p, "inspections/visits"), FS_K_VIEW, "fresh", NULL, &out, &e), 0);
+	assert_int_equal(fs_edit_fn_text(&s.log, fs_test_find(s.p, "inspections/visits/fresh/map"), MINE, &e), 0);
+	assert_int_equal(fs_edit_copy(&s.log, fs_test_find(s.p, "inspections/visits/by_site"), fs_test_find(s.p, "inspections/visits"),
 				      "by_site2", &out, &e), 0);
 	cJSON *j = fs_edits_json(&s.log);
 	char *text = cJSON_PrintUnformatted(j);
@@ -278,13 +256,13 @@ static void test_new_copy_json(void **state)
 	assert_int_equal(back.n, 3);
 	fs_edits_clear(&s.log);
 	s.log = back;
-	fs_project *q = open_dir(s.dir);
-	assert_int_equal(fs_obj_new(find(q, "inspections/visits"), FS_K_VIEW, "by_site2", NULL, &out, &e), 0);
+	fs_project *q = fs_test_open(s.dir);
+	assert_int_equal(fs_obj_new(fs_test_find(q, "inspections/visits"), FS_K_VIEW, "by_site2", NULL, &out, &e), 0);
 	assert_int_equal(fs_project_save(q, &e), 0);
 	fs_project_free(q);
 	fs_project *fresh = rebase(&s, &kept, &c, &applied);
 	assert_int_equal(applied, 2);
-	assert_string_equal(fs_fn_text(find(fresh, "inspections/visits/fresh/map")), MINE);
+	assert_string_equal(fs_fn_text(fs_test_find(fresh, "inspections/visits/fresh/map")), MINE);
 	assert_int_equal(c.n, 1);
 	assert_int_equal(c.v[0].op.kind, FS_OP_COPY);
 	assert_non_null(strstr(c.v[0].why, "by_site2"));
@@ -308,8 +286,8 @@ static void test_copy_from_other(void **state)
 	char *src = fs_path_join(fs_test_srcdir(), "projects/sample"), *other = fs_path_join(fs_test_tmpdir(), "other");
 	studio_open(&s);
 	assert_int_equal(fs_test_copy_tree(src, other), 0);
-	fs_project *o = open_dir(other);
-	assert_int_equal(fs_edit_copy(&s.log, find(o, "inspections/visits/by_site"), find(s.p, "inspections/visits"),
+	fs_project *o = fs_test_open(other);
+	assert_int_equal(fs_edit_copy(&s.log, fs_test_find(o, "inspections/visits/by_site"), fs_test_find(s.p, "inspections/visits"),
 				      "from_other", &out, &e), 0);
 	assert_string_equal(s.log.v[0].from, other);
 	cJSON *j = fs_edits_json(&s.log);
@@ -321,9 +299,9 @@ static void test_copy_from_other(void **state)
 	fs_project *fresh = rebase(&s, &kept, &c, &applied);
 	assert_int_equal(c.n, 0);
 	assert_int_equal(applied, 1);
-	assert_string_equal(fs_fn_text(find(fresh, "inspections/visits/from_other/map")),
-			    fs_fn_text(find(o, "inspections/visits/by_site/map")));
-	assert_string_equal(fs_fn_text(find(fresh, OTHER_MAP)), THEIRS);
+	assert_string_equal(fs_fn_text(fs_test_find(fresh, "inspections/visits/from_other/map")),
+			    fs_fn_text(fs_test_find(o, "inspections/visits/by_site/map")));
+	assert_string_equal(fs_fn_text(fs_test_find(fresh, OTHER_MAP)), THEIRS);
 	fs_edits_clear(&kept);
 	fs_project_free(fresh);
 	fs_project_free(o);

@@ -12,6 +12,7 @@
 #include "base/fsutil.h"
 #include "model/project.h"
 #include "testlib.h"
+#include "testproj.h"
 
 #define CONN "_c8oProject/connectors/inspections.yaml"
 
@@ -37,27 +38,11 @@ static int reader(void *ctx, const char *rel, char **data, size_t *len, fs_err *
 	return rc;
 }
 
-static char *sample(void)
-{
-	char *src = fs_path_join(fs_test_srcdir(), "projects/sample"), *dir = fs_path_join(fs_test_tmpdir(), "p");
-	assert_int_equal(fs_test_copy_tree(src, dir), 0);
-	free(src);
-	return dir;
-}
-
-static char *read_rel(const char *dir, const char *rel)
-{
-	char *path = fs_path_join(dir, rel), *text = NULL;
-	assert_int_equal(fs_read_file(path, &text, NULL, NULL), 0);
-	free(path);
-	return text;
-}
-
 /* Only the file whose text differs is changed; a save writes it there. */
 static void test_changed_file(void **state)
 {
 	(void)state;
-	char *dir = sample(), *conn = read_rel(dir, CONN), *edited;
+	char *dir = fs_test_sample(), *conn = fs_test_read(dir, CONN), *edited;
 	fs_buf b = FS_BUF_INIT;
 	fs_project *p, *q;
 	fs_files fl;
@@ -85,7 +70,7 @@ static void test_changed_file(void **state)
 	assert_false(fs_project_dirty(p));
 	fs_project_free(p);
 	free(conn);
-	conn = read_rel(dir, CONN);
+	conn = fs_test_read(dir, CONN);
 	assert_string_equal(conn, edited);
 	assert_int_equal(fs_project_open(&q, dir, &e), 0);
 	assert_false(fs_project_dirty(q));
@@ -100,7 +85,7 @@ static void test_changed_file(void **state)
 static void test_same_files(void **state)
 {
 	(void)state;
-	char *dir = sample();
+	char *dir = fs_test_sample();
 	struct over o = { dir, { NULL }, { NULL } };
 	fs_project *p;
 	fs_err e = { 0 };
@@ -116,7 +101,7 @@ static void test_same_files(void **state)
 static void test_removed_file(void **state)
 {
 	(void)state;
-	char *dir = sample(), *main = read_rel(dir, "c8oProject.yaml"), *line, *end;
+	char *dir = fs_test_sample(), *main = fs_test_read(dir, "c8oProject.yaml"), *line, *end;
 	fs_project *p;
 	fs_files fl;
 	fs_err e = { 0 };
@@ -145,7 +130,7 @@ static void test_removed_file(void **state)
 static void test_broken_overlay(void **state)
 {
 	(void)state;
-	char *dir = sample();
+	char *dir = fs_test_sample();
 	struct over o = { dir, { CONN }, { "  \xe2\x86\x93broken [\n" } };
 	fs_project *p = (fs_project *)1;
 	fs_err e = { 0 };

@@ -22,35 +22,11 @@
 #include "model/lock.h"
 #include "model/project.h"
 #include "testlib.h"
+#include "testproj.h"
 
 #define CONN "_c8oProject/connectors/inspections.yaml"
 #define MAP_A "inspections/visits/by_site/map"
 #define MAP_B "inspections/visits/by_status/map"
-
-static char *sample(void)
-{
-	char *src = fs_path_join(fs_test_srcdir(), "projects/sample"), *dir = fs_path_join(fs_test_tmpdir(), "p");
-	assert_int_equal(fs_test_copy_tree(src, dir), 0);
-	free(src);
-	return dir;
-}
-
-static char *read_rel(const char *dir, const char *rel)
-{
-	char *path = fs_path_join(dir, rel), *text = NULL;
-	assert_int_equal(fs_read_file(path, &text, NULL, NULL), 0);
-	free(path);
-	return text;
-}
-
-static fs_project *open_ok(const char *dir)
-{
-	fs_project *p;
-	fs_err e = { 0 };
-	if (fs_project_open(&p, dir, &e))
-		fail_msg("%s", e.msg);
-	return p;
-}
 
 static void set_fn(fs_project *p, const char *path, const char *text)
 {
@@ -65,15 +41,15 @@ static void set_fn(fs_project *p, const char *path, const char *text)
 static void test_stale_refused(void **state)
 {
 	(void)state;
-	char *dir = sample();
-	fs_project *p = open_ok(dir), *q = open_ok(dir);
+	char *dir = fs_test_sample();
+	fs_project *p = fs_test_open(dir), *q = fs_test_open(dir);
 	char **ch;
 	size_t n;
 	fs_err e = { 0 };
 	assert_int_equal(fs_project_changed_files(p, &ch, &n), 0);
 	set_fn(q, MAP_B, "function (doc) { emit(doc._id, 'theirs'); }");
 	assert_int_equal(fs_project_save(q, &e), 0);
-	char *theirs = read_rel(dir, CONN);
+	char *theirs = fs_test_read(dir, CONN);
 	assert_int_equal(fs_project_changed_files(p, &ch, &n), 1);
 	assert_string_equal(ch[0], CONN);
 	free(ch[0]);
@@ -82,7 +58,7 @@ static void test_stale_refused(void **state)
 	assert_int_equal(fs_project_save(p, &e), FS_E_STALE);
 	assert_non_null(strstr(e.msg, CONN));
 	assert_non_null(strstr(e.msg, "changed on disk"));
-	char *after = read_rel(dir, CONN);
+	char *after = fs_test_read(dir, CONN);
 	assert_string_equal(after, theirs);
 	/* the way out: a fresh model, the edit again */
 	fs_project *fresh;
@@ -90,7 +66,7 @@ static void test_stale_refused(void **state)
 	set_fn(fresh, MAP_A, "function (doc) { emit(doc._id, 'mine'); }");
 	assert_int_equal(fs_project_save(fresh, &e), 0);
 	fs_project_free(fresh);
-	fresh = open_ok(dir);
+	fresh = fs_test_open(dir);
 	assert_non_null(strstr(fs_fn_text(fs_project_find(fresh, MAP_A)), "mine"));
 	assert_non_null(strstr(fs_fn_text(fs_project_find(fresh, MAP_B)), "theirs"));
 	fs_project_free(fresh);
@@ -107,11 +83,11 @@ static void test_stale_refused(void **state)
 static void test_stale_same_stat(void **state)
 {
 	(void)state;
-	char *dir = sample(), *path = fs_path_join(dir, CONN);
-	fs_project *p = open_ok(dir);
+	char *dir = fs_test_sample(), *path = fs_path_join(dir, CONN);
+	fs_project *p = fs_test_open(dir);
 	struct stat st;
 	assert_int_equal(stat(path, &st), 0);
-	char *text = read_rel(dir, CONN);
+	char *text = fs_test_read(dir, CONN);
 	char *at = strstr(text, "by_site");
 	assert_non_null(at);
 	at[0] = 'B';   /* same size */
@@ -124,7 +100,7 @@ static void test_stale_same_stat(void **state)
 	fs_err e = { 0 };
 	set_fn(p, MAP_B, "function (doc) { emit(doc._id, 2); }");
 	assert_int_equal(fs_project_save(p, &e), FS_E_STALE);
-	char *after = read_rel(dir, CONN);
+	char *after = fs_test_read(dir, CONN);
 	assert_string_equal(after, text);
 	free(after);
 	free(text);
@@ -139,10 +115,10 @@ static void test_stale_same_stat(void **state)
 static void test_other_files_free(void **state)
 {
 	(void)state;
-	char *dir = sample();
-	fs_project *p = open_ok(dir);
+	char *dir = fs_test_sample();
+	fs_project *p = fs_test_open(dir);
 	char *path = fs_path_join(dir, "_c8oProject/connectors/sites.yaml");
-	char *text = read_rel(dir, "_c8oProject/connectors/sites.yaml");
+	char *text = fs_test_read(dir, "_c8oProject/connectors/sites.yaml");
 	fs_buf b = FS_BUF_INIT;
 	fs_buf_adds(&b, text);
 	fs_buf_adds(&b, "\n");
@@ -157,7 +133,7 @@ static void test_other_files_free(void **state)
 	assert_int_equal(fs_obj_new(fs_project_root(p), FS_K_CONNECTOR, "orders", NULL, &o, &e), 0);
 	assert_int_equal(fs_project_save(p, &e), FS_E_STALE);
 	assert_non_null(strstr(e.msg, "orders.yaml"));
-	char *x = read_rel(dir, "_c8oProject/connectors/orders.yaml");
+	char *x = fs_test_read(dir, "_c8oProject/connectors/orders.yaml");
 	assert_string_equal(x, "x");
 	free(x);
 	free(other);
@@ -172,15 +148,15 @@ static void test_other_files_free(void **state)
 static void test_read_only(void **state)
 {
 	(void)state;
-	char *dir = sample(), *path = fs_path_join(dir, CONN);
-	fs_project *p = open_ok(dir);
-	char *before = read_rel(dir, CONN);
+	char *dir = fs_test_sample(), *path = fs_path_join(dir, CONN);
+	fs_project *p = fs_test_open(dir);
+	char *before = fs_test_read(dir, CONN);
 	assert_int_equal(chmod(path, 0444), 0);
 	fs_err e = { 0 };
 	set_fn(p, MAP_A, "function (doc) { emit(doc._id, 4); }");
 	assert_int_equal(fs_project_save(p, &e), FS_E_IO);
 	assert_non_null(strstr(e.msg, CONN " is read-only (mode 0444)"));
-	char *after = read_rel(dir, CONN);
+	char *after = fs_test_read(dir, CONN);
 	assert_string_equal(after, before);
 	free(after);
 	free(before);
@@ -195,12 +171,12 @@ static void test_read_only(void **state)
 static void test_lock(void **state)
 {
 	(void)state;
-	char *dir = sample();
+	char *dir = fs_test_sample();
 	fs_lock *a, *b;
 	fs_err e = { 0 };
 	assert_int_equal(fs_lock_take(dir, FS_LOCK_EXCL, &a, &e), 0);
 	assert_int_equal(fs_lock_take(dir, FS_LOCK_SHARED, &b, &e), 0);
-	fs_project *p = open_ok(dir);   /* takes it a third time */
+	fs_project *p = fs_test_open(dir);   /* takes it a third time */
 	set_fn(p, MAP_A, "function (doc) { emit(doc._id, 5); }");
 	assert_int_equal(fs_project_save(p, &e), 0);
 	fs_project_free(p);
@@ -233,7 +209,7 @@ static void test_lock(void **state)
 	kill(child, SIGKILL);
 	waitpid(child, NULL, 0);
 	/* the kernel released the dead holder's lock */
-	p = open_ok(dir);
+	p = fs_test_open(dir);
 	fs_project_free(p);
 	unsetenv("FSSTUDIO_LOCK_TIMEOUT");
 	close(go[0]);
@@ -278,7 +254,7 @@ static void test_strict_reader(void **state)
 static void test_hostile_files(void **state)
 {
 	(void)state;
-	char *dir = sample(), *path = fs_path_join(dir, "_c8oProject/connectors/sites.yaml");
+	char *dir = fs_test_sample(), *path = fs_path_join(dir, "_c8oProject/connectors/sites.yaml");
 	fs_project *p;
 	fs_err e = { 0 };
 	unlink(path);
@@ -312,10 +288,10 @@ static void test_hostile_files(void **state)
 static void test_journal_recovered(void **state)
 {
 	(void)state;
-	char *dir = sample();
+	char *dir = fs_test_sample();
 	char *ref = fs_path_join(fs_test_tmpdir(), "ref");
 	assert_int_equal(fs_test_copy_tree(dir, ref), 0);
-	fs_project *p = open_ok(ref);
+	fs_project *p = fs_test_open(ref);
 	fs_err e = { 0 };
 	assert_int_equal(fs_obj_rename(fs_project_find(p, "inspections"), "audits", &e), 0);
 	assert_int_equal(fs_project_save(p, &e), 0);
@@ -330,7 +306,7 @@ static void test_journal_recovered(void **state)
 	fs_buf j = FS_BUF_INIT;
 	fs_buf_adds(&j, "{\"fsstudio-journal\": 1, \"renames\": [");
 	for (int i = 0; i < 2; i++) {
-		char *text = read_rel(ref, files[i]), *tmp;
+		char *text = fs_test_read(ref, files[i]), *tmp;
 		char *target = fs_path_join(dir, files[i]);
 		assert_int_equal(fs_write_temp(target, text, strlen(text), 0644, &tmp, &e), 0);
 		fs_buf_printf(&j, "%s[\"%s\", \"%s\"]", i ? ", " : "", tmp + strlen(dir) + 1, files[i]);
@@ -341,7 +317,7 @@ static void test_journal_recovered(void **state)
 	fs_buf_printf(&j, "], \"removes\": [\"%s\"]}", CONN);
 	assert_int_equal(fs_write_file_atomic(jpath, j.data, j.len, 0600, &e), 0);
 	assert_true(fs_journal_pending(dir));
-	p = open_ok(dir);
+	p = fs_test_open(dir);
 	assert_non_null(fs_project_find(p, "audits"));
 	assert_null(fs_project_find(p, "inspections"));
 	fs_project_free(p);
