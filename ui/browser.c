@@ -628,7 +628,7 @@ static void pop(fs_app *a, struct browser *b)
 /* ---- background jobs ---- */
 
 /* What each kind of job does on the worker (c and db: the job's). */
-static int work_dbs(fs_job *bj, struct job *j, fs_couch *c, const char *db, fs_err *e)
+static enum fs_err_code work_dbs(fs_job *bj, struct job *j, fs_couch *c, const char *db, fs_err *e)
 {
 	cJSON *names = NULL, *it;
 	int rc = fs_couch_all_dbs(c, &names, e);
@@ -664,7 +664,7 @@ static int work_dbs(fs_job *bj, struct job *j, fs_couch *c, const char *db, fs_e
 	return 0;
 }
 
-static int work_docs(fs_job *bj, struct job *j, fs_couch *c, const char *db, fs_err *e)
+static enum fs_err_code work_docs(fs_job *bj, struct job *j, fs_couch *c, const char *db, fs_err *e)
 {
 	if (j->a1 && j->a2) {
 		int rc = fs_fullsync_user_groups(c, j->a2, j->a1, &j->groups, e);
@@ -678,28 +678,28 @@ static int work_docs(fs_job *bj, struct job *j, fs_couch *c, const char *db, fs_
 	return fs_browse_docs(c, db, &j->q, &j->docs, e);
 }
 
-static int work_design(fs_job *bj, struct job *j, fs_couch *c, const char *db, fs_err *e)
+static enum fs_err_code work_design(fs_job *bj, struct job *j, fs_couch *c, const char *db, fs_err *e)
 {
 	return fs_couch_design_docs(c, db, 1, &j->out, e);
 }
 
-static int work_doc(fs_job *bj, struct job *j, fs_couch *c, const char *db, fs_err *e)
+static enum fs_err_code work_doc(fs_job *bj, struct job *j, fs_couch *c, const char *db, fs_err *e)
 {
 	fs_couch_get_opts o = { .rev = j->a2, .conflicts = 1 };
 	return fs_couch_doc_get(c, db, j->a1, &o, &j->out, e);
 }
 
-static int work_revs(fs_job *bj, struct job *j, fs_couch *c, const char *db, fs_err *e)
+static enum fs_err_code work_revs(fs_job *bj, struct job *j, fs_couch *c, const char *db, fs_err *e)
 {
 	return fs_browse_revs(c, db, j->a1, &j->revs, e);
 }
 
-static int work_diff(fs_job *bj, struct job *j, fs_couch *c, const char *db, fs_err *e)
+static enum fs_err_code work_diff(fs_job *bj, struct job *j, fs_couch *c, const char *db, fs_err *e)
 {
 	return fs_browse_rev_diff(c, db, j->a1, j->a2, j->a3, &j->diff, e);
 }
 
-static int work_resolve(fs_job *bj, struct job *j, fs_couch *c, const char *db, fs_err *e)
+static enum fs_err_code work_resolve(fs_job *bj, struct job *j, fs_couch *c, const char *db, fs_err *e)
 {
 	char *nr = NULL;
 	int rc = fs_browse_resolve(c, db, j->a1, j->a2, j->in, &nr, e);
@@ -709,14 +709,14 @@ static int work_resolve(fs_job *bj, struct job *j, fs_couch *c, const char *db, 
 	return rc;
 }
 
-static int work_query(fs_job *bj, struct job *j, fs_couch *c, const char *db, fs_err *e)
+static enum fs_err_code work_query(fs_job *bj, struct job *j, fs_couch *c, const char *db, fs_err *e)
 {
 	/* a limit given in the form is the page size */
 	return fs_browse_view(c, db, j->a1, j->args, j->args->o.limit > 0 ? j->args->o.limit : PAGE_ROWS,
 			      j->dir, j->in, &j->rows, e);
 }
 
-static int work_changes(fs_job *bj, struct job *j, fs_couch *c, const char *db, fs_err *e)
+static enum fs_err_code work_changes(fs_job *bj, struct job *j, fs_couch *c, const char *db, fs_err *e)
 {
 	fs_changes_query q = { .limit = 100, .descending = 1 };
 	int rc = fs_browse_changes(c, db, &q, &j->out, e);
@@ -732,29 +732,29 @@ static int work_changes(fs_job *bj, struct job *j, fs_couch *c, const char *db, 
 	return rc;
 }
 
-static int work_follow(fs_job *bj, struct job *j, fs_couch *c, const char *db, fs_err *e)
+static enum fs_err_code work_follow(fs_job *bj, struct job *j, fs_couch *c, const char *db, fs_err *e)
 {
 	fs_changes_query q = { .since = j->in };
 	return fs_browse_changes_wait(c, db, &q, FOLLOW_MS, &j->out, e);
 }
 
-static int work_delete(fs_job *bj, struct job *j, fs_couch *c, const char *db, fs_err *e)
+static enum fs_err_code work_delete(fs_job *bj, struct job *j, fs_couch *c, const char *db, fs_err *e)
 {
 	return fs_couch_doc_delete(c, db, j->a1, j->a2, NULL, e);
 }
 
-static int work_copy(fs_job *bj, struct job *j, fs_couch *c, const char *db, fs_err *e)
+static enum fs_err_code work_copy(fs_job *bj, struct job *j, fs_couch *c, const char *db, fs_err *e)
 {
 	return fs_couch_doc_copy(c, db, j->a1, j->a2, NULL, e);
 }
 
-static int work_put(fs_job *bj, struct job *j, fs_couch *c, const char *db, fs_err *e)
+static enum fs_err_code work_put(fs_job *bj, struct job *j, fs_couch *c, const char *db, fs_err *e)
 {
 	fs_post_opts o = { .policy = FS_POLICY_NONE };
 	return fs_fullsync_post(c, db, j->in, &o, NULL, NULL, e);
 }
 
-static int work_save(fs_job *bj, struct job *j, fs_couch *c, const char *db, fs_err *e)
+static enum fs_err_code work_save(fs_job *bj, struct job *j, fs_couch *c, const char *db, fs_err *e)
 {
 	return fs_browse_attachment_save(c, db, j->a1, j->a2, j->a3, j->path, &j->len, e);
 }
@@ -980,7 +980,7 @@ static void apply_put(fs_app *a, struct browser *b, struct job *j)
 	fs_app_msg(a, "Saved %s", fs_json_str(j->in, "_id"));
 }
 
-static int work_acl_index(fs_job *bj, struct job *j, fs_couch *c, const char *db, fs_err *e)
+static enum fs_err_code work_acl_index(fs_job *bj, struct job *j, fs_couch *c, const char *db, fs_err *e)
 {
 	return fs_acl_index_create(c, db, e);
 }
@@ -1001,7 +1001,7 @@ static void apply_save(fs_app *a, struct browser *b, struct job *j)
 
 /* The jobs: what each kind does on the worker and with its results. */
 static const struct job_type {
-	int (*work)(fs_job *bj, struct job *j, fs_couch *c, const char *db, fs_err *e);
+	enum fs_err_code (*work)(fs_job *bj, struct job *j, fs_couch *c, const char *db, fs_err *e);
 	void (*apply)(fs_app *a, struct browser *b, struct job *j);
 } job_types[] = {
 	[J_DBS]     = { work_dbs, apply_dbs },
@@ -1022,7 +1022,7 @@ static const struct job_type {
 };
 _Static_assert(sizeof job_types / sizeof *job_types == J_COUNT, "a job kind without its functions");
 
-static int job_work(fs_job *bj, void *arg, fs_err *e)
+static enum fs_err_code job_work(fs_job *bj, void *arg, fs_err *e)
 {
 	struct job *j = arg;
 	return job_types[j->kind].work(bj, j, j->c, j->db, e);

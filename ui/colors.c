@@ -89,7 +89,7 @@ static int parse_attr(const char *s, int *out)
 	return 0;
 }
 
-int fs_color_set(int argc, char **argv, fs_err *e)
+enum fs_err_code fs_color_set(int argc, char **argv, fs_err *e)
 {
 	struct area_color c = { -1, -1, 0 };
 	int area;

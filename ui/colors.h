@@ -66,7 +66,7 @@ typedef enum fs_color {
 int fs_color_by_name(const char *name);
 const char *fs_color_name(int c);
 /* Applies a `color AREA FG BG [ATTR...]` line (words already split). */
-int fs_color_set(int argc, char **argv, fs_err *e);
+enum fs_err_code fs_color_set(int argc, char **argv, fs_err *e);
 /* Starts curses colors (unless NO_COLOR is set or the terminal has none)
  * and builds the attributes; call after initscr and after the config. */
 void fs_colors_init(void);

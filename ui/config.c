@@ -79,7 +79,7 @@ static int parse_bool(const char *v, int *out)
 	return -1;
 }
 
-static int do_set(int argc, char **argv, fs_err *e)
+static enum fs_err_code do_set(int argc, char **argv, fs_err *e)
 {
 	fs_buf val = FS_BUF_INIT;
 	int o, rc = 0;
@@ -114,7 +114,7 @@ static int do_set(int argc, char **argv, fs_err *e)
 	return rc;
 }
 
-static int do_bind(int argc, char **argv, fs_err *e)
+static enum fs_err_code do_bind(int argc, char **argv, fs_err *e)
 {
 	int km, key;
 	fs_req r;
@@ -133,7 +133,7 @@ static int do_bind(int argc, char **argv, fs_err *e)
 	return 0;
 }
 
-static int do_line(char *line, fs_err *e)
+static enum fs_err_code do_line(char *line, fs_err *e)
 {
 	char *w[MAX_WORDS];
 	int n = split(line, w);

@@ -234,7 +234,7 @@ static int progress(void *arg, const fs_deploy_event *ev)
 
 /* Promotion: the model and the commit of the job from git, as the
  * server j->from runs them. */
-static int promote(struct job *j, fs_err *e)
+static enum fs_err_code promote(struct job *j, fs_err *e)
 {
 	fs_couch *from = fs_server_open(j->from, e);
 	fs_repo *r = NULL;
@@ -250,7 +250,7 @@ static int promote(struct job *j, fs_err *e)
 	return rc;
 }
 
-static int work(fs_job *bj, void *arg, fs_err *e)
+static enum fs_err_code work(fs_job *bj, void *arg, fs_err *e)
 {
 	struct job *j = arg;
 	fs_couch *c = fs_server_open(j->server, e);
@@ -356,7 +356,7 @@ static void jobs_ready(fs_app *a, int fd, int revents, void *ctx)
 }
 
 /* A model of the worker's own, from the files the project would write now. */
-static int read_rendered(void *ctx, const char *relpath, char **data, size_t *len, fs_err *e)
+static enum fs_err_code read_rendered(void *ctx, const char *relpath, char **data, size_t *len, fs_err *e)
 {
 	const fs_files *f = ctx;
 	for (size_t i = 0; i < f->n; i++)

@@ -46,7 +46,7 @@ static struct fs_gitui *G(fs_app *a)
 }
 
 /* Reads a file of an unsaved project from its rendered files. */
-static int read_rendered(void *ctx, const char *relpath, char **data, size_t *len, fs_err *e)
+static enum fs_err_code read_rendered(void *ctx, const char *relpath, char **data, size_t *len, fs_err *e)
 {
 	const fs_files *f = ctx;
 	for (size_t i = 0; i < f->n; i++)
@@ -64,7 +64,7 @@ static int read_rendered(void *ctx, const char *relpath, char **data, size_t *le
 /* The status of one project; an unsaved one is compared through a copy of
  * its model made from its rendered files, so that the thread never reads
  * the model the screen edits. */
-static int status_of(struct job *j, size_t i, fs_repo *r, fs_err *e)
+static enum fs_err_code status_of(struct job *j, size_t i, fs_repo *r, fs_err *e)
 {
 	fs_project *copy = NULL;
 	int rc;
@@ -77,7 +77,7 @@ static int status_of(struct job *j, size_t i, fs_repo *r, fs_err *e)
 	return rc;
 }
 
-static int status_work(fs_job *job, void *arg, fs_err *err)
+static enum fs_err_code status_work(fs_job *job, void *arg, fs_err *err)
 {
 	struct job *j = arg;
 	for (size_t i = 0; i < j->n; i++) {

@@ -211,7 +211,7 @@ static void build(fs_app *a, fs_pane *p)
 
 /* ---- the jobs ---------------------------------------------------------------- */
 
-static int read_work(fs_job *bj, struct ljob *j, fs_err *e)
+static enum fs_err_code read_work(fs_job *bj, struct ljob *j, fs_err *e)
 {
 	fs_listen_range r = { .last = LAST_CHANGES };
 	fs_couch *c = fs_server_open(j->server, e);
@@ -224,7 +224,7 @@ static int read_work(fs_job *bj, struct ljob *j, fs_err *e)
 	return rc;
 }
 
-static int deliver_work(struct ljob *j, fs_err *e)
+static enum fs_err_code deliver_work(struct ljob *j, fs_err *e)
 {
 	fs_http_opts ho = { .url = j->target };
 	fs_http *h = fs_http_new(&ho, e);
@@ -237,7 +237,7 @@ static int deliver_work(struct ljob *j, fs_err *e)
 }
 
 /* The revision before j->rev, cleaned as the shown one, or why there is none. */
-static int prev_work(struct ljob *j, fs_err *e)
+static enum fs_err_code prev_work(struct ljob *j, fs_err *e)
 {
 	fs_couch *c = fs_server_open(j->server, e);
 	cJSON *cur = NULL, *doc = NULL;
@@ -267,7 +267,7 @@ static int prev_work(struct ljob *j, fs_err *e)
 
 /* Waits (longpolls, again and again) until the feed has a change after
  * j->since, or the job is cancelled. */
-static int wait_work(fs_job *bj, struct ljob *j, fs_err *e)
+static enum fs_err_code wait_work(fs_job *bj, struct ljob *j, fs_err *e)
 {
 	fs_couch *c = fs_server_open(j->server, e);
 	int rc = c ? 0 : e->code ? e->code : FS_E_IO;
@@ -282,7 +282,7 @@ static int wait_work(fs_job *bj, struct ljob *j, fs_err *e)
 	return rc;
 }
 
-static int work(fs_job *bj, void *arg, fs_err *e)
+static enum fs_err_code work(fs_job *bj, void *arg, fs_err *e)
 {
 	struct ljob *j = arg;
 	switch (j->kind) {

@@ -47,7 +47,7 @@ char *fs_recover_path(const char *dir)
 	return path;
 }
 
-int fs_recover_write(fs_project *p, const fs_edits *log, const cJSON *fp, fs_err *e)
+enum fs_err_code fs_recover_write(fs_project *p, const fs_edits *log, const cJSON *fp, fs_err *e)
 {
 	const char *dir = fs_project_dir(p);
 	char *path = fs_recover_path(dir), *text, *sd;
@@ -118,7 +118,7 @@ struct overlay {
 	cJSON *files;
 };
 
-static int read_recovered(void *ctx, const char *rel, char **data, size_t *len, fs_err *e)
+static enum fs_err_code read_recovered(void *ctx, const char *rel, char **data, size_t *len, fs_err *e)
 {
 	struct overlay *o = ctx;
 	cJSON *it = cJSON_GetObjectItemCaseSensitive(o->files, rel);
@@ -152,7 +152,7 @@ static enum fs_err_code recovery_read(const char *dir, char **path, cJSON **doc,
 	return 0;
 }
 
-int fs_recover_load(const char *dir, fs_project **out, fs_err *e)
+enum fs_err_code fs_recover_load(const char *dir, fs_project **out, fs_err *e)
 {
 	char *path = NULL;
 	cJSON *doc = NULL, *it;
@@ -182,7 +182,7 @@ out:
 	return rc;
 }
 
-int fs_recover_edits(const char *dir, fs_edits *log, cJSON **fp, fs_err *e)
+enum fs_err_code fs_recover_edits(const char *dir, fs_edits *log, cJSON **fp, fs_err *e)
 {
 	char *path = NULL;
 	cJSON *doc = NULL, *edits, *base;

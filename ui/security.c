@@ -37,13 +37,13 @@ static void end_session(void)
 	S.cur = S.want = NULL;
 }
 
-static int read_work(fs_job *j, void *arg, fs_err *e)
+static enum fs_err_code read_work(fs_job *j, void *arg, fs_err *e)
 {
 	return fs_security_get(S.c, S.db, &S.cur, e);
 }
 
 /* The user said yes to a public result too: allow_public is theirs. */
-static int write_work(fs_job *j, void *arg, fs_err *e)
+static enum fs_err_code write_work(fs_job *j, void *arg, fs_err *e)
 {
 	return fs_security_put(S.c, S.db, S.cur, S.want, 1, e);
 }

@@ -84,7 +84,7 @@ static void read_server(fs_deployed *d, size_t col, const fs_servers *all, const
 	fs_server_free(&srv);
 }
 
-static int work(fs_job *bj, void *arg, fs_err *e)
+static enum fs_err_code work(fs_job *bj, void *arg, fs_err *e)
 {
 	struct sjob *j = arg;
 	fs_servers all;

@@ -75,7 +75,7 @@ static fs_obj *need(fs_project *p, const char *path, fs_err *e)
  * of the object to select after it. A COPY takes its source from src when
  * given (a deleted object coming back), else from the project op->from
  * names, else from proj. */
-static int run_one(fs_app *a, int proj, const fs_op *op, fs_project *src, fs_obj **out, char **sel, fs_err *e)
+static enum fs_err_code run_one(fs_app *a, int proj, const fs_op *op, fs_project *src, fs_obj **out, char **sel, fs_err *e)
 {
 	fs_project *p = a->projects[proj];
 	fs_edits *log = fs_sync_log(a, proj);

@@ -562,7 +562,7 @@ static void drop_first(fs_conflicts *cf)
 	cf->n--;
 }
 
-int fs_sync_settle(fs_app *a, int how, const char *text, fs_err *e)
+enum fs_err_code fs_sync_settle(fs_app *a, int how, const char *text, fs_err *e)
 {
 	int proj = 0, rc = 0;
 	fs_conflict *c = fs_sync_conflict(a, &proj, NULL);

@@ -59,6 +59,6 @@ void fs_sync_git_seen(fs_app *a);
 fs_conflict *fs_sync_conflict(fs_app *a, int *proj, size_t *left);
 /* Settles the first conflict: 'm' keeps mine, 't' takes theirs; with text
  * (from the editor), keeps that text as mine. */
-int fs_sync_settle(fs_app *a, int how, const char *text, fs_err *e);
+enum fs_err_code fs_sync_settle(fs_app *a, int how, const char *text, fs_err *e);
 
 #endif

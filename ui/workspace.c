@@ -82,7 +82,7 @@ static char *head_line(const char *dir, fs_err *e)
 	return found;
 }
 
-static int read_head(void *ctx, const char *relpath, char **data, size_t *len, fs_err *e)
+static enum fs_err_code read_head(void *ctx, const char *relpath, char **data, size_t *len, fs_err *e)
 {
 	if (strcmp(relpath, "c8oProject.yaml"))
 		return fs_err_set(e, FS_E_NOTFOUND, "%s: not read yet", relpath);
@@ -207,7 +207,7 @@ int fs_ws_loaded(fs_app *a, int proj)
 	return !wp || wp->state == WS_LOADED;
 }
 
-static int load_work(fs_job *job, void *arg, fs_err *e)
+static enum fs_err_code load_work(fs_job *job, void *arg, fs_err *e)
 {
 	struct load *l = arg;
 	return fs_project_open(&l->p, l->dir, e);

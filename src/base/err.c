@@ -80,7 +80,7 @@ static void shorten(char *s, size_t max)
 	}
 }
 
-int fs_err_vset(fs_err *e, int code, const char *fmt, va_list ap)
+enum fs_err_code fs_err_vset(fs_err *e, enum fs_err_code code, const char *fmt, va_list ap)
 {
 	if (!e)
 		return code;
@@ -101,7 +101,7 @@ int fs_err_vset(fs_err *e, int code, const char *fmt, va_list ap)
 	return code;
 }
 
-int fs_err_set(fs_err *e, int code, const char *fmt, ...)
+enum fs_err_code fs_err_set(fs_err *e, enum fs_err_code code, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -110,7 +110,7 @@ int fs_err_set(fs_err *e, int code, const char *fmt, ...)
 	return code;
 }
 
-int fs_err_prefix(fs_err *e, const char *fmt, ...)
+enum fs_err_code fs_err_prefix(fs_err *e, const char *fmt, ...)
 {
 	char pre[sizeof e->msg], old[sizeof e->msg];
 	va_list ap;

@@ -1,6 +1,8 @@
 /* One error type for the whole core: a code from the list below and a plain
  * sentence for the user. Every fallible core function takes an fs_err * (may
- * be NULL) and returns 0 on success or the code. */
+ * be NULL) and returns an enum fs_err_code: FS_E_OK (0) on success, else the
+ * code also set in *e. A function that returns a count or an index stays
+ * int, so the return type says which kind a caller holds. */
 #ifndef FS_ERR_H
 #define FS_ERR_H
 
@@ -37,17 +39,17 @@ enum fs_err_code {
 };
 
 typedef struct fs_err {
-	int code;
+	enum fs_err_code code;
 	char msg[1024];
 } fs_err;
 
 /* Sets *e (when e is not NULL) and returns code, so callers can write
  * `return fs_err_set(e, FS_E_IO, "%s: %s", path, strerror(errno));`. */
-int fs_err_set(fs_err *e, int code, const char *fmt, ...)
+enum fs_err_code fs_err_set(fs_err *e, enum fs_err_code code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-int fs_err_vset(fs_err *e, int code, const char *fmt, va_list ap);
+enum fs_err_code fs_err_vset(fs_err *e, enum fs_err_code code, const char *fmt, va_list ap);
 /* Prepends "prefix: " to an existing message (keeps the code). */
-int fs_err_prefix(fs_err *e, const char *fmt, ...)
+enum fs_err_code fs_err_prefix(fs_err *e, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void fs_err_clear(fs_err *e);
 const char *fs_err_name(int code);

@@ -10,7 +10,7 @@
 #include "base/buf.h"
 #include "base/fsutil.h"
 
-int fs_read_file(const char *path, char **out, size_t *len, fs_err *e)
+enum fs_err_code fs_read_file(const char *path, char **out, size_t *len, fs_err *e)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -79,7 +79,7 @@ int fs_is_temp_name(const char *path)
 	return 1;
 }
 
-int fs_write_temp(const char *path, const void *data, size_t len, int mode, char **tmpout, fs_err *e)
+enum fs_err_code fs_write_temp(const char *path, const void *data, size_t len, int mode, char **tmpout, fs_err *e)
 {
 	char *tmp = fs_xasprintf("%s" FS_TEMP_MARK "XXXXXX", path);
 	int fd = mkstemp(tmp);
@@ -109,7 +109,7 @@ int fs_write_temp(const char *path, const void *data, size_t len, int mode, char
 	return FS_E_OK;
 }
 
-int fs_write_file_atomic(const char *path, const void *data, size_t len, int mode, fs_err *e)
+enum fs_err_code fs_write_file_atomic(const char *path, const void *data, size_t len, int mode, fs_err *e)
 {
 	char *tmp;
 	int rc = fs_write_temp(path, data, len, mode, &tmp, e);
@@ -126,7 +126,7 @@ int fs_write_file_atomic(const char *path, const void *data, size_t len, int mod
 	return FS_E_OK;
 }
 
-int fs_mkdir_p(const char *path, int mode, fs_err *e)
+enum fs_err_code fs_mkdir_p(const char *path, int mode, fs_err *e)
 {
 	char *p = fs_xstrdup(path);
 	for (char *s = p + 1; ; s++) {

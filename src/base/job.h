@@ -41,7 +41,7 @@ typedef struct fs_jobs fs_jobs;
 typedef struct fs_job fs_job;
 
 /* Runs on a worker; returns an fs_err code (sets *e on failure). */
-typedef int (*fs_job_work_fn)(fs_job *job, void *arg, fs_err *e);
+typedef enum fs_err_code (*fs_job_work_fn)(fs_job *job, void *arg, fs_err *e);
 /* Runs in fs_jobs_dispatch(); rc and e are the work's result
  * (FS_E_CANCELLED when the job was cancelled before it started). */
 typedef void (*fs_job_done_fn)(fs_job *job, void *arg, int rc, const fs_err *e);

@@ -29,7 +29,7 @@ static double now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-static int ping_work(fs_job *job, void *arg, fs_err *e)
+static enum fs_err_code ping_work(fs_job *job, void *arg, fs_err *e)
 {
 	ping *p = arg;
 	double t0 = now_ms();

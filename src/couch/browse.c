@@ -21,7 +21,7 @@
 
 /* ---- databases ---- */
 
-int fs_browse_db_summary(fs_couch *c, const char *db, cJSON **out, fs_err *e)
+enum fs_err_code fs_browse_db_summary(fs_couch *c, const char *db, cJSON **out, fs_err *e)
 {
 	cJSON *info = NULL, *sec = NULL, *s = cJSON_CreateObject();
 	long limit = 0;
@@ -113,7 +113,7 @@ struct fetch {
 /* Reads one segment from `start` (excluded when excl) in the fetch's
  * direction until enough rows pass. Returns the new cursor state in
  * *start and *excl. */
-static int fetch_segment(struct fetch *f, const struct seg *s, char **start, int *excl, fs_err *e)
+static enum fs_err_code fetch_segment(struct fetch *f, const struct seg *s, char **start, int *excl, fs_err *e)
 {
 	int filtered = f->q->conflicts_only || f->q->as_user != NULL;
 	long scan_max = f->q->scan_max > 0 ? f->q->scan_max : SCAN_MAX;
@@ -192,7 +192,7 @@ static int fetch_segment(struct fetch *f, const struct seg *s, char **start, int
 }
 
 /* Rows from `start` in one direction across the kind's segments. */
-static int fetch(struct fetch *f, const char *start, int excl, fs_err *e)
+static enum fs_err_code fetch(struct fetch *f, const char *start, int excl, fs_err *e)
 {
 	struct seg s[2];
 	size_t ns = segments(f->q->kind, s);
@@ -234,7 +234,7 @@ static int has_neighbour(fs_couch *c, const char *db, const fs_docs_query *q, co
 
 /* View as user: on the server by _find; here (every document read) when
  * asked to, for conflicts only, or when the server has no _find. */
-static int as_user_docs(fs_couch *c, const char *db, const fs_docs_query *q,
+static enum fs_err_code as_user_docs(fs_couch *c, const char *db, const fs_docs_query *q,
 			fs_docs_page *out, fs_err *e)
 {
 	fs_docs_query scan = *q;
@@ -248,7 +248,7 @@ static int as_user_docs(fs_couch *c, const char *db, const fs_docs_query *q,
 	return rc;
 }
 
-int fs_browse_docs(fs_couch *c, const char *db, const fs_docs_query *q,
+enum fs_err_code fs_browse_docs(fs_couch *c, const char *db, const fs_docs_query *q,
 		   fs_docs_page *out, fs_err *e)
 {
 	if (q->as_user && !q->scan && !q->conflicts_only)
@@ -354,7 +354,7 @@ static int strings_only(const cJSON *arr)
 }
 
 /* The ancestry of one leaf (_revisions) and its statuses (_revs_info). */
-static int add_branch(fs_couch *c, const char *db, const char *id, const char *leaf,
+static enum fs_err_code add_branch(fs_couch *c, const char *db, const char *id, const char *leaf,
 		      fs_revtree *t, fs_err *e)
 {
 	fs_couch_get_opts o = { .rev = leaf, .revs = 1, .revs_info = 1 };
@@ -407,7 +407,7 @@ static int node_cmp(const void *a, const void *b)
 	return -strcmp(x->rev, y->rev);
 }
 
-int fs_browse_revs(fs_couch *c, const char *db, const char *id, fs_revtree *out, fs_err *e)
+enum fs_err_code fs_browse_revs(fs_couch *c, const char *db, const char *id, fs_revtree *out, fs_err *e)
 {
 	fs_couch_get_opts all = { .open_revs_all = 1 };
 	cJSON *cur = NULL, *leaves = NULL, *it;
@@ -489,7 +489,7 @@ cJSON *fs_revtree_json(const fs_revtree *t)
 }
 
 /* The pretty text of one revision, without the bookkeeping members. */
-static int rev_text(fs_couch *c, const char *db, const char *id, const char *rev, char **out, fs_err *e)
+static enum fs_err_code rev_text(fs_couch *c, const char *db, const char *id, const char *rev, char **out, fs_err *e)
 {
 	fs_couch_get_opts o = { .rev = rev };
 	cJSON *doc = NULL;
@@ -506,7 +506,7 @@ static int rev_text(fs_couch *c, const char *db, const char *id, const char *rev
 	return 0;
 }
 
-int fs_browse_rev_diff(fs_couch *c, const char *db, const char *id, const char *rev_a,
+enum fs_err_code fs_browse_rev_diff(fs_couch *c, const char *db, const char *id, const char *rev_a,
 		       const char *rev_b, fs_hunks *out, fs_err *e)
 {
 	char *a = NULL, *b = NULL;
@@ -520,7 +520,7 @@ int fs_browse_rev_diff(fs_couch *c, const char *db, const char *id, const char *
 	return rc;
 }
 
-int fs_browse_resolve(fs_couch *c, const char *db, const char *id, const char *winner,
+enum fs_err_code fs_browse_resolve(fs_couch *c, const char *db, const char *id, const char *winner,
 		      const cJSON *merged, char **new_rev, fs_err *e)
 {
 	fs_couch_get_opts all = { .open_revs_all = 1 };
@@ -648,7 +648,7 @@ static void set_str(char **slot, const char **opt, const char *v)
 	*opt = *slot;
 }
 
-int fs_view_args_set(fs_view_args *a, const char *name, const char *v, fs_err *e)
+enum fs_err_code fs_view_args_set(fs_view_args *a, const char *name, const char *v, fs_err *e)
 {
 	fs_couch_view_opts *o = &a->o;
 	int b = 0, bad = 0;
@@ -734,7 +734,7 @@ void fs_view_args_describe(const fs_view_args *a, fs_buf *out)
 		fs_buf_printf(out, "%sstale=%s", out->len ? " " : "", o->stale);
 }
 
-static int run_view(fs_couch *c, const char *db, const char *view, const fs_couch_view_opts *o,
+static enum fs_err_code run_view(fs_couch *c, const char *db, const char *view, const fs_couch_view_opts *o,
 		    cJSON **out, fs_err *e)
 {
 	char ddoc[256];
@@ -787,7 +787,7 @@ static int drop_to_edge(cJSON *rows, const cJSON *edge)
 }
 
 /* Runs one page request; rows past the edge, at most size + 1 of them. */
-static int view_rows(fs_couch *c, const char *db, const char *view, fs_couch_view_opts *o,
+static enum fs_err_code view_rows(fs_couch *c, const char *db, const char *view, fs_couch_view_opts *o,
 		     long size, const cJSON *edge, cJSON **rows, cJSON **total, fs_err *e)
 {
 	long extra = edge ? 1 : 0;
@@ -814,7 +814,7 @@ static int view_rows(fs_couch *c, const char *db, const char *view, fs_couch_vie
 	}
 }
 
-int fs_browse_view(fs_couch *c, const char *db, const char *view, const fs_view_args *a,
+enum fs_err_code fs_browse_view(fs_couch *c, const char *db, const char *view, const fs_view_args *a,
 		   long page_size, enum fs_page_dir dir, const cJSON *edge,
 		   fs_view_page *out, fs_err *e)
 {
@@ -897,7 +897,7 @@ static void changes_opts(const fs_changes_query *q, fs_couch_changes_opts *o)
 	}
 }
 
-int fs_browse_changes(fs_couch *c, const char *db, const fs_changes_query *q,
+enum fs_err_code fs_browse_changes(fs_couch *c, const char *db, const fs_changes_query *q,
 		      cJSON **out, fs_err *e)
 {
 	fs_couch_changes_opts o;
@@ -905,7 +905,7 @@ int fs_browse_changes(fs_couch *c, const char *db, const fs_changes_query *q,
 	return fs_couch_changes(c, db, &o, out, e);
 }
 
-int fs_browse_changes_wait(fs_couch *c, const char *db, const fs_changes_query *q,
+enum fs_err_code fs_browse_changes_wait(fs_couch *c, const char *db, const fs_changes_query *q,
 			   long deadline_ms, cJSON **out, fs_err *e)
 {
 	fs_couch_changes_opts o;
@@ -918,7 +918,7 @@ int fs_browse_changes_wait(fs_couch *c, const char *db, const fs_changes_query *
 
 /* ---- Attachments ---- */
 
-int fs_browse_attachment(fs_couch *c, const char *db, const char *id, const char *rev,
+enum fs_err_code fs_browse_attachment(fs_couch *c, const char *db, const char *id, const char *rev,
 			 const char *name, fs_buf *out, fs_err *e)
 {
 	fs_buf path = FS_BUF_INIT;
@@ -946,7 +946,7 @@ int fs_browse_attachment(fs_couch *c, const char *db, const char *id, const char
 	return rc;
 }
 
-int fs_browse_attachment_save(fs_couch *c, const char *db, const char *id, const char *rev,
+enum fs_err_code fs_browse_attachment_save(fs_couch *c, const char *db, const char *id, const char *rev,
 			      const char *name, const char *path, size_t *len, fs_err *e)
 {
 	fs_buf data = FS_BUF_INIT;

@@ -17,7 +17,7 @@
 /* {"db_name", "doc_count", "doc_del_count", "sizes": {"file","active",
  * "external"}, "update_seq", "revs_limit" (null when the server has no
  * _revs_limit), "security": {...} (null when not readable)}. */
-int fs_browse_db_summary(fs_couch *c, const char *db, cJSON **out, fs_err *e);
+enum fs_err_code fs_browse_db_summary(fs_couch *c, const char *db, cJSON **out, fs_err *e);
 
 /* ---- Documents, paged by key ---- */
 
@@ -63,7 +63,7 @@ typedef struct fs_docs_page {
 	int no_find;                /* 1: the server has no _find: filtered here */
 } fs_docs_page;
 
-int fs_browse_docs(fs_couch *c, const char *db, const fs_docs_query *q,
+enum fs_err_code fs_browse_docs(fs_couch *c, const char *db, const fs_docs_query *q,
 		   fs_docs_page *out, fs_err *e);
 void fs_docs_page_free(fs_docs_page *p);
 
@@ -96,7 +96,7 @@ typedef struct fs_revtree {
 	size_t nconflicts;
 } fs_revtree;
 
-int fs_browse_revs(fs_couch *c, const char *db, const char *id, fs_revtree *out, fs_err *e);
+enum fs_err_code fs_browse_revs(fs_couch *c, const char *db, const char *id, fs_revtree *out, fs_err *e);
 void fs_revtree_free(fs_revtree *t);
 /* A node by revision, NULL when absent. */
 const fs_rev_node *fs_revtree_find(const fs_revtree *t, const char *rev);
@@ -105,14 +105,14 @@ cJSON *fs_revtree_json(const fs_revtree *t);
 
 /* Diff of two available revisions as pretty JSON (_rev and _revisions left
  * out). A compacted revision gives FS_E_NOTFOUND saying so. */
-int fs_browse_rev_diff(fs_couch *c, const char *db, const char *id, const char *rev_a,
+enum fs_err_code fs_browse_rev_diff(fs_couch *c, const char *db, const char *id, const char *rev_a,
 		       const char *rev_b, fs_hunks *out, fs_err *e);
 
 /* Resolves a conflict in one _bulk_docs: keeps `winner` (a leaf revision),
  * optionally rewritten with `merged` (a body; its _id/_rev are set here), and
  * deletes every other non-deleted leaf. new_rev (may be NULL) gets the
  * surviving revision. */
-int fs_browse_resolve(fs_couch *c, const char *db, const char *id, const char *winner,
+enum fs_err_code fs_browse_resolve(fs_couch *c, const char *db, const char *id, const char *winner,
 		      const cJSON *merged, char **new_rev, fs_err *e);
 
 /* ---- View queries ---- */
@@ -130,7 +130,7 @@ void fs_view_args_free(fs_view_args *a);
  * descending reduce group group_level include_docs inclusive_end update stale.
  * JSON values for keys; a key value that is not JSON is taken as a string.
  * FS_E_INVALID with a sentence on a bad name or value. */
-int fs_view_args_set(fs_view_args *a, const char *name, const char *value, fs_err *e);
+enum fs_err_code fs_view_args_set(fs_view_args *a, const char *name, const char *value, fs_err *e);
 /* The options as "name=value" words joined by spaces (for titles). */
 void fs_view_args_describe(const fs_view_args *a, fs_buf *out);
 
@@ -144,7 +144,7 @@ typedef struct fs_view_page {
  * starts with the options as given; NEXT continues after `edge` (the last row
  * of the current page: its key and id), PREV before `edge` (the first row).
  * Pages use startkey + startkey_docid with limit+1, never a growing skip. */
-int fs_browse_view(fs_couch *c, const char *db, const char *view, const fs_view_args *a,
+enum fs_err_code fs_browse_view(fs_couch *c, const char *db, const char *view, const fs_view_args *a,
 		   long page_size, enum fs_page_dir dir, const cJSON *edge,
 		   fs_view_page *out, fs_err *e);
 void fs_view_page_free(fs_view_page *p);
@@ -162,12 +162,12 @@ typedef struct fs_changes_query {
 } fs_changes_query;
 
 /* Latest changes (descending, limit) or those since a seq. */
-int fs_browse_changes(fs_couch *c, const char *db, const fs_changes_query *q,
+enum fs_err_code fs_browse_changes(fs_couch *c, const char *db, const fs_changes_query *q,
 		      cJSON **out, fs_err *e);
 /* Follow: waits for changes after q->since (longpoll) until deadline_ms has
  * passed since the call; returns at the first batch (out has results) or at
  * the deadline with empty results. */
-int fs_browse_changes_wait(fs_couch *c, const char *db, const fs_changes_query *q,
+enum fs_err_code fs_browse_changes_wait(fs_couch *c, const char *db, const fs_changes_query *q,
 			   long deadline_ms, cJSON **out, fs_err *e);
 
 /* ---- Attachments ---- */
@@ -175,11 +175,11 @@ int fs_browse_changes_wait(fs_couch *c, const char *db, const fs_changes_query *
 /* The bytes of attachment `name` of document id (at rev, or the current one
  * when NULL) into out (reset first). An unknown document or attachment is
  * FS_E_NOTFOUND with a sentence naming both. */
-int fs_browse_attachment(fs_couch *c, const char *db, const char *id, const char *rev,
+enum fs_err_code fs_browse_attachment(fs_couch *c, const char *db, const char *id, const char *rev,
 			 const char *name, fs_buf *out, fs_err *e);
 /* The same written to the file at path (atomically: an error leaves what
  * was there); *len (may be NULL) gets the size written. */
-int fs_browse_attachment_save(fs_couch *c, const char *db, const char *id, const char *rev,
+enum fs_err_code fs_browse_attachment_save(fs_couch *c, const char *db, const char *id, const char *rev,
 			      const char *name, const char *path, size_t *len, fs_err *e);
 
 #endif

@@ -288,7 +288,7 @@ typedef struct call {
 } call;
 
 /* Sends; on 2xx parses the answer into *out (when out). */
-static int send_call(fs_couch *c, const call *k, cJSON **out, long *status, fs_err *e)
+static enum fs_err_code send_call(fs_couch *c, const call *k, cJSON **out, long *status, fs_err *e)
 {
 	fs_buf body = FS_BUF_INIT;
 	if (k->body)
@@ -315,7 +315,7 @@ static int send_call(fs_couch *c, const call *k, cJSON **out, long *status, fs_e
 	return rc;
 }
 
-int fs_couch_request(fs_couch *c, const char *method, const char *path, const cJSON *body,
+enum fs_err_code fs_couch_request(fs_couch *c, const char *method, const char *path, const cJSON *body,
 	cJSON **out, const char *what, fs_err *e)
 {
 	call k = { method, path, body, NULL, 0, { NULL, NULL, what } };
@@ -329,7 +329,7 @@ int fs_couch_request(fs_couch *c, const char *method, const char *path, const cJ
 }
 
 /* GET of a path built from its parts, parsed. */
-static int get_json(fs_couch *c, const fs_path *pp, cJSON **out, fs_err *e)
+static enum fs_err_code get_json(fs_couch *c, const fs_path *pp, cJSON **out, fs_err *e)
 {
 	fs_buf p = FS_BUF_INIT;
 	if (out)
@@ -345,7 +345,7 @@ static int get_json(fs_couch *c, const fs_path *pp, cJSON **out, fs_err *e)
 
 /* ---- Server ---- */
 
-int fs_couch_server_info(fs_couch *c, cJSON **out, fs_err *e)
+enum fs_err_code fs_couch_server_info(fs_couch *c, cJSON **out, fs_err *e)
 {
 	return get_json(c, &(fs_path){ 0 }, out, e);
 }
@@ -361,29 +361,29 @@ char *fs_couch_version_string(const cJSON *info)
 	return fs_xasprintf("%s %s", vendor ? vendor : "unknown server", v ? v : "?");
 }
 
-int fs_couch_all_dbs(fs_couch *c, cJSON **out, fs_err *e)
+enum fs_err_code fs_couch_all_dbs(fs_couch *c, cJSON **out, fs_err *e)
 {
 	return get_json(c, &(fs_path){ .endpoint = "_all_dbs" }, out, e);
 }
 
-int fs_couch_active_tasks(fs_couch *c, cJSON **out, fs_err *e)
+enum fs_err_code fs_couch_active_tasks(fs_couch *c, cJSON **out, fs_err *e)
 {
 	return get_json(c, &(fs_path){ .endpoint = "_active_tasks" }, out, e);
 }
 
-int fs_couch_session(fs_couch *c, cJSON **out, fs_err *e)
+enum fs_err_code fs_couch_session(fs_couch *c, cJSON **out, fs_err *e)
 {
 	return get_json(c, &(fs_path){ .endpoint = "_session" }, out, e);
 }
 
 /* ---- Databases ---- */
 
-int fs_couch_db_info(fs_couch *c, const char *db, cJSON **out, fs_err *e)
+enum fs_err_code fs_couch_db_info(fs_couch *c, const char *db, cJSON **out, fs_err *e)
 {
 	return get_json(c, &(fs_path){ .db = db }, out, e);
 }
 
-static int db_call(fs_couch *c, const char *method, const char *db, const char *endpoint,
+static enum fs_err_code db_call(fs_couch *c, const char *method, const char *db, const char *endpoint,
 	const cJSON *body, cJSON **out, fs_err *e)
 {
 	fs_buf p = FS_BUF_INIT;
@@ -401,7 +401,7 @@ static int db_call(fs_couch *c, const char *method, const char *db, const char *
 	return rc;
 }
 
-int fs_couch_db_create(fs_couch *c, const char *db, int *created, fs_err *e)
+enum fs_err_code fs_couch_db_create(fs_couch *c, const char *db, int *created, fs_err *e)
 {
 	fs_err tmp;
 	int rc = db_call(c, "PUT", db, NULL, NULL, NULL, &tmp);
@@ -414,24 +414,24 @@ int fs_couch_db_create(fs_couch *c, const char *db, int *created, fs_err *e)
 	return rc;
 }
 
-int fs_couch_db_delete(fs_couch *c, const char *db, fs_err *e)
+enum fs_err_code fs_couch_db_delete(fs_couch *c, const char *db, fs_err *e)
 {
 	return db_call(c, "DELETE", db, NULL, NULL, NULL, e);
 }
 
-int fs_couch_security_get(fs_couch *c, const char *db, cJSON **out, fs_err *e)
+enum fs_err_code fs_couch_security_get(fs_couch *c, const char *db, cJSON **out, fs_err *e)
 {
 	return db_call(c, "GET", db, "_security", NULL, out, e);
 }
 
-int fs_couch_security_put(fs_couch *c, const char *db, const cJSON *sec, fs_err *e)
+enum fs_err_code fs_couch_security_put(fs_couch *c, const char *db, const cJSON *sec, fs_err *e)
 {
 	return db_call(c, "PUT", db, "_security", sec, NULL, e);
 }
 
 /* pouchdb-server answers 404 or 400 for _revs_limit and _info: tell that
  * apart from a missing database by the reason. */
-static int unsupported(fs_couch *c, int rc, const char *db, const char *what, fs_err *e)
+static enum fs_err_code unsupported(fs_couch *c, int rc, const char *db, const char *what, fs_err *e)
 {
 	if (rc != FS_E_NOTFOUND && rc != FS_E_INVALID && rc != FS_E_SERVER)
 		return rc;
@@ -443,7 +443,7 @@ static int unsupported(fs_couch *c, int rc, const char *db, const char *what, fs
 		fs_http_url(c->h), what, db);
 }
 
-int fs_couch_revs_limit_get(fs_couch *c, const char *db, long *out, fs_err *e)
+enum fs_err_code fs_couch_revs_limit_get(fs_couch *c, const char *db, long *out, fs_err *e)
 {
 	cJSON *v = NULL;
 	if (fs_path_check_db(db, e))
@@ -461,7 +461,7 @@ int fs_couch_revs_limit_get(fs_couch *c, const char *db, long *out, fs_err *e)
 	return 0;
 }
 
-int fs_couch_revs_limit_put(fs_couch *c, const char *db, long limit, fs_err *e)
+enum fs_err_code fs_couch_revs_limit_put(fs_couch *c, const char *db, long limit, fs_err *e)
 {
 	if (fs_path_check_db(db, e))
 		return FS_E_INVALID;
@@ -471,7 +471,7 @@ int fs_couch_revs_limit_put(fs_couch *c, const char *db, long limit, fs_err *e)
 	return rc ? unsupported(c, rc, db, "_revs_limit", e) : 0;
 }
 
-int fs_couch_view_cleanup(fs_couch *c, const char *db, fs_err *e)
+enum fs_err_code fs_couch_view_cleanup(fs_couch *c, const char *db, fs_err *e)
 {
 	cJSON *empty = cJSON_CreateObject();
 	int rc = db_call(c, "POST", db, "_view_cleanup", empty, NULL, e);
@@ -506,7 +506,7 @@ static void add_json_param(fs_buf *q, const char *name, const cJSON *v)
 	fs_buf_free(&j);
 }
 
-int fs_couch_doc_get(fs_couch *c, const char *db, const char *id,
+enum fs_err_code fs_couch_doc_get(fs_couch *c, const char *db, const char *id,
 	const fs_couch_get_opts *o, cJSON **out, fs_err *e)
 {
 	fs_buf q = FS_BUF_INIT;
@@ -535,7 +535,7 @@ int fs_couch_doc_get(fs_couch *c, const char *db, const char *id,
 	return rc;
 }
 
-static int take_rev(cJSON *ans, char **new_rev)
+static enum fs_err_code take_rev(cJSON *ans, char **new_rev)
 {
 	if (new_rev) {
 		const char *r = fs_json_str(ans, "rev");
@@ -554,7 +554,7 @@ static void id_taken(int rc, const cJSON *doc, const char *id, const char *db, f
 			   "give its current _rev to replace it", id, db);
 }
 
-int fs_couch_doc_put(fs_couch *c, const char *db, const cJSON *doc, char **new_rev, fs_err *e)
+enum fs_err_code fs_couch_doc_put(fs_couch *c, const char *db, const cJSON *doc, char **new_rev, fs_err *e)
 {
 	const char *id = fs_json_str(doc, "_id");
 	if (new_rev)
@@ -572,7 +572,7 @@ int fs_couch_doc_put(fs_couch *c, const char *db, const cJSON *doc, char **new_r
 	return rc ? rc : take_rev(ans, new_rev);
 }
 
-int fs_couch_doc_post(fs_couch *c, const char *db, const cJSON *doc, char **new_id,
+enum fs_err_code fs_couch_doc_post(fs_couch *c, const char *db, const cJSON *doc, char **new_id,
 	char **new_rev, fs_err *e)
 {
 	if (new_id)
@@ -599,7 +599,7 @@ int fs_couch_doc_post(fs_couch *c, const char *db, const cJSON *doc, char **new_
 	return take_rev(ans, new_rev);
 }
 
-int fs_couch_doc_delete(fs_couch *c, const char *db, const char *id, const char *rev,
+enum fs_err_code fs_couch_doc_delete(fs_couch *c, const char *db, const char *id, const char *rev,
 	char **new_rev, fs_err *e)
 {
 	fs_buf p = FS_BUF_INIT;
@@ -627,7 +627,7 @@ static int header_safe(const char *id)
 	return 1;
 }
 
-int fs_couch_doc_copy(fs_couch *c, const char *db, const char *from, const char *to,
+enum fs_err_code fs_couch_doc_copy(fs_couch *c, const char *db, const char *from, const char *to,
 	const char *to_rev, fs_err *e)
 {
 	fs_buf p = FS_BUF_INIT, dest = FS_BUF_INIT, to_path = FS_BUF_INIT;
@@ -738,7 +738,7 @@ static void bulk_match(fs_couch_bulk *b, const cJSON *docs, const cJSON *ans, co
 	free(matched);
 }
 
-int fs_couch_bulk_docs(fs_couch *c, const char *db, const cJSON *docs, int new_edits,
+enum fs_err_code fs_couch_bulk_docs(fs_couch *c, const char *db, const cJSON *docs, int new_edits,
 	fs_couch_bulk *out, fs_err *e)
 {
 	memset(out, 0, sizeof *out);
@@ -825,7 +825,7 @@ static void view_query(fs_buf *q, const fs_couch_view_opts *o)
 }
 
 /* GET path?query, or POST {"keys": [...]} when keys are given. */
-static int view_call(fs_couch *c, const fs_path *pp, const fs_couch_view_opts *o, const target *t,
+static enum fs_err_code view_call(fs_couch *c, const fs_path *pp, const fs_couch_view_opts *o, const target *t,
 	cJSON **out, fs_err *e)
 {
 	const cJSON *keys = o ? o->keys : NULL;
@@ -848,13 +848,13 @@ static int view_call(fs_couch *c, const fs_path *pp, const fs_couch_view_opts *o
 	return rc;
 }
 
-int fs_couch_all_docs(fs_couch *c, const char *db, const fs_couch_view_opts *o, cJSON **out, fs_err *e)
+enum fs_err_code fs_couch_all_docs(fs_couch *c, const char *db, const fs_couch_view_opts *o, cJSON **out, fs_err *e)
 {
 	target t = { db, NULL, NULL };
 	return view_call(c, &(fs_path){ .db = db, .endpoint = "_all_docs" }, o, &t, out, e);
 }
 
-int fs_couch_design_docs(fs_couch *c, const char *db, int include_docs, cJSON **out, fs_err *e)
+enum fs_err_code fs_couch_design_docs(fs_couch *c, const char *db, int include_docs, cJSON **out, fs_err *e)
 {
 	fs_couch_view_opts o;
 	fs_couch_view_opts_init(&o);
@@ -868,7 +868,7 @@ int fs_couch_design_docs(fs_couch *c, const char *db, int include_docs, cJSON **
 	return rc;
 }
 
-int fs_couch_view(fs_couch *c, const char *db, const char *ddoc, const char *view,
+enum fs_err_code fs_couch_view(fs_couch *c, const char *db, const char *ddoc, const char *view,
 	const fs_couch_view_opts *o, cJSON **out, fs_err *e)
 {
 	char *what = fs_xasprintf("view '%s' of design document '_design/%s' in database '%s'",
@@ -879,7 +879,7 @@ int fs_couch_view(fs_couch *c, const char *db, const char *ddoc, const char *vie
 	return rc;
 }
 
-int fs_couch_design_info(fs_couch *c, const char *db, const char *ddoc, cJSON **out, fs_err *e)
+enum fs_err_code fs_couch_design_info(fs_couch *c, const char *db, const char *ddoc, cJSON **out, fs_err *e)
 {
 	char *id = fs_xasprintf("_design/%s", ddoc_name(ddoc));
 	int rc = get_json(c, &(fs_path){ .db = db, .id = id, .endpoint = "_info" }, out, e);
@@ -919,7 +919,7 @@ static cJSON *no_changes(const cJSON *since)
 	return r;
 }
 
-int fs_couch_changes(fs_couch *c, const char *db, const fs_couch_changes_opts *opts, cJSON **out, fs_err *e)
+enum fs_err_code fs_couch_changes(fs_couch *c, const char *db, const fs_couch_changes_opts *opts, cJSON **out, fs_err *e)
 {
 	fs_couch_changes_opts none = { 0 };
 	const fs_couch_changes_opts *o = opts ? opts : &none;

@@ -46,34 +46,34 @@ void fs_couch_set_security_setting(fs_couch *c, cJSON *sec);
 
 /* ---- Server ---- */
 /* GET /. */
-int fs_couch_server_info(fs_couch *c, cJSON **out, fs_err *e);
+enum fs_err_code fs_couch_server_info(fs_couch *c, cJSON **out, fs_err *e);
 /* "CouchDB 3.3.3" or "PouchDB Server 4.2.0" from a GET / answer. Caller frees. */
 char *fs_couch_version_string(const cJSON *info);
 /* Array of names. */
-int fs_couch_all_dbs(fs_couch *c, cJSON **out, fs_err *e);
-int fs_couch_active_tasks(fs_couch *c, cJSON **out, fs_err *e);
+enum fs_err_code fs_couch_all_dbs(fs_couch *c, cJSON **out, fs_err *e);
+enum fs_err_code fs_couch_active_tasks(fs_couch *c, cJSON **out, fs_err *e);
 /* GET /_session (userCtx: name, roles). */
-int fs_couch_session(fs_couch *c, cJSON **out, fs_err *e);
+enum fs_err_code fs_couch_session(fs_couch *c, cJSON **out, fs_err *e);
 
 /* ---- Databases ---- */
 /* 1 when CouchDB would accept the database name (the rule is path.c's:
  * fs_path_check_db, which also says why not). */
 int fs_couch_db_name_valid(const char *name);
-int fs_couch_db_info(fs_couch *c, const char *db, cJSON **out, fs_err *e);
+enum fs_err_code fs_couch_db_info(fs_couch *c, const char *db, cJSON **out, fs_err *e);
 /* PUT /db. *created (may be NULL) is 1 when made, 0 when it existed (412 is
  * not an error here). */
-int fs_couch_db_create(fs_couch *c, const char *db, int *created, fs_err *e);
-int fs_couch_db_delete(fs_couch *c, const char *db, fs_err *e);
-int fs_couch_security_get(fs_couch *c, const char *db, cJSON **out, fs_err *e);
-int fs_couch_security_put(fs_couch *c, const char *db, const cJSON *sec, fs_err *e);
+enum fs_err_code fs_couch_db_create(fs_couch *c, const char *db, int *created, fs_err *e);
+enum fs_err_code fs_couch_db_delete(fs_couch *c, const char *db, fs_err *e);
+enum fs_err_code fs_couch_security_get(fs_couch *c, const char *db, cJSON **out, fs_err *e);
+enum fs_err_code fs_couch_security_put(fs_couch *c, const char *db, const cJSON *sec, fs_err *e);
 /* _revs_limit. A server without it (pouchdb-server) gives FS_COUCH_E_UNSUPPORTED
  * (see below) so callers can warn instead of failing. */
-int fs_couch_revs_limit_get(fs_couch *c, const char *db, long *out, fs_err *e);
-int fs_couch_revs_limit_put(fs_couch *c, const char *db, long limit, fs_err *e);
+enum fs_err_code fs_couch_revs_limit_get(fs_couch *c, const char *db, long *out, fs_err *e);
+enum fs_err_code fs_couch_revs_limit_put(fs_couch *c, const char *db, long limit, fs_err *e);
 /* The code for "the server does not implement this endpoint". */
 #define FS_COUCH_E_UNSUPPORTED FS_E_UNSUPPORTED
 /* POST /db/_view_cleanup (best effort after staged deploys). */
-int fs_couch_view_cleanup(fs_couch *c, const char *db, fs_err *e);
+enum fs_err_code fs_couch_view_cleanup(fs_couch *c, const char *db, fs_err *e);
 
 /* ---- Documents ---- */
 typedef struct fs_couch_get_opts {
@@ -89,19 +89,19 @@ typedef struct fs_couch_get_opts {
 } fs_couch_get_opts;
 /* opts may be NULL. Attachments are listed in `_attachments` as stubs with
  * content_type and length unless opts->attachments. */
-int fs_couch_doc_get(fs_couch *c, const char *db, const char *id,
+enum fs_err_code fs_couch_doc_get(fs_couch *c, const char *db, const char *id,
 	const fs_couch_get_opts *opts, cJSON **out, fs_err *e);
 /* PUT /db/id with the doc's _id (and _rev when updating). new_rev (may be
  * NULL) gets the new revision; the caller frees it. */
-int fs_couch_doc_put(fs_couch *c, const char *db, const cJSON *doc, char **new_rev, fs_err *e);
+enum fs_err_code fs_couch_doc_put(fs_couch *c, const char *db, const cJSON *doc, char **new_rev, fs_err *e);
 /* POST /db: the server chooses the id (unless doc has one). new_id and
  * new_rev (may be NULL) are the caller's to free. */
-int fs_couch_doc_post(fs_couch *c, const char *db, const cJSON *doc, char **new_id,
+enum fs_err_code fs_couch_doc_post(fs_couch *c, const char *db, const cJSON *doc, char **new_id,
 	char **new_rev, fs_err *e);
-int fs_couch_doc_delete(fs_couch *c, const char *db, const char *id, const char *rev,
+enum fs_err_code fs_couch_doc_delete(fs_couch *c, const char *db, const char *id, const char *rev,
 	char **new_rev, fs_err *e);
 /* COPY /db/from to `to` (to_rev when overwriting an existing doc, else NULL). */
-int fs_couch_doc_copy(fs_couch *c, const char *db, const char *from, const char *to,
+enum fs_err_code fs_couch_doc_copy(fs_couch *c, const char *db, const char *from, const char *to,
 	const char *to_rev, fs_err *e);
 
 /* ---- Bulk ---- */
@@ -122,7 +122,7 @@ typedef struct fs_couch_bulk {
  * (replication style: makes conflicts). Results are matched to the request by
  * id, never by position (servers reorder). Returns 0 when the request went
  * through even if some documents failed (see out->failed). */
-int fs_couch_bulk_docs(fs_couch *c, const char *db, const cJSON *docs, int new_edits,
+enum fs_err_code fs_couch_bulk_docs(fs_couch *c, const char *db, const cJSON *docs, int new_edits,
 	fs_couch_bulk *out, fs_err *e);
 void fs_couch_bulk_free(fs_couch_bulk *b);
 
@@ -157,17 +157,17 @@ typedef struct fs_couch_view_opts {
 void fs_couch_view_opts_init(fs_couch_view_opts *o);
 /* GET (or POST with keys) /db/_all_docs. opts may be NULL. Out: the whole
  * answer {"total_rows","offset","rows":[...]}. */
-int fs_couch_all_docs(fs_couch *c, const char *db, const fs_couch_view_opts *opts,
+enum fs_err_code fs_couch_all_docs(fs_couch *c, const char *db, const fs_couch_view_opts *opts,
 	cJSON **out, fs_err *e);
 /* The design documents of a database in one request ("_design/".."_design0"),
  * with their bodies when include_docs. */
-int fs_couch_design_docs(fs_couch *c, const char *db, int include_docs, cJSON **out, fs_err *e);
+enum fs_err_code fs_couch_design_docs(fs_couch *c, const char *db, int include_docs, cJSON **out, fs_err *e);
 /* /db/_design/ddoc/_view/view; ddoc without the "_design/" prefix (a prefix
  * given is dropped). */
-int fs_couch_view(fs_couch *c, const char *db, const char *ddoc, const char *view,
+enum fs_err_code fs_couch_view(fs_couch *c, const char *db, const char *ddoc, const char *view,
 	const fs_couch_view_opts *opts, cJSON **out, fs_err *e);
 /* GET /db/_design/ddoc/_info (not on pouchdb-server: FS_COUCH_E_UNSUPPORTED). */
-int fs_couch_design_info(fs_couch *c, const char *db, const char *ddoc, cJSON **out, fs_err *e);
+enum fs_err_code fs_couch_design_info(fs_couch *c, const char *db, const char *ddoc, cJSON **out, fs_err *e);
 
 /* ---- Changes ---- */
 typedef struct fs_couch_changes_opts {
@@ -187,14 +187,14 @@ typedef struct fs_couch_changes_opts {
 /* Out: {"results":[...],"last_seq":<opaque>}. A longpoll whose deadline
  * passes without a change returns 0 with empty results and last_seq = since
  * (pouchdb-server never ends a longpoll by itself). */
-int fs_couch_changes(fs_couch *c, const char *db, const fs_couch_changes_opts *opts,
+enum fs_err_code fs_couch_changes(fs_couch *c, const char *db, const fs_couch_changes_opts *opts,
 	cJSON **out, fs_err *e);
 
 /* ---- Anything else ---- */
 /* A request with a JSON body (may be NULL) and a parsed JSON answer (out may
  * be NULL). `path` is already encoded. Non-2xx statuses become errors as
  * above; `what` names the target in messages ("database 'x'"), may be NULL. */
-int fs_couch_request(fs_couch *c, const char *method, const char *path, const cJSON *body,
+enum fs_err_code fs_couch_request(fs_couch *c, const char *method, const char *path, const cJSON *body,
 	cJSON **out, const char *what, fs_err *e);
 
 /* ---- Paths ---- */

@@ -613,7 +613,7 @@ static void refuse_credentials(const fs_http *h)
 	pthread_mutex_unlock(&refused_lock);
 }
 
-static int refused_error(const fs_http *h, fs_err *e)
+static enum fs_err_code refused_error(const fs_http *h, fs_err *e)
 {
 	return fs_err_set(e, FS_E_AUTH, "%s refused the credentials of user '%s' earlier in this run: "
 		"they are not sent again, since repeated failed logins lock the account on CouchDB 3.4+ "
@@ -659,7 +659,7 @@ static int after_401(fs_http *h, const fs_http_req *r, fs_http_resp *out, fs_err
 	return perform(h, r, out, e);
 }
 
-int fs_http_do(fs_http *h, const fs_http_req *r, fs_http_resp *out, fs_err *e)
+enum fs_err_code fs_http_do(fs_http *h, const fs_http_req *r, fs_http_resp *out, fs_err *e)
 {
 	memset(out, 0, sizeof *out);
 	int anon = anonymous(r);

@@ -92,7 +92,7 @@ typedef struct fs_http_resp {
  *   FS_E_CANCELLED cancelled by fs_http_cancel() or fs_job_cancel()
  *   FS_E_SERVER    response larger than max_body
  * Free the response with fs_http_resp_free (also after a failure). */
-int fs_http_do(fs_http *h, const fs_http_req *r, fs_http_resp *out, fs_err *e);
+enum fs_err_code fs_http_do(fs_http *h, const fs_http_req *r, fs_http_resp *out, fs_err *e);
 void fs_http_resp_free(fs_http_resp *r);
 
 /* Makes the running and any later request of this client fail with

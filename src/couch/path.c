@@ -53,7 +53,7 @@ void fs_path_segment(fs_buf *b, const char *s)
 	curl_free(x);
 }
 
-int fs_path_check_db(const char *db, fs_err *e)
+enum fs_err_code fs_path_check_db(const char *db, fs_err *e)
 {
 	if (!db || !*db)
 		return fs_err_set(e, FS_E_INVALID, "the database name is empty");
@@ -90,7 +90,7 @@ int fs_path_reserved_id(const char *id)
 	return id && id[0] == '_' && !kept_prefix(id);
 }
 
-int fs_path_check_id(const char *id, fs_err *e)
+enum fs_err_code fs_path_check_id(const char *id, fs_err *e)
 {
 	if (!id || !*id)
 		return fs_err_set(e, FS_E_INVALID, "the document id is empty");
@@ -110,7 +110,7 @@ int fs_path_check_id(const char *id, fs_err *e)
 	return rc;
 }
 
-static int check_part(const char *what, const char *s, fs_err *e)
+static enum fs_err_code check_part(const char *what, const char *s, fs_err *e)
 {
 	if (!s || !*s)
 		return fs_err_set(e, FS_E_INVALID, "the %s is empty", what);
@@ -119,7 +119,7 @@ static int check_part(const char *what, const char *s, fs_err *e)
 
 /* Each '/'-separated part of an attachment name, encoded; the slashes kept
  * (CouchDB joins the parts again). Empty parts cannot travel. */
-static int add_attachment(fs_buf *b, const char *att, fs_err *e)
+static enum fs_err_code add_attachment(fs_buf *b, const char *att, fs_err *e)
 {
 	if (check_part("attachment name", att, e))
 		return FS_E_INVALID;
@@ -150,7 +150,7 @@ static void add_id(fs_buf *b, const char *id)
 	fs_path_segment(b, id + k);
 }
 
-static int add_parts(fs_buf *b, const fs_path *p, fs_err *e)
+static enum fs_err_code add_parts(fs_buf *b, const fs_path *p, fs_err *e)
 {
 	if (p->db) {
 		if (fs_path_check_db(p->db, e))
@@ -181,7 +181,7 @@ static int add_parts(fs_buf *b, const fs_path *p, fs_err *e)
 	return 0;
 }
 
-int fs_path_build(fs_buf *b, const fs_path *p, fs_err *e)
+enum fs_err_code fs_path_build(fs_buf *b, const fs_path *p, fs_err *e)
 {
 	fs_buf tmp = FS_BUF_INIT;
 	int rc = add_parts(&tmp, p, e);

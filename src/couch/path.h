@@ -33,11 +33,11 @@ typedef struct fs_path {
 /* Appends the path ("/db/id", "/db/_design/x/_view/v", "/_all_dbs"...) to b.
  * FS_E_INVALID with one sentence (nothing appended) when a part is not
  * valid. */
-int fs_path_build(fs_buf *b, const fs_path *p, fs_err *e);
+enum fs_err_code fs_path_build(fs_buf *b, const fs_path *p, fs_err *e);
 
 /* The checks alone, for callers that refuse early. */
-int fs_path_check_db(const char *db, fs_err *e);
-int fs_path_check_id(const char *id, fs_err *e);
+enum fs_err_code fs_path_check_db(const char *db, fs_err *e);
+enum fs_err_code fs_path_check_id(const char *id, fs_err *e);
 /* 1 for an id CouchDB keeps for itself: starts with '_' and is not
  * "_design/NAME" or "_local/NAME" (NAME not empty). */
 int fs_path_reserved_id(const char *id);

@@ -9,7 +9,7 @@ static const char *const whos[] = { "admins", "members" };
 static const char *const kinds[] = { "names", "roles" };
 
 /* Checks one list; adds a copy to dst (an empty one when absent). */
-static int copy_list(const cJSON *src, cJSON *dst, const char *who, const char *kind,
+static enum fs_err_code copy_list(const cJSON *src, cJSON *dst, const char *who, const char *kind,
 		     const char *what, fs_err *e)
 {
 	const cJSON *l = cJSON_GetObjectItemCaseSensitive(src, kind), *it;
@@ -27,7 +27,7 @@ static int copy_list(const cJSON *src, cJSON *dst, const char *who, const char *
 	return 0;
 }
 
-int fs_security_normalize(const cJSON *sec, const char *what, cJSON **out, fs_err *e)
+enum fs_err_code fs_security_normalize(const cJSON *sec, const char *what, cJSON **out, fs_err *e)
 {
 	*out = NULL;
 	if (!cJSON_IsObject(sec))
@@ -58,7 +58,7 @@ int fs_security_normalize(const cJSON *sec, const char *what, cJSON **out, fs_er
 	return rc;
 }
 
-int fs_security_get(fs_couch *c, const char *db, cJSON **out, fs_err *e)
+enum fs_err_code fs_security_get(fs_couch *c, const char *db, cJSON **out, fs_err *e)
 {
 	cJSON *raw = NULL;
 	*out = NULL;
@@ -87,7 +87,7 @@ static cJSON *list_of(cJSON *sec, const char *who, const char *kind)
 	return l;
 }
 
-int fs_security_change(cJSON *sec, const char *who, const char *kind, const char *value,
+enum fs_err_code fs_security_change(cJSON *sec, const char *who, const char *kind, const char *value,
 		       int add, fs_err *e)
 {
 	if (!value || !*value)
@@ -152,7 +152,7 @@ void fs_security_diff(const cJSON *old, const cJSON *new, fs_buf *out)
 	fs_buf_free(&b);
 }
 
-int fs_security_put(fs_couch *c, const char *db, const cJSON *old, const cJSON *new,
+enum fs_err_code fs_security_put(fs_couch *c, const char *db, const cJSON *old, const cJSON *new,
 		    int allow_public, fs_err *e)
 {
 	cJSON *now = NULL, *checked = NULL;
@@ -174,7 +174,7 @@ int fs_security_put(fs_couch *c, const char *db, const cJSON *old, const cJSON *
 	return rc;
 }
 
-int fs_security_parse_list(const char *text, const char *what, cJSON **out, fs_err *e)
+enum fs_err_code fs_security_parse_list(const char *text, const char *what, cJSON **out, fs_err *e)
 {
 	cJSON *l = cJSON_CreateObject();
 	cJSON *names = cJSON_AddArrayToObject(l, "names"), *roles = cJSON_AddArrayToObject(l, "roles");

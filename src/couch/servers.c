@@ -128,7 +128,7 @@ static char *expand_home(const char *path)
 	return fs_xstrdup(path);
 }
 
-static int set_key(fs_server *srv, const char *key, const char *val, const char *where, fs_err *e)
+static enum fs_err_code set_key(fs_server *srv, const char *key, const char *val, const char *where, fs_err *e)
 {
 	if (!strcmp(key, "url")) {
 		if (strncmp(val, "http://", 7) && strncmp(val, "https://", 8))
@@ -190,14 +190,14 @@ static fs_server *add_server(fs_servers *s, const char *name, const char *origin
 	return srv;
 }
 
-static int check_section(const fs_server *srv, fs_err *e)
+static enum fs_err_code check_section(const fs_server *srv, fs_err *e)
 {
 	if (srv && !srv->url)
 		return fs_err_set(e, FS_E_PARSE, "%s: server profile '%s' has no url", srv->origin, srv->name);
 	return 0;
 }
 
-static int parse_text(fs_servers *s, const char *path, char *text, fs_err *e)
+static enum fs_err_code parse_text(fs_servers *s, const char *path, char *text, fs_err *e)
 {
 	fs_server *cur = NULL;
 	int lineno = 0, rc = 0;
@@ -238,7 +238,7 @@ static int parse_text(fs_servers *s, const char *path, char *text, fs_err *e)
 }
 
 /* A profiles file with passwords must be private. */
-static int check_mode(const char *path, const struct stat *st, fs_err *e)
+static enum fs_err_code check_mode(const char *path, const struct stat *st, fs_err *e)
 {
 	if (st->st_uid != getuid())
 		return fs_err_set(e, FS_E_AUTH, "%s belongs to another user: refusing to read server "
@@ -257,7 +257,7 @@ static void add_default(fs_servers *s)
 	srv->url = fs_xstrdup(FS_SERVER_DEFAULT_URL);
 }
 
-int fs_servers_load(fs_servers *s, const char *path, fs_err *e)
+enum fs_err_code fs_servers_load(fs_servers *s, const char *path, fs_err *e)
 {
 	memset(s, 0, sizeof *s);
 	s->path = path ? fs_xstrdup(path) : fs_servers_path();
@@ -381,7 +381,7 @@ int fs_servers_save_profile(const char *path, const fs_server *srv, fs_err *e)
 	return rc;
 }
 
-int fs_servers_remove_profile(const char *path, const char *name, fs_err *e)
+enum fs_err_code fs_servers_remove_profile(const char *path, const char *name, fs_err *e)
 {
 	char *text;
 	int rc = read_private(path, &text, e), found = 0;
@@ -437,7 +437,7 @@ static void list_names(fs_buf *b, const fs_servers *s)
 		fs_buf_printf(b, "%s%s", i ? ", " : "", s->v[i].name);
 }
 
-int fs_server_resolve(const fs_servers *s, const char *name_or_url, fs_server *out, fs_err *e)
+enum fs_err_code fs_server_resolve(const fs_servers *s, const char *name_or_url, fs_server *out, fs_err *e)
 {
 	memset(out, 0, sizeof *out);
 	const char *arg = name_or_url;
@@ -500,7 +500,7 @@ static int run_captured(const char *cmd, fs_buf *out)
 	return pid > 0 ? st : -1;
 }
 
-int fs_server_password(fs_server *srv, fs_err *e)
+enum fs_err_code fs_server_password(fs_server *srv, fs_err *e)
 {
 	if (srv->password || !srv->password_command)
 		return 0;
@@ -542,7 +542,7 @@ static cJSON *security_setting(const fs_server *srv)
 
 /* Without a user, curl reads ~/.netrc: it holds passwords, so it must be
  * as private as the profiles file. */
-static int check_netrc(fs_err *e)
+static enum fs_err_code check_netrc(fs_err *e)
 {
 	const char *home = getenv("HOME");
 	if (!home)

@@ -64,22 +64,22 @@ char *fs_servers_path(void);
  * not an error. Refuses (FS_E_AUTH) a file readable or writable by group or
  * others, and FS_E_PARSE with "file:line: ..." on bad lines. The `local`
  * profile is added when not defined. */
-int fs_servers_load(fs_servers *s, const char *path, fs_err *e);
+enum fs_err_code fs_servers_load(fs_servers *s, const char *path, fs_err *e);
 void fs_servers_free(fs_servers *s);
 const fs_server *fs_servers_find(const fs_servers *s, const char *name);
 /* Adds or replaces a profile in the file, creating it 0600 (and its folder
  * 0700). Other profiles, comments and their order are kept. */
 int fs_servers_save_profile(const char *path, const fs_server *srv, fs_err *e);
 /* Removes a profile from the file; FS_E_NOTFOUND when absent. */
-int fs_servers_remove_profile(const char *path, const char *name, fs_err *e);
+enum fs_err_code fs_servers_remove_profile(const char *path, const char *name, fs_err *e);
 
 /* Resolves a profile name or a URL (NULL: $FSSTUDIO_SERVER, else `local`)
  * into *out, filled with credentials per the order above (the password
  * command is not run yet). Free with fs_server_free. */
-int fs_server_resolve(const fs_servers *s, const char *name_or_url, fs_server *out, fs_err *e);
+enum fs_err_code fs_server_resolve(const fs_servers *s, const char *name_or_url, fs_server *out, fs_err *e);
 void fs_server_free(fs_server *srv);
 /* Runs password_command when the password is still unknown. */
-int fs_server_password(fs_server *srv, fs_err *e);
+enum fs_err_code fs_server_password(fs_server *srv, fs_err *e);
 /* A ready client: resolves, gets the password, connects nothing yet.
  * timeout_ms 0: the default deadline. */
 fs_couch *fs_server_connect(const fs_server *srv, long timeout_ms, fs_err *e);

@@ -373,7 +373,7 @@ static int wanted(const fs_deploy_opts *o, const char *name)
 	return 0;
 }
 
-static int check_connectors(fs_project *p, const fs_deploy_opts *o, fs_err *e)
+static enum fs_err_code check_connectors(fs_project *p, const fs_deploy_opts *o, fs_err *e)
 {
 	fs_obj *root = fs_project_root(p);
 	for (size_t i = 0; i < o->nconnectors; i++) {
@@ -431,7 +431,7 @@ static void prepare_db_docs(fs_deploy_plan *p, fs_deploy_db *db, fs_obj *root, c
 }
 
 /* One request: the design documents of the database with their bodies. */
-static int fetch_db(fs_deploy_plan *p, fs_couch *c, fs_deploy_db *db, fs_err *e)
+static enum fs_err_code fetch_db(fs_deploy_plan *p, fs_couch *c, fs_deploy_db *db, fs_err *e)
 {
 	cJSON *ans = NULL;
 	int rc = fs_couch_design_docs(c, db->name, 1, &ans, e);
@@ -462,7 +462,7 @@ static void copy_opts(fs_deploy_plan *p, const fs_deploy_opts *o)
 		p->opts.build_timeout_ms = DEFAULT_BUILD_MS;
 }
 
-int fs_deploy_prepare(fs_project *proj, const fs_deploy_opts *o, fs_deploy_plan **out, fs_err *e)
+enum fs_err_code fs_deploy_prepare(fs_project *proj, const fs_deploy_opts *o, fs_deploy_plan **out, fs_err *e)
 {
 	fs_deploy_opts none = { 0 };
 	*out = NULL;
@@ -550,7 +550,7 @@ static int fetch_task(void *arg, size_t i, size_t k)
 
 /* The databases after the first, on the pool; the first error in plan
  * order. */
-static int fetch_rest(fs_deploy_plan *p, fs_couch *c, fs_err *e)
+static enum fs_err_code fetch_rest(fs_deploy_plan *p, fs_couch *c, fs_err *e)
 {
 	fetch_pool x = { p, NULL, fs_xcalloc(p->ndbs, sizeof *x.rc), fs_xcalloc(p->ndbs, sizeof *x.e) };
 	for (size_t i = 1; i < p->ndbs; i++)
@@ -571,7 +571,7 @@ static int fetch_rest(fs_deploy_plan *p, fs_couch *c, fs_err *e)
 	return rc;
 }
 
-int fs_deploy_fetch(fs_deploy_plan *p, fs_couch *c, fs_err *e)
+enum fs_err_code fs_deploy_fetch(fs_deploy_plan *p, fs_couch *c, fs_err *e)
 {
 	if (p->fetched)
 		return fs_err_set(e, FS_E_INVALID, "this deploy plan was already compared with a server");
@@ -591,7 +591,7 @@ int fs_deploy_fetch(fs_deploy_plan *p, fs_couch *c, fs_err *e)
 	return 0;
 }
 
-int fs_deploy_plan_make(fs_project *proj, fs_couch *c, const fs_deploy_opts *o,
+enum fs_err_code fs_deploy_plan_make(fs_project *proj, fs_couch *c, const fs_deploy_opts *o,
 			fs_deploy_plan **out, fs_err *e)
 {
 	fs_deploy_plan *p;
@@ -743,7 +743,7 @@ static int apply_security(run *r, fs_deploy_db *db)
 }
 
 /* Creates the database when missing and applies the profile's revs_limit. */
-static int ensure_db(run *r, fs_deploy_db *db, fs_err *e)
+static enum fs_err_code ensure_db(run *r, fs_deploy_db *db, fs_err *e)
 {
 	long want = r->p->opts.revs_limit;
 	if (!db->exists) {
@@ -868,7 +868,7 @@ static cJSON *read_rows(run *r, fs_deploy_db *db, cJSON **ans, fs_err *e)
  * passed): the server may have applied it. Never sent again; read back
  * instead: a document whose server copy is what we sent is written (its
  * target done, or its revision in revs). 0 when all of them were. */
-static int read_back(run *r, fs_deploy_db *db, cJSON *docs, fs_deploy_doc **targets, char **revs,
+static enum fs_err_code read_back(run *r, fs_deploy_db *db, cJSON *docs, fs_deploy_doc **targets, char **revs,
 	int rc, fs_err *e)
 {
 	size_t n = cJSON_GetArraySize(docs), written = 0;
@@ -945,7 +945,7 @@ static int fatal(int rc)
 /* One _bulk_docs; targets[i] is the plan document of docs[i] (NULL: a
  * staging document). A request that failed on the way fails every target,
  * unless the read back shows it was applied anyway. */
-static int bulk(run *r, fs_deploy_db *db, cJSON *docs, fs_deploy_doc **targets, char **revs, fs_err *e)
+static enum fs_err_code bulk(run *r, fs_deploy_db *db, cJSON *docs, fs_deploy_doc **targets, char **revs, fs_err *e)
 {
 	size_t n = cJSON_GetArraySize(docs);
 	if (!n)
@@ -998,7 +998,7 @@ static void add_staging_cleanup(fs_deploy_db *db, cJSON *docs, fs_deploy_doc **t
 /* The last _bulk_docs of a deploy, direct or the swap of a staged one: the
  * n documents built so far plus the staging copies to remove, once the step
  * is told (the listener may cancel there). Frees docs and targets. */
-static int write_last(run *r, fs_deploy_db *db, cJSON *docs, fs_deploy_doc **targets, size_t n,
+static enum fs_err_code write_last(run *r, fs_deploy_db *db, cJSON *docs, fs_deploy_doc **targets, size_t n,
 	fs_deploy_event_type step, const char *what, fs_err *e)
 {
 	add_staging_cleanup(db, docs, targets, &n);
@@ -1018,7 +1018,7 @@ static int write_last(run *r, fs_deploy_db *db, cJSON *docs, fs_deploy_doc **tar
 }
 
 /* Not staged: everything in one _bulk_docs. */
-static int upload_direct(run *r, fs_deploy_db *db, fs_err *e)
+static enum fs_err_code upload_direct(run *r, fs_deploy_db *db, fs_err *e)
 {
 	cJSON *docs = cJSON_CreateArray();
 	fs_deploy_doc **targets = fs_xcalloc(db->ndocs + cJSON_GetArraySize(db->staging) + 1, sizeof *targets);
@@ -1061,7 +1061,7 @@ static void sleep_ms(long ms)
 /* Queries a view with limit=0 until it answers (the index is built) or the
  * deadline passes: each query has the client's own deadline, so a long
  * build is several timed-out queries. */
-static int query_built(run *r, fs_deploy_db *db, const char *id, const char *view, double deadline, fs_err *e)
+static enum fs_err_code query_built(run *r, fs_deploy_db *db, const char *id, const char *view, double deadline, fs_err *e)
 {
 	fs_couch_view_opts o;
 	fs_couch_view_opts_init(&o);
@@ -1078,7 +1078,7 @@ static int query_built(run *r, fs_deploy_db *db, const char *id, const char *vie
 
 /* Waits for the index of the staging copy: progress from _active_tasks
  * where the server reports indexers, then a limit=0 query of each view. */
-static int wait_build(run *r, fs_deploy_db *db, const char *id, const cJSON *doc, fs_err *e)
+static enum fs_err_code wait_build(run *r, fs_deploy_db *db, const char *id, const cJSON *doc, fs_err *e)
 {
 	const cJSON *views = fs_json_obj(doc, "views");
 	if (!views || !views->child)
@@ -1116,7 +1116,7 @@ static char *staging_id(const char *id)
 }
 
 /* Step 1: the staging copies, reusing the revisions of leftovers. */
-static int stage_upload(run *r, fs_deploy_db *db, fs_deploy_doc **staged, size_t *nstaged,
+static enum fs_err_code stage_upload(run *r, fs_deploy_db *db, fs_deploy_doc **staged, size_t *nstaged,
 	char ***srevs, fs_err *e)
 {
 	cJSON *docs = cJSON_CreateArray();
@@ -1144,7 +1144,7 @@ static int stage_upload(run *r, fs_deploy_db *db, fs_deploy_doc **staged, size_t
 
 /* Step 3: the live copies (with the live _rev), the staging copies and
  * pruned documents removed, in one _bulk_docs. */
-static int stage_swap(run *r, fs_deploy_db *db, fs_deploy_doc **staged, size_t nstaged,
+static enum fs_err_code stage_swap(run *r, fs_deploy_db *db, fs_deploy_doc **staged, size_t nstaged,
 	char **srevs, fs_err *e)
 {
 	cJSON *docs = cJSON_CreateArray();
@@ -1174,7 +1174,7 @@ static int stage_swap(run *r, fs_deploy_db *db, fs_deploy_doc **staged, size_t n
 			  "replacing the live design documents", e);
 }
 
-static int upload_staged(run *r, fs_deploy_db *db, fs_err *e)
+static enum fs_err_code upload_staged(run *r, fs_deploy_db *db, fs_err *e)
 {
 	fs_deploy_doc **staged = fs_xcalloc(db->ndocs + 1, sizeof *staged);
 	char **srevs = NULL;
@@ -1293,7 +1293,7 @@ static int run_merge(fs_deploy_plan *p, run *runs, fs_err *e)
 	return first_rc;
 }
 
-int fs_deploy_run(fs_deploy_plan *p, fs_couch *c, fs_err *e)
+enum fs_err_code fs_deploy_run(fs_deploy_plan *p, fs_couch *c, fs_err *e)
 {
 	if (!p->fetched || p->ran)
 		return fs_err_set(e, FS_E_INVALID, "a deploy plan runs once, after fs_deploy_fetch");

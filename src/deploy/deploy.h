@@ -188,24 +188,24 @@ typedef struct fs_deploy_plan {
 
 /* The project's side of a plan (touches the model; no network). Unknown
  * connector names are an error (FS_E_NOTFOUND). */
-int fs_deploy_prepare(fs_project *p, const fs_deploy_opts *o, fs_deploy_plan **out, fs_err *e);
+enum fs_err_code fs_deploy_prepare(fs_project *p, const fs_deploy_opts *o, fs_deploy_plan **out, fs_err *e);
 /* Completes a prepared plan against the server of c: one GET per database.
  * Does not touch the project (safe on a worker thread). Once per plan. */
-int fs_deploy_fetch(fs_deploy_plan *plan, fs_couch *c, fs_err *e);
+enum fs_err_code fs_deploy_fetch(fs_deploy_plan *plan, fs_couch *c, fs_err *e);
 /* Before a prune (fs_deploy_prepare calls it when opts.prune and the
  * project has a folder): FS_E_INVALID naming them when a file of the
  * project's _c8oProject/ folder was skipped by the load (included by no
  * bean) or cannot be read, since its design documents would look deleted. */
-int fs_deploy_prune_check(fs_project *p, fs_err *e);
+enum fs_err_code fs_deploy_prune_check(fs_project *p, fs_err *e);
 /* Prepare and fetch. */
-int fs_deploy_plan_make(fs_project *p, fs_couch *c, const fs_deploy_opts *o,
+enum fs_err_code fs_deploy_plan_make(fs_project *p, fs_couch *c, const fs_deploy_opts *o,
 			fs_deploy_plan **out, fs_err *e);
 void fs_deploy_plan_free(fs_deploy_plan *plan);
 /* Runs a plan: writes nothing for unchanged, only-on-server and refused
  * documents. Returns 0 when every write succeeded (refusals are not
  * failures: see fs_deploy_refused), else the code of the first failure with
  * its sentence in *e; each document's outcome is in the plan. */
-int fs_deploy_run(fs_deploy_plan *plan, fs_couch *c, fs_err *e);
+enum fs_err_code fs_deploy_run(fs_deploy_plan *plan, fs_couch *c, fs_err *e);
 /* How many documents are refused. */
 size_t fs_deploy_refused(const fs_deploy_plan *plan);
 /* Writes the plan (after a run: the outcomes) as text; diffs: the

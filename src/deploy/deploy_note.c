@@ -40,7 +40,7 @@ static char *iso_now(void)
 	return fs_xstrdup(buf);
 }
 
-int fs_deploy_note(fs_repo *r, const fs_deploy_plan *p, int *recorded, fs_err *e)
+enum fs_err_code fs_deploy_note(fs_repo *r, const fs_deploy_plan *p, int *recorded, fs_err *e)
 {
 	fs_deploy_record rec;
 	int any = 0, rc = 0;

@@ -11,6 +11,6 @@
  * (plan->opts.commit). Nothing is recorded, and 0 returned, when the plan
  * names no commit or wrote nothing (no database created, no document
  * written or deleted). *recorded (may be NULL) says whether it was. */
-int fs_deploy_note(fs_repo *r, const fs_deploy_plan *plan, int *recorded, fs_err *e);
+enum fs_err_code fs_deploy_note(fs_repo *r, const fs_deploy_plan *plan, int *recorded, fs_err *e);
 
 #endif

@@ -146,7 +146,7 @@ static void read_cell(fs_deployed_cell *c, const cJSON *doc)
 }
 
 /* One request per database, shared by the rows of that database. */
-static int fetch_db(fs_deployed *d, size_t s, fs_couch *c, size_t first, fs_err *e)
+static enum fs_err_code fetch_db(fs_deployed *d, size_t s, fs_couch *c, size_t first, fs_err *e)
 {
 	cJSON *ans = NULL;
 	int rc = fs_couch_design_docs(c, d->rows[first].db, 1, &ans, e);
@@ -168,7 +168,7 @@ static int db_seen(const fs_deployed *d, size_t i)
 	return 0;
 }
 
-int fs_deployed_fetch(fs_deployed *d, size_t s, fs_couch *c, fs_err *e)
+enum fs_err_code fs_deployed_fetch(fs_deployed *d, size_t s, fs_couch *c, fs_err *e)
 {
 	fs_err le = { 0 };
 	for (size_t i = 0; i < d->nrows; i++) {
@@ -266,7 +266,7 @@ void fs_deployed_behind(fs_deployed *d, fs_repo *r, const char *rev)
 /* ---- The commit a server runs ------------------------------------------------- */
 
 /* A cell that stops the column from naming one commit, as a sentence. */
-static int bad_cell(const fs_deployed *d, size_t s, size_t i, fs_err *e)
+static enum fs_err_code bad_cell(const fs_deployed *d, size_t s, size_t i, fs_err *e)
 {
 	const fs_deployed_cell *c = &d->cells[s][i];
 	const char *name = d->servers[s].name, *id = d->rows[i].ddoc, *db = d->rows[i].db;
@@ -283,7 +283,7 @@ static int bad_cell(const fs_deployed *d, size_t s, size_t i, fs_err *e)
 }
 
 /* The marker commit every other one is an ancestor of. */
-static int newest_commit(const fs_deployed *d, size_t s, fs_repo *r, const char **out, fs_err *e)
+static enum fs_err_code newest_commit(const fs_deployed *d, size_t s, fs_repo *r, const char **out, fs_err *e)
 {
 	*out = NULL;
 	const fs_deployed_cell *cells = d->cells[s];
@@ -306,7 +306,7 @@ static int newest_commit(const fs_deployed *d, size_t s, fs_repo *r, const char 
 	return 0;
 }
 
-int fs_deployed_commit(fs_deployed *d, size_t s, fs_repo *r, char **commit, fs_err *e)
+enum fs_err_code fs_deployed_commit(fs_deployed *d, size_t s, fs_repo *r, char **commit, fs_err *e)
 {
 	*commit = NULL;
 	if (d->servers[s].error)
@@ -347,7 +347,7 @@ static fs_deployed *read_one(fs_project *p, fs_couch *c)
 }
 
 /* Every design document of the promoted commit must be on the source. */
-static int all_there(const fs_deployed *d, const char *commit, fs_err *e)
+static enum fs_err_code all_there(const fs_deployed *d, const char *commit, fs_err *e)
 {
 	for (size_t i = 0; i < d->nrows; i++)
 		if (d->cells[0][i].state == FS_DS_MISSING)
@@ -357,7 +357,7 @@ static int all_there(const fs_deployed *d, const char *commit, fs_err *e)
 	return 0;
 }
 
-int fs_deployed_promotion(fs_repo *r, fs_couch *from, fs_project **out, char **commit, fs_err *e)
+enum fs_err_code fs_deployed_promotion(fs_repo *r, fs_couch *from, fs_project **out, char **commit, fs_err *e)
 {
 	fs_project *head = NULL;
 	*out = NULL;

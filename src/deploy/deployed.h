@@ -80,7 +80,7 @@ void fs_deployed_fail(fs_deployed *d, size_t server, int code, const char *msg);
 /* Reads the server of column `server`. A server that does not answer makes
  * its column UNREACHABLE (other errors: ERROR); the sentence is kept in
  * servers[server].error and returned. */
-int fs_deployed_fetch(fs_deployed *d, size_t server, fs_couch *c, fs_err *e);
+enum fs_err_code fs_deployed_fetch(fs_deployed *d, size_t server, fs_couch *c, fs_err *e);
 /* Fills `behind` of every DEPLOYED cell against rev (NULL: HEAD). */
 void fs_deployed_behind(fs_deployed *d, fs_repo *r, const char *rev);
 /* The one commit the column's server runs: the newest marker commit, when
@@ -89,13 +89,13 @@ void fs_deployed_behind(fs_deployed *d, fs_repo *r, const char *rev);
  * commit's design documents exactly). Refusals (FS_E_CONFLICT) name the
  * document that disagrees; a column without any marker is FS_E_NOTFOUND.
  * Caller frees *commit. */
-int fs_deployed_commit(fs_deployed *d, size_t server, fs_repo *r, char **commit, fs_err *e);
+enum fs_err_code fs_deployed_commit(fs_deployed *d, size_t server, fs_repo *r, char **commit, fs_err *e);
 
 /* Promotion: the project as committed at the one commit the server of c
  * runs (fs_deployed_commit over the design documents at HEAD), read from
  * git, never from the working tree; refused (FS_E_CONFLICT) also when a
  * design document of that commit is not on the server. */
-int fs_deployed_promotion(fs_repo *r, fs_couch *from, fs_project **out, char **commit, fs_err *e);
+enum fs_err_code fs_deployed_promotion(fs_repo *r, fs_couch *from, fs_project **out, char **commit, fs_err *e);
 
 /* The table, servers as columns; one line per design document. */
 void fs_deployed_format(const fs_deployed *d, fs_buf *out);

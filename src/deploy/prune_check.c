@@ -68,7 +68,7 @@ static void walk(const char *dir, const char *rel, const fs_files *f, problems *
 	free(path);
 }
 
-int fs_deploy_prune_check(fs_project *p, fs_err *e)
+enum fs_err_code fs_deploy_prune_check(fs_project *p, fs_err *e)
 {
 	const char *dir = fs_project_dir(p);
 	char *split = dir ? fs_path_join(dir, SPLIT_DIR) : NULL;

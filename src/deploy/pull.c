@@ -86,7 +86,7 @@ static void plan_remote(fs_pull_plan *p, fs_obj *conn, cJSON *row)
 		fs_deploy_diff_docs(ld, d, &x->diffs, &x->ndiffs);
 }
 
-int fs_pull_fetch(fs_couch *c, const char *db, cJSON **out, fs_err *e)
+enum fs_err_code fs_pull_fetch(fs_couch *c, const char *db, cJSON **out, fs_err *e)
 {
 	return fs_couch_design_docs(c, db, 1, out, e);
 }
@@ -100,7 +100,7 @@ static fs_obj *connector_or_fail(fs_project *proj, const char *connector, fs_err
 	return conn;
 }
 
-int fs_pull_plan_from(fs_project *proj, const char *connector, const fs_couch *c, cJSON *fetched,
+enum fs_err_code fs_pull_plan_from(fs_project *proj, const char *connector, const fs_couch *c, cJSON *fetched,
 		      fs_pull_plan **out, fs_err *e)
 {
 	*out = NULL;
@@ -130,7 +130,7 @@ int fs_pull_plan_from(fs_project *proj, const char *connector, const fs_couch *c
 	return 0;
 }
 
-int fs_pull_plan_make(fs_project *proj, fs_couch *c, const char *connector,
+enum fs_err_code fs_pull_plan_make(fs_project *proj, fs_couch *c, const char *connector,
 		      fs_pull_plan **out, fs_err *e)
 {
 	*out = NULL;
@@ -170,7 +170,7 @@ size_t fs_pull_changes(const fs_pull_plan *p)
 	return p->count[FS_PA_ADD] + p->count[FS_PA_UPDATE];
 }
 
-static int apply_one(fs_obj *conn, fs_pull_doc *d, fs_err *e)
+static enum fs_err_code apply_one(fs_obj *conn, fs_pull_doc *d, fs_err *e)
 {
 	fs_obj *o = find_ddoc(conn, d->id);
 	int rc = 0;

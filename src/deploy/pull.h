@@ -52,13 +52,13 @@ typedef struct fs_pull_plan {
 
 /* The network part (safe on a worker): the design documents of a database
  * with their bodies, in one GET. */
-int fs_pull_fetch(fs_couch *c, const char *db, cJSON **out, fs_err *e);
+enum fs_err_code fs_pull_fetch(fs_couch *c, const char *db, cJSON **out, fs_err *e);
 /* The model part (UI thread): compares what fs_pull_fetch returned (moved
  * out of `fetched`) with the connector. c only names the server. */
-int fs_pull_plan_from(fs_project *p, const char *connector, const fs_couch *c, cJSON *fetched,
+enum fs_err_code fs_pull_plan_from(fs_project *p, const char *connector, const fs_couch *c, cJSON *fetched,
 		      fs_pull_plan **out, fs_err *e);
 /* Both at once, for the CLI. */
-int fs_pull_plan_make(fs_project *p, fs_couch *c, const char *connector,
+enum fs_err_code fs_pull_plan_make(fs_project *p, fs_couch *c, const char *connector,
 		      fs_pull_plan **out, fs_err *e);
 void fs_pull_plan_free(fs_pull_plan *plan);
 /* Documents that apply would change (add + update). */

@@ -22,7 +22,7 @@
 
 /* ---- Small helpers ---------------------------------------------------------- */
 
-static int git_fail(fs_err *e, const char *what)
+static enum fs_err_code git_fail(fs_err *e, const char *what)
 {
 	const git_error *g = git_error_last();
 	return fs_err_set(e, FS_E_GIT, "%s: %s", what, g && g->message ? g->message : "git error");
@@ -146,7 +146,7 @@ static void no_read_hashing(void)
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
 }
 
-int fs_repo_open(fs_repo **out, const char *projdir, fs_err *e)
+enum fs_err_code fs_repo_open(fs_repo **out, const char *projdir, fs_err *e)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	*out = NULL;
@@ -194,7 +194,7 @@ void fs_repo_free(fs_repo *r)
 	git_libgit2_shutdown();
 }
 
-int fs_repo_init(const char *dir, fs_err *e)
+enum fs_err_code fs_repo_init(const char *dir, fs_err *e)
 {
 	char *d = abs_dir(dir, e);
 	if (!d)
@@ -300,7 +300,7 @@ static int needed(const tree_src *s, const char *relpath)
 	return 0;
 }
 
-static int read_blob(void *ctx, const char *relpath, char **data, size_t *len, fs_err *e)
+static enum fs_err_code read_blob(void *ctx, const char *relpath, char **data, size_t *len, fs_err *e)
 {
 	tree_src *s = ctx;
 	if (s->only && !needed(s, relpath)) {
@@ -334,7 +334,7 @@ static int read_blob(void *ctx, const char *relpath, char **data, size_t *len, f
 
 /* The project as committed in c (only: see tree_src). Parse errors read
  * "SHORTID: file:line: ...". */
-int fs_gs_open_commit_only(fs_repo *r, git_commit *c, const char *const *only, size_t nonly,
+enum fs_err_code fs_gs_open_commit_only(fs_repo *r, git_commit *c, const char *const *only, size_t nonly,
 			   fs_project **out, fs_err *e)
 {
 	tree_src s = { r, NULL, "", only, nonly };
@@ -349,13 +349,13 @@ int fs_gs_open_commit_only(fs_repo *r, git_commit *c, const char *const *only, s
 	return rc;
 }
 
-int fs_gs_open_commit(fs_repo *r, git_commit *c, fs_project **out, fs_err *e)
+enum fs_err_code fs_gs_open_commit(fs_repo *r, git_commit *c, fs_project **out, fs_err *e)
 {
 	return fs_gs_open_commit_only(r, c, NULL, 0, out, e);
 }
 
 /* rev (NULL: HEAD) as a commit; *out NULL and 0 when HEAD is unborn. */
-int fs_gs_resolve(fs_repo *r, const char *rev, git_commit **out, fs_err *e)
+enum fs_err_code fs_gs_resolve(fs_repo *r, const char *rev, git_commit **out, fs_err *e)
 {
 	*out = NULL;
 	if (!rev && git_repository_head_unborn(r->repo) == 1)
@@ -380,7 +380,7 @@ int fs_repo_has_rev(fs_repo *r, const char *rev)
 }
 
 /* The project at rev (NULL: HEAD, an unborn HEAD gives *out NULL). */
-static int open_rev(fs_repo *r, const char *rev, fs_project **out, fs_err *e)
+static enum fs_err_code open_rev(fs_repo *r, const char *rev, fs_project **out, fs_err *e)
 {
 	git_commit *c;
 	*out = NULL;
@@ -392,7 +392,7 @@ static int open_rev(fs_repo *r, const char *rev, fs_project **out, fs_err *e)
 }
 
 /* The model at HEAD, owned by r (NULL and 0 on an unborn branch). */
-static int head_model(fs_repo *r, fs_project **out, fs_err *e)
+static enum fs_err_code head_model(fs_repo *r, fs_project **out, fs_err *e)
 {
 	git_commit *c = NULL;
 	*out = NULL;
@@ -711,7 +711,7 @@ static void file_sts_free(file_sts *s)
 
 /* Every file of the project folder that differs between HEAD, the index and
  * the working tree (untracked ones included, ignored ones not). */
-static int file_status(fs_repo *r, file_sts *out, fs_err *e)
+static enum fs_err_code file_status(fs_repo *r, file_sts *out, fs_err *e)
 {
 	git_status_options o;
 	git_status_options_init(&o, GIT_STATUS_OPTIONS_VERSION);
@@ -776,7 +776,7 @@ static int is_project_file(fs_files *files, const char *rel)
 }
 
 /* Status against model (NULL: the working tree read from disk). */
-static int status_with(fs_repo *r, fs_project *model, fs_changes *out, fs_err *e)
+static enum fs_err_code status_with(fs_repo *r, fs_project *model, fs_changes *out, fs_err *e)
 {
 	memset(out, 0, sizeof *out);
 	file_sts fs;
@@ -811,12 +811,12 @@ static int status_with(fs_repo *r, fs_project *model, fs_changes *out, fs_err *e
 	return 0;
 }
 
-int fs_git_status(fs_repo *r, fs_changes *out, fs_err *e)
+enum fs_err_code fs_git_status(fs_repo *r, fs_changes *out, fs_err *e)
 {
 	return status_with(r, NULL, out, e);
 }
 
-int fs_git_status_model(fs_repo *r, fs_project *model, fs_changes *out, fs_err *e)
+enum fs_err_code fs_git_status_model(fs_repo *r, fs_project *model, fs_changes *out, fs_err *e)
 {
 	return status_with(r, model, out, e);
 }
@@ -869,7 +869,7 @@ out:
 	git_commit_free(c2);
 }
 
-int fs_git_diff(fs_repo *r, const char *rev1, const char *rev2, const char *obj,
+enum fs_err_code fs_git_diff(fs_repo *r, const char *rev1, const char *rev2, const char *obj,
 		fs_changes *out, fs_err *e)
 {
 	memset(out, 0, sizeof *out);
@@ -920,7 +920,7 @@ static void obj_files(fs_obj *o, int with_parent, pathset *files)
 }
 
 /* The files holding the chosen objects, in the working tree or at HEAD. */
-static int chosen_files(fs_project *head, fs_project *work, const fs_changes *ch,
+static enum fs_err_code chosen_files(fs_project *head, fs_project *work, const fs_changes *ch,
 			const char *const *objs, size_t nobjs, pathset *files, fs_err *e)
 {
 	for (size_t i = 0; i < nobjs; i++) {
@@ -948,7 +948,7 @@ static int chosen_files(fs_project *head, fs_project *work, const fs_changes *ch
 /* A tree: HEAD's, with the given files of the project folder as they are in
  * the working tree (absent ones removed). The repository index is not used,
  * so nothing staged outside the project can slip in. */
-static int build_tree(fs_repo *r, git_commit *head, const pathset *files, git_oid *tree_id, fs_err *e)
+static enum fs_err_code build_tree(fs_repo *r, git_commit *head, const pathset *files, git_oid *tree_id, fs_err *e)
 {
 	git_index *idx = NULL;
 	git_tree *ht = NULL;
@@ -982,7 +982,7 @@ static int build_tree(fs_repo *r, git_commit *head, const pathset *files, git_oi
 }
 
 /* Keeps the repository index in step with the commit for those files. */
-static int update_index(fs_repo *r, const pathset *files, fs_err *e)
+static enum fs_err_code update_index(fs_repo *r, const pathset *files, fs_err *e)
 {
 	git_index *idx = NULL;
 	if (git_repository_index(&idx, r->repo) < 0)
@@ -1002,7 +1002,7 @@ static int update_index(fs_repo *r, const pathset *files, fs_err *e)
 	return rc;
 }
 
-static int conflicts_in_project(fs_repo *r, const file_sts *fs, fs_err *e)
+static enum fs_err_code conflicts_in_project(fs_repo *r, const file_sts *fs, fs_err *e)
 {
 	for (size_t i = 0; i < fs->n; i++)
 		if (fs->v[i].flags & GIT_STATUS_CONFLICTED)
@@ -1048,7 +1048,7 @@ static int add_merge_head(const git_oid *id, void *payload)
 	return 0;
 }
 
-static int do_commit(fs_repo *r, const char *message, const git_oid *tree_id, git_commit *head,
+static enum fs_err_code do_commit(fs_repo *r, const char *message, const git_oid *tree_id, git_commit *head,
 		     git_oid *id, fs_err *e)
 {
 	git_signature *sig = NULL;
@@ -1077,7 +1077,7 @@ static int do_commit(fs_repo *r, const char *message, const git_oid *tree_id, gi
 	return rc;
 }
 
-int fs_git_commit(fs_repo *r, const char *message, const char *const *objs, size_t nobjs,
+enum fs_err_code fs_git_commit(fs_repo *r, const char *message, const char *const *objs, size_t nobjs,
 		  char id[41], fs_err *e)
 {
 	if (!message || !*message)
@@ -1134,10 +1134,10 @@ int fs_git_commit(fs_repo *r, const char *message, const char *const *objs, size
 
 /* ---- Restore -------------------------------------------------------------------- */
 
-static int restore_into(fs_obj *cur, fs_obj *old, fs_err *e);
+static enum fs_err_code restore_into(fs_obj *cur, fs_obj *old, fs_err *e);
 
 /* Properties of old onto cur: changed ones set, missing ones removed. */
-static int restore_props(fs_obj *cur, fs_obj *old, fs_err *e)
+static enum fs_err_code restore_props(fs_obj *cur, fs_obj *old, fs_err *e)
 {
 	const fs_prop *pv;
 	size_t n = fs_obj_props(cur, &pv);
@@ -1174,14 +1174,14 @@ static const char *variant_of(const fs_obj *o)
 	return o->kind == FS_K_FUNCTION ? fs_fn_name(o->fn) : o->cls;
 }
 
-static int create_like(fs_obj *parent, fs_obj *old, fs_err *e)
+static enum fs_err_code create_like(fs_obj *parent, fs_obj *old, fs_err *e)
 {
 	fs_obj *n = NULL;
 	int rc = fs_obj_new(parent, old->kind, old->name, variant_of(old), &n, e);
 	return rc ? rc : restore_into(n, old, e);
 }
 
-static int restore_kids(fs_obj *cur, fs_obj *old, fs_err *e)
+static enum fs_err_code restore_kids(fs_obj *cur, fs_obj *old, fs_err *e)
 {
 	int rc = 0;
 	for (size_t i = 0; !rc && i < old->nkids; i++) {
@@ -1194,7 +1194,7 @@ static int restore_kids(fs_obj *cur, fs_obj *old, fs_err *e)
 	return rc;
 }
 
-static int restore_into(fs_obj *cur, fs_obj *old, fs_err *e)
+static enum fs_err_code restore_into(fs_obj *cur, fs_obj *old, fs_err *e)
 {
 	char *a = obj_signature(cur), *b = obj_signature(old);
 	int same = !strcmp(a, b), rc = 0;
@@ -1229,14 +1229,14 @@ static int owns_file(const fs_obj *o)
 
 /* The file rel as it was at c, written in place, or into txn (a
  * multi-file restore switches its files in at once). */
-static int write_rev_file_txn(fs_repo *r, git_commit *c, const char *rel, fs_txn *txn, fs_err *e);
+static enum fs_err_code write_rev_file_txn(fs_repo *r, git_commit *c, const char *rel, fs_txn *txn, fs_err *e);
 
-static int write_rev_file(fs_repo *r, git_commit *c, const char *rel, fs_err *e)
+static enum fs_err_code write_rev_file(fs_repo *r, git_commit *c, const char *rel, fs_err *e)
 {
 	return write_rev_file_txn(r, c, rel, NULL, e);
 }
 
-static int write_rev_file_txn(fs_repo *r, git_commit *c, const char *rel, fs_txn *txn, fs_err *e)
+static enum fs_err_code write_rev_file_txn(fs_repo *r, git_commit *c, const char *rel, fs_txn *txn, fs_err *e)
 {
 	tree_src s = { r, NULL, "", NULL, 0 };
 	git_oid_tostr(s.label, 8, git_commit_id(c));
@@ -1294,7 +1294,7 @@ static char *path_at(fs_repo *r, git_commit *c, const char *obj)
 	return path;
 }
 
-static int restore_object(fs_repo *r, git_commit *c, fs_project *old, fs_project *work,
+static enum fs_err_code restore_object(fs_repo *r, git_commit *c, fs_project *old, fs_project *work,
 			  const char *obj, fs_err *e)
 {
 	fs_obj *o = fs_gs_find_obj(old, obj), *w = fs_gs_find_obj(work, obj);
@@ -1353,7 +1353,7 @@ static int write_entry(const char *root, const git_tree_entry *te, void *payload
 	return a->rc ? -1 : 0;
 }
 
-static int restore_all(fs_repo *r, git_commit *c, fs_project *head, fs_project *work, fs_err *e)
+static enum fs_err_code restore_all(fs_repo *r, git_commit *c, fs_project *head, fs_project *work, fs_err *e)
 {
 	all_ctx a = { r, c, { 0 }, e, 0, NULL };
 	git_tree *tree = NULL;
@@ -1382,7 +1382,7 @@ static int restore_all(fs_repo *r, git_commit *c, fs_project *head, fs_project *
 	return a.rc;
 }
 
-int fs_git_restore(fs_repo *r, const char *obj, const char *rev, int force, fs_err *e)
+enum fs_err_code fs_git_restore(fs_repo *r, const char *obj, const char *rev, int force, fs_err *e)
 {
 	git_commit *c = NULL;
 	fs_project *old = NULL, *head = NULL, *work = NULL;
@@ -1477,7 +1477,7 @@ git_repository *fs_repo_git(fs_repo *r)
 	return r->repo;
 }
 
-int fs_git_open_rev(fs_repo *r, const char *rev, fs_project **out, fs_err *e)
+enum fs_err_code fs_git_open_rev(fs_repo *r, const char *rev, fs_project **out, fs_err *e)
 {
 	int rc = open_rev(r, rev, out, e);
 	if (!rc && !*out)
@@ -1502,7 +1502,7 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int fs_git_revlist(fs_repo *r, const char *rev, const char *hide, char ***ids, size_t *n, fs_err *e)
+enum fs_err_code fs_git_revlist(fs_repo *r, const char *rev, const char *hide, char ***ids, size_t *n, fs_err *e)
 {
 	git_commit *from = NULL, *h = NULL;
 	git_revwalk *w = NULL;

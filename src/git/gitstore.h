@@ -80,10 +80,10 @@ typedef struct fs_repo fs_repo;
 /* Finds the repository holding the project folder (the project may be a
  * sub-folder of it). FS_E_NOTFOUND with "no git repository holds DIR (run
  * fsstudio init DIR)" when there is none. */
-int fs_repo_open(fs_repo **out, const char *projdir, fs_err *e);
+enum fs_err_code fs_repo_open(fs_repo **out, const char *projdir, fs_err *e);
 void fs_repo_free(fs_repo *r);
 /* Creates a repository in dir (refused when dir is already in one). */
-int fs_repo_init(const char *dir, fs_err *e);
+enum fs_err_code fs_repo_init(const char *dir, fs_err *e);
 /* Work folder of the repository and the project folder inside it ("" or
  * "a/b/", always with the final slash). */
 const char *fs_repo_workdir(const fs_repo *r);
@@ -99,10 +99,10 @@ char *fs_repo_head_name(fs_repo *r);
  * of the project folder that are not project files, and conflicted files.
  * When the working tree does not parse, the changed files are listed instead
  * and a note says why. No texts or hunks. */
-int fs_git_status(fs_repo *r, fs_changes *out, fs_err *e);
+enum fs_err_code fs_git_status(fs_repo *r, fs_changes *out, fs_err *e);
 /* The same against a model the caller holds (the studio's, with unsaved
  * edits), for the changed marks of its tree. */
-int fs_git_status_model(fs_repo *r, fs_project *model, fs_changes *out, fs_err *e);
+enum fs_err_code fs_git_status_model(fs_repo *r, fs_project *model, fs_changes *out, fs_err *e);
 
 /* Object changes from rev1 to rev2 (NULL rev1: HEAD; NULL rev2: the working
  * tree), limited to one object and its subtree when obj is not NULL; with
@@ -110,7 +110,7 @@ int fs_git_status_model(fs_repo *r, fs_project *model, fs_changes *out, fs_err *
  * of the commits in between pair renamed objects (also when their content
  * changed), and what changed below a renamed object is listed with its old
  * path. */
-int fs_git_diff(fs_repo *r, const char *rev1, const char *rev2, const char *obj,
+enum fs_err_code fs_git_diff(fs_repo *r, const char *rev1, const char *rev2, const char *obj,
 		fs_changes *out, fs_err *e);
 
 /* ---- Commit ----------------------------------------------------------------- */
@@ -121,7 +121,7 @@ int fs_git_diff(fs_repo *r, const char *rev1, const char *rev2, const char *obj,
  * anything outside the project folder, even if staged. Author and committer
  * from git config. Finishes a merge whose conflicts are resolved. Writes the
  * commit id (40 hex) into id when not NULL. */
-int fs_git_commit(fs_repo *r, const char *message, const char *const *objs, size_t nobjs,
+enum fs_err_code fs_git_commit(fs_repo *r, const char *message, const char *const *objs, size_t nobjs,
 		  char id[41], fs_err *e);
 
 /* ---- History (history.c) ------------------------------------------------------ */
@@ -153,7 +153,7 @@ typedef struct fs_history {
  * commits once; a commit whose tree entry for the object's file equals its
  * parent's is skipped without reading blobs; each version of the file is
  * parsed once. */
-int fs_git_log(fs_repo *r, const char *rev, const char *obj, size_t max,
+enum fs_err_code fs_git_log(fs_repo *r, const char *rev, const char *obj, size_t max,
 	       fs_history *out, fs_err *e);
 void fs_history_free(fs_history *h);
 
@@ -167,7 +167,7 @@ void fs_history_free(fs_history *h);
  * a connector or a sequence comes back as its whole file. Refused (FS_E_CONFLICT) when the object (or,
  * for the whole project, any file of the project) has uncommitted changes,
  * unless force. */
-int fs_git_restore(fs_repo *r, const char *obj, const char *rev, int force, fs_err *e);
+enum fs_err_code fs_git_restore(fs_repo *r, const char *obj, const char *rev, int force, fs_err *e);
 
 /* ---- JSON ------------------------------------------------------------------------ */
 
@@ -181,14 +181,14 @@ struct git_repository;
 struct git_repository *fs_repo_git(fs_repo *r);
 /* The project as committed at rev (NULL: HEAD), read from git blobs, not
  * from the working tree. */
-int fs_git_open_rev(fs_repo *r, const char *rev, fs_project **out, fs_err *e);
+enum fs_err_code fs_git_open_rev(fs_repo *r, const char *rev, fs_project **out, fs_err *e);
 /* 1 when ancestor is rev or one of its ancestors, 0 when not, -1 when either
  * is not a commit of this repository. */
 int fs_repo_reaches(fs_repo *r, const char *rev, const char *ancestor);
 /* The commits reachable from rev (NULL: HEAD) and not from hide (NULL:
  * none), as sorted 40-hex ids (free each and the array); what `git rev-list
  * hide..rev` lists. fs_git_revlist_has looks one up. */
-int fs_git_revlist(fs_repo *r, const char *rev, const char *hide, char ***ids, size_t *n, fs_err *e);
+enum fs_err_code fs_git_revlist(fs_repo *r, const char *rev, const char *hide, char ***ids, size_t *n, fs_err *e);
 int fs_git_revlist_has(char *const *ids, size_t n, const char *id);
 
 #endif

@@ -44,12 +44,12 @@ void fs_gs_change_free(fs_change *c);
 /* Notes every answer carries: HEAD when it is unusual, unfinished merges. */
 void fs_gs_state_notes(fs_repo *r, char ***v, size_t *n);
 /* rev (NULL: HEAD) as a commit; *out NULL and 0 when HEAD is unborn. */
-int fs_gs_resolve(fs_repo *r, const char *rev, git_commit **out, fs_err *e);
+enum fs_err_code fs_gs_resolve(fs_repo *r, const char *rev, git_commit **out, fs_err *e);
 /* The project as committed in c; with only, the files read besides
  * c8oProject.yaml (the others read as empty beans). */
-int fs_gs_open_commit_only(fs_repo *r, git_commit *c, const char *const *only, size_t nonly,
+enum fs_err_code fs_gs_open_commit_only(fs_repo *r, git_commit *c, const char *const *only, size_t nonly,
 			   fs_project **out, fs_err *e);
-int fs_gs_open_commit(fs_repo *r, git_commit *c, fs_project **out, fs_err *e);
+enum fs_err_code fs_gs_open_commit(fs_repo *r, git_commit *c, fs_project **out, fs_err *e);
 
 /* An object by path ("" is the project itself) and its text ("" when none). */
 fs_obj *fs_gs_find_obj(fs_project *p, const char *path);

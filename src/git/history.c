@@ -279,7 +279,7 @@ static void changed_files(fs_repo *r, git_commit *a, git_commit *b, pathset *out
  * only the files c changed: objects of other files read empty on both
  * sides, so they cannot differ. The whole project when that does not load;
  * *broken tells whether c itself (1) or its parent (2) does not parse. */
-static int commit_changes(fs_repo *r, git_commit *c, git_commit *parent, fs_changes *out,
+static enum fs_err_code commit_changes(fs_repo *r, git_commit *c, git_commit *parent, fs_changes *out,
 			  int *broken, fs_err *e)
 {
 	pathset files = { 0 };
@@ -601,7 +601,7 @@ static void walk_graph(walk *w, graph *g, size_t max, int *missing)
 	}
 }
 
-int fs_git_log(fs_repo *r, const char *rev, const char *obj, size_t max,
+enum fs_err_code fs_git_log(fs_repo *r, const char *rev, const char *obj, size_t max,
 	       fs_history *out, fs_err *e)
 {
 	memset(out, 0, sizeof *out);

@@ -143,7 +143,7 @@ void fs_deploy_records_parse(const char *note, const char *commit, fs_deploy_rec
 
 /* ---- Notes ------------------------------------------------------------------ */
 
-static int git_fail(fs_err *e, const char *what)
+static enum fs_err_code git_fail(fs_err *e, const char *what)
 {
 	const git_error *g = git_error_last();
 	return fs_err_set(e, FS_E_GIT, "%s: %s", what, g && g->message ? g->message : "git error");
@@ -182,7 +182,7 @@ static char *note_text(git_repository *repo, const git_oid *oid)
 	return s;
 }
 
-static int commit_oid(git_repository *repo, const char *commit, git_oid *oid, fs_err *e)
+static enum fs_err_code commit_oid(git_repository *repo, const char *commit, git_oid *oid, fs_err *e)
 {
 	git_object *o = NULL;
 	if (git_revparse_single(&o, repo, commit) < 0)
@@ -192,7 +192,7 @@ static int commit_oid(git_repository *repo, const char *commit, git_oid *oid, fs
 	return 0;
 }
 
-int fs_notes_record(fs_repo *r, const char *commit, const fs_deploy_record *rec, fs_err *e)
+enum fs_err_code fs_notes_record(fs_repo *r, const char *commit, const fs_deploy_record *rec, fs_err *e)
 {
 	git_repository *repo = fs_repo_git(r);
 	git_oid oid, out;
@@ -218,7 +218,7 @@ int fs_notes_record(fs_repo *r, const char *commit, const fs_deploy_record *rec,
 	return rc;
 }
 
-int fs_notes_of(fs_repo *r, const char *commit, fs_deploy_records *out, fs_err *e)
+enum fs_err_code fs_notes_of(fs_repo *r, const char *commit, fs_deploy_records *out, fs_err *e)
 {
 	git_repository *repo = fs_repo_git(r);
 	git_oid oid;
@@ -263,7 +263,7 @@ static int newest_first(const void *a, const void *b)
 	return c ? c : y->order > x->order ? 1 : y->order < x->order ? -1 : 0;
 }
 
-int fs_notes_all(fs_repo *r, fs_deploy_records *out, fs_err *e)
+enum fs_err_code fs_notes_all(fs_repo *r, fs_deploy_records *out, fs_err *e)
 {
 	memset(out, 0, sizeof *out);
 	each_ctx x = { fs_repo_git(r), out };

@@ -60,11 +60,11 @@ void fs_deploy_records_parse(const char *note, const char *commit, fs_deploy_rec
 
 /* Appends rec (user filled from git config when NULL) to the note of
  * commit, creating it or the notes ref when needed. */
-int fs_notes_record(fs_repo *r, const char *commit, const fs_deploy_record *rec, fs_err *e);
+enum fs_err_code fs_notes_record(fs_repo *r, const char *commit, const fs_deploy_record *rec, fs_err *e);
 /* The deploys recorded on one commit (none: n 0, not an error). */
-int fs_notes_of(fs_repo *r, const char *commit, fs_deploy_records *out, fs_err *e);
+enum fs_err_code fs_notes_of(fs_repo *r, const char *commit, fs_deploy_records *out, fs_err *e);
 /* Every deploy recorded, newest first (by time). */
-int fs_notes_all(fs_repo *r, fs_deploy_records *out, fs_err *e);
+enum fs_err_code fs_notes_all(fs_repo *r, fs_deploy_records *out, fs_err *e);
 /* "staging, production": the servers one commit was deployed to, each
  * once, in the order it first reached them (l newest first, as
  * fs_notes_all gives it); NULL when none. Caller frees. */

@@ -258,7 +258,7 @@ static void src_linecol(const char *src, size_t off, int *line, int *col)
 	}
 }
 
-static int patterns_parse(fs_hl_query *hq, const char *src, const char *label, fs_err *e)
+static enum fs_err_code patterns_parse(fs_hl_query *hq, const char *src, const char *label, fs_err *e)
 {
 	hq->npat = ts_query_pattern_count(hq->q);
 	hq->pats = fs_xcalloc(hq->npat, sizeof *hq->pats);
@@ -285,7 +285,7 @@ static int patterns_parse(fs_hl_query *hq, const char *src, const char *label, f
 	return 0;
 }
 
-static int captures_map(fs_hl_query *hq, const char *src, const char *label, fs_err *e)
+static enum fs_err_code captures_map(fs_hl_query *hq, const char *src, const char *label, fs_err *e)
 {
 	uint32_t n = ts_query_capture_count(hq->q);
 	hq->cap_hl = fs_xcalloc(n ? n : 1, sizeof *hq->cap_hl);
@@ -421,7 +421,7 @@ static const char *const query_errors[] = {
 	"invalid language",
 };
 
-int fs_hl_query_new(fs_hl_query **out, const TSLanguage *lang, const char *src,
+enum fs_err_code fs_hl_query_new(fs_hl_query **out, const TSLanguage *lang, const char *src,
 		    size_t len, const char *label, fs_err *e)
 {
 	uint32_t off;
@@ -490,7 +490,7 @@ static char *user_query_path(const char *lang_name)
 	return NULL;
 }
 
-int fs_hl_query_load(fs_hl_query **out, const char *lang_name, fs_err *e)
+enum fs_err_code fs_hl_query_load(fs_hl_query **out, const char *lang_name, fs_err *e)
 {
 	const TSLanguage *lang = fs_lang(lang_name);
 	const char *builtin = fs_hl_builtin_source(lang_name);

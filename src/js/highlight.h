@@ -77,11 +77,11 @@ typedef struct fs_hl_text {
 typedef struct fs_hl_query fs_hl_query;
 
 /* Compiles a query; label names it in errors ("javascript.scm:3:7: ..."). */
-int fs_hl_query_new(fs_hl_query **out, const TSLanguage *lang, const char *src,
+enum fs_err_code fs_hl_query_new(fs_hl_query **out, const TSLanguage *lang, const char *src,
 		    size_t len, const char *label, fs_err *e);
 /* The query of a language ("javascript", "json"): the user's file when
  * there is one, else the compiled-in one. */
-int fs_hl_query_load(fs_hl_query **out, const char *lang_name, fs_err *e);
+enum fs_err_code fs_hl_query_load(fs_hl_query **out, const char *lang_name, fs_err *e);
 /* The compiled-in query source of a language (NULL when unknown). */
 const char *fs_hl_builtin_source(const char *lang_name);
 void fs_hl_query_free(fs_hl_query *q);

@@ -47,7 +47,7 @@ void fs_listener_free(fs_listener *l)
 	memset(l, 0, sizeof *l);
 }
 
-static int load_chunk(fs_obj *o, fs_listener *l, fs_err *e)
+static enum fs_err_code load_chunk(fs_obj *o, fs_listener *l, fs_err *e)
 {
 	const char *s = fs_obj_prop(o, "chunk");
 	l->chunk = FS_LISTEN_CHUNK_DEFAULT;
@@ -63,7 +63,7 @@ static int load_chunk(fs_obj *o, fs_listener *l, fs_err *e)
 
 /* targetView "project.connector.ddoc.view": the last two parts name what the
  * engine queries in the listener's own database. */
-static int load_view(fs_obj *o, fs_listener *l, fs_err *e)
+static enum fs_err_code load_view(fs_obj *o, fs_listener *l, fs_err *e)
 {
 	const char *tv = fs_obj_prop(o, "targetView");
 	const char *v = tv ? strrchr(tv, '.') : NULL;
@@ -78,7 +78,7 @@ static int load_view(fs_obj *o, fs_listener *l, fs_err *e)
 	return 0;
 }
 
-static int load_filter(fs_obj *o, fs_listener *l, fs_err *e)
+static enum fs_err_code load_filter(fs_obj *o, fs_listener *l, fs_err *e)
 {
 	const char *tf = fs_obj_prop(o, "targetFilter");
 	const char *slash = tf ? strchr(tf, '/') : NULL;
@@ -91,7 +91,7 @@ static int load_filter(fs_obj *o, fs_listener *l, fs_err *e)
 }
 
 /* The map or filter text of the project, run locally for deletions. */
-static int load_js(fs_obj *o, fs_listener *l, fs_err *e)
+static enum fs_err_code load_js(fs_obj *o, fs_listener *l, fs_err *e)
 {
 	char *path = by_view(l->cls) ? fs_xasprintf("%s/%s/%s/map", o->parent->name, l->ddoc, l->fn)
 				     : fs_xasprintf("%s/%s/filters/%s", o->parent->name, l->ddoc, l->fn);
@@ -107,7 +107,7 @@ static int load_js(fs_obj *o, fs_listener *l, fs_err *e)
 	return 0;
 }
 
-int fs_listener_load(fs_obj *o, fs_listener *out, fs_err *e)
+enum fs_err_code fs_listener_load(fs_obj *o, fs_listener *out, fs_err *e)
 {
 	memset(out, 0, sizeof *out);
 	size_t i = 0;
@@ -194,7 +194,7 @@ static void add_change(fs_listen_batch *out, cJSON *r)
 		cJSON_DetachItemFromObjectCaseSensitive(r, "doc") };
 }
 
-int fs_listen_read(fs_couch *c, const char *db, const fs_listen_range *r, fs_listen_batch *out, fs_err *e)
+enum fs_err_code fs_listen_read(fs_couch *c, const char *db, const fs_listen_range *r, fs_listen_batch *out, fs_err *e)
 {
 	memset(out, 0, sizeof *out);
 	fs_couch_changes_opts o = { 0 };
@@ -284,7 +284,7 @@ typedef struct found {
 } found;
 
 /* The view with these keys: rows keyed by their own id go into f. */
-static int view_rows(fs_couch *c, const fs_listener *l, const cJSON *keys, found *f, fs_err *e)
+static enum fs_err_code view_rows(fs_couch *c, const fs_listener *l, const cJSON *keys, found *f, fs_err *e)
 {
 	if (!cJSON_GetArraySize(keys))
 		return 0;
@@ -314,7 +314,7 @@ static int live(const fs_listen_change *ch)
 }
 
 /* The view with the batch's live ids as keys. */
-static int query_view(fs_couch *c, const fs_listener *l, const fs_listen_batch *b, found *f, fs_err *e)
+static enum fs_err_code query_view(fs_couch *c, const fs_listener *l, const fs_listen_batch *b, found *f, fs_err *e)
 {
 	cJSON *keys = cJSON_CreateArray();
 	for (size_t i = 0; i < b->n; i++)
@@ -329,7 +329,7 @@ static int query_view(fs_couch *c, const fs_listener *l, const fs_listen_batch *
 /* The map run here on the feed's documents; the server's view answers for
  * a document the feed did not carry or on which the map threw here (it may
  * not there). */
-static int local_view(fs_couch *c, const fs_listener *l, const fs_listen_batch *b, found *f, fs_err *e)
+static enum fs_err_code local_view(fs_couch *c, const fs_listener *l, const fs_listen_batch *b, found *f, fs_err *e)
 {
 	fs_listen_js *js = fs_listen_js_new(l->js, 1, e);
 	if (!js)
@@ -355,7 +355,7 @@ static int local_view(fs_couch *c, const fs_listener *l, const fs_listen_batch *
 
 /* The filter over the feed since the batch began (CouchDB takes doc_ids only
  * with filter=_doc_ids, so the answer is kept to the batch's ids after). */
-static int query_filter(fs_couch *c, const fs_listener *l, const cJSON *since, found *f, fs_err *e)
+static enum fs_err_code query_filter(fs_couch *c, const fs_listener *l, const cJSON *since, found *f, fs_err *e)
 {
 	char *filter = fs_xasprintf("%s/%s", l->ddoc, l->fn);
 	fs_couch_changes_opts o = { 0 };
@@ -461,7 +461,7 @@ static void match_chunk(fs_couch *c, const fs_listener *l, const fs_listen_batch
  * rows for a key and a filter's verdict on a document do not depend on the
  * other ids, so each chunk gets what the engine's query per chunk would give,
  * for a fraction of the requests. */
-int fs_listen_match(fs_couch *c, const fs_listener *l, const fs_listen_batch *batch, const cJSON *since,
+enum fs_err_code fs_listen_match(fs_couch *c, const fs_listener *l, const fs_listen_batch *batch, const cJSON *since,
 		    fs_listen_chunks *out, fs_err *e)
 {
 	memset(out, 0, sizeof *out);

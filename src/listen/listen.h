@@ -49,7 +49,7 @@ typedef struct fs_listener {
 
 /* Reads a listener object of a project. FS_E_INVALID with a sentence when
  * its view, filter or sequence cannot be used. */
-int fs_listener_load(fs_obj *o, fs_listener *out, fs_err *e);
+enum fs_err_code fs_listener_load(fs_obj *o, fs_listener *out, fs_err *e);
 void fs_listener_free(fs_listener *l);
 const char *fs_listen_class_name(fs_listen_class c);
 /* Sets l->local: 1 when l is a view listener whose map, as deployed in the
@@ -90,7 +90,7 @@ typedef struct fs_listen_range {
 	int include_docs;     /* with the documents (and their conflicts) */
 } fs_listen_range;
 /* Reads changes into out (in feed order; design documents included). */
-int fs_listen_read(fs_couch *c, const char *db, const fs_listen_range *r, fs_listen_batch *out, fs_err *e);
+enum fs_err_code fs_listen_read(fs_couch *c, const char *db, const fs_listen_range *r, fs_listen_batch *out, fs_err *e);
 
 /* A changed document the listener does not fire for, and why. */
 typedef struct fs_listen_miss {
@@ -120,7 +120,7 @@ void fs_listen_chunks_free(fs_listen_chunks *cs);
  * documents and asks the server's view only for those without a document or
  * on which the map threw. `since` is where the batch was read from (NULL: unknown, the filter
  * query then scans the whole feed). A failed query fails the call. */
-int fs_listen_match(fs_couch *c, const fs_listener *l, const fs_listen_batch *batch,
+enum fs_err_code fs_listen_match(fs_couch *c, const fs_listener *l, const fs_listen_batch *batch,
 	const cJSON *since, fs_listen_chunks *out, fs_err *e);
 
 /* Removes what the engine removes before the sequence call. */
@@ -133,6 +133,6 @@ fs_listen_js *fs_listen_js_new(const char *text, int is_map, fs_err *e);
 void fs_listen_js_free(fs_listen_js *j);
 /* 1 when the map emits doc._id as a key (filter: returns truthy), 0 when not;
  * FS_E_JS when the function throws (message in e). */
-int fs_listen_js_match(fs_listen_js *j, const cJSON *doc, int *match, fs_err *e);
+enum fs_err_code fs_listen_js_match(fs_listen_js *j, const cJSON *doc, int *match, fs_err *e);
 
 #endif

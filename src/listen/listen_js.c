@@ -33,7 +33,7 @@ static const char *SANDBOX =
 	"var isArray = Array.isArray; var toJSON = JSON.stringify;"
 	"var sum = function (a) { var s = 0; for (var i = 0; i < a.length; i++) s += a[i]; return s; };";
 
-static int js_error(duk_context *ctx, fs_err *e, const char *what)
+static enum fs_err_code js_error(duk_context *ctx, fs_err *e, const char *what)
 {
 	fs_err_set(e, FS_E_JS, "%s: %s", what, duk_safe_to_string(ctx, -1));
 	duk_pop(ctx);
@@ -71,7 +71,7 @@ void fs_listen_js_free(fs_listen_js *j)
 	free(j);
 }
 
-int fs_listen_js_match(fs_listen_js *j, const cJSON *doc, int *match, fs_err *e)
+enum fs_err_code fs_listen_js_match(fs_listen_js *j, const cJSON *doc, int *match, fs_err *e)
 {
 	duk_context *ctx = j->ctx;
 	char *text = cJSON_PrintUnformatted(doc);

@@ -223,7 +223,7 @@ static void backoff(worker *w, long *ms)
 
 /* ---- Checkpoints ---- */
 
-static int ckpt_load(worker *w, fs_err *e)
+static enum fs_err_code ckpt_load(worker *w, fs_err *e)
 {
 	cJSON *doc = NULL;
 	int rc = fs_couch_doc_get(w->work, w->l->db, w->ckpt_id, NULL, &doc, e);
@@ -239,7 +239,7 @@ static int ckpt_load(worker *w, fs_err *e)
 	return 0;
 }
 
-static int ckpt_put(worker *w, fs_couch *c, const cJSON *seq, fs_err *e)
+static enum fs_err_code ckpt_put(worker *w, fs_couch *c, const cJSON *seq, fs_err *e)
 {
 	cJSON *doc = cJSON_CreateObject();
 	cJSON_AddStringToObject(doc, "_id", w->ckpt_id);
@@ -341,7 +341,7 @@ static void ckpt_finish(worker *w)
 }
 
 /* First run: a concrete position from --since (now: the current end). */
-static int start_pos(worker *w, fs_err *e)
+static enum fs_err_code start_pos(worker *w, fs_err *e)
 {
 	const fs_listen_run_opts *o = &w->r->o;
 	if (!o->since_now) {
@@ -589,7 +589,7 @@ fs_listen_runner *fs_listen_runner_new(fs_couch *c, fs_listener *ls, size_t n, c
 
 /* Reads (or makes) each listener's position before any thread starts, so a
  * bad database or target is said at once. */
-static int prepare(worker *w, fs_err *e)
+static enum fs_err_code prepare(worker *w, fs_err *e)
 {
 	if (w->r->o.target.url && !w->target)
 		return fs_err_set(e, FS_E_INVALID, "--target %s is not an http(s) URL", w->r->o.target.url);
@@ -606,7 +606,7 @@ static int prepare(worker *w, fs_err *e)
 	return rc;
 }
 
-int fs_listen_runner_run(fs_listen_runner *r, fs_err *e)
+enum fs_err_code fs_listen_runner_run(fs_listen_runner *r, fs_err *e)
 {
 	for (size_t i = 0; i < r->n; i++)
 		if (prepare(&r->w[i], e))

@@ -57,7 +57,7 @@ typedef struct fs_listen_runner fs_listen_runner;
  * cannot start (its checkpoint cannot be read). */
 fs_listen_runner *fs_listen_runner_new(fs_couch *c, fs_listener *ls, size_t n,
 	const fs_listen_run_opts *o);
-int fs_listen_runner_run(fs_listen_runner *r, fs_err *e);
+enum fs_err_code fs_listen_runner_run(fs_listen_runner *r, fs_err *e);
 /* Async-signal-safe: finish the chunks in flight, then return. */
 void fs_listen_runner_stop(fs_listen_runner *r);
 void fs_listen_runner_free(fs_listen_runner *r);

@@ -21,7 +21,7 @@ static int line_of(const char *text, size_t pos)
 	return line;
 }
 
-int fs_docdata_decode(const char *text, cJSON **out, int *errline, fs_err *e)
+enum fs_err_code fs_docdata_decode(const char *text, cJSON **out, int *errline, fs_err *e)
 {
 	*out = NULL;
 	fs_buf flat = FS_BUF_INIT;

@@ -16,7 +16,7 @@
 
 /* Parses the text of a docdata value into a JSON object. On error *errline
  * (may be NULL) is the 0-based line of the text where parsing stopped. */
-int fs_docdata_decode(const char *text, cJSON **out, int *errline, fs_err *e);
+enum fs_err_code fs_docdata_decode(const char *text, cJSON **out, int *errline, fs_err *e);
 /* The text Convertigo writes for doc. Caller frees. */
 char *fs_docdata_encode(const cJSON *doc);
 /* Plain 2-space pretty JSON (no Convertigo passes), for display and diffs. */

@@ -304,7 +304,7 @@ void fs_conflicts_free(fs_conflicts *c)
 }
 
 /* A copy from another project: its source as that project's folder holds it. */
-static int copy_from(fs_project *p, const fs_op *op, fs_err *e)
+static enum fs_err_code copy_from(fs_project *p, const fs_op *op, fs_err *e)
 {
 	fs_project *src;
 	fs_obj *o, *dest = fs_project_find(p, op->key), *out;
@@ -446,7 +446,7 @@ size_t fs_edits_rebase(const fs_edits *log, fs_project *fresh, fs_edits *kept, f
 	return applied;
 }
 
-int fs_conflict_keep_mine(const fs_conflict *c, fs_project *p, fs_edits *log, fs_err *e)
+enum fs_err_code fs_conflict_keep_mine(const fs_conflict *c, fs_project *p, fs_edits *log, fs_err *e)
 {
 	fs_obj *o = c->op.from ? NULL : fs_project_find(p, c->op.path);
 	fs_op op;
@@ -528,7 +528,7 @@ static int parse_op(const cJSON *o, fs_op *op)
 	return 0;
 }
 
-int fs_edits_from_json(fs_edits *log, const cJSON *j, fs_err *e)
+enum fs_err_code fs_edits_from_json(fs_edits *log, const cJSON *j, fs_err *e)
 {
 	const cJSON *it;
 	size_t i = 0;

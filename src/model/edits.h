@@ -97,11 +97,11 @@ size_t fs_edits_rebase(const fs_edits *log, fs_project *fresh, fs_edits *kept, f
 
 /* "Keep mine": applies a conflict's operation whatever the disk holds, and
  * records it in log. Fails when the object is gone (nothing to apply to). */
-int fs_conflict_keep_mine(const fs_conflict *c, fs_project *p, fs_edits *log, fs_err *e);
+enum fs_err_code fs_conflict_keep_mine(const fs_conflict *c, fs_project *p, fs_edits *log, fs_err *e);
 
 /* The log as JSON (for the recovery file) and back. */
 cJSON *fs_edits_json(const fs_edits *log);
-int fs_edits_from_json(fs_edits *log, const cJSON *j, fs_err *e);
+enum fs_err_code fs_edits_from_json(fs_edits *log, const cJSON *j, fs_err *e);
 
 /* ---- what was read --------------------------------------------------------- */
 

@@ -36,7 +36,7 @@ const char *fs_policy_name(int p)
 
 /* ---- merge rules ---- */
 
-int fs_merge_rules_parse(const cJSON *obj, char sep, fs_merge_rules *out, fs_err *e)
+enum fs_err_code fs_merge_rules_parse(const cJSON *obj, char sep, fs_merge_rules *out, fs_err *e)
 {
 	const cJSON *it;
 	memset(out, 0, sizeof *out);
@@ -257,7 +257,7 @@ void fs_strv_free(fs_strv *s)
 	s->n = 0;
 }
 
-int fs_fullsync_user_groups(fs_couch *c, const char *grpdb, const char *user,
+enum fs_err_code fs_fullsync_user_groups(fs_couch *c, const char *grpdb, const char *user,
 			    fs_strv *out, fs_err *e)
 {
 	fs_couch_view_opts o;
@@ -304,7 +304,7 @@ int fs_fullsync_user_groups(fs_couch *c, const char *grpdb, const char *user,
 /* ---- post ---- */
 
 /* One try of override or merge: read, build, write. */
-static int post_replace(fs_couch *c, const char *db, const cJSON *doc, const fs_post_opts *o,
+static enum fs_err_code post_replace(fs_couch *c, const char *db, const cJSON *doc, const fs_post_opts *o,
 			char **id, char **rev, fs_err *e)
 {
 	const char *docid = fs_json_str(doc, "_id");
@@ -339,7 +339,7 @@ static int post_replace(fs_couch *c, const char *db, const cJSON *doc, const fs_
 	return rc;
 }
 
-int fs_fullsync_post(fs_couch *c, const char *db, const cJSON *doc, const fs_post_opts *o,
+enum fs_err_code fs_fullsync_post(fs_couch *c, const char *db, const cJSON *doc, const fs_post_opts *o,
 		     char **id_out, char **rev_out, fs_err *e)
 {
 	int rc;

@@ -60,7 +60,7 @@ typedef struct fs_merge_rules {
 } fs_merge_rules;
 
 /* Parses a rules object. sep 0 means '.'. FS_E_INVALID names the bad rule. */
-int fs_merge_rules_parse(const cJSON *obj, char sep, fs_merge_rules *out, fs_err *e);
+enum fs_err_code fs_merge_rules_parse(const cJSON *obj, char sep, fs_merge_rules *out, fs_err *e);
 void fs_merge_rules_free(fs_merge_rules *r);
 
 /* Merges src into dst in place, the Convertigo way: values of src win,
@@ -94,7 +94,7 @@ void fs_strv_free(fs_strv *s);
 
 /* The groups of `user` from a lib_FullSyncGrp-style database: documents
  * {"type": "c8oGrp", "user": U, "group": G}. Reads the database in pages. */
-int fs_fullsync_user_groups(fs_couch *c, const char *grpdb, const char *user,
+enum fs_err_code fs_fullsync_user_groups(fs_couch *c, const char *grpdb, const char *user,
 			    fs_strv *out, fs_err *e);
 
 typedef struct fs_post_opts {
@@ -113,7 +113,7 @@ typedef struct fs_post_opts {
  *   merge     merges into the stored document (404 creates)
  * override and merge retry a few times when someone writes in between.
  * id_out and rev_out (may be NULL) get the result; caller frees. */
-int fs_fullsync_post(fs_couch *c, const char *db, const cJSON *doc, const fs_post_opts *o,
+enum fs_err_code fs_fullsync_post(fs_couch *c, const char *db, const cJSON *doc, const fs_post_opts *o,
 		     char **id_out, char **rev_out, fs_err *e);
 
 #endif

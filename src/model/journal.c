@@ -55,7 +55,7 @@ static void txn_free(fs_txn *t)
 	free(t);
 }
 
-int fs_txn_write(fs_txn *t, const char *relpath, const void *data, size_t len, int mode, fs_err *e)
+enum fs_err_code fs_txn_write(fs_txn *t, const char *relpath, const void *data, size_t len, int mode, fs_err *e)
 {
 	char *path = fs_path_join(t->dir, relpath), *tmp = NULL;
 	char *slash = strrchr(path, '/');
@@ -96,7 +96,7 @@ void fs_txn_abort(fs_txn *t)
 
 /* ---- the switch ------------------------------------------------------------ */
 
-static int do_rename(const char *dir, const rn *r, fs_err *e)
+static enum fs_err_code do_rename(const char *dir, const rn *r, fs_err *e)
 {
 	char *from = fs_path_join(dir, r->tmp), *to = fs_path_join(dir, r->target);
 	int rc = 0;
@@ -109,7 +109,7 @@ static int do_rename(const char *dir, const rn *r, fs_err *e)
 	return rc;
 }
 
-static int do_remove(const char *dir, const char *rel, fs_err *e)
+static enum fs_err_code do_remove(const char *dir, const char *rel, fs_err *e)
 {
 	char *p = fs_path_join(dir, rel);
 	int rc = 0;
@@ -122,7 +122,7 @@ static int do_remove(const char *dir, const char *rel, fs_err *e)
 }
 
 /* Renames, then removals (a crash in between, rolled forward, ends the same). */
-static int apply(const char *dir, const rn *rns, size_t nr, char **rms, size_t nrm, fs_err *e)
+static enum fs_err_code apply(const char *dir, const rn *rns, size_t nr, char **rms, size_t nrm, fs_err *e)
 {
 	int rc = 0;
 	for (size_t i = 0; !rc && i < nr; i++)
@@ -156,7 +156,7 @@ static void journal_gone(const char *jpath)
 	fs_fsync_dir_of(jpath);
 }
 
-int fs_txn_commit(fs_txn *t, fs_err *e)
+enum fs_err_code fs_txn_commit(fs_txn *t, fs_err *e)
 {
 	int rc;
 	if (t->nrenames + t->nremoves <= 1) {
@@ -214,7 +214,7 @@ static int rel_ok(const char *p)
 	return 1;
 }
 
-static int journal_read(const char *jpath, cJSON **out, fs_err *e)
+static enum fs_err_code journal_read(const char *jpath, cJSON **out, fs_err *e)
 {
 	char *text = NULL;
 	size_t len = 0;
@@ -239,7 +239,7 @@ static int journal_read(const char *jpath, cJSON **out, fs_err *e)
 	return 0;
 }
 
-int fs_journal_recover(const char *projdir, fs_err *e)
+enum fs_err_code fs_journal_recover(const char *projdir, fs_err *e)
 {
 	char *jpath = fs_journal_path(projdir);
 	cJSON *j = NULL;

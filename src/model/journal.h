@@ -23,19 +23,19 @@ typedef struct fs_txn fs_txn;
 fs_txn *fs_txn_begin(const char *projdir);
 /* Writes data to a temp file beside relpath (folders created), fsynced.
  * mode is for a new file; a replaced file keeps its mode. */
-int fs_txn_write(fs_txn *t, const char *relpath, const void *data, size_t len, int mode, fs_err *e);
+enum fs_err_code fs_txn_write(fs_txn *t, const char *relpath, const void *data, size_t len, int mode, fs_err *e);
 /* Notes a file to remove at commit. */
 void fs_txn_remove(fs_txn *t, const char *relpath);
 /* Switches everything in (see above) and frees t. On failure before the
  * journal is written, nothing changed on disk (the temps are gone). */
-int fs_txn_commit(fs_txn *t, fs_err *e);
+enum fs_err_code fs_txn_commit(fs_txn *t, fs_err *e);
 /* Removes the temp files and frees t. */
 void fs_txn_abort(fs_txn *t);
 
 /* 1 when a journal waits to be rolled forward (a writer died). */
 int fs_journal_pending(const char *projdir);
 /* Rolls a pending journal forward (caller holds the exclusive lock). */
-int fs_journal_recover(const char *projdir, fs_err *e);
+enum fs_err_code fs_journal_recover(const char *projdir, fs_err *e);
 /* Removes leftover temp files of ours in the project folder (c8oProject.yaml's
  * folder and _c8oProject/); returns how many. Caller holds the lock. */
 int fs_temps_sweep(const char *projdir);

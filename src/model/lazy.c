@@ -152,7 +152,7 @@ static void unhang_subs(fs_lfile *f, fs_line *l)
 		unhang_subs(f, l->kids[i]);
 }
 
-int fs_lfile_unlazy(fs_lfile *f, fs_err *e)
+enum fs_err_code fs_lfile_unlazy(fs_lfile *f, fs_err *e)
 {
 	if (!f->lazy)
 		return 0;

@@ -710,7 +710,7 @@ static int read_lines(reader *r, fs_line *root)
 	return rc;
 }
 
-int fs_lines_check_text(const char *relpath, const char *data, size_t len, fs_err *e)
+enum fs_err_code fs_lines_check_text(const char *relpath, const char *data, size_t len, fs_err *e)
 {
 	const char *nul = len ? memchr(data, 0, len) : NULL;
 	if (nul) {
@@ -735,7 +735,7 @@ int fs_lines_check_text(const char *relpath, const char *data, size_t len, fs_er
 	return 0;
 }
 
-int fs_lines_parse(fs_lfile **out, const char *relpath, const char *data, size_t len, fs_err *e)
+enum fs_err_code fs_lines_parse(fs_lfile **out, const char *relpath, const char *data, size_t len, fs_err *e)
 {
 	*out = NULL;
 	int rc = fs_lines_check_text(relpath, data, len, e);

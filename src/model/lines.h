@@ -76,9 +76,9 @@ struct fs_lfile {
 };
 
 /* Parses data; errors read "relpath:line: message" (code FS_E_PARSE). */
-int fs_lines_parse(fs_lfile **out, const char *relpath, const char *data, size_t len, fs_err *e);
+enum fs_err_code fs_lines_parse(fs_lfile **out, const char *relpath, const char *data, size_t len, fs_err *e);
 /* The checks of bytes fs_lines_parse starts with: no NUL byte, valid UTF-8. */
-int fs_lines_check_text(const char *relpath, const char *data, size_t len, fs_err *e);
+enum fs_err_code fs_lines_check_text(const char *relpath, const char *data, size_t len, fs_err *e);
 /* An empty file that will be written at relpath. */
 fs_lfile *fs_lfile_new(const char *relpath, int crlf);
 void fs_lfile_free(fs_lfile *f);
@@ -133,7 +133,7 @@ void fs_lfile_add_sub(fs_lfile *f, fs_lfile *sub);
  * (lazy_bad) and shows an empty root; it is still written as read. */
 fs_line *fs_lfile_root(fs_lfile *f);
 /* Reads f's lines now (and nothing under it): 0, or the parse error. */
-int fs_lfile_unlazy(fs_lfile *f, fs_err *e);
+enum fs_err_code fs_lfile_unlazy(fs_lfile *f, fs_err *e);
 /* Calls fn for f and for every file included under it, without reading
  * any lazy file's lines. */
 typedef void (*fs_lfile_visit)(fs_lfile *f, void *ctx);

@@ -211,7 +211,7 @@ static void write_owner(int fd)
 		return;
 }
 
-static int locked_error(const char *path, int fd, long ms, fs_err *e)
+static enum fs_err_code locked_error(const char *path, int fd, long ms, fs_err *e)
 {
 	char who[256] = "";
 	ssize_t n = pread(fd, who, sizeof who - 1, 0);
@@ -234,7 +234,7 @@ static held *held_find(const char *path)
 
 /* A second take of a lock this process holds; an exclusive take of a
  * shared one converts it. */
-static int retake(held *h, int excl, fs_lock **out, fs_err *e)
+static enum fs_err_code retake(held *h, int excl, fs_lock **out, fs_err *e)
 {
 	int up = excl && !h->excl;
 	if (up) {
@@ -251,7 +251,7 @@ static int retake(held *h, int excl, fs_lock **out, fs_err *e)
 	return 0;
 }
 
-static int first_take(const char *path, int excl, fs_lock **out, fs_err *e)
+static enum fs_err_code first_take(const char *path, int excl, fs_lock **out, fs_err *e)
 {
 	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
@@ -277,7 +277,7 @@ static int first_take(const char *path, int excl, fs_lock **out, fs_err *e)
 	return 0;
 }
 
-int fs_lock_take(const char *projdir, int excl, fs_lock **out, fs_err *e)
+enum fs_err_code fs_lock_take(const char *projdir, int excl, fs_lock **out, fs_err *e)
 {
 	*out = NULL;
 	char *path = fs_lock_path(projdir);

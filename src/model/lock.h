@@ -36,7 +36,7 @@ enum { FS_LOCK_SHARED = 0, FS_LOCK_EXCL = 1 };
 
 /* Takes the lock of the project in projdir, waiting at most the timeout.
  * On timeout: FS_E_LOCKED and a message naming the holder when known. */
-int fs_lock_take(const char *projdir, int excl, fs_lock **out, fs_err *e);
+enum fs_err_code fs_lock_take(const char *projdir, int excl, fs_lock **out, fs_err *e);
 void fs_lock_drop(fs_lock *l);
 /* What a waiting process is told about the holder ("fsstudio set"); the CLI
  * sets the command, the studio "fsstudio (studio)". */

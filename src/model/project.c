@@ -268,7 +268,7 @@ void fs_ddoc_build(fs_obj *ddoc)
 	add_named_fns(ddoc, doc, FS_FN_UPDATE);
 }
 
-static int ddoc_load(fs_obj *ddoc, fs_err *e)
+static enum fs_err_code ddoc_load(fs_obj *ddoc, fs_err *e)
 {
 	fs_line *dl = fs_ddoc_docline(ddoc);
 	objpriv *pv = fs_priv(ddoc);
@@ -358,7 +358,7 @@ const char *fs_connector_db(const fs_obj *conn)
 
 /* ---- loading ------------------------------------------------------------- */
 
-int fs_obj_build(fs_project *p, fs_obj *parent, size_t at, fs_line *l, fs_obj **out, fs_err *e)
+enum fs_err_code fs_obj_build(fs_project *p, fs_obj *parent, size_t at, fs_line *l, fs_obj **out, fs_err *e)
 {
 	char *cls = fs_cls_base(l->cls ? l->cls : "");
 	fs_obj *o = obj_new(p, parent, at, bean_kind(parent, cls), l->key ? l->key : "");
@@ -509,7 +509,7 @@ static int load_includes(loader *ld, fs_lfile *f, fs_line *l, int depth)
 	return 0;
 }
 
-static int load(fs_project *p, fs_read_fn rd, void *ctx, fs_err *e)
+static enum fs_err_code load(fs_project *p, fs_read_fn rd, void *ctx, fs_err *e)
 {
 	loader ld = { p, rd, ctx, e };
 	p->loaded = fs_xcalloc(1, sizeof(char *));
@@ -529,7 +529,7 @@ static int load(fs_project *p, fs_read_fn rd, void *ctx, fs_err *e)
 }
 
 /* Loads into p (freed on failure). */
-static int load_into(fs_project **out, fs_project *p, fs_read_fn rd, void *ctx, fs_err *e)
+static enum fs_err_code load_into(fs_project **out, fs_project *p, fs_read_fn rd, void *ctx, fs_err *e)
 {
 	*out = NULL;
 	fs_err local;
@@ -546,7 +546,7 @@ static int load_into(fs_project **out, fs_project *p, fs_read_fn rd, void *ctx, 
 	return 0;
 }
 
-int fs_project_open_with(fs_project **out, const char *label, fs_read_fn rd, void *ctx, fs_err *e)
+enum fs_err_code fs_project_open_with(fs_project **out, const char *label, fs_read_fn rd, void *ctx, fs_err *e)
 {
 	fs_project *p = fs_xcalloc(1, sizeof *p);
 	p->label = label && *label ? fs_xstrdup(label) : NULL;
@@ -555,7 +555,7 @@ int fs_project_open_with(fs_project **out, const char *label, fs_read_fn rd, voi
 
 /* A folder is read under its shared lock (see fs_project_enter), each file
  * through the safe reader that also remembers what it read. */
-int fs_project_open(fs_project **out, const char *dir, fs_err *e)
+enum fs_err_code fs_project_open(fs_project **out, const char *dir, fs_err *e)
 {
 	fs_lock *lk;
 	*out = NULL;
@@ -569,7 +569,7 @@ int fs_project_open(fs_project **out, const char *dir, fs_err *e)
 	return rc;
 }
 
-int fs_project_reload(fs_project *p, fs_project **fresh, fs_err *e)
+enum fs_err_code fs_project_reload(fs_project *p, fs_project **fresh, fs_err *e)
 {
 	if (!p->dir)
 		return fs_err_set(e, FS_E_USAGE, "the project was not opened from a folder");
@@ -578,7 +578,7 @@ int fs_project_reload(fs_project *p, fs_project **fresh, fs_err *e)
 
 /* Reads the lines of every lazy file: for an overlay, the bytes read are
  * not the folder's, so they cannot stay the file's text. */
-static int unlazy_all(fs_project *p, fs_err *e)
+static enum fs_err_code unlazy_all(fs_project *p, fs_err *e)
 {
 	fs_lfile **files;
 	size_t n = fs_project_lfiles(p, &files);
@@ -589,7 +589,7 @@ static int unlazy_all(fs_project *p, fs_err *e)
 	return rc;
 }
 
-int fs_project_open_overlay(fs_project **out, const char *dir, fs_read_fn rd, void *ctx, fs_err *e)
+enum fs_err_code fs_project_open_overlay(fs_project **out, const char *dir, fs_read_fn rd, void *ctx, fs_err *e)
 {
 	fs_project *p, *disk;
 	fs_lfile **files;
@@ -773,7 +773,7 @@ static void render_files(fs_project *p, fs_files *out, int all)
 	free(files);
 }
 
-int fs_project_render(fs_project *p, fs_files *out, fs_err *e)
+enum fs_err_code fs_project_render(fs_project *p, fs_files *out, fs_err *e)
 {
 	(void)e;
 	render_files(p, out, 1);
@@ -793,7 +793,7 @@ void fs_files_free(fs_files *f)
 	memset(f, 0, sizeof *f);
 }
 
-static int write_one(const char *dir, const fs_file *f, fs_err *e)
+static enum fs_err_code write_one(const char *dir, const fs_file *f, fs_err *e)
 {
 	char *path = fs_path_join(dir, f->relpath);
 	char *slash = strrchr(path, '/');
@@ -811,7 +811,7 @@ static int write_one(const char *dir, const fs_file *f, fs_err *e)
 
 /* Every changed file to a temp file, then all switched in at once (see
  * journal.h): a crash leaves the old project or the new one. */
-static int write_changed(fs_project *p, const fs_files *fl, fs_err *e)
+static enum fs_err_code write_changed(fs_project *p, const fs_files *fl, fs_err *e)
 {
 	fs_txn *t = fs_txn_begin(p->dir);
 	int rc = 0;
@@ -855,7 +855,7 @@ static void mark_saved(fs_project *p, fs_files *fl)
 
 /* Under the exclusive lock: a dead writer's journal is finished first, then
  * every file the save writes or removes must be as this model read it. */
-int fs_project_save(fs_project *p, fs_err *e)
+enum fs_err_code fs_project_save(fs_project *p, fs_err *e)
 {
 	if (!p->dir)
 		return fs_err_set(e, FS_E_USAGE, "the project was not opened from a folder: use save_to");
@@ -881,7 +881,7 @@ int fs_project_save(fs_project *p, fs_err *e)
 	return rc;
 }
 
-int fs_project_save_to(fs_project *p, const char *dir, fs_err *e)
+enum fs_err_code fs_project_save_to(fs_project *p, const char *dir, fs_err *e)
 {
 	fs_files fl;
 	int rc = fs_project_render(p, &fl, e);

@@ -81,7 +81,7 @@ typedef struct fs_prop {
 
 /* Reads a file of the project; relpath is relative to the project folder
  * ("c8oProject.yaml", "_c8oProject/connectors/x.yaml"). *data is malloc'd. */
-typedef int (*fs_read_fn)(void *ctx, const char *relpath, char **data, size_t *len, fs_err *e);
+typedef enum fs_err_code (*fs_read_fn)(void *ctx, const char *relpath, char **data, size_t *len, fs_err *e);
 
 /* Opens the project in dir. A malformed file gives "file:line: message"
  * ("file:line:column: message" for bytes outside the dialect: invalid UTF-8,
@@ -93,9 +93,9 @@ typedef int (*fs_read_fn)(void *ctx, const char *relpath, char **data, size_t *l
  * forward first and our leftover temp files (*.fsstudio-XXXXXX) removed
  * (model/journal.h). The model remembers what it read from each file
  * (size, mtime, inode, the bytes; see fs_project_changed_files). */
-int fs_project_open(fs_project **out, const char *dir, fs_err *e);
+enum fs_err_code fs_project_open(fs_project **out, const char *dir, fs_err *e);
 /* Same from any store (git blobs...); label is used in messages. */
-int fs_project_open_with(fs_project **out, const char *label, fs_read_fn rd, void *ctx, fs_err *e);
+enum fs_err_code fs_project_open_with(fs_project **out, const char *label, fs_read_fn rd, void *ctx, fs_err *e);
 void fs_project_free(fs_project *p);
 
 /* The project as rd gives its files (a recovered state...), belonging to
@@ -103,7 +103,7 @@ void fs_project_free(fs_project *p);
  * marks the files whose text differs from dir's as changed, the files of
  * dir's project that rd's no longer includes as removed, and a save writes
  * them into dir. */
-int fs_project_open_overlay(fs_project **out, const char *dir, fs_read_fn rd, void *ctx, fs_err *e);
+enum fs_err_code fs_project_open_overlay(fs_project **out, const char *dir, fs_read_fn rd, void *ctx, fs_err *e);
 const char *fs_project_dir(const fs_project *p);   /* NULL when not from a folder */
 fs_obj *fs_project_root(fs_project *p);
 int fs_project_dirty(const fs_project *p);
@@ -121,7 +121,7 @@ typedef struct fs_files {
 	char **removed;      /* relpaths read at load that no longer belong */
 	size_t nremoved;
 } fs_files;
-int fs_project_render(fs_project *p, fs_files *out, fs_err *e);
+enum fs_err_code fs_project_render(fs_project *p, fs_files *out, fs_err *e);
 void fs_files_free(fs_files *f);
 
 /* Writes changed files atomically (and removes files of deleted beans).
@@ -132,9 +132,9 @@ void fs_files_free(fs_files *f);
  * sentence naming the file(s); a read-only file (no write bit) is not
  * replaced (FS_E_IO naming it). Several files are switched in as one
  * transaction (model/journal.h): a crash leaves the old or the new project. */
-int fs_project_save(fs_project *p, fs_err *e);
+enum fs_err_code fs_project_save(fs_project *p, fs_err *e);
 /* Writes every file of the project into another folder. */
-int fs_project_save_to(fs_project *p, const char *dir, fs_err *e);
+enum fs_err_code fs_project_save_to(fs_project *p, const char *dir, fs_err *e);
 
 /* ---- The folder moved on ------------------------------------------------- */
 
@@ -150,7 +150,7 @@ int fs_project_changed_files(fs_project *p, char ***out, size_t *n);
 int fs_project_file_sha256(fs_project *p, const char *relpath, char out[65]);
 /* A fresh model of the same folder (what is on disk now); p is untouched:
  * the caller re-applies its unsaved edits to *fresh, then frees p. */
-int fs_project_reload(fs_project *p, fs_project **fresh, fs_err *e);
+enum fs_err_code fs_project_reload(fs_project *p, fs_project **fresh, fs_err *e);
 
 /* ---- Navigation --------------------------------------------------------- */
 
@@ -179,7 +179,7 @@ size_t fs_obj_props(const fs_obj *o, const fs_prop **out);
 const char *fs_obj_prop(const fs_obj *o, const char *key);  /* NULL when absent */
 /* Sets a property (NULL or the default value removes the line, as Convertigo
  * does). Validates known properties (e.g. policy, chunk, targetView). */
-int fs_obj_set_prop(fs_obj *o, const char *key, const char *value, fs_err *e);
+enum fs_err_code fs_obj_set_prop(fs_obj *o, const char *key, const char *value, fs_err *e);
 
 /* ---- Design documents --------------------------------------------------- */
 
@@ -190,9 +190,9 @@ const cJSON *fs_ddoc_json(const fs_obj *ddoc);
 const char *fs_connector_db(const fs_obj *conn);
 /* JavaScript of a function object (or a built-in reduce name like "_count"). */
 const char *fs_fn_text(const fs_obj *fn);
-int fs_fn_set_text(fs_obj *fn, const char *text, fs_err *e);
+enum fs_err_code fs_fn_set_text(fs_obj *fn, const char *text, fs_err *e);
 /* Replaces a whole design document (pull from a server). */
-int fs_ddoc_set_json(fs_obj *ddoc, const cJSON *doc, fs_err *e);
+enum fs_err_code fs_ddoc_set_json(fs_obj *ddoc, const cJSON *doc, fs_err *e);
 
 /* ---- Operations --------------------------------------------------------- */
 
@@ -201,12 +201,12 @@ int fs_ddoc_set_json(fs_obj *ddoc, const cJSON *doc, fs_err *e);
  * function type name ("reduce", "validate_doc_update", "filters", "updates");
  * NULL for a default. Names are validated (connector names follow
  * ^[a-z][a-z0-9_$()+/-]*$, siblings unique). */
-int fs_obj_new(fs_obj *parent, fs_kind kind, const char *name, const char *variant,
+enum fs_err_code fs_obj_new(fs_obj *parent, fs_kind kind, const char *name, const char *variant,
 	       fs_obj **out, fs_err *e);
 /* Renames and keeps references in step (listener targetView, GetView
  * viewname, design document _id). */
-int fs_obj_rename(fs_obj *o, const char *name, fs_err *e);
-int fs_obj_delete(fs_obj *o, fs_err *e);
+enum fs_err_code fs_obj_rename(fs_obj *o, const char *name, fs_err *e);
+enum fs_err_code fs_obj_delete(fs_obj *o, fs_err *e);
 /* Deep copy under a parent (same kind of parent) with a new name. */
 int fs_obj_copy(fs_obj *o, fs_obj *parent, const char *name, fs_obj **out, fs_err *e);
 

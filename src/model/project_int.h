@@ -70,7 +70,7 @@ static inline objpriv *fs_priv(const fs_obj *o)
 fs_line *fs_bean_body(const fs_obj *o);
 fs_line *fs_line_body(fs_line *l);
 /* Builds the object of a bean line (and its kids) under parent at index at. */
-int fs_obj_build(fs_project *p, fs_obj *parent, size_t at, fs_line *l, fs_obj **out, fs_err *e);
+enum fs_err_code fs_obj_build(fs_project *p, fs_obj *parent, size_t at, fs_line *l, fs_obj **out, fs_err *e);
 /* Builds the views and functions of a design document from its JSON. */
 void fs_ddoc_build(fs_obj *ddoc);
 /* Adds the object of a view (with its functions, from the JSON) or of a
@@ -110,17 +110,17 @@ fs_obj *fs_obj_kid(const fs_obj *o, fs_kind kind, fs_fn_type fn, const char *nam
 /* fs_read_fn for a project folder: ctx is the fs_project (its dir). Refuses
  * by name, without reading, what is not a regular file, a symlink leaving the
  * folder, a file over FSSTUDIO_MAX_FILE bytes; records the file's stamp. */
-int fs_project_read_dir(void *ctx, const char *relpath, char **data, size_t *len, fs_err *e);
+enum fs_err_code fs_project_read_dir(void *ctx, const char *relpath, char **data, size_t *len, fs_err *e);
 void fs_stamps_free(fs_project *p);
 /* The stamp of relpath as from read it (with the hash of its bytes, as to
  * will not hold them), for a file that to did not read itself. */
 void fs_stamp_adopt(fs_project *to, fs_project *from, const char *relpath);
 /* Before a save of fl: every file it writes or removes is as it was read
  * (else FS_E_STALE naming them) and writable (else FS_E_IO naming it). */
-int fs_project_check_disk(fs_project *p, const fs_files *fl, fs_err *e);
+enum fs_err_code fs_project_check_disk(fs_project *p, const fs_files *fl, fs_err *e);
 /* After a save: the stamps of what was written; removed files are forgotten. */
 void fs_stamps_saved(fs_project *p, const fs_files *fl);
 /* Lock (shared), roll a dead writer's journal forward, sweep temp files. */
-int fs_project_enter(const char *dir, fs_lock **lk, fs_err *e);
+enum fs_err_code fs_project_enter(const char *dir, fs_lock **lk, fs_err *e);
 
 #endif

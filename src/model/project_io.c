@@ -51,7 +51,7 @@ static long long now_ns(void)
 /* The file a project path names, refused when it is not a regular file or
  * leaves the project folder (through a symlink of the path). *real is the
  * path to open (caller frees). */
-static int resolve(const char *dir, const char *relpath, char **real, struct stat *st, fs_err *e)
+static enum fs_err_code resolve(const char *dir, const char *relpath, char **real, struct stat *st, fs_err *e)
 {
 	char *path = fs_path_join(dir, relpath);
 	char rdir[PATH_MAX], rfile[PATH_MAX];
@@ -80,7 +80,7 @@ static int resolve(const char *dir, const char *relpath, char **real, struct sta
 /* Reads what resolve() approved; O_NOFOLLOW and O_NONBLOCK so that a file
  * swapped meanwhile for a symlink or a FIFO cannot make us follow or hang,
  * and fstat to be sure it is still the regular file we checked. */
-static int read_checked(const char *real, const char *relpath, const struct stat *want, char **data,
+static enum fs_err_code read_checked(const char *real, const char *relpath, const struct stat *want, char **data,
 			size_t *len, struct stat *st, fs_err *e)
 {
 	int fd = open(real, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
@@ -119,7 +119,7 @@ static int read_checked(const char *real, const char *relpath, const struct stat
 	return 0;
 }
 
-static int read_safe(const char *dir, const char *relpath, char **data, size_t *len, struct stat *st, fs_err *e)
+static enum fs_err_code read_safe(const char *dir, const char *relpath, char **data, size_t *len, struct stat *st, fs_err *e)
 {
 	char *real;
 	struct stat first;
@@ -199,7 +199,7 @@ void fs_stamp_adopt(fs_project *to, fs_project *from, const char *relpath)
 	}
 }
 
-int fs_project_read_dir(void *ctx, const char *relpath, char **data, size_t *len, fs_err *e)
+enum fs_err_code fs_project_read_dir(void *ctx, const char *relpath, char **data, size_t *len, fs_err *e)
 {
 	fs_project *p = ctx;
 	struct stat st;
@@ -277,7 +277,7 @@ static void name_add(fs_buf *b, int *n, const char *relpath)
 
 /* A file to write or remove: unchanged since read (or, never read, absent),
  * and not read-only. */
-static int check_one(fs_project *p, const char *relpath, fs_buf *stale, int *nstale, fs_err *e)
+static enum fs_err_code check_one(fs_project *p, const char *relpath, fs_buf *stale, int *nstale, fs_err *e)
 {
 	fs_stamp *s = stamp_find(p, relpath);
 	char *path = fs_path_join(p->dir, relpath);
@@ -292,7 +292,7 @@ static int check_one(fs_project *p, const char *relpath, fs_buf *stale, int *nst
 	return rc;
 }
 
-int fs_project_check_disk(fs_project *p, const fs_files *fl, fs_err *e)
+enum fs_err_code fs_project_check_disk(fs_project *p, const fs_files *fl, fs_err *e)
 {
 	fs_buf stale = FS_BUF_INIT;
 	int nstale = 0, rc = 0;
@@ -333,7 +333,7 @@ void fs_stamps_saved(fs_project *p, const fs_files *fl)
  * A journal left by a dead writer is rolled forward under the exclusive
  * lock first, then leftover temp files go. A folder with no place for a
  * lock (read-only media) is read without one. */
-int fs_project_enter(const char *dir, fs_lock **lk, fs_err *e)
+enum fs_err_code fs_project_enter(const char *dir, fs_lock **lk, fs_err *e)
 {
 	*lk = NULL;
 	if (!fs_is_dir(dir))

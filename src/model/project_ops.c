@@ -151,7 +151,7 @@ static int valid_json_name(const char *s)
 	return 1;
 }
 
-static int check_name(fs_kind kind, const char *name, fs_err *e)
+static enum fs_err_code check_name(fs_kind kind, const char *name, fs_err *e)
 {
 	if (!name)
 		return fs_err_set(e, FS_E_USAGE, "a name is needed");
@@ -171,7 +171,7 @@ static int check_name(fs_kind kind, const char *name, fs_err *e)
 }
 
 /* Siblings have unique names (functions: unique within their type). */
-static int check_unique(const fs_obj *parent, fs_kind kind, fs_fn_type fn, const char *name, const fs_obj *self,
+static enum fs_err_code check_unique(const fs_obj *parent, fs_kind kind, fs_fn_type fn, const char *name, const fs_obj *self,
 			fs_err *e)
 {
 	for (size_t i = 0; i < parent->nkids; i++) {
@@ -217,7 +217,7 @@ static size_t prop_slot(const fs_line *body, const char *key)
 	return at;
 }
 
-int fs_obj_set_prop(fs_obj *o, const char *key, const char *value, fs_err *e)
+enum fs_err_code fs_obj_set_prop(fs_obj *o, const char *key, const char *value, fs_err *e)
 {
 	if (!fs_obj_editable(o))
 		return fs_err_set(e, FS_E_INVALID, "%s is kept as Convertigo wrote it (read-only here)", o->name);
@@ -254,7 +254,7 @@ int fs_obj_set_prop(fs_obj *o, const char *key, const char *value, fs_err *e)
 
 /* ---- design documents ---------------------------------------------------- */
 
-int fs_fn_set_text(fs_obj *fn, const char *text, fs_err *e)
+enum fs_err_code fs_fn_set_text(fs_obj *fn, const char *text, fs_err *e)
 {
 	cJSON *j = fs_fn_json(fn);
 	if (!cJSON_IsString(j))
@@ -290,7 +290,7 @@ static void set_id(cJSON *doc, const char *name)
 	free(id);
 }
 
-int fs_ddoc_set_json(fs_obj *ddoc, const cJSON *doc, fs_err *e)
+enum fs_err_code fs_ddoc_set_json(fs_obj *ddoc, const cJSON *doc, fs_err *e)
 {
 	if (!ddoc || ddoc->kind != FS_K_DDOC)
 		return fs_err_set(e, FS_E_INVALID, "not a design document");
@@ -355,7 +355,7 @@ static fs_fn_type fn_type_of(const char *variant)
 	return FS_FN_NONE;
 }
 
-static int new_function(fs_obj *parent, const char *name, const char *variant, fs_obj **out, fs_err *e)
+static enum fs_err_code new_function(fs_obj *parent, const char *name, const char *variant, fs_obj **out, fs_err *e)
 {
 	fs_fn_type t = variant ? fn_type_of(variant) : parent->kind == FS_K_VIEW ? FS_FN_REDUCE : FS_FN_NONE;
 	int in_view = t == FS_FN_MAP || t == FS_FN_REDUCE;
@@ -383,7 +383,7 @@ static int new_function(fs_obj *parent, const char *name, const char *variant, f
 	return 0;
 }
 
-static int new_view(fs_obj *ddoc, const char *name, fs_obj **out, fs_err *e)
+static enum fs_err_code new_view(fs_obj *ddoc, const char *name, fs_obj **out, fs_err *e)
 {
 	int rc;
 	if ((rc = check_name(FS_K_VIEW, name, e)) || (rc = check_unique(ddoc, FS_K_VIEW, FS_FN_NONE, name, NULL, e)))
@@ -457,7 +457,7 @@ static int file_used(fs_project *p, const char *relpath)
 }
 
 /* A split file for a bean: "<dir>/<name>.yaml" under _c8oProject/. */
-static int split_to(fs_project *p, fs_line *l, const char *dir, const char *name, fs_err *e)
+static enum fs_err_code split_to(fs_project *p, fs_line *l, const char *dir, const char *name, fs_err *e)
 {
 	char *inc = fs_xasprintf("%s%s.yaml", dir, name);
 	char *rel = fs_xasprintf(FS_SPLIT_DIR "%s", inc);
@@ -487,7 +487,7 @@ static char *include_dir(const char *inc)
 	return fs_xstrndup(inc, slash ? (size_t)(slash - inc + 1) : 0);
 }
 
-static int insert_bean(fs_obj *parent, fs_kind kind, fs_line *l, fs_obj **out, fs_err *e)
+static enum fs_err_code insert_bean(fs_obj *parent, fs_kind kind, fs_line *l, fs_obj **out, fs_err *e)
 {
 	size_t objat;
 	size_t at = bean_slot(parent, kind, l->key, &objat);
@@ -515,7 +515,7 @@ static int has_connector(const fs_obj *project)
 	return 0;
 }
 
-static int new_bean(fs_obj *parent, fs_kind kind, const char *name, const char *variant, fs_obj **out, fs_err *e)
+static enum fs_err_code new_bean(fs_obj *parent, fs_kind kind, const char *name, const char *variant, fs_obj **out, fs_err *e)
 {
 	int rc;
 	if ((rc = check_name(kind, name, e)) || (rc = check_unique(parent, kind, FS_FN_NONE, name, NULL, e)))
@@ -565,7 +565,7 @@ static int new_bean(fs_obj *parent, fs_kind kind, const char *name, const char *
 	return insert_bean(parent, kind, l, out, e);
 }
 
-int fs_obj_new(fs_obj *parent, fs_kind kind, const char *name, const char *variant, fs_obj **out, fs_err *e)
+enum fs_err_code fs_obj_new(fs_obj *parent, fs_kind kind, const char *name, const char *variant, fs_obj **out, fs_err *e)
 {
 	if (out)
 		*out = NULL;
@@ -630,7 +630,7 @@ static fs_line *connector_scope(fs_obj *o)
 
 /* ---- rename -------------------------------------------------------------- */
 
-static int rename_bean(fs_obj *o, const char *name, fs_err *e)
+static enum fs_err_code rename_bean(fs_obj *o, const char *name, fs_err *e)
 {
 	fs_line *l = fs_priv(o)->line;
 	const char *pname = fs_project_name(o->project);
@@ -684,7 +684,7 @@ static int rename_bean(fs_obj *o, const char *name, fs_err *e)
 	return 0;
 }
 
-static int rename_in_ddoc(fs_obj *o, const char *name, fs_err *e)
+static enum fs_err_code rename_in_ddoc(fs_obj *o, const char *name, fs_err *e)
 {
 	fs_obj *ddoc = fs_obj_up(o, FS_K_DDOC);
 	const char *pname = fs_project_name(o->project);
@@ -711,7 +711,7 @@ static int rename_in_ddoc(fs_obj *o, const char *name, fs_err *e)
 	return 0;
 }
 
-int fs_obj_rename(fs_obj *o, const char *name, fs_err *e)
+enum fs_err_code fs_obj_rename(fs_obj *o, const char *name, fs_err *e)
 {
 	if (!o || !name)
 		return fs_err_set(e, FS_E_USAGE, "nothing to rename");
@@ -735,7 +735,7 @@ int fs_obj_rename(fs_obj *o, const char *name, fs_err *e)
 
 /* ---- delete -------------------------------------------------------------- */
 
-int fs_obj_delete(fs_obj *o, fs_err *e)
+enum fs_err_code fs_obj_delete(fs_obj *o, fs_err *e)
 {
 	if (!o || !o->parent)
 		return fs_err_set(e, FS_E_INVALID, "the project itself cannot be deleted");
@@ -772,7 +772,7 @@ static int has_include(const fs_line *l)
 	return 0;
 }
 
-static int copy_bean(fs_obj *o, fs_obj *parent, const char *name, fs_obj **out, fs_err *e)
+static enum fs_err_code copy_bean(fs_obj *o, fs_obj *parent, const char *name, fs_obj **out, fs_err *e)
 {
 	fs_line *src = fs_priv(o)->line;
 	/* a file kept as bytes because it does not read has no lines to copy */
@@ -822,7 +822,7 @@ static int copy_bean(fs_obj *o, fs_obj *parent, const char *name, fs_obj **out, 
 	return 0;
 }
 
-static int copy_in_ddoc(fs_obj *o, fs_obj *parent, const char *name, fs_obj **out, fs_err *e)
+static enum fs_err_code copy_in_ddoc(fs_obj *o, fs_obj *parent, const char *name, fs_obj **out, fs_err *e)
 {
 	fs_obj *ddoc = fs_obj_up(parent, FS_K_DDOC);
 	cJSON *item = o->kind == FS_K_VIEW ? fs_priv(o->parent)->doc : fs_fn_json(o);

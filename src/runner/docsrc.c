@@ -5,7 +5,7 @@
 #include <string.h>
 #include "runner/docsrc.h"
 
-int fs_docsrc_open(fs_docsrc *s, const char *path, fs_err *e)
+enum fs_err_code fs_docsrc_open(fs_docsrc *s, const char *path, fs_err *e)
 {
 	memset(s, 0, sizeof *s);
 	if (!strcmp(path, "-")) {

@@ -18,7 +18,7 @@ typedef struct fs_docsrc {
 } fs_docsrc;
 
 /* path "-" reads the standard input. */
-int fs_docsrc_open(fs_docsrc *s, const char *path, fs_err *e);
+enum fs_err_code fs_docsrc_open(fs_docsrc *s, const char *path, fs_err *e);
 /* The next document in s->doc: 1, 0 at the end, or an error code (a value
  * that is not an object, a truncated file). */
 int fs_docsrc_next(fs_docsrc *s, fs_err *e);

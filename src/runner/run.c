@@ -96,7 +96,7 @@ static char *call_args(fs_run_kind k, const char *doc)
 
 /* One document through the function. Returns non-zero when the run must
  * stop (the heap reached its cap). */
-static int one_doc(child *c, fs_vrows *rows, const char *text, const char *id, fs_err *e)
+static enum fs_err_code one_doc(child *c, fs_vrows *rows, const char *text, const char *id, fs_err *e)
 {
 	fs_buf out = FS_BUF_INIT;
 	fs_run_exc x;
@@ -149,7 +149,7 @@ static int skip_doc(const child *c, const cJSON *doc, const char *id)
 	       !cJSON_IsTrue(fs_json_path(c->o->ddoc, "options.include_design"));
 }
 
-static int read_docs(child *c, fs_vrows *rows, const char *path, fs_err *e)
+static enum fs_err_code read_docs(child *c, fs_vrows *rows, const char *path, fs_err *e)
 {
 	fs_docsrc s;
 	int rc = fs_docsrc_open(&s, path, e);
@@ -172,7 +172,7 @@ static int read_docs(child *c, fs_vrows *rows, const char *path, fs_err *e)
 	return rc > 0 ? 0 : rc;
 }
 
-static int compile_all(child *c, fs_err *e)
+static enum fs_err_code compile_all(child *c, fs_err *e)
 {
 	const fs_run_opts *o = c->o;
 	const char *label = stage_of(o->kind);
@@ -195,7 +195,7 @@ static void reduce_before(void *ctx)
 	timer_arm(ctx);
 }
 
-static int answer(child *c, fs_vrows *rows, fs_buf *out, fs_err *e)
+static enum fs_err_code answer(child *c, fs_vrows *rows, fs_buf *out, fs_err *e)
 {
 	const fs_run_opts *o = c->o;
 	fs_couch_view_opts dq;
@@ -273,7 +273,7 @@ static int read_all(int fd, fs_buf *b)
 	}
 }
 
-static int child_died(const fs_run_opts *o, const run_state *st, int status, fs_err *e)
+static enum fs_err_code child_died(const fs_run_opts *o, const run_state *st, int status, fs_err *e)
 {
 	double secs = o->seconds > 0 ? o->seconds : FS_RUN_SECONDS;
 	char stage[16], id[512];
@@ -296,7 +296,7 @@ static int child_died(const fs_run_opts *o, const run_state *st, int status, fs_
 			  sig ? "signal" : "exit status", sig ? sig : WEXITSTATUS(status), stage, o->name, id);
 }
 
-static int parse_meta(const char *text, size_t len, fs_run_result *out, fs_err *e)
+static enum fs_err_code parse_meta(const char *text, size_t len, fs_run_result *out, fs_err *e)
 {
 	cJSON *m = cJSON_ParseWithLength(text, len), *x;
 	if (!m)
@@ -343,7 +343,7 @@ static void handle_free(fs_run_handle *h)
 	free(h);
 }
 
-int fs_run_start(const fs_run_opts *o, const char *docs, fs_run_handle **out, fs_err *e)
+enum fs_err_code fs_run_start(const fs_run_opts *o, const char *docs, fs_run_handle **out, fs_err *e)
 {
 	int fds[2];
 	*out = NULL;
@@ -405,7 +405,7 @@ int fs_run_poll(fs_run_handle *h)
 	return 1;
 }
 
-int fs_run_finish(fs_run_handle *h, fs_run_result *out, fs_err *e)
+enum fs_err_code fs_run_finish(fs_run_handle *h, fs_run_result *out, fs_err *e)
 {
 	memset(out, 0, sizeof *out);
 	if (!h->eof)
@@ -438,7 +438,7 @@ void fs_run_cancel(fs_run_handle *h)
 	handle_free(h);
 }
 
-int fs_run(const fs_run_opts *o, const char *docs, fs_run_result *out, fs_err *e)
+enum fs_err_code fs_run(const fs_run_opts *o, const char *docs, fs_run_result *out, fs_err *e)
 {
 	fs_run_handle *h;
 	memset(out, 0, sizeof *out);

@@ -59,7 +59,7 @@ typedef struct fs_run_result {
  * standard input). An error of the run as a whole (syntax, ES2015+,
  * timeout, memory, a reduce that threw, bad options) returns its code with
  * e set; exceptions on single documents are in out. */
-int fs_run(const fs_run_opts *o, const char *docs, fs_run_result *out, fs_err *e);
+enum fs_err_code fs_run(const fs_run_opts *o, const char *docs, fs_run_result *out, fs_err *e);
 void fs_run_result_free(fs_run_result *r);
 
 /* The same in steps, for a caller that must not block (the studio): start
@@ -69,11 +69,11 @@ void fs_run_result_free(fs_run_result *r);
  * finish and cancel free the handle. o and its strings may be freed after
  * fs_run_start. */
 typedef struct fs_run_handle fs_run_handle;
-int fs_run_start(const fs_run_opts *o, const char *docs, fs_run_handle **out, fs_err *e);
+enum fs_err_code fs_run_start(const fs_run_opts *o, const char *docs, fs_run_handle **out, fs_err *e);
 int fs_run_fd(const fs_run_handle *h);
 /* Reads what is there; 1 once the child closed its end. */
 int fs_run_poll(fs_run_handle *h);
-int fs_run_finish(fs_run_handle *h, fs_run_result *out, fs_err *e);
+enum fs_err_code fs_run_finish(fs_run_handle *h, fs_run_result *out, fs_err *e);
 void fs_run_cancel(fs_run_handle *h);
 
 #endif

@@ -31,7 +31,7 @@ static int put_doc(FILE *f, const cJSON *doc, cJSON *ids, long *n)
 }
 
 /* The first `limit` documents by id, a page of at most 1,000 at a time. */
-static int fetch_first(fs_couch *c, const char *db, long limit, FILE *f, cJSON *ids, long *n, fs_err *e)
+static enum fs_err_code fetch_first(fs_couch *c, const char *db, long limit, FILE *f, cJSON *ids, long *n, fs_err *e)
 {
 	cJSON *after = NULL;
 	for (;;) {
@@ -62,7 +62,7 @@ static int fetch_first(fs_couch *c, const char *db, long limit, FILE *f, cJSON *
 	}
 }
 
-static int fetch_ids(fs_couch *c, const char *db, const cJSON *want, FILE *f, cJSON *ids, long *n, fs_err *e)
+static enum fs_err_code fetch_ids(fs_couch *c, const char *db, const cJSON *want, FILE *f, cJSON *ids, long *n, fs_err *e)
 {
 	fs_couch_view_opts o;
 	cJSON *page = NULL, *row;
@@ -83,7 +83,7 @@ static int fetch_ids(fs_couch *c, const char *db, const cJSON *want, FILE *f, cJ
 	return rc;
 }
 
-static int fetch_selector(fs_couch *c, const char *db, const cJSON *sel, long limit, FILE *f,
+static enum fs_err_code fetch_selector(fs_couch *c, const char *db, const cJSON *sel, long limit, FILE *f,
 			  cJSON *ids, long *n, fs_err *e)
 {
 	cJSON *body = cJSON_CreateObject(), *out = NULL, *doc;
@@ -101,7 +101,7 @@ static int fetch_selector(fs_couch *c, const char *db, const cJSON *sel, long li
 	return rc;
 }
 
-int fs_fetch_docs(fs_couch *c, const char *db, const fs_fetch *fe, const char *path,
+enum fs_err_code fs_fetch_docs(fs_couch *c, const char *db, const fs_fetch *fe, const char *path,
 		  cJSON *ids, long *n, fs_err *e)
 {
 	long limit = fe->limit > 0 ? fe->limit : FS_FETCH_LIMIT;

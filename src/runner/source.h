@@ -29,7 +29,7 @@ typedef struct fs_fetch {
 /* Writes the chosen documents of db as NDJSON to the file path (design
  * documents left out), one page at a time. ids (may be NULL) receives the
  * ids written, n their count. Missing ids are an error naming them. */
-int fs_fetch_docs(fs_couch *c, const char *db, const fs_fetch *f, const char *path,
+enum fs_err_code fs_fetch_docs(fs_couch *c, const char *db, const fs_fetch *f, const char *path,
 		  cJSON *ids, long *n, fs_err *e);
 
 #endif

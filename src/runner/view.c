@@ -86,7 +86,7 @@ static void add_row(fs_vrows *v, const cJSON *key, const cJSON *value, const cha
 	v->v[v->n++] = r;
 }
 
-int fs_vrows_add(fs_vrows *v, const char *id, const char *rows, const char *doc, fs_err *e)
+enum fs_err_code fs_vrows_add(fs_vrows *v, const char *id, const char *rows, const char *doc, fs_err *e)
 {
 	cJSON *a = cJSON_Parse(rows), *r;
 	fs_buf k = FS_BUF_INIT;
@@ -178,7 +178,7 @@ typedef struct query {
 	size_t nspans;
 } query;
 
-static int range_span(fs_vrows *v, const fs_couch_view_opts *q, span *s, fs_err *e)
+static enum fs_err_code range_span(fs_vrows *v, const fs_couch_view_opts *q, span *s, fs_err *e)
 {
 	bound start = { FS_BUF_INIT, 0, 0 }, end = { FS_BUF_INIT, 0, 0 };
 	int incl = q->inclusive_end != 0, rc = 0;
@@ -208,7 +208,7 @@ static int range_span(fs_vrows *v, const fs_couch_view_opts *q, span *s, fs_err 
 	return rc;
 }
 
-static int select_rows(fs_vrows *v, query *sel, fs_err *e)
+static enum fs_err_code select_rows(fs_vrows *v, query *sel, fs_err *e)
 {
 	const fs_couch_view_opts *q = sel->q;
 	if (q->keys) {
@@ -510,7 +510,7 @@ static int group_row(void *c, vrow *r)
 	return 0;
 }
 
-static int reduce_query(fs_vrows *v, query *sel, fs_reducer *r, fs_buf *out, fs_err *e)
+static enum fs_err_code reduce_query(fs_vrows *v, query *sel, fs_reducer *r, fs_buf *out, fs_err *e)
 {
 	const fs_couch_view_opts *q = sel->q;
 	fs_buf rows = FS_BUF_INIT;
@@ -551,7 +551,7 @@ static int reduce_query(fs_vrows *v, query *sel, fs_reducer *r, fs_buf *out, fs_
 /* ---- The query ---- */
 
 /* CouchDB's query_parse_error reasons for options that do not go together. */
-static int check_options(const fs_couch_view_opts *q, int reducing, int has_reduce, fs_err *e)
+static enum fs_err_code check_options(const fs_couch_view_opts *q, int reducing, int has_reduce, fs_err *e)
 {
 	if (q->reduce == 1 && !has_reduce)
 		return fs_err_set(e, FS_E_INVALID, "Reduce is invalid for map-only views.");
@@ -570,7 +570,7 @@ static int check_options(const fs_couch_view_opts *q, int reducing, int has_redu
 	return 0;
 }
 
-int fs_vrows_query(fs_vrows *v, const fs_couch_view_opts *q, fs_reducer *r, fs_buf *out, fs_err *e)
+enum fs_err_code fs_vrows_query(fs_vrows *v, const fs_couch_view_opts *q, fs_reducer *r, fs_buf *out, fs_err *e)
 {
 	int reducing = r && q->reduce != 0;
 	int rc = check_options(q, reducing, r != NULL, e);

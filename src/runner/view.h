@@ -22,7 +22,7 @@ fs_vrows *fs_vrows_new(int keep_docs);
 void fs_vrows_free(fs_vrows *v);
 /* Adds what a map emitted for one document: rows is the JSON text
  * [[key, value], ...]; doc its JSON text (kept only with keep_docs). */
-int fs_vrows_add(fs_vrows *v, const char *id, const char *rows, const char *doc, fs_err *e);
+enum fs_err_code fs_vrows_add(fs_vrows *v, const char *id, const char *rows, const char *doc, fs_err *e);
 size_t fs_vrows_count(const fs_vrows *v);
 
 /* How the view reduces: a built-in name, or a function of an engine. */
@@ -38,6 +38,6 @@ typedef struct fs_reducer {
 
 /* Appends CouchDB's JSON response to q to out (r NULL: a map-only view).
  * Options CouchDB refuses give FS_E_INVALID with CouchDB's reason. */
-int fs_vrows_query(fs_vrows *v, const fs_couch_view_opts *q, fs_reducer *r, fs_buf *out, fs_err *e);
+enum fs_err_code fs_vrows_query(fs_vrows *v, const fs_couch_view_opts *q, fs_reducer *r, fs_buf *out, fs_err *e);
 
 #endif

@@ -53,7 +53,7 @@ static void die(const char *what, const fs_err *e)
 
 /* Reads as the safe reader does (one buffer of the file's size), without
  * its checks, so that the ratio measures the checks alone. */
-static int plain_read(void *ctx, const char *rel, char **data, size_t *len, fs_err *e)
+static enum fs_err_code plain_read(void *ctx, const char *rel, char **data, size_t *len, fs_err *e)
 {
 	char *path = fs_path_join(ctx, rel);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);

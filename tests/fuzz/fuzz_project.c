@@ -34,7 +34,7 @@ static int section(const bundle *b, size_t k, const char **s, size_t *n)
 	return 0;
 }
 
-static int rd(void *ctx, const char *relpath, char **data, size_t *len, fs_err *e)
+static enum fs_err_code rd(void *ctx, const char *relpath, char **data, size_t *len, fs_err *e)
 {
 	bundle *b = ctx;
 	const char *s = NULL;

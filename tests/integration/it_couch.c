@@ -381,7 +381,7 @@ typedef struct poll_arg {
 	cJSON *out;
 } poll_arg;
 
-static int longpoll_work(fs_job *job, void *arg, fs_err *err)
+static enum fs_err_code longpoll_work(fs_job *job, void *arg, fs_err *err)
 {
 	poll_arg *p = arg;
 	fs_couch_changes_opts o = { .since = p->since, .longpoll = 1, .timeout_ms = 10000, .include_docs = 1 };

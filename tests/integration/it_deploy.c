@@ -723,7 +723,7 @@ typedef struct bgjob {
 } bgjob;
 
 /* The worker never touches the project: the plan was prepared before. */
-static int bg_work(fs_job *job, void *arg, fs_err *err)
+static enum fs_err_code bg_work(fs_job *job, void *arg, fs_err *err)
 {
 	bgjob *j = arg;
 	int rc = fs_deploy_fetch(j->plan, j->x->c, err);

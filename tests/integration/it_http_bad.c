@@ -273,7 +273,7 @@ typedef struct job_state {
 	int runs;       /* times the work function started */
 } job_state;
 
-static int slow_work(fs_job *job, void *arg, fs_err *e)
+static enum fs_err_code slow_work(fs_job *job, void *arg, fs_err *e)
 {
 	job_state *s = arg;
 	cJSON *out = NULL;

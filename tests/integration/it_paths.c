@@ -143,7 +143,7 @@ static int teardown(void **state)
 }
 
 /* Runs one row's operation; returns its code. */
-static int run(const row *r, fs_err *e)
+static enum fs_err_code run(const row *r, fs_err *e)
 {
 	cJSON *out = NULL, *doc = NULL;
 	fs_buf att = FS_BUF_INIT;

@@ -24,7 +24,7 @@ struct arg {
 	int *freed;               /* set by arg_free */
 };
 
-static int post_work(fs_job *job, void *arg, fs_err *e)
+static enum fs_err_code post_work(fs_job *job, void *arg, fs_err *e)
 {
 	struct arg *a = arg;
 	for (int i = 0; i < a->count; i++)
@@ -33,7 +33,7 @@ static int post_work(fs_job *job, void *arg, fs_err *e)
 }
 
 /* Spins until cancelled (the way an HTTP request waits on its socket). */
-static int spin_work(fs_job *job, void *arg, fs_err *e)
+static enum fs_err_code spin_work(fs_job *job, void *arg, fs_err *e)
 {
 	struct arg *a = arg;
 	atomic_store(&a->started, 1);

@@ -23,7 +23,7 @@ struct over {
 	const char *text[2];
 };
 
-static int reader(void *ctx, const char *rel, char **data, size_t *len, fs_err *e)
+static enum fs_err_code reader(void *ctx, const char *rel, char **data, size_t *len, fs_err *e)
 {
 	struct over *o = ctx;
 	for (int i = 0; i < 2; i++)

@@ -298,7 +298,7 @@ typedef struct mem {
 	const char *main;
 } mem;
 
-static int read_mem(void *ctx, const char *relpath, char **data, size_t *len, fs_err *e)
+static enum fs_err_code read_mem(void *ctx, const char *relpath, char **data, size_t *len, fs_err *e)
 {
 	mem *m = ctx;
 	if (strcmp(relpath, "c8oProject.yaml"))
