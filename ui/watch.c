@@ -184,6 +184,28 @@ static char *git_sig(struct fs_sync *s)
 	return fs_buf_steal(&b);
 }
 
+/* Whether HEAD or its branch moved between two signatures: the index's and
+ * packed-refs' stat lines left out. `git status` in another terminal
+ * refreshes the index's stat cache, and `git add` stages: the marks are read
+ * again for those, but only a commit or a checkout is worth a message. */
+static int head_moved(const char *a, const char *b)
+{
+	fs_buf x = FS_BUF_INIT, y = FS_BUF_INIT;
+	const char *src[2] = { a ? a : "", b ? b : "" };
+	fs_buf *dst[2] = { &x, &y };
+	for (int k = 0; k < 2; k++)
+		for (const char *p = src[k], *nl; *p; p = nl) {
+			nl = p + strcspn(p, "\n");
+			nl += *nl == '\n';
+			if (strncmp(p, "index ", 6) && strncmp(p, "packed-refs ", 12))
+				fs_buf_add(dst[k], p, (size_t)(nl - p));
+		}
+	int moved = strcmp(fs_buf_str(&x), fs_buf_str(&y)) != 0;
+	fs_buf_free(&x);
+	fs_buf_free(&y);
+	return moved;
+}
+
 /* "main", or the commit of a detached HEAD. */
 static char *head_name(const char *gitdir)
 {
@@ -490,8 +512,9 @@ static void look(fs_app *a, int forced)
 		for (size_t i = 0; i < s->n && !head; i++)
 			if (s->gitdir[i])
 				head = head_name(s->gitdir[i]);
-		fs_buf_printf(&msg, "%sgit changed outside (commit, checkout or add): on %s, marks refreshed",
-			      msg.len ? "; " : "", head ? head : "?");
+		if (head_moved(sig, s->gitsig))
+			fs_buf_printf(&msg, "%sgit changed outside (commit or checkout): on %s, marks refreshed",
+				      msg.len ? "; " : "", head ? head : "?");
 		free(head);
 		free(s->gitsig);
 		s->gitsig = sig;   /* seen, even when no status can run */

@@ -61,7 +61,7 @@ check "and the studio's edit is saved" shows inspections/visits/by_site/map "emi
 # 2. an outside commit: the marks go, the message says it
 check "the saved view has its M mark" ui_wait_re '▸ by_site  *M│'
 (cd "$proj" && git commit -qam "outside commit") >/dev/null
-check "an outside commit is seen within a second" fast ui_wait "git changed outside (commit, checkout or add): on "
+check "an outside commit is seen within a second" fast ui_wait "git changed outside (commit or checkout): on "
 check "the marks are refreshed" fast ui_wait_gone "M│"
 
 # 3. an outside checkout of a branch with a new view, and back
