@@ -10,7 +10,7 @@
 . "$FS_SRCDIR/tests/ui/lib.sh"
 ui_need
 command -v git >/dev/null || plan_skip "git is not installed"
-plan 27
+plan 28
 
 proj=$(ui_sample)
 conn=$proj/_c8oProject/connectors/inspections.yaml
@@ -63,6 +63,13 @@ check "the saved view has its M mark" ui_wait_re '▸ by_site  *M│'
 (cd "$proj" && git commit -qam "outside commit") >/dev/null
 check "an outside commit is seen within a second" fast ui_wait "git changed outside (commit or checkout): on "
 check "the marks are refreshed" fast ui_wait_gone "M│"
+# a git status elsewhere rewrites the index (its stat cache): the marks are
+# read again, but that is no news for the message line
+ui_keys F5
+ui_wait "Nothing changed on disk"
+(cd "$proj" && git update-index --index-version 4) >/dev/null
+quiet() { n=0; while [ $n -lt 20 ]; do ui_lacks "$1" || return 1; sleep 0.1; n=$((n + 1)); done; }
+check "an index rewritten outside brings no message" quiet "git changed outside"
 
 # 3. an outside checkout of a branch with a new view, and back
 (cd "$proj" && git checkout -qb other && "$FS_BIN" new . inspections/visits view by_day >/dev/null &&
