@@ -420,3 +420,11 @@ void fs_json_leaves(const cJSON *v, const char *const *ignore, fs_json_leaf_fn f
 {
 	leaves(v, NULL, ignore, fn, ctx);
 }
+
+void fs_json_add_str(cJSON *o, const char *key, const char *v)
+{
+	if (v)
+		cJSON_AddStringToObject(o, key, v);
+	else
+		cJSON_AddNullToObject(o, key);
+}

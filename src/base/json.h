@@ -29,6 +29,8 @@ long long fs_json_int(const cJSON *o, const char *key, long long def);
 int fs_json_bool(const cJSON *o, const char *key, int def);          /* true/false only */
 cJSON *fs_json_obj(const cJSON *o, const char *key);               /* NULL */
 cJSON *fs_json_arr(const cJSON *o, const char *key);               /* NULL */
+/* Adds key: v, or key: null when v is NULL (absent in C, null in JSON). */
+void fs_json_add_str(cJSON *o, const char *key, const char *v);
 /* A member by a dotted path ("views.by_name.map"); NULL when absent. Keys
  * containing dots cannot be reached this way: use cJSON_GetObjectItem. */
 cJSON *fs_json_path(const cJSON *o, const char *path);

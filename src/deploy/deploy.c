@@ -1401,28 +1401,20 @@ void fs_deploy_format(const fs_deploy_plan *p, int diffs, fs_buf *out)
 	format_summary(p, out);
 }
 
-static void add_str(cJSON *o, const char *k, const char *v)
-{
-	if (v)
-		cJSON_AddStringToObject(o, k, v);
-	else
-		cJSON_AddNullToObject(o, k);
-}
-
 static cJSON *doc_json(const fs_deploy_plan *p, const fs_deploy_doc *d, int diffs)
 {
 	cJSON *j = cJSON_CreateObject();
 	cJSON_AddStringToObject(j, "id", d->id);
-	add_str(j, "file", d->file);
+	fs_json_add_str(j, "file", d->file);
 	cJSON_AddStringToObject(j, "action", fs_deploy_action_name(d->action));
 	if (d->refusal)
 		cJSON_AddStringToObject(j, "refusal", refusal_name(d->refusal));
-	add_str(j, "reason", d->reason);
+	fs_json_add_str(j, "reason", d->reason);
 	cJSON_AddBoolToObject(j, "forced", d->forced);
 	if (p->ran) {
 		cJSON_AddBoolToObject(j, "done", d->done);
-		add_str(j, "rev", d->rev);
-		add_str(j, "error", d->error);
+		fs_json_add_str(j, "rev", d->rev);
+		fs_json_add_str(j, "error", d->error);
 		if (d->code)
 			cJSON_AddStringToObject(j, "code", fs_err_name(d->code));
 	}
@@ -1434,8 +1426,8 @@ static cJSON *doc_json(const fs_deploy_plan *p, const fs_deploy_doc *d, int diff
 cJSON *fs_deploy_json(const fs_deploy_plan *p, int diffs)
 {
 	cJSON *j = cJSON_CreateObject();
-	add_str(j, "server", p->server);
-	add_str(j, "url", p->url);
+	fs_json_add_str(j, "server", p->server);
+	fs_json_add_str(j, "url", p->url);
 	cJSON_AddBoolToObject(j, "ran", p->ran);
 	cJSON *dbs = cJSON_AddArrayToObject(j, "databases");
 	for (size_t i = 0; i < p->ndbs; i++) {
@@ -1445,7 +1437,7 @@ cJSON *fs_deploy_json(const fs_deploy_plan *p, int diffs)
 		cJSON_AddStringToObject(x, "connector", db->connector);
 		cJSON_AddBoolToObject(x, "exists", db->exists);
 		cJSON_AddBoolToObject(x, "created", db->created);
-		add_str(x, "error", db->error);
+		fs_json_add_str(x, "error", db->error);
 		cJSON *docs = cJSON_AddArrayToObject(x, "docs");
 		for (size_t k = 0; k < db->ndocs; k++)
 			cJSON_AddItemToArray(docs, doc_json(p, &db->docs[k], diffs));

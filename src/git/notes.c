@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <git2.h>
 #include "base/buf.h"
+#include "base/json.h"
 #include "git/notes.h"
 
 /* ---- Records -------------------------------------------------------------- */
@@ -314,14 +315,6 @@ static cJSON *strs_json(char **v, size_t n)
 	return a;
 }
 
-static void add_str(cJSON *o, const char *k, const char *v)
-{
-	if (v)
-		cJSON_AddStringToObject(o, k, v);
-	else
-		cJSON_AddNullToObject(o, k);
-}
-
 cJSON *fs_deploy_records_json(const fs_deploy_records *l)
 {
 	cJSON *arr = cJSON_CreateArray();
@@ -329,10 +322,10 @@ cJSON *fs_deploy_records_json(const fs_deploy_records *l)
 		const fs_deploy_record *x = &l->v[i];
 		cJSON *j = cJSON_CreateObject();
 		cJSON_AddStringToObject(j, "commit", x->commit);
-		add_str(j, "server", x->server);
-		add_str(j, "url", x->url);
-		add_str(j, "at", x->at);
-		add_str(j, "user", x->user);
+		fs_json_add_str(j, "server", x->server);
+		fs_json_add_str(j, "url", x->url);
+		fs_json_add_str(j, "at", x->at);
+		fs_json_add_str(j, "user", x->user);
 		cJSON_AddItemToObject(j, "databases", strs_json(x->dbs, x->ndbs));
 		cJSON_AddItemToObject(j, "written", strs_json(x->written, x->nwritten));
 		cJSON_AddItemToObject(j, "deleted", strs_json(x->deleted, x->ndeleted));
