@@ -78,9 +78,16 @@ fs_edits *fs_sync_log(fs_app *a, int proj)
 	return t ? &t->log : NULL;
 }
 
+/* The fingerprints of what the project was read from. At start they are
+ * computed on first need (the recovery file), not before the first frame:
+ * hashing every file was a quarter of the studio's start-up on a big
+ * project. Until then nothing replaced the bytes read (a save, a reload or
+ * a recovery sets them at once), so the result is the same. */
 const cJSON *fs_sync_fp(fs_app *a, int proj)
 {
 	struct track *t = T(a, proj);
+	if (t && !t->fp)
+		t->fp = fs_project_fingerprints(a->projects[proj]);
 	return t ? t->fp : NULL;
 }
 
@@ -340,7 +347,6 @@ void fs_sync_start(fs_app *a)
 	s->t = fs_xcalloc(s->n ? s->n : 1, sizeof *s->t);
 	s->gitdir = fs_xcalloc(s->n ? s->n : 1, sizeof *s->gitdir);
 	for (size_t i = 0; i < s->n; i++) {
-		s->t[i].fp = fs_project_fingerprints(a->projects[i]);
 		s->gitdir[i] = fs_project_dir(a->projects[i]) ? find_gitdir(fs_project_dir(a->projects[i])) : NULL;
 	}
 	s->gitsig = git_sig(s);
