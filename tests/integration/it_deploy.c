@@ -40,10 +40,9 @@ static void ok(int rc, const char *what)
 
 static fs_couch *connect_url(const char *url)
 {
-	fs_http_opts o = { .url = url, .timeout_ms = 20000 };
-	fs_http *h = fs_http_new(&o, &e);
-	assert_non_null(h);
-	return fs_couch_new(h, "test");
+	fs_couch *c = fs_test_connect(url, &e);
+	assert_non_null(c);
+	return c;
 }
 
 /* A copy of a project folder, opened. */

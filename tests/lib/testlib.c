@@ -225,6 +225,13 @@ int fs_test_couch_open(fs_test_couch **srv, fs_couch **c, fs_err *e)
 	return *c ? 0 : -1;
 }
 
+fs_couch *fs_test_connect(const char *url, fs_err *e)
+{
+	fs_http_opts o = { .url = url, .timeout_ms = 20000 };
+	fs_http *h = fs_http_new(&o, e);
+	return h ? fs_couch_new(h, "test") : NULL;
+}
+
 void fs_test_couch_close(fs_test_couch *srv, fs_couch *c)
 {
 	fs_couch_free(c);

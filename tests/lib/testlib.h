@@ -49,6 +49,8 @@ void fs_test_couch_stop(fs_test_couch *c);
  * 0 with *c NULL when pouchdb-server is not installed (the tests skip),
  * -1 when it runs but cannot be reached. */
 int fs_test_couch_open(fs_test_couch **srv, fs_couch **c, fs_err *e);
+/* A client of URL with no profiles file read (20 s timeout); NULL and *e. */
+fs_couch *fs_test_connect(const char *url, fs_err *e);
 /* Closes what fs_test_couch_open made and removes the temp folders. */
 void fs_test_couch_close(fs_test_couch *srv, fs_couch *c);
 
