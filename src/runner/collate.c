@@ -38,7 +38,7 @@ static UCollator *coll;
 
 static void icu_load(void)
 {
-	void *h = dlopen(ICU_LIB, RTLD_NOW | RTLD_LOCAL);
+	void *h = dlopen(ICU_LIB, RTLD_LAZY | RTLD_LOCAL);  /* as libcurl: see curlfn.c */
 	if (!h)
 		return;
 	*(void **)&icu.close = dlsym(h, FS_STR(ucol_close));
