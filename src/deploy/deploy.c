@@ -236,31 +236,59 @@ static cJSON *local_doc(const fs_obj *ddoc, const char *commit, const char *at)
 	return d;
 }
 
-/* The first syntax error among the functions under o: the reason, a
- * sentence naming the file, the function, the line and the column, and the
- * place itself in d (the studio opens the function there). 0 when none. */
-static int syntax_error(const fs_obj *o, fs_deploy_doc *d)
+/* A function of a document as planned: checked later, off the project. */
+struct fs_deploy_fn {
+	char *path, *file, *text;
+	fs_fn_type type;
+};
+
+/* Copies the functions under o for syntax_error. */
+static void collect_fns(const fs_obj *o, fs_deploy_doc *d)
 {
 	if (o->kind == FS_K_FUNCTION) {
 		const char *text = fs_fn_text(o);
+		d->fns = fs_xrealloc(d->fns, (d->nfns + 1) * sizeof *d->fns);
+		d->fns[d->nfns++] = (struct fs_deploy_fn){ fs_obj_path(o), fs_xstrdup(fs_obj_file(o)),
+			fs_xstrdup(text ? text : ""), o->fn };
+		return;
+	}
+	for (size_t i = 0; i < o->nkids; i++)
+		collect_fns(o->kids[i], d);
+}
+
+static void fns_free(fs_deploy_doc *d)
+{
+	for (size_t i = 0; i < d->nfns; i++) {
+		free(d->fns[i].path);
+		free(d->fns[i].file);
+		free(d->fns[i].text);
+	}
+	free(d->fns);
+	d->fns = NULL;
+	d->nfns = 0;
+}
+
+/* The first syntax error among the document's functions: the reason, a
+ * sentence naming the file, the function, the line and the column, and the
+ * place itself in d (the studio opens the function there). 0 when none. */
+static int syntax_error(fs_deploy_doc *d)
+{
+	for (size_t k = 0; k < d->nfns && !d->reason; k++) {
+		const struct fs_deploy_fn *f = &d->fns[k];
 		fs_js_diags g = { 0 };
-		fs_js_check(o->fn, text ? text : "", &g);
+		fs_js_check(f->type, f->text, &g);
 		for (size_t i = 0; i < g.n && !d->reason; i++) {
 			if (g.v[i].warning)
 				continue;
-			d->fn = fs_obj_path(o);
+			d->fn = fs_xstrdup(f->path);
 			d->line = g.v[i].line;
 			d->col = g.v[i].col;
 			d->reason = fs_xasprintf("%s: function %s, line %u, column %u: %s (not deployed; fix it first)",
-				fs_obj_file(o), d->fn, d->line, d->col, g.v[i].message);
+				f->file, d->fn, d->line, d->col, g.v[i].message);
 		}
 		fs_js_diags_free(&g);
-		return d->reason != NULL;
 	}
-	for (size_t i = 0; i < o->nkids; i++)
-		if (syntax_error(o->kids[i], d))
-			return 1;
-	return 0;
+	return d->reason != NULL;
 }
 
 /* Takes the server copy of id out of the rows (NULL when absent). */
@@ -278,36 +306,46 @@ static cJSON *take_remote(cJSON *rows, const char *id)
 	return NULL;
 }
 
-/* Compares the project's copy with the server's (refusals of the project
- * itself were decided by prepare). */
+/* Compares the project's copy with the server's (duplicates were refused by
+ * prepare). A document to be written is first checked for syntax errors; an
+ * unchanged one is not: the server has it already, and checking every
+ * function of every document was most of an unchanged deploy's time. */
+static void compare(fs_deploy_plan *p, fs_deploy_doc *d)
+{
+	if (d->remote && fs_json_equal(d->local, d->remote, fs_deploy_ignore)) {
+		d->action = FS_DA_UNCHANGED;
+		return;
+	}
+	if (syntax_error(d)) {
+		d->refusal = FS_DR_SYNTAX;
+		d->action = FS_DA_REFUSED;
+		return;
+	}
+	d->action = d->remote ? FS_DA_UPDATE : FS_DA_CREATE;
+	const char *mark = fs_json_str(fs_json_obj(d->remote, FS_DEPLOY_MARKER), "hash");
+	char rh[65];
+	if (d->remote)
+		fs_json_hash(d->remote, fs_deploy_ignore, rh);
+	if (d->remote && (!mark || strcmp(mark, rh))) {
+		d->refusal = mark ? FS_DR_DRIFT : FS_DR_FOREIGN;
+		d->reason = fs_xstrdup(mark ?
+			"changed on the server since fsstudio deployed it (drift)" :
+			"on the server without an fsstudio marker: deployed by someone else");
+		if (p->opts.force)
+			d->forced = 1;
+		else
+			d->action = FS_DA_REFUSED;
+	}
+	fs_deploy_diff_docs(d->remote, d->local, &d->diffs, &d->ndiffs);
+}
+
 static void decide(fs_deploy_plan *p, fs_deploy_doc *d)
 {
-	if (d->refusal)
+	if (!d->refusal)
+		compare(p, d);
+	fns_free(d);
+	if (d->action != FS_DA_UNCHANGED)
 		return;
-	if (!d->remote) {
-		d->action = FS_DA_CREATE;
-	} else if (fs_json_equal(d->local, d->remote, fs_deploy_ignore)) {
-		d->action = FS_DA_UNCHANGED;
-	} else {
-		const char *mark = fs_json_str(fs_json_obj(d->remote, FS_DEPLOY_MARKER), "hash");
-		char rh[65];
-		fs_json_hash(d->remote, fs_deploy_ignore, rh);
-		d->action = FS_DA_UPDATE;
-		if (!mark || strcmp(mark, rh)) {
-			d->refusal = mark ? FS_DR_DRIFT : FS_DR_FOREIGN;
-			d->reason = fs_xstrdup(mark ?
-				"changed on the server since fsstudio deployed it (drift)" :
-				"on the server without an fsstudio marker: deployed by someone else");
-			if (p->opts.force)
-				d->forced = 1;
-			else
-				d->action = FS_DA_REFUSED;
-		}
-	}
-	if (d->action != FS_DA_UNCHANGED) {
-		fs_deploy_diff_docs(d->remote, d->local, &d->diffs, &d->ndiffs);
-		return;
-	}
 	/* nothing to write, nothing to show: not kept (a lower peak) */
 	cJSON_Delete(d->local);
 	cJSON_Delete(d->remote);
@@ -410,8 +448,8 @@ static void prepare_doc(fs_deploy_plan *p, fs_deploy_db *db, fs_obj *ddoc, const
 		d->refusal = FS_DR_DUPLICATE;
 		d->reason = fs_xasprintf("%s: defined twice for database '%s' (also in %s)",
 			d->file, db->name, twin->file);
-	} else if (syntax_error(ddoc, d)) {
-		d->refusal = FS_DR_SYNTAX;
+	} else {
+		collect_fns(ddoc, d);
 	}
 	if (d->refusal)
 		d->action = FS_DA_REFUSED;
@@ -608,6 +646,7 @@ static void doc_free(fs_deploy_doc *d)
 	free(d->file);
 	free(d->reason);
 	free(d->fn);
+	fns_free(d);
 	cJSON_Delete(d->local);
 	cJSON_Delete(d->remote);
 	fs_deploy_fdiffs_free(d->diffs, d->ndiffs);

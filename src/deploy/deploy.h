@@ -97,6 +97,10 @@ typedef struct fs_deploy_doc {
 	char *fn;
 	unsigned line, col;
 	int forced;               /* drift overridden by force */
+	/* The functions to check for syntax errors, copied when planned and
+	 * checked only if the document is to be written (private). */
+	struct fs_deploy_fn *fns;
+	size_t nfns;
 	cJSON *local;             /* what is uploaded (marker included); NULL: server only,
 				     or unchanged once fetched (not kept) */
 	cJSON *remote;            /* the server copy; NULL: absent, or unchanged (not kept) */

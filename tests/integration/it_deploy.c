@@ -531,6 +531,53 @@ static void syntax_error_refused(void **state)
 	assert_int_equal(fs_couch_doc_get(x->c, "inspections", "_design/visits", NULL, &s, &e), FS_E_NOTFOUND);
 }
 
+/* A syntax error is found before a drift is forced: a broken function never
+ * replaces the server's copy, even with force. */
+static void syntax_error_beats_force(void **state)
+{
+	ctx *x = *state;
+	sample(x);
+	fs_deploy_plan_free(deploy(x, NULL));
+	edit_on_server(x, "inspections", "_design/visits", "by_site");
+	fs_obj *map = fs_project_find(x->p, "inspections/visits/by_site/map");
+	ok(fs_fn_set_text(map, "function (doc) {\n  emit(doc.site, 1;\n}", &e), "edit");
+	fs_deploy_opts o = { .force = 1 };
+	fs_deploy_plan *p = deploy(x, &o);
+	fs_deploy_doc *d = find(p, "_design/visits");
+	assert_int_equal(d->action, FS_DA_REFUSED);
+	assert_int_equal(d->refusal, FS_DR_SYNTAX);
+	assert_false(d->forced);
+	fs_deploy_plan_free(p);
+	cJSON *s = get(x, "inspections", "_design/visits");
+	assert_non_null(strstr(fs_json_str(fs_json_obj(fs_json_obj(s, "views"), "by_site"), "map"),
+			       "edited_on_server"));
+	cJSON_Delete(s);
+}
+
+/* Only what is written is checked: a document the server holds as it is in
+ * the project is unchanged, whatever its functions (`check` reports them). */
+static void unchanged_not_checked(void **state)
+{
+	ctx *x = *state;
+	sample(x);
+	fs_deploy_plan_free(deploy(x, NULL));
+	fs_obj *map = fs_project_find(x->p, "inspections/visits/by_site/map");
+	ok(fs_fn_set_text(map, "function (doc) {\n  emit(doc.site, 1;\n}", &e), "edit");
+	cJSON *was = get(x, "inspections", "_design/visits");
+	cJSON *d = cJSON_Duplicate(fs_ddoc_json(fs_project_find(x->p, "inspections/visits")), 1);
+	cJSON_DeleteItemFromObjectCaseSensitive(d, "_id");
+	cJSON_DeleteItemFromObjectCaseSensitive(d, "_rev");
+	cJSON_AddStringToObject(d, "_id", "_design/visits");
+	cJSON_AddStringToObject(d, "_rev", fs_json_str(was, "_rev"));
+	cJSON_Delete(was);
+	ok(fs_couch_doc_put(x->c, "inspections", d, NULL, &e), "put the same");
+	cJSON_Delete(d);
+	fs_deploy_plan *p = deploy(x, NULL);
+	assert_int_equal(find(p, "_design/visits")->action, FS_DA_UNCHANGED);
+	assert_true(find(p, "_design/defects")->done);
+	fs_deploy_plan_free(p);
+}
+
 static void pull_round_trip(void **state)
 {
 	ctx *x = *state;
@@ -835,7 +882,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(member_diffs), T(deploy_sample), T(deploy_fixtures), T(drift_refused_then_forced),
 		T(foreign_copy_refused), T(prune), T(prune_refused_when_project_skipped), T(plan_writes_nothing), T(staged),
-		T(syntax_error_refused), T(pull_round_trip), T(server_dies_mid_deploy),
+		T(syntax_error_refused), T(syntax_error_beats_force), T(unchanged_not_checked), T(pull_round_trip), T(server_dies_mid_deploy),
 		T(revs_limit_warns), T(bad_server), T(unknown_connector), T(shared_database),
 		T(hostile_database_name), T(cancel), T(background), T(compile_error),
 	};
