@@ -6,7 +6,10 @@
  * couchdb-bootstrap (npm) deploying the same documents to the same server
  * under other database names. Prints the times, the peak RSS of each
  * deploy process, the ratios, and the requests and writes of an unchanged
- * redeploy.
+ * redeploy. The same variants run again through a proxy holding each
+ * request for a round trip (RTT_MS): a server across a network, where
+ * parallel databases pay off even when the server itself works one request
+ * at a time as pouchdb-server does.
  *
  *   bench_deploy BOOTSTRAP_JS   (tests/bench/bench_deploy_bootstrap.js; "-": skip it)
  * Environment: FS_BIN, FS_SRCDIR (as for the tests), BENCH_REPS (default 3),
@@ -24,11 +27,13 @@
 #include "couch/http.h"
 #include "base/json.h"
 #include "model/project.h"
+#include "cutproxy.h"
 #include "testlib.h"
 
 #define NDBS 10
 #define NDDOCS 10
 #define NVIEWS 3
+#define RTT_MS 10
 
 static void die(const char *what, const fs_err *e)
 {
@@ -289,6 +294,11 @@ int main(int argc, char **argv)
 		{ .name = "one after another (--connections 1)", .bin = fs_test_bin(), .conns = 1 },
 		{ .name = "before (FS_BIN_BEFORE)", .bin = before },
 	};
+	variant vr[3] = {
+		{ .name = "pool of 4", .bin = fs_test_bin() },
+		{ .name = "--connections 1", .bin = fs_test_bin(), .conns = 1 },
+		{ .name = "before (FS_BIN_BEFORE)", .bin = before },
+	};
 	int nv = before ? 3 : 2;
 	double bc[20], bu[20];
 	long req = 0, wr = 0;
@@ -301,6 +311,12 @@ int main(int argc, char **argv)
 		}
 		for (int k = 0; k < nv; k++) /* rotated: no variant always runs first */
 			run_variant(&v[(k + r) % nv], r, dir, srv->url);
+		fs_cutproxy *far = fs_cutproxy_delay(srv->port, RTT_MS);
+		if (!far)
+			die("start the round-trip proxy", NULL);
+		for (int k = 0; k < nv; k++)
+			run_variant(&vr[(k + r) % nv], r, dir, fs_cutproxy_url(far));
+		fs_cutproxy_stop(far);
 		if (r == 0) {
 			run_fsstudio(fs_test_bin(), dir, srv->url, 0);
 			count_unchanged(dir, srv->url, &req, &wr);
@@ -323,6 +339,14 @@ int main(int argc, char **argv)
 			v[0].peak_kb / 1024.0, v[2].peak_kb / 1024.0);
 	} else {
 		printf("  before: set FS_BIN_BEFORE to the fsstudio of another build (say of main) to compare\n");
+	}
+	printf("the same through a proxy holding each request %d ms (a server across a network):\n", RTT_MS);
+	print_variant(&vr[0], reps, -1, 0);
+	print_variant(&vr[1], reps, -1, 0);
+	print_ratio("pool / one after another:", &vr[0], &vr[1], reps);
+	if (before) {
+		print_variant(&vr[2], reps, -1, 0);
+		print_ratio("after / before:", &vr[0], &vr[2], reps);
 	}
 	if (js) {
 		printf("  couchdb-bootstrap   cold %7.3f s   unchanged %7.3f s\n", min_of(bc, reps), min_of(bu, reps));

@@ -18,6 +18,7 @@
 struct fs_cutproxy {
 	fs_loopserver *srv;
 	int upstream_port;
+	int rtt_ms;     /* fs_cutproxy_delay: a wait per request, no cut */
 	atomic_int bulk, cut;
 };
 
@@ -115,9 +116,11 @@ static void serve(fs_loopserver *srv, void *ctx, int fd)
 		int bulk = !strncmp(req.data, "POST ", 5) && memmem(req.data, line, "/_bulk_docs", 11);
 		if (bulk)
 			atomic_fetch_add(&c->p->bulk, 1);
+		if (c->p->rtt_ms)
+			usleep((useconds_t)c->p->rtt_ms * 1000);
 		if (forward(c, &req, &resp) < 0)
 			break;
-		if (bulk && atomic_fetch_add(&c->p->cut, 1) == 0)
+		if (bulk && !c->p->rtt_ms && atomic_fetch_add(&c->p->cut, 1) == 0)
 			break; /* applied, and the answer lost */
 		keep_alive(&resp);
 		send_all(c->fd, resp.data, resp.len);
@@ -131,8 +134,14 @@ static void serve(fs_loopserver *srv, void *ctx, int fd)
 
 fs_cutproxy *fs_cutproxy_start(int upstream_port)
 {
+	return fs_cutproxy_delay(upstream_port, 0);
+}
+
+fs_cutproxy *fs_cutproxy_delay(int upstream_port, int rtt_ms)
+{
 	fs_cutproxy *p = calloc(1, sizeof *p);
 	p->upstream_port = upstream_port;
+	p->rtt_ms = rtt_ms;
 	p->srv = fs_loopserver_start(serve, p);
 	if (!p->srv) {
 		free(p);
