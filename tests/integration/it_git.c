@@ -336,6 +336,35 @@ static void status_in_objects(void **state)
 	fx_free(&f);
 }
 
+/* A clean tree is known clean from git's file status alone (no model is
+ * built); what git does not show must still count: a project file hidden by
+ * an ignore rule is compared as objects, and a stranger file is listed. */
+static void status_of_clean_and_ignored(void **state)
+{
+	fx f;
+	fx_sample(&f);
+	free(commit(&f, "first", NULL, 0));
+	check_status(&f, "");
+	fs_err e = { 0 };
+	char *notes = fs_path_join(f.proj, "NOTES.txt");
+	assert_int_equal(fs_write_file_atomic(notes, "n\n", 2, 0644, &e), 0);
+	free(notes);
+	check_status(&f, "? file NOTES.txt\n");
+	/* the sequences' files ignored, then removed from git: the project
+	 * still reads them, HEAD no longer has them (and says so) */
+	char *ign = fs_path_join(f.repo, ".gitignore");
+	assert_int_equal(fs_write_file_atomic(ign, "sequences/\nNOTES.txt\n", 22, 0644, &e), 0);
+	free(ign);
+	assert_int_equal(git(&f, NULL, "git rm -q -r --cached proj/_c8oProject/sequences && "
+			     "git add .gitignore && git commit -q -m untrack"), 0);
+	fs_changes ch;
+	assert_int_equal(fs_git_status(f.r, &ch, &e), 0);
+	assert_int_equal(ch.nnotes, 1);
+	assert_non_null(strstr(ch.notes[0], "cannot read the included file: _c8oProject/sequences/"));
+	fs_changes_free(&ch);
+	fx_free(&f);
+}
+
 /* c1 first, c2 map edit, c3 other view, c4 map edit, c5 rename (fsstudio
  * commit: trailer), c6 map edit of the renamed view. */
 static void scripted_history(fx *f, char **ids)
@@ -1034,6 +1063,7 @@ int main(void)
 		cmocka_unit_test(repository_discovery),
 		cmocka_unit_test(first_commit_and_scope),
 		cmocka_unit_test(status_in_objects),
+		cmocka_unit_test(status_of_clean_and_ignored),
 		cmocka_unit_test(history_of_objects),
 		cmocka_unit_test(diffs_between_revisions),
 		cmocka_unit_test(restores),
