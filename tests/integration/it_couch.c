@@ -607,17 +607,6 @@ static void authentication(void **state)
 	fs_test_couch_stop(t);
 }
 
-static int setup(void **state)
-{
-	return fs_test_couch_open(&srv, &c, &e);
-}
-
-static int teardown(void **state)
-{
-	fs_test_couch_close(srv, c);
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -634,5 +623,6 @@ int main(void)
 		cmocka_unit_test(servers_command),
 		cmocka_unit_test(authentication),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	fs_test_group_bind(&srv, &c, &e);
+	return cmocka_run_group_tests(tests, fs_test_group_setup, fs_test_group_teardown);
 }

@@ -291,17 +291,6 @@ static void hostile_names(void **state)
 	fs_strv_free(&g);
 }
 
-static int setup(void **state)
-{
-	return fs_test_couch_open(&srv, &c, &e);
-}
-
-static int teardown(void **state)
-{
-	fs_test_couch_close(srv, c);
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -309,5 +298,6 @@ int main(void)
 		cmocka_unit_test(paging_by_cursor),
 		cmocka_unit_test(hostile_names),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	fs_test_group_bind(&srv, &c, &e);
+	return cmocka_run_group_tests(tests, fs_test_group_setup, fs_test_group_teardown);
 }

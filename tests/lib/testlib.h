@@ -53,5 +53,13 @@ int fs_test_couch_open(fs_test_couch **srv, fs_couch **c, fs_err *e);
 fs_couch *fs_test_connect(const char *url, fs_err *e);
 /* Closes what fs_test_couch_open made and removes the temp folders. */
 void fs_test_couch_close(fs_test_couch *srv, fs_couch *c);
+/* A cmocka group setup and teardown for a file whose tests share one server,
+ * one client and one error: main binds the file's variables first, then
+ * passes fs_test_group_setup and fs_test_group_teardown to
+ * cmocka_run_group_tests (setup: fs_test_couch_open into them; teardown:
+ * fs_test_couch_close of them). */
+void fs_test_group_bind(fs_test_couch **srv, fs_couch **c, fs_err *e);
+int fs_test_group_setup(void **state);
+int fs_test_group_teardown(void **state);
 
 #endif
