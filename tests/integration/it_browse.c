@@ -24,7 +24,7 @@ static fs_test_couch *srv;
 static fs_couch *c;
 static fs_err e;
 
-#define check(x, what) do { int rc_ = (x); if (rc_) fail_msg("%s: %s (%d)", what, e.msg, rc_); } while (0)
+#define check(x, what) fs_test_ok(x, &e, what)
 
 static cJSON *J(const char *s)
 {

@@ -42,11 +42,7 @@ static cJSON *J(const char *text)
 
 static fs_err e;
 
-static void check(int rc, const char *what)
-{
-	if (rc)
-		fail_msg("%s: %s (%s)", what, e.msg, fs_err_name(rc));
-}
+#define check(rc, what) fs_test_ok(rc, &e, what)
 
 static char *put(const char *db, const char *json)
 {

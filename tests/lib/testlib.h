@@ -31,6 +31,16 @@ int fs_test_sh(char **out, int merge, const char *fmt, ...) __attribute__((forma
 /* Path of the fsstudio binary under test ($FS_BIN). */
 const char *fs_test_bin(void);
 
+/* In a cmocka test: fails it when rc is an error code, saying what failed,
+ * the error's sentence and the code's name ("bulk: ... (http)"). A
+ * macro, like cmocka's fail_msg that it calls: the failure is reported at
+ * the caller's line, and the benches (without cmocka) can include this. */
+#define fs_test_ok(rc, e, what) do { \
+		int fs_rc_ = (rc); \
+		if (fs_rc_) \
+			fail_msg("%s: %s (%s)", (what), (e)->msg, fs_err_name(fs_rc_)); \
+	} while (0)
+
 /* A loopback TCP port nobody listens on (bound, read, closed), or -1. */
 int fs_test_free_port(void);
 
