@@ -13,23 +13,13 @@
 #include "base/fsutil.h"
 #include "watch.h"
 
-struct cline {
-	char *text;
-	int color;
-};
-
-struct cpane {
-	struct cline *v;
-	size_t n;
-};
-
-static void add(struct cpane *c, int color, const char *text)
+/* The pane's lines: p->priv, an fs_lines (pane.h). */
+static void add(fs_lines *c, int color, const char *text)
 {
-	c->v = fs_xrealloc(c->v, (c->n + 1) * sizeof *c->v);
-	c->v[c->n++] = (struct cline){ fs_xstrdup(text), color };
+	fs_lines_add(c, 0, color, NULL, text);
 }
 
-static void add_text(struct cpane *c, const char *text, const char *none)
+static void add_text(fs_lines *c, const char *text, const char *none)
 {
 	const char *s = text;
 	if (!text) {
@@ -48,22 +38,13 @@ static void add_text(struct cpane *c, const char *text, const char *none)
 	}
 }
 
-static void clear(struct cpane *c)
-{
-	for (size_t i = 0; i < c->n; i++)
-		free(c->v[i].text);
-	free(c->v);
-	c->v = NULL;
-	c->n = 0;
-}
-
 static void build(fs_app *a, fs_pane *p)
 {
-	struct cpane *c = p->priv;
+	fs_lines *c = p->priv;
 	size_t left;
 	int proj;
 	fs_conflict *cf = fs_sync_conflict(a, &proj, &left);
-	clear(c);
+	fs_lines_clear(c);
 	if (cf) {
 		char *what = fs_op_describe(&cf->op), *head;
 		head = fs_xasprintf("%s: %s (%s)", fs_project_root(a->projects[proj])->name, what, cf->why);
@@ -87,7 +68,7 @@ static void build(fs_app *a, fs_pane *p)
 static void conflict_open(fs_app *a, fs_pane *p)
 {
 	if (!p->priv)
-		p->priv = fs_xcalloc(1, sizeof(struct cpane));
+		p->priv = fs_xcalloc(1, sizeof(fs_lines));
 	p->lineno = p->offset = 0;
 	build(a, p);
 }
@@ -102,7 +83,7 @@ static void conflict_title(fs_app *a, fs_pane *p, fs_buf *out)
 
 static void conflict_draw(fs_app *a, fs_pane *p, size_t lineno, int y, int x, int w, int cursor)
 {
-	struct cpane *c = p->priv;
+	const fs_lines *c = p->priv;
 	int attr = cursor ? fs_color_attr(FS_C_CURSOR) : fs_color_attr(c->v[lineno].color);
 	(void)a;
 	fs_draw_fill(y, x, w, attr);
@@ -214,7 +195,7 @@ static void conflict_close(fs_app *a, fs_pane *p)
 {
 	(void)a;
 	if (p->priv) {
-		clear(p->priv);
+		fs_lines_free(p->priv);
 		free(p->priv);
 		p->priv = NULL;
 	}

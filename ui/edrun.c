@@ -18,11 +18,6 @@
 /* Rows asked of a run: more would not fit the panel anyway. */
 #define ROW_MAX 100
 
-struct exc_mark {
-	unsigned line;
-	char *text;
-};
-
 struct fs_edrun {
 	fs_ref ref;              /* the function run */
 	int timer;               /* timerfd of the pause, -1 before the first */
@@ -30,8 +25,7 @@ struct fs_edrun {
 	int reducing;            /* h is the second run of a reducing view */
 	fs_run_result rows;      /* the first run's result while the second runs */
 	fs_lines lines;
-	struct exc_mark *exc;
-	size_t nexc;
+	fs_lines exc;            /* a sample's exception: its text, ref = the line */
 };
 
 /* What a run needs, from the model: the view of a map or reduce (it runs
@@ -49,15 +43,6 @@ fs_edrun *fs_edrun_new(void)
 	fs_edrun *r = fs_xcalloc(1, sizeof *r);
 	r->timer = -1;
 	return r;
-}
-
-static void clear_marks(fs_edrun *r)
-{
-	for (size_t i = 0; i < r->nexc; i++)
-		free(r->exc[i].text);
-	free(r->exc);
-	r->exc = NULL;
-	r->nexc = 0;
 }
 
 static void cancel(fs_app *a, fs_edrun *r)
@@ -81,7 +66,7 @@ void fs_edrun_free(fs_app *a, fs_edrun *r)
 		fs_app_unwatch(a, r->timer);
 		close(r->timer);
 	}
-	clear_marks(r);
+	fs_lines_free(&r->exc);
 	fs_lines_free(&r->lines);
 	fs_ref_clear(&r->ref);
 	free(r);
@@ -94,9 +79,9 @@ const fs_lines *fs_edrun_lines(const fs_edrun *r)
 
 const char *fs_edrun_exc_at(const fs_edrun *r, unsigned line)
 {
-	for (size_t i = 0; r && i < r->nexc; i++)
-		if (r->exc[i].line == line)
-			return r->exc[i].text;
+	for (size_t i = 0; r && i < r->exc.n; i++)
+		if (r->exc.v[i].ref == line)
+			return r->exc.v[i].text;
 	return NULL;
 }
 
@@ -152,7 +137,7 @@ static const char *target_of(fs_obj *fn, struct target *t)
 static void say(fs_edrun *r, int color, const char *text)
 {
 	fs_lines_clear(&r->lines);
-	clear_marks(r);
+	fs_lines_clear(&r->exc);
 	fs_lines_add(&r->lines, 0, color, NULL, text);
 }
 
@@ -166,9 +151,9 @@ static void add_exceptions(fs_edrun *r, const fs_run_result *res, const char *wh
 		fs_lines_add(&r->lines, 0, FS_C_ERROR, NULL, t);
 		free(t);
 		if (d->x.line && !strcmp(d->x.where, where)) {
-			r->exc = fs_xrealloc(r->exc, (r->nexc + 1) * sizeof *r->exc);
-			r->exc[r->nexc++] = (struct exc_mark){ d->x.line,
-				fs_xasprintf("throws on sample %s: %s", d->id, d->x.message) };
+			char *m = fs_xasprintf("throws on sample %s: %s", d->id, d->x.message);
+			fs_lines_add(&r->exc, 0, 0, NULL, m)->ref = d->x.line;
+			free(m);
 		}
 	}
 }

@@ -396,27 +396,37 @@ static void bg_ready(fs_app *a, int fd, int revents, void *ctx)
 		fs_jobs_dispatch(s->bg);
 }
 
-/* A job with the listener loaded again from the model (the job's own). */
-static struct ljob *job_new(fs_app *a, struct lsn *s)
+/* A job of s with the listener loaded again from the model (the job's own),
+ * or NULL: with *e when it does not load, with e->msg empty when it is gone
+ * (each caller words that its own way). */
+static struct ljob *job_load(fs_app *a, struct lsn *s, fs_err *e)
 {
-	fs_err e = { 0 };
 	fs_obj *o = s->proj < (int)a->nprojects ? fs_project_find(a->projects[s->proj], s->path) : NULL;
-	if (s->job) {
-		fs_app_error(a, "Wait: the listener pane is busy");
+	if (!o || o->kind != FS_K_LISTENER)
 		return NULL;
-	}
-	if (!o || o->kind != FS_K_LISTENER) {
-		fs_app_error(a, "%s: no such listener any more", s->path);
-		return NULL;
-	}
 	struct ljob *j = fs_xcalloc(1, sizeof *j);
-	if (fs_listener_load(o, &j->l, &e)) {
-		fs_app_error(a, "%s", e.msg);
+	if (fs_listener_load(o, &j->l, e)) {
 		job_free(j);
 		return NULL;
 	}
 	j->s = s;
 	j->server = fs_xstrdup(s->server);
+	return j;
+}
+
+/* A job for the listener pane's one running job (read or deliver). */
+static struct ljob *job_new(fs_app *a, struct lsn *s)
+{
+	fs_err e = { 0 };
+	if (s->job) {
+		fs_app_error(a, "Wait: the listener pane is busy");
+		return NULL;
+	}
+	struct ljob *j = job_load(a, s, &e);
+	if (!j && e.msg[0])
+		fs_app_error(a, "%s", e.msg);
+	else if (!j)
+		fs_app_error(a, "%s: no such listener any more", s->path);
 	return j;
 }
 
@@ -433,18 +443,14 @@ static void follow_start(fs_app *a, struct lsn *s)
 {
 	if (!s->follow || s->wjob || !s->fw || !s->read || !s->batch.last_seq)
 		return;
-	struct ljob *j = fs_xcalloc(1, sizeof *j);
 	fs_err e = { 0 };
-	fs_obj *o = s->proj < (int)a->nprojects ? fs_project_find(a->projects[s->proj], s->path) : NULL;
-	if (!o || o->kind != FS_K_LISTENER || fs_listener_load(o, &j->l, &e)) {
-		job_free(j);
+	struct ljob *j = job_load(a, s, &e);
+	if (!j) {
 		s->follow = 0;
-		fs_app_error(a, "Not following: %s", o && e.msg[0] ? e.msg : "the listener is gone");
+		fs_app_error(a, "Not following: %s", e.msg[0] ? e.msg : "the listener is gone");
 		return;
 	}
-	j->s = s;
 	j->kind = J_WAIT;
-	j->server = fs_xstrdup(s->server);
 	j->since = cJSON_Duplicate(s->batch.last_seq, 1);
 	s->wjob = fs_job_start(s->fw, &(fs_job_spec){ .work = work, .done = wait_done, .arg = j,
 					  .free = job_free, .owner = s });

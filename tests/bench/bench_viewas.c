@@ -8,22 +8,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include "couch/browse.h"
 #include "couch/browse_acl.h"
 #include "base/json.h"
 #include "couch/servers.h"
 #include "testlib.h"
+#include "benchlib.h"
 
 #define BATCH 2000
 #define PAGE 100
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static fs_test_couch *srv;
 
@@ -36,37 +29,12 @@ static int die(const fs_err *e, const char *what)
 	return 1;
 }
 
-static int load(fs_couch *c, const char *db, long n, fs_err *e)
+/* Document i belongs to user(i % 100): user00 owns 1%, spread over the ids. */
+static void add_owner(cJSON *d, long i)
 {
-	if (fs_couch_db_create(c, db, NULL, e))
-		return 1;
-	for (long at = 0; at < n; at += BATCH) {
-		cJSON *docs = cJSON_CreateArray();
-		fs_couch_bulk res;
-		for (long i = at; i < n && i < at + BATCH; i++) {
-			char id[32], owner[16];
-			cJSON *d = cJSON_CreateObject();
-			snprintf(id, sizeof id, "doc%07ld", i);
-			snprintf(owner, sizeof owner, "user%02ld", i % 100);   /* user00: 1% */
-			cJSON_AddStringToObject(d, "_id", id);
-			cJSON_AddStringToObject(d, "~c8oAcl", owner);
-			cJSON_AddNumberToObject(d, "n", (double)i);
-			cJSON_AddStringToObject(d, "text", "a FullSync document of a realistic small size");
-			cJSON_AddItemToArray(docs, d);
-		}
-		int rc = fs_couch_bulk_docs(c, db, docs, 1, &res, e);
-		cJSON_Delete(docs);
-		if (rc)
-			return 1;
-		fs_couch_bulk_free(&res);
-	}
-	return 0;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
+	char owner[16];
+	snprintf(owner, sizeof owner, "user%02ld", i % 100);
+	cJSON_AddStringToObject(d, "~c8oAcl", owner);
 }
 
 /* Median ms of `runs` first pages of q; *rows gets the rows of the last. */
@@ -76,17 +44,16 @@ static double page_ms(fs_couch *c, const fs_docs_query *q, int runs, size_t *row
 	double t[31];
 	for (int i = 0; i < runs; i++) {
 		fs_docs_page p;
-		double t0 = now();
+		double t0 = fs_bench_now();
 		if (fs_browse_docs(c, "big", q, &p, e))
 			return -1;
-		t[i] = (now() - t0) * 1e3;
+		t[i] = (fs_bench_now() - t0) * 1e3;
 		*rows = p.n;
 		if (index_used)
 			*index_used = p.index_used;
 		fs_docs_page_free(&p);
 	}
-	qsort(t, runs, sizeof *t, cmp);
-	return t[runs / 2];
+	return fs_bench_median(t, runs);
 }
 
 int main(int argc, char **argv)
@@ -103,10 +70,10 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	fs_couch *c = fs_server_open(srv->url, &e);
-	double t0 = now();
-	if (!c || load(c, "big", big, &e))
+	double t0 = fs_bench_now();
+	if (!c || fs_bench_load(c, "big", big, BATCH, add_owner, &e))
 		return die(&e, "loading");
-	printf("loaded %ld documents (1%% owned by user00) in %.1f s\n", big, now() - t0);
+	printf("loaded %ld documents (1%% owned by user00) in %.1f s\n", big, fs_bench_now() - t0);
 
 	fs_docs_query plain = { .limit = PAGE, .kind = FS_DOCS_PLAIN };
 	fs_docs_query old = { .limit = PAGE, .kind = FS_DOCS_PLAIN, .as_user = "user00",
@@ -127,10 +94,10 @@ int main(int argc, char **argv)
 		return die(&e, "view as user without index");
 	printf("view as user, _find, no index:           %8.2f ms  %zu rows  index used: %s\n",
 	       noidx_ms, rows, used ? "yes" : "no");
-	t0 = now();
+	t0 = fs_bench_now();
 	if (fs_acl_index_create(c, "big", &e) || page_ms(c, &find, 1, &rows, &used, &e) < 0)
 		return die(&e, "index");
-	printf("index on ~c8oAcl created and built in %.1f s\n", now() - t0);
+	printf("index on ~c8oAcl created and built in %.1f s\n", fs_bench_now() - t0);
 	double idx_ms = page_ms(c, &find, 15, &rows, &used, &e);
 	if (idx_ms < 0)
 		return die(&e, "view as user with index");

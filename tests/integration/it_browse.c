@@ -24,7 +24,7 @@ static fs_test_couch *srv;
 static fs_couch *c;
 static fs_err e;
 
-#define check(x, what) do { int rc_ = (x); if (rc_) fail_msg("%s: %s (%d)", what, e.msg, rc_); } while (0)
+#define check(x, what) fs_test_ok(x, &e, what)
 
 static cJSON *J(const char *s)
 {
@@ -622,18 +622,12 @@ static void db_summary(void **state)
 	assert_int_equal(fs_browse_db_summary(c, "nope", &s, &e), FS_E_NOTFOUND);
 }
 
-static int setup(void **state)
-{
-	return fs_test_couch_open(&srv, &c, &e);
-}
-
 static int teardown(void **state)
 {
 	for (size_t i = 0; i < nall; i++)
 		free(all_ids[i]);
 	free(all_ids);
-	fs_test_couch_close(srv, c);
-	return 0;
+	return fs_test_group_teardown(state);
 }
 
 int main(void)
@@ -647,5 +641,6 @@ int main(void)
 		cmocka_unit_test(changes_latest_and_follow),
 		cmocka_unit_test(db_summary),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	fs_test_group_bind(&srv, &c, &e);
+	return cmocka_run_group_tests(tests, fs_test_group_setup, teardown);
 }

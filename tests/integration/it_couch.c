@@ -42,11 +42,7 @@ static cJSON *J(const char *text)
 
 static fs_err e;
 
-static void check(int rc, const char *what)
-{
-	if (rc)
-		fail_msg("%s: %s (%s)", what, e.msg, fs_err_name(rc));
-}
+#define check(rc, what) fs_test_ok(rc, &e, what)
 
 static char *put(const char *db, const char *json)
 {
@@ -607,17 +603,6 @@ static void authentication(void **state)
 	fs_test_couch_stop(t);
 }
 
-static int setup(void **state)
-{
-	return fs_test_couch_open(&srv, &c, &e);
-}
-
-static int teardown(void **state)
-{
-	fs_test_couch_close(srv, c);
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -634,5 +619,6 @@ int main(void)
 		cmocka_unit_test(servers_command),
 		cmocka_unit_test(authentication),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	fs_test_group_bind(&srv, &c, &e);
+	return cmocka_run_group_tests(tests, fs_test_group_setup, fs_test_group_teardown);
 }

@@ -32,11 +32,7 @@ typedef struct ctx {
 
 static fs_err e;
 
-static void ok(int rc, const char *what)
-{
-	if (rc)
-		fail_msg("%s: %s (%s)", what, e.msg, fs_err_name(rc));
-}
+#define ok(rc, what) fs_test_ok(rc, &e, what)
 
 static fs_couch *connect_url(const char *url)
 {

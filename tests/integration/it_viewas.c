@@ -22,7 +22,7 @@ static fs_test_couch *srv;
 static fs_couch *c;
 static fs_err e;
 
-#define check(x, what) do { int rc_ = (x); if (rc_) fail_msg("%s: %s (%d)", what, e.msg, rc_); } while (0)
+#define check(x, what) fs_test_ok(x, &e, what)
 
 static void bulk(const char *db, cJSON *docs)
 {
@@ -291,17 +291,6 @@ static void hostile_names(void **state)
 	fs_strv_free(&g);
 }
 
-static int setup(void **state)
-{
-	return fs_test_couch_open(&srv, &c, &e);
-}
-
-static int teardown(void **state)
-{
-	fs_test_couch_close(srv, c);
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -309,5 +298,6 @@ int main(void)
 		cmocka_unit_test(paging_by_cursor),
 		cmocka_unit_test(hostile_names),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	fs_test_group_bind(&srv, &c, &e);
+	return cmocka_run_group_tests(tests, fs_test_group_setup, fs_test_group_teardown);
 }

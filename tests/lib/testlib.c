@@ -238,3 +238,30 @@ void fs_test_couch_close(fs_test_couch *srv, fs_couch *c)
 	fs_test_couch_stop(srv);
 	fs_test_cleanup();
 }
+
+/* The variables of the test file the group fixture fills and closes. */
+static struct {
+	fs_test_couch **srv;
+	fs_couch **c;
+	fs_err *e;
+} group;
+
+void fs_test_group_bind(fs_test_couch **srv, fs_couch **c, fs_err *e)
+{
+	group.srv = srv;
+	group.c = c;
+	group.e = e;
+}
+
+int fs_test_group_setup(void **state)
+{
+	(void)state;
+	return fs_test_couch_open(group.srv, group.c, group.e);
+}
+
+int fs_test_group_teardown(void **state)
+{
+	(void)state;
+	fs_test_couch_close(*group.srv, *group.c);
+	return 0;
+}

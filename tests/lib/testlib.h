@@ -31,6 +31,16 @@ int fs_test_sh(char **out, int merge, const char *fmt, ...) __attribute__((forma
 /* Path of the fsstudio binary under test ($FS_BIN). */
 const char *fs_test_bin(void);
 
+/* In a cmocka test: fails it when rc is an error code, saying what failed,
+ * the error's sentence and the code's name ("bulk: ... (http)"). A
+ * macro, like cmocka's fail_msg that it calls: the failure is reported at
+ * the caller's line, and the benches (without cmocka) can include this. */
+#define fs_test_ok(rc, e, what) do { \
+		int fs_rc_ = (rc); \
+		if (fs_rc_) \
+			fail_msg("%s: %s (%s)", (what), (e)->msg, fs_err_name(fs_rc_)); \
+	} while (0)
+
 /* A loopback TCP port nobody listens on (bound, read, closed), or -1. */
 int fs_test_free_port(void);
 
@@ -53,5 +63,13 @@ int fs_test_couch_open(fs_test_couch **srv, fs_couch **c, fs_err *e);
 fs_couch *fs_test_connect(const char *url, fs_err *e);
 /* Closes what fs_test_couch_open made and removes the temp folders. */
 void fs_test_couch_close(fs_test_couch *srv, fs_couch *c);
+/* A cmocka group setup and teardown for a file whose tests share one server,
+ * one client and one error: main binds the file's variables first, then
+ * passes fs_test_group_setup and fs_test_group_teardown to
+ * cmocka_run_group_tests (setup: fs_test_couch_open into them; teardown:
+ * fs_test_couch_close of them). */
+void fs_test_group_bind(fs_test_couch **srv, fs_couch **c, fs_err *e);
+int fs_test_group_setup(void **state);
+int fs_test_group_teardown(void **state);
 
 #endif
