@@ -7,14 +7,8 @@
 #include <string.h>
 #include <git2.h>
 #include "base/array.h"
+#include "base/gitlib.h"
 #include "base/textdiff.h"
-
-static pthread_once_t git_once = PTHREAD_ONCE_INIT;
-
-static void git_init(void)
-{
-	git_libgit2_init();
-}
 
 static fs_dl_type type_of(char origin)
 {
@@ -103,7 +97,7 @@ void fs_textdiff(const char *a, size_t alen, const char *b, size_t blen,
 	memset(out, 0, sizeof *out);
 	if (trivial(a, alen, b, blen, out))
 		return;
-	pthread_once(&git_once, git_init);
+	fs_gitlib_init();
 	git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
 	/* text always: a JSON or JavaScript file with a NUL is still shown */
 	o.flags = GIT_DIFF_MINIMAL | GIT_DIFF_FORCE_TEXT;

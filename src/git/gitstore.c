@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <git2.h>
 #include "base/buf.h"
+#include "base/gitlib.h"
 #include "base/fsutil.h"
 #include "git/gitstore.h"
 #include "git/gitstore_int.h"
@@ -138,27 +139,16 @@ static char *abs_dir(const char *dir, fs_err *e)
 	return r;
 }
 
-/* libgit2 hashes every object it reads again to check it (git itself does
- * not: corruption shows in zlib's checksum or in git fsck). That is a third
- * of the time of a history walk, which reads thousands of commits and trees. */
-static void no_read_hashing(void)
-{
-	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
-}
-
 enum fs_err_code fs_repo_open(fs_repo **out, const char *projdir, fs_err *e)
 {
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	*out = NULL;
 	char *dir = abs_dir(projdir, e);
 	if (!dir)
 		return e ? e->code : FS_E_NOTFOUND;
-	git_libgit2_init();
-	pthread_once(&once, no_read_hashing);
+	fs_gitlib_init();
 	git_repository *repo = NULL;
 	if (git_repository_open_ext(&repo, dir, 0, NULL) < 0) {
 		free(dir);
-		git_libgit2_shutdown();
 		return fs_err_set(e, FS_E_NOTFOUND,
 				  "no git repository holds %s (run fsstudio init %s)", projdir, projdir);
 	}
@@ -167,7 +157,6 @@ enum fs_err_code fs_repo_open(fs_repo **out, const char *projdir, fs_err *e)
 	if (!wreal) {
 		git_repository_free(repo);
 		free(dir);
-		git_libgit2_shutdown();
 		return fs_err_set(e, FS_E_GIT, "%s: the repository is bare", projdir);
 	}
 	fs_repo *r = fs_xcalloc(1, sizeof *r);
@@ -191,7 +180,6 @@ void fs_repo_free(fs_repo *r)
 	free(r->workdir);
 	free(r->prefix);
 	free(r);
-	git_libgit2_shutdown();
 }
 
 enum fs_err_code fs_repo_init(const char *dir, fs_err *e)
@@ -199,7 +187,7 @@ enum fs_err_code fs_repo_init(const char *dir, fs_err *e)
 	char *d = abs_dir(dir, e);
 	if (!d)
 		return e ? e->code : FS_E_NOTFOUND;
-	git_libgit2_init();
+	fs_gitlib_init();
 	git_buf found = { 0 };
 	int rc = 0;
 	if (git_repository_discover(&found, d, 0, NULL) == 0) {
@@ -211,7 +199,6 @@ enum fs_err_code fs_repo_init(const char *dir, fs_err *e)
 		git_repository_free(repo);
 	}
 	git_buf_dispose(&found);
-	git_libgit2_shutdown();
 	free(d);
 	return rc;
 }
