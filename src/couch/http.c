@@ -399,6 +399,12 @@ static void setup(fs_http *h, const fs_http_req *r, const char *url, transfer *t
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	/* paths are built encoded (couch/path.c): curl must not rewrite them */
 	curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
+	/* URLs are checked to be http(s) where they come in; libcurl holds to
+	 * it too (it speaks LDAP, FILE, GOPHER... which nothing here means) */
+#if LIBCURL_VERSION_NUM >= 0x075500
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+#endif
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, h->o.connect_timeout_ms);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout);
