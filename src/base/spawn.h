@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <sys/types.h>
+#include "base/buf.h"
 #include "base/err.h"
 
 typedef struct fs_spawn_opts {
@@ -24,6 +25,31 @@ typedef struct fs_spawn_opts {
  * command that exits without reading all its input is no error here (its
  * status says) and raises no SIGPIPE in the caller. */
 enum fs_err_code fs_spawn_run(const fs_spawn_opts *o, int *status, fs_err *e);
+
+/* A long-lived command spoken to in lines: each question is written on its
+ * stdin and answered by one line on its stdout, so that one process start
+ * serves many questions. Its stderr is ours. A process is used by one
+ * thread at a time. */
+typedef struct fs_proc fs_proc;
+
+/* Starts o->cmd (o->in and o->out_fd are not used: its stdin and stdout are
+ * pipes to us). NULL and FS_E_IO when it cannot be started. */
+fs_proc *fs_proc_start(const fs_spawn_opts *o, fs_err *e);
+
+/* Writes q (n bytes, its newline included) and reads the next line of the
+ * answer into *answer (reset first; without its newline), both within
+ * timeout_ms. FS_E_TIMEOUT when the time is up, FS_E_IO when the command
+ * stopped reading, closed its output or sent a line over 64 KiB: then it
+ * is of no more use, stop it. Never raises SIGPIPE. */
+enum fs_err_code fs_proc_ask(fs_proc *p, const char *q, size_t n, long timeout_ms,
+	fs_buf *answer, fs_err *e);
+
+/* Closes its stdin, gives it grace_ms to exit, then kills it (its whole
+ * process group when started in one) and reaps it. Returns its wait
+ * status. NULL: nothing, 0. */
+int fs_proc_stop(fs_proc *p, long grace_ms);
+
+pid_t fs_proc_pid(const fs_proc *p);
 
 /* Writes n bytes, retrying short writes and EINTR; -1 when the reader went
  * away (EPIPE) or another error, 0 when all was written. */

@@ -88,12 +88,110 @@ static void default_signals(void **state)
 	signal(SIGPIPE, SIG_DFL);
 }
 
+/* ---- fs_proc: a long-lived command, one line per question ---- */
+
+static fs_proc *proc(const char *cmd)
+{
+	fs_spawn_opts o = { .cmd = cmd, .new_group = 1 };
+	fs_err e = { 0 };
+	fs_proc *p = fs_proc_start(&o, &e);
+	assert_non_null(p);
+	return p;
+}
+
+/* One process answers every question, in order; at its end of input it
+ * exits by itself. */
+static void proc_answers(void **state)
+{
+	fs_proc *p = proc("while read -r l; do echo \"got $l $$\"; done");
+	fs_buf a = FS_BUF_INIT;
+	fs_err e = { 0 };
+	assert_int_equal(fs_proc_ask(p, "one\n", 4, 5000, &a, &e), 0);
+	char *want = fs_xasprintf("got one %d", (int)fs_proc_pid(p));
+	assert_string_equal(fs_buf_str(&a), want);
+	free(want);
+	assert_int_equal(fs_proc_ask(p, "two\n", 4, 5000, &a, &e), 0);
+	assert_true(!strncmp(fs_buf_str(&a), "got two ", 8));
+	int st = fs_proc_stop(p, 2000);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	fs_buf_free(&a);
+}
+
+/* A command that never answers: the time is up, and stop kills it. */
+static void proc_timeout(void **state)
+{
+	fs_proc *p = proc("cat >/dev/null");
+	fs_buf a = FS_BUF_INIT;
+	fs_err e = { 0 };
+	assert_int_equal(fs_proc_ask(p, "x\n", 2, 200, &a, &e), FS_E_TIMEOUT);
+	assert_non_null(strstr(e.msg, "no answer within 200 ms"));
+	int st = fs_proc_stop(p, 0);
+	assert_true(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+	fs_buf_free(&a);
+}
+
+/* A command gone: an error, not a SIGPIPE (left at its default here). */
+static void proc_gone(void **state)
+{
+	signal(SIGPIPE, SIG_DFL);
+	fs_proc *p = proc("exit 3");
+	size_t n = 1 << 20;
+	char *big = malloc(n);
+	memset(big, 'x', n);
+	fs_buf a = FS_BUF_INIT;
+	fs_err e = { 0 };
+	assert_int_equal(fs_proc_ask(p, big, n, 5000, &a, &e), FS_E_IO);
+	int st = fs_proc_stop(p, 1000);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 3);
+	p = proc("read -r l; exit 0");
+	assert_int_equal(fs_proc_ask(p, "x\n", 2, 5000, &a, &e), FS_E_IO);
+	assert_non_null(strstr(e.msg, "closed its output"));
+	fs_proc_stop(p, 1000);
+	free(big);
+	fs_buf_free(&a);
+}
+
+/* 1 when pid is gone or a zombie (dead, waiting for init to reap it). */
+static int dead(int pid)
+{
+	char path[64], st[512] = "";
+	snprintf(path, sizeof path, "/proc/%d/stat", pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 1;
+	size_t n = fread(st, 1, sizeof st - 1, f);
+	fclose(f);
+	st[n] = '\0';
+	const char *close_paren = strrchr(st, ')');
+	return close_paren && close_paren[1] == ' ' && close_paren[2] == 'Z';
+}
+
+/* Stop ends what the command started in its process group too. */
+static void proc_group(void **state)
+{
+	fs_proc *p = proc("read -r l; sleep 100 & echo $!; cat >/dev/null");
+	fs_buf a = FS_BUF_INIT;
+	fs_err e = { 0 };
+	assert_int_equal(fs_proc_ask(p, "x\n", 2, 5000, &a, &e), 0);
+	int bg = atoi(fs_buf_str(&a));
+	assert_true(bg > 0 && !dead(bg));
+	fs_proc_stop(p, 100);
+	for (int i = 0; i < 200 && !dead(bg); i++)
+		usleep(10000);
+	assert_true(dead(bg));
+	fs_buf_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(stdin_env_and_status, fs_test_teardown),
 		cmocka_unit_test_teardown(input_not_read, fs_test_teardown),
 		cmocka_unit_test_teardown(default_signals, fs_test_teardown),
+		cmocka_unit_test(proc_answers),
+		cmocka_unit_test(proc_timeout),
+		cmocka_unit_test(proc_gone),
+		cmocka_unit_test(proc_group),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
