@@ -1,6 +1,7 @@
 /* `fsstudio listen test|run`: replay which changed documents would fire a
  * listener and what its sequence would receive; run listeners headless,
- * delivering to a Convertigo server or a command (see listen.h). */
+ * delivering to a Convertigo server or a command, one per chunk or one kept
+ * running (see listen_run.h). */
 #include <ctype.h>
 #include <signal.h>
 #include <stdio.h>
@@ -245,11 +246,13 @@ static int load_all(fs_project *p, char **names, int n, fs_listener **out, size_
 
 static int run_opts(fs_cli_opt *opts, fs_listen_run_opts *o, cJSON **since, fs_couch **target)
 {
-	const char *url = fs_cli_opt_get(opts, "--target")->value, *cmd = fs_cli_opt_get(opts, "--exec")->value;
-	if (!url == !cmd)
-		return fs_cli_usage("listen", "run needs one of --target URL and --exec CMD");
+	const char *url = fs_cli_opt_get(opts, "--target")->value, *cmd = fs_cli_opt_get(opts, "--exec")->value,
+		*stream = fs_cli_opt_get(opts, "--stream")->value;
+	if (!!url + !!cmd + !!stream != 1)
+		return fs_cli_usage("listen", "run needs one of --target URL, --exec CMD and --stream CMD");
 	o->target.url = url;
 	o->target.exec = cmd;
+	o->target.stream = stream;
 	/* A profile name: its URL and credentials, which then appear in no
 	 * process argument. */
 	if (url && !strstr(url, "://")) {
@@ -283,7 +286,7 @@ static int run_opts(fs_cli_opt *opts, fs_listen_run_opts *o, cJSON **since, fs_c
 static int listen_run(int argc, char **argv)
 {
 	fs_cli_opt opts[] = { { "--server", "S", 0, NULL }, { "--target", "URL", 0, NULL },
-		{ "--exec", "CMD", 0, NULL }, { "--since", "SEQ", 0, NULL }, { "--json", NULL, 0, NULL },
+		{ "--exec", "CMD", 0, NULL }, { "--stream", "CMD", 0, NULL }, { "--since", "SEQ", 0, NULL }, { "--json", NULL, 0, NULL },
 		{ "--timeout", "MS", 0, NULL }, { "--retry-max", "MS", 0, NULL }, { "--parallel", "N", 0, NULL },
 		{ "--checkpoint-ms", "MS", 0, NULL }, { NULL, NULL, 0, NULL } };
 	char *pos[256] = { NULL };

@@ -25,6 +25,11 @@ typedef struct worker {
 	fs_couch *work;       /* queries */
 	fs_couch *ckc;        /* checkpoints, written by their own thread */
 	fs_http *target;      /* --target client, NULL for --exec */
+	/* --stream: one command per flight slot (this thread is slot 0, the
+	 * --parallel helpers 1..), kept across batches: the helper threads
+	 * come and go per batch, the processes must not */
+	fs_listen_stream **streams;
+	size_t nstreams;
 	char *ckpt_id;
 	char *ckpt_rev;
 	cJSON *pos;           /* where the next read starts (owned) */
@@ -98,8 +103,7 @@ static void deliver_url(const fs_listen_target *t, fs_http *http, const fs_liste
 	fs_buf_free(&path);
 }
 
-/* The environment of the command: ours plus the three FSSTUDIO_ variables. */
-static char **exec_env(const fs_listener *l, const cJSON *seq)
+char **fs_listen_env(const fs_listener *l, const cJSON *seq)
 {
 	size_t n = 0;
 	while (environ[n])
@@ -110,18 +114,27 @@ static char **exec_env(const fs_listener *l, const cJSON *seq)
 		if (strncmp(environ[i], "FSSTUDIO_LISTENER=", 18) && strncmp(environ[i], "FSSTUDIO_DB=", 12) &&
 		    strncmp(environ[i], "FSSTUDIO_SEQ=", 13))
 			env[k++] = fs_xstrdup(environ[i]);
-	char *s = cJSON_IsString(seq) ? fs_xstrdup(seq->valuestring) : cJSON_PrintUnformatted(seq);
 	env[k++] = fs_xasprintf("FSSTUDIO_LISTENER=%s", l->name);
 	env[k++] = fs_xasprintf("FSSTUDIO_DB=%s", l->db);
-	env[k++] = fs_xasprintf("FSSTUDIO_SEQ=%s", s ? s : "");
-	free(s);
+	if (seq) {
+		char *s = cJSON_IsString(seq) ? fs_xstrdup(seq->valuestring) : cJSON_PrintUnformatted(seq);
+		env[k++] = fs_xasprintf("FSSTUDIO_SEQ=%s", s ? s : "");
+		free(s);
+	}
 	return env;
+}
+
+void fs_listen_env_free(char **env)
+{
+	for (char **p = env; p && *p; p++)
+		free(*p);
+	free(env);
 }
 
 static void deliver_exec(const fs_listen_target *t, const fs_listener *l, const cJSON *docs,
 			 const cJSON *seq, fs_listen_answer *out)
 {
-	char **env = exec_env(l, seq);
+	char **env = fs_listen_env(l, seq);
 	char *text = cJSON_PrintUnformatted(docs);
 	/* its output goes with our log, not into --json; its own process
 	 * group: a Ctrl-C meant for us must not kill the chunk in flight */
@@ -137,9 +150,7 @@ static void deliver_exec(const fs_listen_target *t, const fs_listener *l, const 
 		snprintf(out->text, sizeof out->text, "killed by signal %d", WTERMSIG(st));
 	out->ok = !e.code && WIFEXITED(st) && WEXITSTATUS(st) == 0;
 	free(text);
-	for (char **p = env; *p; p++)
-		free(*p);
-	free(env);
+	fs_listen_env_free(env);
 }
 
 void fs_listen_deliver(const fs_listen_target *t, fs_http *http, const fs_listener *l,
@@ -365,14 +376,24 @@ static void set_pos(worker *w, const cJSON *seq)
 	w->pos = cJSON_Duplicate(seq, 1);
 }
 
+/* One delivery attempt by the thread of flight slot `slot`. */
+static void deliver(worker *w, fs_http *http, size_t slot, const fs_listen_chunk *k,
+		    fs_listen_answer *a)
+{
+	if (w->streams)
+		fs_listen_stream_deliver(w->streams[slot], k->docs, k->seq, a);
+	else
+		fs_listen_deliver(&w->r->o.target, http, w->l, k->docs, k->seq, a);
+}
+
 /* Delivers one chunk until it is delivered or a stop; 1 when delivered. */
-static int deliver_chunk(worker *w, fs_http *http, const fs_listen_chunk *k)
+static int deliver_chunk(worker *w, fs_http *http, size_t slot, const fs_listen_chunk *k)
 {
 	long wait = 500;
 	for (;;) {
 		fs_listen_answer a;
 		double t0 = now_s();
-		fs_listen_deliver(&w->r->o.target, http, w->l, k->docs, k->seq, &a);
+		deliver(w, http, slot, k, &a);
 		if (a.ok) {
 			report(w, "delivered", k, a.text, now_s() - t0, 0);
 			return 1;
@@ -404,6 +425,7 @@ typedef struct flight {
 	unsigned char *state;     /* per chunk: 0 waiting or in flight, 1 done */
 	size_t next, done;
 	long parallel;
+	size_t hands;             /* helper threads so far: their slots */
 	int failed;
 	pthread_mutex_t lock;
 	pthread_cond_t moved;     /* done moved, or a failure */
@@ -438,8 +460,9 @@ static void flight_done(flight *f, size_t i)
 	pthread_cond_broadcast(&f->moved);
 }
 
-/* Delivers chunks with http (the target's client of this thread). */
-static void flight_run(flight *f, fs_http *http)
+/* Delivers chunks with http (the target's client of this thread) as slot
+ * `slot` of the flight. */
+static void flight_run(flight *f, fs_http *http, size_t slot)
 {
 	pthread_mutex_lock(&f->lock);
 	size_t i;
@@ -450,7 +473,7 @@ static void flight_run(flight *f, fs_http *http)
 		if (!cJSON_GetArraySize(k->docs))
 			report(f->w, "no match", k, NULL, 0, 0);
 		else
-			ok = deliver_chunk(f->w, http, k);
+			ok = deliver_chunk(f->w, http, slot, k);
 		pthread_mutex_lock(&f->lock);
 		if (ok) {
 			flight_done(f, i);
@@ -467,7 +490,10 @@ static void *flight_main(void *arg)
 {
 	flight *f = arg;
 	fs_http *http = f->w->target ? fs_http_clone(f->w->target) : NULL;
-	flight_run(f, http);
+	pthread_mutex_lock(&f->lock);
+	size_t slot = ++f->hands;
+	pthread_mutex_unlock(&f->lock);
+	flight_run(f, http, slot);
 	fs_http_free(http);
 	return NULL;
 }
@@ -484,7 +510,7 @@ static int fly(worker *w, fs_listen_chunks *cs)
 	pthread_t *h = fs_xcalloc(nh + 1, sizeof *h);
 	while (started < nh && !pthread_create(&h[started], NULL, flight_main, &f))
 		started++;
-	flight_run(&f, w->target);
+	flight_run(&f, w->target, 0);
 	for (size_t i = 0; i < started; i++)
 		pthread_join(h[i], NULL);
 	int all = f.done == cs->n;
@@ -522,6 +548,17 @@ static long batch_size(const fs_listener *l)
 	return l->chunk * (n > 0 ? n : 1);
 }
 
+/* Ends the --stream commands: their input closed, a moment to exit, then
+ * killed; all reaped. */
+static void streams_free(worker *w)
+{
+	for (size_t i = 0; i < w->nstreams; i++)
+		fs_listen_stream_free(w->streams[i]);
+	free(w->streams);
+	w->streams = NULL;
+	w->nstreams = 0;
+}
+
 static void *worker_main(void *arg)
 {
 	worker *w = arg;
@@ -553,12 +590,25 @@ static void *worker_main(void *arg)
 		wait = 500;
 		fs_listen_batch_free(&b);
 	}
+	streams_free(w);
 	ckpt_finish(w);
 	report(w, "stopped", NULL, NULL, 0, 0);
 	return NULL;
 }
 
 /* ---- The runner ---- */
+
+/* One per flight slot; each starts its command at its first chunk. */
+static void streams_new(worker *w)
+{
+	const fs_listen_run_opts *o = &w->r->o;
+	if (!o->target.stream)
+		return;
+	w->nstreams = o->parallel > 1 ? (size_t)o->parallel : 1;
+	w->streams = fs_xcalloc(w->nstreams, sizeof *w->streams);
+	for (size_t i = 0; i < w->nstreams; i++)
+		w->streams[i] = fs_listen_stream_new(&o->target, w->l);
+}
 
 fs_listen_runner *fs_listen_runner_new(fs_couch *c, fs_listener *ls, size_t n, const fs_listen_run_opts *o)
 {
@@ -583,6 +633,7 @@ fs_listen_runner *fs_listen_runner_new(fs_couch *c, fs_listener *ls, size_t n, c
 			fs_http_opts ho = { .url = o->target.url };
 			w->target = fs_http_new(&ho, NULL);
 		}
+		streams_new(w);
 	}
 	return r;
 }
@@ -643,6 +694,7 @@ void fs_listen_runner_free(fs_listen_runner *r)
 		pthread_cond_destroy(&w->ck_cond);
 		cJSON_Delete(w->ck_want);
 		fs_http_free(w->target);
+		streams_free(w);
 		free(w->ckpt_id);
 		free(w->ckpt_rev);
 		cJSON_Delete(w->pos);

@@ -11,14 +11,16 @@
 #include <signal.h>
 #include "listen/listen.h"
 
-/* Where chunks go: exactly one of url and exec. */
+/* Where chunks go: exactly one of url, exec and stream. */
 typedef struct fs_listen_target {
 	const char *url;      /* Convertigo server: POST URL/projects/P/.json */
 	const fs_http *http;  /* a client for it (from a server profile, with its
 				 credentials), cloned per listener; NULL: made
 				 from url */
 	const char *exec;     /* a shell command: the chunk as a JSON array on stdin */
-	long timeout_ms;      /* per delivery (url); 0: 60 s */
+	const char *stream;   /* a long-lived shell command: one JSON line per
+				 chunk on its stdin, one answer line back */
+	long timeout_ms;      /* per delivery (url, stream); 0: 60 s */
 } fs_listen_target;
 
 /* The result of one delivery attempt. */
@@ -32,6 +34,25 @@ typedef struct fs_listen_answer {
  * answer says what happened. */
 void fs_listen_deliver(const fs_listen_target *t, fs_http *http, const fs_listener *l,
 	const cJSON *docs, const cJSON *seq, fs_listen_answer *out);
+
+/* The environment of a listener's command: ours plus FSSTUDIO_LISTENER,
+ * FSSTUDIO_DB and, when seq is not NULL, FSSTUDIO_SEQ. */
+char **fs_listen_env(const fs_listener *l, const cJSON *seq);
+void fs_listen_env_free(char **env);
+
+/* --stream: one command kept running (one process start for many chunks,
+ * where --exec pays one per chunk). Each chunk is one line on its stdin,
+ *   {"listener":NAME,"db":DB,"seq":SEQ,"docs":[...]}
+ * and its answer one line on its stdout: "ok" is a delivery, anything else
+ * a failure. A command that exits, closes its output or does not answer in
+ * time fails the chunk; it is killed and a new one started at the next
+ * delivery. The command starts at the first chunk; one thread at a time. */
+typedef struct fs_listen_stream fs_listen_stream;
+fs_listen_stream *fs_listen_stream_new(const fs_listen_target *t, const fs_listener *l);
+void fs_listen_stream_deliver(fs_listen_stream *s, const cJSON *docs, const cJSON *seq,
+	fs_listen_answer *out);
+/* Closes the command's input, lets it exit (1 s), kills and reaps it. */
+void fs_listen_stream_free(fs_listen_stream *s);
 
 typedef struct fs_listen_run_opts {
 	const char *project;        /* the project name: part of the checkpoint id */
