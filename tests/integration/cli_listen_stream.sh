@@ -40,7 +40,17 @@ run() {
 		"$@" >/dev/null 2>"$t/run.err" &
 	RUN_PID=$!
 }
-run_stop() { [ -n "$RUN_PID" ] && { kill -TERM "$RUN_PID" 2>/dev/null; wait "$RUN_PID"; rc=$?; RUN_PID=; }; }
+# a stop that hangs (a child never reaped) is a failure, not a hung test
+alive() { s=$(ps -o stat= -p "$1" 2>/dev/null); [ -n "$s" ] && [ "${s#Z}" = "$s" ]; }
+run_gone() { ! alive "$RUN_PID"; }
+run_stop() {
+	[ -n "$RUN_PID" ] || return
+	kill -TERM "$RUN_PID" 2>/dev/null
+	poll run_gone || { echo "# listen run did not stop"; kill -9 "$RUN_PID"; }
+	wait "$RUN_PID"
+	rc=$?
+	RUN_PID=
+}
 run_kill() { [ -n "$RUN_PID" ] && { kill -9 "$RUN_PID" 2>/dev/null; wait "$RUN_PID" 2>/dev/null; RUN_PID=; }; }
 at_exit run_kill
 delivered() { data check "$t/rec" $N --exact --json-lines; }
@@ -48,8 +58,7 @@ pids() { cut -d' ' -f1 "$t/st/pids" | sort -u | wc -l; }
 # every recorded process is gone (or a zombie of init's, dead)
 all_gone() {
 	for p in $(cut -d' ' -f1 "$t/st/pids" | sort -u); do
-		s=$(ps -o stat= -p "$p" 2>/dev/null)
-		case $s in ''|Z*) ;; *) return 1 ;; esac
+		! alive "$p" || return 1
 	done
 }
 
