@@ -1,5 +1,6 @@
 # Listener benchmark: documents per second through
-#   fsstudio listen run --exec 'cat >/dev/null'
+#   fsstudio listen run --exec 'cat >/dev/null'     (one process per chunk)
+#   fsstudio listen run --stream "$ACK"             (one process kept running)
 # (the sample's SubmittedInspections view listener, chunk 20, every document
 # matching) against a bare read of the same feed (_changes with
 # include_docs, what any consumer must at least read), on a pouchdb-server.
@@ -58,12 +59,13 @@ raw_ms=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", (b - a) / 1e6 }')
 
 ckpt=$url/inspections/_local/fsstudio-listener-FieldInspections-SubmittedInspections
 # timed_run ARGS...: ms until the listener's checkpoint reaches the end, in
-# $run_ms, from a first run (no checkpoint) at --since 0.
+# $run_ms, from a first run (no checkpoint) at --since 0; ARGS start with
+# the delivery (--exec CMD or --stream CMD).
 timed_run() {
 	rev=$(curl -fsS "$ckpt" 2>/dev/null | sed -n 's/.*"_rev":"\([^"]*\)".*/\1/p')
 	[ -z "$rev" ] || curl -fsS -o /dev/null -X DELETE "$ckpt?rev=$rev"
 	t0=$(now)
-	"$FS_BIN" listen run "$proj" SubmittedInspections --server "$url" --exec 'cat >/dev/null' --since 0 \
+	"$FS_BIN" listen run "$proj" SubmittedInspections --server "$url" --since 0 \
 		"$@" 2>"$tmp/run.err" &
 	run_pid=$!
 	until [ "$(seq_of "$ckpt")" = "$end" ]; do
@@ -79,12 +81,22 @@ timed_run() {
 	exec_ms=$(sed -n 's/.*delivered, exit 0 (\([0-9.]*\) s).*/\1/p' "$tmp/run.err" |
 		awk '{ s += $1 } END { printf "%.0f", s * 1000 }')
 }
-timed_run
+EXEC='cat >/dev/null'
+timed_run --exec "$EXEC"
 one_ms=$run_ms one_chunks=$chunks one_exec=$exec_ms
-timed_run --parallel 4
+timed_run --exec "$EXEC" --parallel 4
 par_ms=$run_ms
-timed_run --checkpoint-ms 500
+timed_run --exec "$EXEC" --checkpoint-ms 500
 ck_ms=$run_ms
+# The cheapest acknowledgement measured here (a round trip of a 6 KB line,
+# from Python): perl -p 64 us, mawk -W interactive 200 us, python3 340 us;
+# sed -u reads a byte per system call (11 ms) and plain mawk waits for a
+# full buffer (never answers); dash's `read` is byte at a time too.
+ACK='perl -pe '\''BEGIN { $| = 1 } $_ = "ok\n"'\'
+timed_run --stream "$ACK"
+st_ms=$run_ms
+timed_run --stream "$ACK" --parallel 2
+st2_ms=$run_ms
 
 # The floor of one-at-a-time delivery: starting the command itself (sh,
 # then cat), as often as there are chunks, measured here and now.
@@ -104,7 +116,7 @@ match_ms=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", (b - a) / 1e6 }')
 # Where the time goes: one command per delivered chunk (sh -c, then its
 # own processes); the checkpoint writes run beside the deliveries.
 awk -v n="$docs" -v r="$raw_ms" -v l="$one_ms" -v m="$match_ms" -v c="$one_chunks" -v x="$one_exec" \
-	-v p="$par_ms" -v s="$spawn_ms" -v k="$ck_ms" 'BEGIN {
+	-v p="$par_ms" -v s="$spawn_ms" -v k="$ck_ms" -v st="$st_ms" -v st2="$st2_ms" -v ack="perl -p" 'BEGIN {
 	raw = n / (r > 0 ? r : 1) * 1000; run = n / (l > 0 ? l : 1) * 1000;
 	printf "listen: %d documents, %d chunks of 20 delivered\n", n, c;
 	printf "  bare _changes (include_docs) %8.0f docs/s  (%d ms)\n", raw, r;
@@ -116,4 +128,8 @@ awk -v n="$docs" -v r="$raw_ms" -v l="$one_ms" -v m="$match_ms" -v c="$one_chunk
 	printf "  ratio with --parallel 4 %.2fx\n", n / (p > 0 ? p : 1) * 1000 / raw;
 	printf "  ratio with --checkpoint-ms 500 %.2fx (%d ms)\n", n / (k > 0 ? k : 1) * 1000 / raw, k;
 	printf "  (one at a time cannot beat %d chunks x %.1f ms of sh -c: %.2fx)\n", c, s, (c * s > 0) ? r / (c * s) : 0;
+	sr = n / (st > 0 ? st : 1) * 1000;
+	printf "  listen run --stream \"%s\" %8.0f docs/s  (%d ms: one process for the run)\n", ack, sr, st;
+	printf "  ratio --stream %.2fx of the raw feed rate (goal >= 0.5x)%s\n", sr / raw, (sr / raw >= 0.5) ? "" : "  BELOW GOAL";
+	printf "  ratio --stream --parallel 2 %.2fx (%d ms)\n", n / (st2 > 0 ? st2 : 1) * 1000 / raw, st2;
 }'
