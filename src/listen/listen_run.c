@@ -544,7 +544,7 @@ static int run_batch(worker *w, fs_listen_batch *b)
 
 static long batch_size(const fs_listener *l)
 {
-	long n = 500 / l->chunk;
+	long n = 2000 / l->chunk;
 	return l->chunk * (n > 0 ? n : 1);
 }
 
