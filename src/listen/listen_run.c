@@ -542,6 +542,9 @@ static int run_batch(worker *w, fs_listen_batch *b)
 	return all ? 0 : -1;
 }
 
+/* About 2000 changes a read, whole chunks: each read costs the server a
+ * fixed part (pouchdb-server: 10 reads of 500 took 490 ms, one of 5000 155
+ * ms); a live feed's longpoll answers with what there is anyway. */
 static long batch_size(const fs_listener *l)
 {
 	long n = 2000 / l->chunk;
