@@ -48,7 +48,10 @@ struct fs_listen_runner {
 	fs_listen_run_opts o;
 	worker *w;
 	size_t n;
-	volatile sig_atomic_t stop;
+	/* set by a signal handler in one thread, read by every other: an
+	 * atomic (lock-free, so async-signal-safe), not a sig_atomic_t, which
+	 * is only for the handler's own thread */
+	_Atomic int stop;
 	pthread_mutex_t out_lock;
 };
 
@@ -220,7 +223,8 @@ static void report_at(worker *w, const char *event, const fs_listen_chunk *k, co
 static void report(worker *w, const char *event, const fs_listen_chunk *k, const char *answer,
 		   double secs, long retry_ms)
 {
-	report_at(w, event, k, w->pos, answer, secs, retry_ms);
+	/* about a chunk, the position is not read: --parallel threads move it */
+	report_at(w, event, k, k ? NULL : w->pos, answer, secs, retry_ms);
 }
 
 /* Sleeps ms, waking early on a stop; doubles *ms up to the cap. */
