@@ -146,9 +146,12 @@ struct fs_proc {
 	int in, out;          /* our ends of its stdin and stdout, non-blocking */
 	int group;            /* in a process group of its own */
 	fs_buf pending;       /* what it wrote past the last answer */
+	int out_eof;          /* its output closed (seen while writing) */
 };
 
 #define FS_PROC_LINE_MAX (64 * 1024)
+/* answers read while writing are kept up to this; then writing waits */
+#define FS_PROC_PENDING_MAX (1024 * 1024)
 
 static long long mono_ms(void)
 {
@@ -206,6 +209,48 @@ fs_proc *fs_proc_start(const fs_spawn_opts *o, fs_err *e)
 	return p;
 }
 
+/* Reads what the command has answered so far into p->pending; -1 when it
+ * closed its output. */
+static int drain(fs_proc *p)
+{
+	if (p->out_eof)
+		return -1;
+	fs_buf_grow(&p->pending, 4096);
+	ssize_t got = read(p->out, p->pending.data + p->pending.len, 4096);
+	if (got < 0 && (errno == EINTR || errno == EAGAIN))
+		return 0;
+	if (got <= 0) {
+		p->out_eof = 1;
+		return -1;
+	}
+	p->pending.len += (size_t)got;
+	p->pending.data[p->pending.len] = '\0';
+	return 0;
+}
+
+/* Waits until p->in takes more; meanwhile its answers are read, so that a
+ * command answering while we write (several questions written ahead) never
+ * waits on a full pipe of ours while we wait on its. 1, 0 (deadline), -1. */
+static int wait_writable(fs_proc *p, long long deadline)
+{
+	for (;;) {
+		long long left = deadline - mono_ms();
+		if (left <= 0)
+			return 0;
+		struct pollfd pf[2] = { { .fd = p->in, .events = POLLOUT }, { .fd = p->out, .events = POLLIN } };
+		int nf = p->out_eof || p->pending.len > FS_PROC_PENDING_MAX ? 1 : 2;
+		int r = poll(pf, nf, left > INT_MAX ? INT_MAX : (int)left);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (nf == 2 && pf[1].revents)
+			drain(p);   /* at its end, out_eof: no more polled */
+		if (pf[0].revents)
+			return 1;
+	}
+}
+
 static enum fs_err_code put(fs_proc *p, const char *q, size_t n, long long deadline, long ms, fs_err *e)
 {
 	pipe_guard g;
@@ -217,7 +262,7 @@ static enum fs_err_code put(fs_proc *p, const char *q, size_t n, long long deadl
 			q += w;
 			n -= (size_t)w;
 		} else if (w < 0 && errno == EAGAIN) {
-			int r = wait_fd(p->in, POLLOUT, deadline);
+			int r = wait_writable(p, deadline);
 			if (r == 0)
 				rc = fs_err_set(e, FS_E_TIMEOUT, "the command read nothing within %ld ms", ms);
 			else if (r < 0)
@@ -248,6 +293,8 @@ static int take_line(fs_proc *p, fs_buf *answer)
 static enum fs_err_code get(fs_proc *p, long long deadline, long ms, fs_buf *answer, fs_err *e)
 {
 	while (!take_line(p, answer)) {
+		if (p->out_eof)
+			return fs_err_set(e, FS_E_IO, "the command closed its output");
 		if (p->pending.len > FS_PROC_LINE_MAX)
 			return fs_err_set(e, FS_E_IO, "the command's answer is a line over 64 KiB");
 		int r = wait_fd(p->out, POLLIN, deadline);
@@ -255,16 +302,21 @@ static enum fs_err_code get(fs_proc *p, long long deadline, long ms, fs_buf *ans
 			return fs_err_set(e, FS_E_TIMEOUT, "no answer within %ld ms", ms);
 		if (r < 0)
 			return fs_err_set(e, FS_E_IO, "cannot read the command's answer: %s", strerror(errno));
-		fs_buf_grow(&p->pending, 4096);
-		ssize_t got = read(p->out, p->pending.data + p->pending.len, 4096);
-		if (got < 0 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (got <= 0)
+		if (drain(p) < 0)
 			return fs_err_set(e, FS_E_IO, "the command closed its output");
-		p->pending.len += (size_t)got;
-		p->pending.data[p->pending.len] = '\0';
 	}
 	return 0;
+}
+
+enum fs_err_code fs_proc_send(fs_proc *p, const char *q, size_t n, long timeout_ms, fs_err *e)
+{
+	return put(p, q, n, mono_ms() + timeout_ms, timeout_ms, e);
+}
+
+enum fs_err_code fs_proc_recv(fs_proc *p, long timeout_ms, fs_buf *answer, fs_err *e)
+{
+	fs_buf_reset(answer);
+	return get(p, mono_ms() + timeout_ms, timeout_ms, answer, e);
 }
 
 enum fs_err_code fs_proc_ask(fs_proc *p, const char *q, size_t n, long timeout_ms,

@@ -44,6 +44,12 @@ fs_proc *fs_proc_start(const fs_spawn_opts *o, fs_err *e);
 enum fs_err_code fs_proc_ask(fs_proc *p, const char *q, size_t n, long timeout_ms,
 	fs_buf *answer, fs_err *e);
 
+/* The two halves of fs_proc_ask, for questions written ahead of their
+ * answers (answers come in order): send writes q within timeout_ms,
+ * reading what is answered meanwhile; recv reads the next answer line. */
+enum fs_err_code fs_proc_send(fs_proc *p, const char *q, size_t n, long timeout_ms, fs_err *e);
+enum fs_err_code fs_proc_recv(fs_proc *p, long timeout_ms, fs_buf *answer, fs_err *e);
+
 /* Closes its stdin, gives it grace_ms to exit, then kills it (its whole
  * process group when started in one) and reaps it. Returns its wait
  * status. NULL: nothing, 0. */

@@ -284,13 +284,16 @@ static void deliver(fs_listen_chunk *k, const cJSON *doc)
 	cJSON_AddItemToArray(k->docs, d);
 }
 
-/* What a batch query found: a copy of the document of each matching id,
- * in a hash table (open addressing, at most half full). A batch holds
- * thousands of ids, and a cJSON object's lookup walks its list comparing
- * without case: that was a quarter of `listen run`'s time. */
+/* What a batch query found: the document of each matching id, in a hash
+ * table (open addressing, at most half full). A batch holds thousands of
+ * ids, and a cJSON object's lookup walks its list comparing without case:
+ * that was a quarter of `listen run`'s time. A document taken out of a
+ * server's answer is owned here; one of the feed's batch is borrowed (the
+ * batch outlives the matching): copying every document was another fifth. */
 typedef struct found {
 	char **id;
 	cJSON **doc;
+	unsigned char *owned;
 	size_t cap, n;        /* cap: 0 or a power of two */
 } found;
 
@@ -311,45 +314,55 @@ static cJSON *found_get(const found *f, const char *id)
 
 static void found_grow(found *f)
 {
-	found g = { fs_xcalloc(f->cap ? f->cap * 2 : 64, sizeof(char *)), NULL, f->cap ? f->cap * 2 : 64, f->n };
-	g.doc = fs_xcalloc(g.cap, sizeof *g.doc);
+	size_t cap = f->cap ? f->cap * 2 : 64;
+	found g = { fs_xcalloc(cap, sizeof(char *)), fs_xcalloc(cap, sizeof(cJSON *)), fs_xcalloc(cap, 1),
+		    cap, f->n };
 	for (size_t i = 0; i < f->cap; i++)
 		if (f->id[i]) {
 			size_t j = found_slot(&g, f->id[i]);
 			g.id[j] = f->id[i];
 			g.doc[j] = f->doc[i];
+			g.owned[j] = f->owned[i];
 		}
 	free(f->id);
 	free(f->doc);
+	free(f->owned);
 	*f = g;
 }
 
-/* Keeps a copy of doc for id: the first one given, or with replace the
- * last. */
-static void found_put(found *f, const char *id, const cJSON *doc, int replace)
+/* Keeps doc for id (owned: freed with f): the first one given, or with
+ * replace the last. A doc not kept is freed when owned. */
+static void found_put(found *f, const char *id, cJSON *doc, int owned, int replace)
 {
 	if ((f->n + 1) * 2 > f->cap)
 		found_grow(f);
 	size_t i = found_slot(f, id);
-	if (f->id[i] && !replace)
+	if (f->id[i] && !replace) {
+		if (owned)
+			cJSON_Delete(doc);
 		return;
+	}
 	if (f->id[i]) {
-		cJSON_Delete(f->doc[i]);
+		if (f->owned[i])
+			cJSON_Delete(f->doc[i]);
 	} else {
 		f->id[i] = fs_xstrdup(id);
 		f->n++;
 	}
-	f->doc[i] = cJSON_Duplicate(doc, 1);
+	f->doc[i] = doc;
+	f->owned[i] = (unsigned char)owned;
 }
 
 static void found_free(found *f)
 {
 	for (size_t i = 0; i < f->cap; i++) {
 		free(f->id[i]);
-		cJSON_Delete(f->doc[i]);
+		if (f->owned[i])
+			cJSON_Delete(f->doc[i]);
 	}
 	free(f->id);
 	free(f->doc);
+	free(f->owned);
 }
 
 /* The view with these keys: rows keyed by their own id go into f. */
@@ -369,9 +382,8 @@ static enum fs_err_code view_rows(fs_couch *c, const fs_listener *l, const cJSON
 	cJSON *row;
 	cJSON_ArrayForEach(row, fs_json_arr(res, "rows")) {
 		const char *id = fs_json_str(row, "id"), *key = fs_json_str(row, "key");
-		cJSON *doc = fs_json_obj(row, "doc");
-		if (id && key && !strcmp(id, key) && doc)
-			found_put(f, id, doc, 0);
+		if (id && key && !strcmp(id, key) && cJSON_IsObject(fs_json_obj(row, "doc")))
+			found_put(f, id, cJSON_DetachItemFromObjectCaseSensitive(row, "doc"), 1, 0);
 	}
 	cJSON_Delete(res);
 	return rc;
@@ -412,7 +424,7 @@ static enum fs_err_code local_view(fs_couch *c, const fs_listener *l, const fs_l
 		if (!ch->doc || fs_listen_js_match(js, ch->doc, &hit, &je))
 			cJSON_AddItemToArray(ask, cJSON_CreateString(ch->id));
 		else if (hit)
-			found_put(f, ch->id, ch->doc, 0);
+			found_put(f, ch->id, ch->doc, 0, 0);
 	}
 	fs_listen_js_free(js);
 	int rc = view_rows(c, l, ask, f, e);
@@ -437,9 +449,8 @@ static enum fs_err_code query_filter(fs_couch *c, const fs_listener *l, const cJ
 	cJSON *row;
 	cJSON_ArrayForEach(row, fs_json_arr(res, "results")) {
 		const char *id = fs_json_str(row, "id");
-		cJSON *doc = fs_json_obj(row, "doc");
-		if (id && doc)
-			found_put(f, id, doc, 1);
+		if (id && cJSON_IsObject(fs_json_obj(row, "doc")))
+			found_put(f, id, cJSON_DetachItemFromObjectCaseSensitive(row, "doc"), 1, 1);
 	}
 	cJSON_Delete(res);
 	return rc;

@@ -435,15 +435,28 @@ typedef struct flight {
 	pthread_cond_t moved;     /* done moved, or a failure */
 } flight;
 
-/* Takes the next chunk when the window allows; SIZE_MAX when there is
- * nothing more to take (all taken, a failure, a stop). Holds f->lock. */
-static size_t flight_take(flight *f)
+/* Chunks a --stream command is given before its first answer is read. */
+#define STREAM_AHEAD 16
+
+/* Chunks that may be on their way at once: per slot one, or with --stream
+ * STREAM_AHEAD. */
+static size_t flight_window(const flight *f)
+{
+	return (size_t)f->parallel * (f->w->streams ? STREAM_AHEAD : 1);
+}
+
+/* Takes the next chunk when the window allows (waiting, unless nowait);
+ * SIZE_MAX when there is nothing to take (all taken, a failure, a stop, or
+ * with nowait a full window). Holds f->lock. */
+static size_t flight_take(flight *f, int nowait)
 {
 	for (;;) {
 		if (f->failed || f->w->r->stop || f->next >= f->cs->n)
 			return SIZE_MAX;
-		if (f->next < f->done + (size_t)f->parallel)
+		if (f->next < f->done + flight_window(f))
 			return f->next++;
+		if (nowait)
+			return SIZE_MAX;
 		pthread_cond_wait(&f->moved, &f->lock);
 	}
 }
@@ -464,24 +477,72 @@ static void flight_done(flight *f, size_t i)
 	pthread_cond_broadcast(&f->moved);
 }
 
+/* Delivers the chunks of take (indexes, in order) to this slot's --stream
+ * command, written ahead of their answers; each one delivered is done at
+ * once, a failed one is sent again (with those after it) after a backoff.
+ * 1 when all are delivered, 0 on a stop. */
+static int stream_chunks(flight *f, size_t slot, const size_t *take, size_t n)
+{
+	const fs_listen_chunk *ks[STREAM_AHEAD];
+	fs_listen_answer a[STREAM_AHEAD];
+	long wait = 500;
+	size_t from = 0;
+	while (from < n) {
+		for (size_t i = from; i < n; i++)
+			ks[i - from] = &f->cs->v[take[i]];
+		double t0 = now_s();
+		fs_listen_stream_deliver_many(f->w->streams[slot], ks, n - from, a);
+		size_t i = 0;
+		for (; i < n - from && a[i].ok; i++) {
+			report(f->w, "delivered", ks[i], a[i].text, now_s() - t0, 0);
+			pthread_mutex_lock(&f->lock);
+			flight_done(f, take[from + i]);
+			pthread_mutex_unlock(&f->lock);
+		}
+		if (i == n - from)
+			return 1;
+		report(f->w, "delivery failed", ks[i], a[i].text, now_s() - t0, wait);
+		from += i;
+		if (f->w->r->stop)
+			return 0;
+		backoff(f->w, &wait);
+		if (f->w->r->stop)
+			return 0;
+	}
+	return 1;
+}
+
+/* Takes the chunks to deliver next: one, or for a --stream command as many
+ * as the window allows now (up to STREAM_AHEAD). Chunks that match nothing
+ * are done on the way. Holds f->lock. The count, 0 when nothing is left. */
+static size_t flight_take_some(flight *f, size_t *take)
+{
+	size_t n = 0, max = f->w->streams ? STREAM_AHEAD : 1, i;
+	while (n < max && (i = flight_take(f, n > 0)) != SIZE_MAX) {
+		if (cJSON_GetArraySize(f->cs->v[i].docs)) {
+			take[n++] = i;
+			continue;
+		}
+		report(f->w, "no match", &f->cs->v[i], NULL, 0, 0);
+		flight_done(f, i);
+	}
+	return n;
+}
+
 /* Delivers chunks with http (the target's client of this thread) as slot
  * `slot` of the flight. */
 static void flight_run(flight *f, fs_http *http, size_t slot)
 {
+	size_t take[STREAM_AHEAD], n;
 	pthread_mutex_lock(&f->lock);
-	size_t i;
-	while ((i = flight_take(f)) != SIZE_MAX) {
+	while ((n = flight_take_some(f, take)) > 0) {
 		pthread_mutex_unlock(&f->lock);
-		fs_listen_chunk *k = &f->cs->v[i];
-		int ok = 1;
-		if (!cJSON_GetArraySize(k->docs))
-			report(f->w, "no match", k, NULL, 0, 0);
-		else
-			ok = deliver_chunk(f->w, http, slot, k);
+		int ok = f->w->streams ? stream_chunks(f, slot, take, n)
+				       : deliver_chunk(f->w, http, slot, &f->cs->v[take[0]]);
 		pthread_mutex_lock(&f->lock);
-		if (ok) {
-			flight_done(f, i);
-		} else {
+		if (ok && !f->w->streams) {
+			flight_done(f, take[0]);
+		} else if (!ok) {
 			f->failed = 1;
 			pthread_cond_broadcast(&f->moved);
 		}
@@ -566,37 +627,121 @@ static void streams_free(worker *w)
 	w->nstreams = 0;
 }
 
+/* The next batch, read while this one is matched and delivered: the
+ * server prepares it on its own core meanwhile (half of the time through
+ * a batch was the wait for it). Only the feed's client is used, by this
+ * thread alone while it runs; the position does not move for a read. */
+typedef struct ahead {
+	worker *w;
+	fs_listen_range r;
+	cJSON *since;         /* owned: r.since */
+	fs_listen_batch b;
+	fs_err e;
+	int rc, running;
+	pthread_t t;
+} ahead;
+
+static fs_listen_range feed_range(worker *w, const cJSON *since)
+{
+	return (fs_listen_range){ .since = since, .limit = batch_size(w->l), .longpoll = 1,
+		.timeout_ms = w->r->o.poll_ms > 0 ? w->r->o.poll_ms : 30000, .include_docs = w->l->local };
+}
+
+static void *ahead_main(void *arg)
+{
+	ahead *a = arg;
+	a->rc = fs_listen_read(a->w->feed, a->w->l->db, &a->r, &a->b, &a->e);
+	return NULL;
+}
+
+/* Starts reading the batch after b (when b has a position to read from). */
+static void ahead_start(ahead *a, worker *w, const fs_listen_batch *b)
+{
+	memset(a, 0, sizeof *a);
+	if (!b->n || !b->last_seq)
+		return;
+	a->w = w;
+	a->since = cJSON_Duplicate(b->last_seq, 1);
+	a->r = feed_range(w, a->since);
+	a->running = !pthread_create(&a->t, NULL, ahead_main, a);
+	if (!a->running)
+		cJSON_Delete(a->since);
+}
+
+/* The batch read ahead into *b (1), or 0 when none was started. */
+static int ahead_take(ahead *a, fs_listen_batch *b, fs_err *e)
+{
+	if (!a->running)
+		return 0;
+	pthread_join(a->t, NULL);
+	a->running = 0;
+	cJSON_Delete(a->since);
+	*b = a->b;
+	*e = a->e;
+	return a->rc ? -1 : 1;
+}
+
+/* Drops a read ahead that no longer follows the position (a batch was not
+ * all delivered): its longpoll is cut short, not waited for. */
+static void ahead_drop(ahead *a)
+{
+	if (!a->running)
+		return;
+	fs_http *h = fs_couch_http(a->w->feed);
+	fs_http_cancel(h);
+	fs_listen_batch b;
+	fs_err e;
+	if (ahead_take(a, &b, &e) >= 0)
+		fs_listen_batch_free(&b);
+	fs_http_uncancel(h);
+	if (a->w->r->stop)    /* a stop that came meanwhile still holds */
+		fs_http_cancel(h);
+}
+
 static void *worker_main(void *arg)
 {
 	worker *w = arg;
 	long wait = 500, qwait = 500;
+	ahead a = { 0 };
 	if (pthread_create(&w->ck_thread, NULL, ckpt_main, w)) {
 		report(w, "cannot start the checkpoint thread", NULL, NULL, 0, 0);
 		return NULL;
 	}
 	report(w, "following", NULL, NULL, 0, 0);
+	/* the first command starts while the first batch is read (a failure
+	 * to start is the first delivery's to report, and retry) */
+	if (w->nstreams) {
+		fs_err se = { 0 };
+		fs_listen_stream_start(w->streams[0], &se);
+	}
 	while (!w->r->stop) {
 		fs_listen_batch b;
 		fs_err e = { 0 };
-		fs_listen_range r = { .since = w->pos, .limit = batch_size(w->l), .longpoll = 1,
-			.timeout_ms = w->r->o.poll_ms > 0 ? w->r->o.poll_ms : 30000,
-			.include_docs = w->l->local };
-		if (fs_listen_read(w->feed, w->l->db, &r, &b, &e)) {
+		int got = ahead_take(&a, &b, &e);
+		if (!got) {
+			fs_listen_range r = feed_range(w, w->pos);
+			got = fs_listen_read(w->feed, w->l->db, &r, &b, &e) ? -1 : 1;
+		}
+		if (got < 0) {
 			if (w->r->stop)
 				break;
 			report(w, "feed failed", NULL, e.msg, 0, wait);
 			backoff(w, &wait);
 			continue;
 		}
+		ahead_start(&a, w, &b);
 		/* a batch that failed (a query, a delivery) is read again after
 		 * a backoff of its own */
-		if (b.n && run_batch(w, &b) && !w->r->stop)
+		if (b.n && run_batch(w, &b) && !w->r->stop) {
+			ahead_drop(&a);
 			backoff(w, &qwait);
-		else
+		} else {
 			qwait = 500;
+		}
 		wait = 500;
 		fs_listen_batch_free(&b);
 	}
+	ahead_drop(&a);
 	streams_free(w);
 	ckpt_finish(w);
 	report(w, "stopped", NULL, NULL, 0, 0);

@@ -49,6 +49,13 @@ void fs_listen_env_free(char **env);
  * delivery. The command starts at the first chunk; one thread at a time. */
 typedef struct fs_listen_stream fs_listen_stream;
 fs_listen_stream *fs_listen_stream_new(const fs_listen_target *t, const fs_listener *l);
+/* Starts the command now if it does not run (it starts at the first chunk
+ * otherwise): the runner starts it while the first batch is read. */
+enum fs_err_code fs_listen_stream_start(fs_listen_stream *s, fs_err *e);
+/* Delivers n chunks at once, their lines written before any answer is
+ * read; out[i] is chunk i's answer. */
+void fs_listen_stream_deliver_many(fs_listen_stream *s, const fs_listen_chunk *const *ks, size_t n,
+				   fs_listen_answer *out);
 void fs_listen_stream_deliver(fs_listen_stream *s, const cJSON *docs, const cJSON *seq,
 	fs_listen_answer *out);
 /* Closes the command's input, lets it exit (1 s), kills and reaps it. */

@@ -101,15 +101,57 @@ static void broken(fs_listen_stream *s, const fs_err *e, fs_listen_answer *out)
 		snprintf(out->text, sizeof out->text, "%s (killed by signal %d)", e->msg, WTERMSIG(st));
 }
 
+enum fs_err_code fs_listen_stream_start(fs_listen_stream *s, fs_err *e)
+{
+	/* its own process group, as --exec: a Ctrl-C meant for us must not
+	 * kill it with the chunk in flight */
+	fs_spawn_opts so = { .cmd = s->cmd, .env = s->env, .new_group = 1 };
+	if (!s->proc && !(s->proc = fs_proc_start(&so, e)))
+		return e->code;
+	return 0;
+}
+
+/* The chunks' lines written ahead, then their answers read in order: one
+ * wake-up of the command for many chunks instead of one per chunk (a round
+ * trip between two processes was most of the time per chunk). An answer
+ * missing after a failure is "not answered": that chunk is sent again. */
+void fs_listen_stream_deliver_many(fs_listen_stream *s, const fs_listen_chunk *const *ks, size_t n,
+				   fs_listen_answer *out)
+{
+	memset(out, 0, n * sizeof *out);
+	fs_err e = { 0 };
+	size_t i = 0;
+	if (fs_listen_stream_start(s, &e)) {
+		snprintf(out[0].text, sizeof out[0].text, "%s", e.msg);
+		i = 1;
+	} else {
+		fs_buf lines = FS_BUF_INIT;
+		for (size_t k = 0; k < n; k++) {
+			size_t len;
+			char *line = chunk_line(s, ks[k]->docs, ks[k]->seq, &len);
+			fs_buf_add(&lines, line, len);
+			free(line);
+		}
+		int rc = fs_proc_send(s->proc, lines.data, lines.len, s->timeout_ms, &e);
+		fs_buf_free(&lines);
+		for (; !rc && i < n; i++) {
+			if ((rc = fs_proc_recv(s->proc, s->timeout_ms, &s->answer, &e)))
+				break;
+			answered(s, &out[i]);
+		}
+		if (rc)
+			broken(s, &e, &out[i++]);
+	}
+	for (; i < n; i++)
+		snprintf(out[i].text, sizeof out[i].text, "not answered: the command failed on a chunk before");
+}
+
 void fs_listen_stream_deliver(fs_listen_stream *s, const cJSON *docs, const cJSON *seq,
 			      fs_listen_answer *out)
 {
 	memset(out, 0, sizeof *out);
 	fs_err e = { 0 };
-	/* its own process group, as --exec: a Ctrl-C meant for us must not
-	 * kill it with the chunk in flight */
-	fs_spawn_opts so = { .cmd = s->cmd, .env = s->env, .new_group = 1 };
-	if (!s->proc && !(s->proc = fs_proc_start(&so, &e))) {
+	if (fs_listen_stream_start(s, &e)) {
 		snprintf(out->text, sizeof out->text, "%s", e.msg);
 		return;
 	}
