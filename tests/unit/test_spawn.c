@@ -117,6 +117,30 @@ static void proc_answers(void **state)
 	fs_buf_free(&a);
 }
 
+/* Questions written ahead of their answers: 2,000 lines of 100 bytes to
+ * cat, which echoes each (200 KB each way, more than both pipes hold): the
+ * writing reads the answers meanwhile, so neither side waits forever. */
+static void proc_written_ahead(void **state)
+{
+	fs_proc *p = proc("cat");
+	fs_buf q = FS_BUF_INIT, a = FS_BUF_INIT;
+	fs_err e = { 0 };
+	for (int i = 0; i < 2000; i++)
+		fs_buf_printf(&q, "%04d %094d\n", i, 0);
+	assert_int_equal(fs_proc_send(p, q.data, q.len, 5000, &e), 0);
+	for (int i = 0; i < 2000; i++) {
+		assert_int_equal(fs_proc_recv(p, 5000, &a, &e), 0);
+		char want[8];
+		snprintf(want, sizeof want, "%04d ", i);
+		assert_int_equal(strncmp(fs_buf_str(&a), want, 5), 0);
+		assert_int_equal(a.len, 99);
+	}
+	int st = fs_proc_stop(p, 2000);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	fs_buf_free(&q);
+	fs_buf_free(&a);
+}
+
 /* A command that never answers: the time is up, and stop kills it. */
 static void proc_timeout(void **state)
 {
@@ -189,6 +213,7 @@ int main(void)
 		cmocka_unit_test_teardown(input_not_read, fs_test_teardown),
 		cmocka_unit_test_teardown(default_signals, fs_test_teardown),
 		cmocka_unit_test(proc_answers),
+		cmocka_unit_test(proc_written_ahead),
 		cmocka_unit_test(proc_timeout),
 		cmocka_unit_test(proc_gone),
 		cmocka_unit_test(proc_group),
