@@ -16,8 +16,6 @@ t=$tap_tmp
 PY=$(python3 -c 'import sys; print(sys.executable)')
 data() { "$PY" "$FS_SRCDIR/tests/integration/listen_data.py" "$@"; }
 jget() { "$PY" -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
-# poll CMD... for up to 20 s
-poll() { i=0; until "$@"; do i=$((i + 1)); [ $i -gt 200 ] && return 1; sleep 0.1; done; }
 
 # The sample project, with a delete-view and a delete-filter listener.
 P=$t/ws/FieldInspections

@@ -14,7 +14,6 @@ plan 27
 t=$tap_tmp
 PY=$(python3 -c 'import sys; print(sys.executable)')
 data() { "$PY" "$FS_SRCDIR/tests/integration/listen_data.py" "$@"; }
-poll() { i=0; until "$@"; do i=$((i + 1)); [ $i -gt 200 ] && return 1; sleep 0.1; done; }
 
 P=$t/ws/FieldInspections
 mkdir -p "$t/ws" && cp -r "$FS_SRCDIR/projects/sample" "$P"

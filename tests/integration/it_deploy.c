@@ -507,17 +507,32 @@ static void staged(void **state)
 	cJSON_Delete(ans);
 }
 
-static void syntax_error_refused(void **state)
+/* by_site's map with a missing ')' on its line 2. */
+static void break_by_site(ctx *x)
 {
-	ctx *x = *state;
-	sample(x);
 	fs_obj *map = fs_project_find(x->p, "inspections/visits/by_site/map");
 	ok(fs_fn_set_text(map, "function (doc) {\n  emit(doc.site, 1;\n}", &e), "edit");
+}
+
+/* A forced deploy whose visits is refused for its syntax: the plan. */
+static fs_deploy_plan *deploy_refused_syntax(ctx *x)
+{
 	fs_deploy_opts o = { .force = 1 };
 	fs_deploy_plan *p = deploy(x, &o);
 	fs_deploy_doc *d = find(p, "_design/visits");
 	assert_int_equal(d->action, FS_DA_REFUSED);
 	assert_int_equal(d->refusal, FS_DR_SYNTAX);
+	assert_false(d->forced);
+	return p;
+}
+
+static void syntax_error_refused(void **state)
+{
+	ctx *x = *state;
+	sample(x);
+	break_by_site(x);
+	fs_deploy_plan *p = deploy_refused_syntax(x);
+	fs_deploy_doc *d = find(p, "_design/visits");
 	assert_non_null(strstr(d->reason, "inspections/visits/by_site/map"));
 	assert_non_null(strstr(d->reason, "line 2, column"));
 	assert_non_null(strstr(d->reason, ".yaml"));
@@ -535,15 +550,8 @@ static void syntax_error_beats_force(void **state)
 	sample(x);
 	fs_deploy_plan_free(deploy(x, NULL));
 	edit_on_server(x, "inspections", "_design/visits", "by_site");
-	fs_obj *map = fs_project_find(x->p, "inspections/visits/by_site/map");
-	ok(fs_fn_set_text(map, "function (doc) {\n  emit(doc.site, 1;\n}", &e), "edit");
-	fs_deploy_opts o = { .force = 1 };
-	fs_deploy_plan *p = deploy(x, &o);
-	fs_deploy_doc *d = find(p, "_design/visits");
-	assert_int_equal(d->action, FS_DA_REFUSED);
-	assert_int_equal(d->refusal, FS_DR_SYNTAX);
-	assert_false(d->forced);
-	fs_deploy_plan_free(p);
+	break_by_site(x);
+	fs_deploy_plan_free(deploy_refused_syntax(x));
 	cJSON *s = get(x, "inspections", "_design/visits");
 	assert_non_null(strstr(fs_json_str(fs_json_obj(fs_json_obj(s, "views"), "by_site"), "map"),
 			       "edited_on_server"));
@@ -557,8 +565,7 @@ static void unchanged_not_checked(void **state)
 	ctx *x = *state;
 	sample(x);
 	fs_deploy_plan_free(deploy(x, NULL));
-	fs_obj *map = fs_project_find(x->p, "inspections/visits/by_site/map");
-	ok(fs_fn_set_text(map, "function (doc) {\n  emit(doc.site, 1;\n}", &e), "edit");
+	break_by_site(x);
 	cJSON *was = get(x, "inspections", "_design/visits");
 	cJSON *d = cJSON_Duplicate(fs_ddoc_json(fs_project_find(x->p, "inspections/visits")), 1);
 	cJSON_DeleteItemFromObjectCaseSensitive(d, "_id");

@@ -21,6 +21,8 @@ not_ok() { tap_n=$((tap_n + 1)); tap_failed=$((tap_failed + 1)); echo "not ok $t
 skip_test() { tap_n=$((tap_n + 1)); echo "ok $tap_n - # SKIP $*"; }
 # check "description" command...: ok when the command succeeds.
 check() { d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
+# poll CMD...: runs CMD every 0.1 s until it succeeds, for up to 20 s
+poll() { tap_i=0; until "$@"; do tap_i=$((tap_i + 1)); [ $tap_i -gt 200 ] && return 1; sleep 0.1; done; }
 # check_eq "description" expected actual
 check_eq() {
 	if [ "$2" = "$3" ]; then ok "$1"; else
