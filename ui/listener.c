@@ -13,6 +13,8 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 #include "app.h"
 #include "base/job.h"
 #include "base/json.h"
@@ -271,12 +273,23 @@ static enum fs_err_code wait_work(fs_job *bj, struct ljob *j, fs_err *e)
 {
 	fs_couch *c = fs_server_open(j->server, e);
 	int rc = c ? 0 : e->code ? e->code : FS_E_IO;
+	long idle = 1000;
 	while (!rc && !fs_job_cancelled(bj) && !j->batch.n) {
 		fs_listen_range r = { .since = j->since, .limit = 1, .longpoll = 1,
 				      .timeout_ms = FOLLOW_POLL_MS };
 		fs_listen_batch_free(&j->batch);
 		memset(&j->batch, 0, sizeof j->batch);
+		struct timespec t0, t1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		rc = fs_listen_read(c, j->l.db, &r, &j->batch, e);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		double secs = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+		/* a server that does not hold the longpoll: not asked again at once */
+		if (!rc && fs_listen_answered_early(&r, &j->batch, secs)) {
+			for (long slept = 0; slept < idle && !fs_job_cancelled(bj); slept += 50)
+				usleep(50000);
+			idle = idle * 2 > 30000 ? 30000 : idle * 2;
+		}
 	}
 	fs_couch_free(c);
 	return rc;

@@ -235,6 +235,12 @@ enum fs_err_code fs_listen_read(fs_couch *c, const char *db, const fs_listen_ran
 	return 0;
 }
 
+int fs_listen_answered_early(const fs_listen_range *r, const fs_listen_batch *b, double secs)
+{
+	long held = r->timeout_ms < 2000 ? r->timeout_ms / 2 : 1000;
+	return r->longpoll && !b->n && secs * 1000 < (double)held;
+}
+
 /* ---- Matching ---- */
 
 void fs_listen_clean(cJSON *doc)

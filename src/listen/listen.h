@@ -91,6 +91,11 @@ typedef struct fs_listen_range {
 } fs_listen_range;
 /* Reads changes into out (in feed order; design documents included). */
 enum fs_err_code fs_listen_read(fs_couch *c, const char *db, const fs_listen_range *r, fs_listen_batch *out, fs_err *e);
+/* 1 when a longpoll read of r came back after secs with no change long
+ * before its timeout: the server (or a proxy) did not hold it. A follower
+ * then waits before it asks again, or it would ask as fast as the server
+ * answers. */
+int fs_listen_answered_early(const fs_listen_range *r, const fs_listen_batch *b, double secs);
 
 /* A changed document the listener does not fire for, and why. */
 typedef struct fs_listen_miss {

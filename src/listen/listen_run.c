@@ -714,13 +714,19 @@ static void *worker_main(void *arg)
 		fs_err se = { 0 };
 		fs_listen_stream_start(w->streams[0], &se);
 	}
+	long idle = 1000;   /* the wait after a longpoll answered at once */
 	while (!w->r->stop) {
 		fs_listen_batch b;
 		fs_err e = { 0 };
 		int got = ahead_take(&a, &b, &e);
 		if (!got) {
 			fs_listen_range r = feed_range(w, w->pos);
+			double t0 = now_s();
 			got = fs_listen_read(w->feed, w->l->db, &r, &b, &e) ? -1 : 1;
+			if (got > 0 && fs_listen_answered_early(&r, &b, now_s() - t0))
+				backoff(w, &idle);
+			else if (got > 0 && b.n)
+				idle = 1000;
 		}
 		if (got < 0) {
 			if (w->r->stop)

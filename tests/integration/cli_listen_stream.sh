@@ -9,7 +9,7 @@
 . "$FS_SRCDIR/tests/lib/couch.sh"
 
 couch_start || plan_skip "pouchdb-server not installed"
-plan 27
+plan 28
 
 t=$tap_tmp
 PY=$(python3 -c 'import sys; print(sys.executable)')
@@ -124,4 +124,25 @@ check_eq "SIGTERM mid-run: exit 0, with chunks still to deliver" "0 1" "$rc $(ca
 check "SIGTERM mid-run: no process left ($(pids) started)" all_gone
 check_eq "SIGTERM mid-run: the chunks delivered so far are right, each once" "" \
 	"$(data check "$t/rec" $N --json-lines --exact | grep -Eo 'unexpected|twice|chunk of|not cleaned')"
+
+# (7) A server that answers every longpoll at once with no change (a proxy
+# with a short idle timeout does): the runner waits before asking again
+# (1 s, then 2 s...) instead of asking as fast as it is answered.
+mkdir -p "$t/liar"
+"$PY" "$FS_SRCDIR/tests/integration/listen_liar.py" "$t/liar" "$COUCH_URL" &
+LIAR=$!
+liar_stop() { kill "$LIAR" 2>/dev/null; }
+at_exit liar_stop
+poll test -s "$t/liar/port"
+rm -rf "$t/st" && mkdir "$t/st"
+"$FS_BIN" listen run "$P" $L --server "http://127.0.0.1:$(cat "$t/liar/port")" --since now \
+	--stream "'$PY' '$FS_SRCDIR/tests/integration/listen_stream.py' '$t/rec' '$t/st' ok" \
+	>/dev/null 2>"$t/run.err" &
+RUN_PID=$!
+poll test -s "$t/liar/longpolls"
+sleep 3.5
+run_stop
+n=$(cat "$t/liar/longpolls")
+check "a server answering longpolls at once: asked $n times in 3.5 s, not as fast as it answers" test "$n" -le 6
+liar_stop
 done_testing
