@@ -72,10 +72,7 @@ static cJSON *server_json(const ping *p, int pinged)
 	cJSON *j = cJSON_CreateObject();
 	cJSON_AddStringToObject(j, "name", s->name);
 	cJSON_AddStringToObject(j, "url", s->url);
-	if (s->user)
-		cJSON_AddStringToObject(j, "user", s->user);
-	else
-		cJSON_AddNullToObject(j, "user");
+	fs_json_add_str(j, "user", s->user);
 	cJSON_AddStringToObject(j, "password", s->password ? "set" : s->password_command ? "command" : "none");
 	cJSON_AddBoolToObject(j, "insecure", s->insecure);
 	if (s->revs_limit)

@@ -466,19 +466,13 @@ cJSON *fs_revtree_json(const fs_revtree *t)
 {
 	cJSON *j = cJSON_CreateObject(), *revs;
 	cJSON_AddStringToObject(j, "id", t->id);
-	if (t->winner)
-		cJSON_AddStringToObject(j, "winner", t->winner);
-	else
-		cJSON_AddNullToObject(j, "winner");
+	fs_json_add_str(j, "winner", t->winner);
 	revs = cJSON_AddArrayToObject(j, "revs");
 	for (size_t i = 0; i < t->n; i++) {
 		const fs_rev_node *nd = &t->v[i];
 		cJSON *r = cJSON_CreateObject();
 		cJSON_AddStringToObject(r, "rev", nd->rev);
-		if (nd->parent)
-			cJSON_AddStringToObject(r, "parent", nd->parent);
-		else
-			cJSON_AddNullToObject(r, "parent");
+		fs_json_add_str(r, "parent", nd->parent);
 		cJSON_AddStringToObject(r, "status", fs_rev_status_name(nd->status));
 		cJSON_AddBoolToObject(r, "leaf", nd->leaf);
 		cJSON_AddBoolToObject(r, "winner", nd->winner);

@@ -228,10 +228,7 @@ static cJSON *local_doc(const fs_obj *ddoc, const char *commit, const char *at)
 	fs_json_hash(d, fs_deploy_ignore, hash);
 	cJSON *m = cJSON_AddObjectToObject(d, FS_DEPLOY_MARKER);
 	cJSON_AddStringToObject(m, "hash", hash);
-	if (commit)
-		cJSON_AddStringToObject(m, "commit", commit);
-	else
-		cJSON_AddNullToObject(m, "commit");
+	fs_json_add_str(m, "commit", commit);
 	cJSON_AddStringToObject(m, "at", at);
 	return d;
 }

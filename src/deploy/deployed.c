@@ -455,14 +455,6 @@ void fs_deployed_format(const fs_deployed *d, fs_buf *out)
 	free(cw);
 }
 
-static void add_str(cJSON *o, const char *k, const char *v)
-{
-	if (v)
-		cJSON_AddStringToObject(o, k, v);
-	else
-		cJSON_AddNullToObject(o, k);
-}
-
 static cJSON *cell_json(const fs_deployed *d, size_t s, size_t i)
 {
 	const fs_deployed_cell *c = &d->cells[s][i];
@@ -472,14 +464,14 @@ static cJSON *cell_json(const fs_deployed *d, size_t s, size_t i)
 	cJSON_AddStringToObject(j, "connector", d->rows[i].connector);
 	cJSON_AddStringToObject(j, "database", d->rows[i].db);
 	cJSON_AddStringToObject(j, "designdoc", d->rows[i].ddoc);
-	add_str(j, "commit", c->commit);
+	fs_json_add_str(j, "commit", c->commit);
 	if (c->state == FS_DS_DEPLOYED && c->behind >= 0)
 		cJSON_AddNumberToObject(j, "behind", (double)c->behind);
 	else
 		cJSON_AddNullToObject(j, "behind");
 	cJSON_AddStringToObject(j, "state", fs_deployed_state_name(c->state));
-	add_str(j, "at", c->at);
-	add_str(j, "rev", c->rev);
+	fs_json_add_str(j, "at", c->at);
+	fs_json_add_str(j, "rev", c->rev);
 	if (d->servers[s].error)
 		cJSON_AddStringToObject(j, "error", d->servers[s].error);
 	return j;
