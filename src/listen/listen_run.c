@@ -380,37 +380,6 @@ static void set_pos(worker *w, const cJSON *seq)
 	w->pos = cJSON_Duplicate(seq, 1);
 }
 
-/* One delivery attempt by the thread of flight slot `slot`. */
-static void deliver(worker *w, fs_http *http, size_t slot, const fs_listen_chunk *k,
-		    fs_listen_answer *a)
-{
-	if (w->streams)
-		fs_listen_stream_deliver(w->streams[slot], k->docs, k->seq, a);
-	else
-		fs_listen_deliver(&w->r->o.target, http, w->l, k->docs, k->seq, a);
-}
-
-/* Delivers one chunk until it is delivered or a stop; 1 when delivered. */
-static int deliver_chunk(worker *w, fs_http *http, size_t slot, const fs_listen_chunk *k)
-{
-	long wait = 500;
-	for (;;) {
-		fs_listen_answer a;
-		double t0 = now_s();
-		deliver(w, http, slot, k, &a);
-		if (a.ok) {
-			report(w, "delivered", k, a.text, now_s() - t0, 0);
-			return 1;
-		}
-		report(w, "delivery failed", k, a.text, now_s() - t0, wait);
-		if (w->r->stop)
-			return 0;
-		backoff(w, &wait);
-		if (w->r->stop)
-			return 0;
-	}
-}
-
 /* A change of the listener's design document may change its map. */
 static int ddoc_changed(const fs_listener *l, const fs_listen_batch *b)
 {
@@ -477,11 +446,23 @@ static void flight_done(flight *f, size_t i)
 	pthread_cond_broadcast(&f->moved);
 }
 
-/* Delivers the chunks of take (indexes, in order) to this slot's --stream
- * command, written ahead of their answers; each one delivered is done at
- * once, a failed one is sent again (with those after it) after a backoff.
- * 1 when all are delivered, 0 on a stop. */
-static int stream_chunks(flight *f, size_t slot, const size_t *take, size_t n)
+/* One attempt at delivering chunks ks[0..n) by slot `slot`: to its
+ * --stream command, written ahead of their answers, or (n is then 1) to
+ * the target or a command of its own. */
+static void attempt(flight *f, fs_http *http, size_t slot, const fs_listen_chunk *const *ks, size_t n,
+		    fs_listen_answer *a)
+{
+	worker *w = f->w;
+	if (w->streams)
+		fs_listen_stream_deliver_many(w->streams[slot], ks, n, a);
+	else
+		fs_listen_deliver(&w->r->o.target, http, w->l, ks[0]->docs, ks[0]->seq, a);
+}
+
+/* Delivers the chunks of take (indexes, in order); each one delivered is
+ * done at once, a failed one is sent again (with those after it) after a
+ * backoff. 1 when all are delivered, 0 on a stop. */
+static int deliver_chunks(flight *f, fs_http *http, size_t slot, const size_t *take, size_t n)
 {
 	const fs_listen_chunk *ks[STREAM_AHEAD];
 	fs_listen_answer a[STREAM_AHEAD];
@@ -491,7 +472,7 @@ static int stream_chunks(flight *f, size_t slot, const size_t *take, size_t n)
 		for (size_t i = from; i < n; i++)
 			ks[i - from] = &f->cs->v[take[i]];
 		double t0 = now_s();
-		fs_listen_stream_deliver_many(f->w->streams[slot], ks, n - from, a);
+		attempt(f, http, slot, ks, n - from, a);
 		size_t i = 0;
 		for (; i < n - from && a[i].ok; i++) {
 			report(f->w, "delivered", ks[i], a[i].text, now_s() - t0, 0);
@@ -537,12 +518,9 @@ static void flight_run(flight *f, fs_http *http, size_t slot)
 	pthread_mutex_lock(&f->lock);
 	while ((n = flight_take_some(f, take)) > 0) {
 		pthread_mutex_unlock(&f->lock);
-		int ok = f->w->streams ? stream_chunks(f, slot, take, n)
-				       : deliver_chunk(f->w, http, slot, &f->cs->v[take[0]]);
+		int ok = deliver_chunks(f, http, slot, take, n);
 		pthread_mutex_lock(&f->lock);
-		if (ok && !f->w->streams) {
-			flight_done(f, take[0]);
-		} else if (!ok) {
+		if (!ok) {
 			f->failed = 1;
 			pthread_cond_broadcast(&f->moved);
 		}

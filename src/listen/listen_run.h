@@ -56,8 +56,6 @@ enum fs_err_code fs_listen_stream_start(fs_listen_stream *s, fs_err *e);
  * read; out[i] is chunk i's answer. */
 void fs_listen_stream_deliver_many(fs_listen_stream *s, const fs_listen_chunk *const *ks, size_t n,
 				   fs_listen_answer *out);
-void fs_listen_stream_deliver(fs_listen_stream *s, const cJSON *docs, const cJSON *seq,
-	fs_listen_answer *out);
 /* Closes the command's input, lets it exit (1 s), kills and reaps it. */
 void fs_listen_stream_free(fs_listen_stream *s);
 

@@ -145,21 +145,3 @@ void fs_listen_stream_deliver_many(fs_listen_stream *s, const fs_listen_chunk *c
 	for (; i < n; i++)
 		snprintf(out[i].text, sizeof out[i].text, "not answered: the command failed on a chunk before");
 }
-
-void fs_listen_stream_deliver(fs_listen_stream *s, const cJSON *docs, const cJSON *seq,
-			      fs_listen_answer *out)
-{
-	memset(out, 0, sizeof *out);
-	fs_err e = { 0 };
-	if (fs_listen_stream_start(s, &e)) {
-		snprintf(out->text, sizeof out->text, "%s", e.msg);
-		return;
-	}
-	size_t n;
-	char *line = chunk_line(s, docs, seq, &n);
-	if (fs_proc_ask(s->proc, line, n, s->timeout_ms, &s->answer, &e))
-		broken(s, &e, out);
-	else
-		answered(s, out);
-	free(line);
-}
