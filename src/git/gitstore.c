@@ -686,6 +686,7 @@ typedef struct file_st {
 typedef struct file_sts {
 	file_st *v;
 	size_t n;
+	int model_ignored;    /* a file (or folder) the model reads is ignored */
 } file_sts;
 
 static void file_sts_free(file_sts *s)
@@ -696,8 +697,15 @@ static void file_sts_free(file_sts *s)
 	memset(s, 0, sizeof *s);
 }
 
+/* A file the model reads: c8oProject.yaml or one under _c8oProject/. */
+static int model_path(const char *p)
+{
+	return !strcmp(p, "c8oProject.yaml") || !strncmp(p, "_c8oProject/", 12);
+}
+
 /* Every file of the project folder that differs between HEAD, the index and
- * the working tree (untracked ones included, ignored ones not). */
+ * the working tree (untracked ones included; ignored ones only noted, in
+ * model_ignored). */
 static enum fs_err_code file_status(fs_repo *r, file_sts *out, fs_err *e)
 {
 	git_status_options o;
@@ -705,7 +713,10 @@ static enum fs_err_code file_status(fs_repo *r, file_sts *out, fs_err *e)
 	char *spec = fs_xstrndup(r->prefix, strlen(r->prefix) ? strlen(r->prefix) - 1 : 0);
 	char *specs[1] = { spec };
 	o.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
-	o.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS;
+	/* ignored entries too (an ignored folder as one, not walked): one
+	 * the model reads means HEAD may lack what the model has */
+	o.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
+		  GIT_STATUS_OPT_INCLUDE_IGNORED;
 	if (*spec) {
 		o.pathspec.strings = specs;
 		o.pathspec.count = 1;
@@ -724,6 +735,10 @@ static enum fs_err_code file_status(fs_repo *r, file_sts *out, fs_err *e)
 		/* our temp files and journal are never the project's */
 		if (s->status == GIT_STATUS_CURRENT || strncmp(p, r->prefix, plen) || fs_is_our_file(p))
 			continue;
+		if (s->status & GIT_STATUS_IGNORED) {
+			out->model_ignored |= model_path(p + plen);
+			continue;
+		}
 		out->v = fs_xrealloc(out->v, (out->n + 1) * sizeof *out->v);
 		out->v[out->n++] = (file_st){ fs_xstrdup(p + plen), s->status };
 	}
@@ -762,44 +777,16 @@ static int is_project_file(fs_files *files, const char *rel)
 	return 0;
 }
 
-/* A file the model reads: c8oProject.yaml or one under _c8oProject/. */
-static int model_path(const char *p)
-{
-	return !strcmp(p, "c8oProject.yaml") || !strncmp(p, "_c8oProject/", 12);
-}
-
-/* 1 when a file of the model's folders is ignored by git (so absent from
- * HEAD while the model reads it), or when that cannot be told. */
-static int model_files_ignored(fs_repo *r)
-{
-	git_status_options o;
-	git_status_options_init(&o, GIT_STATUS_OPTIONS_VERSION);
-	char *specs[2] = { fs_xasprintf("%sc8oProject.yaml", r->prefix),
-			   fs_xasprintf("%s_c8oProject", r->prefix) };
-	o.show = GIT_STATUS_SHOW_WORKDIR_ONLY;
-	o.flags = GIT_STATUS_OPT_INCLUDE_IGNORED | GIT_STATUS_OPT_INCLUDE_UNTRACKED;
-	o.pathspec.strings = specs;
-	o.pathspec.count = 2;
-	git_status_list *l = NULL;
-	int ignored = git_status_list_new(&l, r->repo, &o) < 0;
-	for (size_t i = 0, n = l ? git_status_list_entrycount(l) : 0; i < n && !ignored; i++)
-		ignored = (git_status_byindex(l, i)->status & GIT_STATUS_IGNORED) != 0;
-	git_status_list_free(l);
-	free(specs[0]);
-	free(specs[1]);
-	return ignored;
-}
-
 /* Whether the working tree's model is HEAD's, known from git's file status
  * alone: no file the model reads differs (nor is hidden by an ignore rule).
  * Then neither model need be built: on a 7.6 MB project, building both and
  * rendering one was 25 MB and most of the studio's start in a repository. */
-static int model_unchanged(fs_repo *r, const file_sts *fs)
+static int model_unchanged(const file_sts *fs)
 {
 	for (size_t i = 0; i < fs->n; i++)
 		if (model_path(fs->v[i].path))
 			return 0;
-	return !model_files_ignored(r);
+	return !fs->model_ignored;
 }
 
 /* 1 when git lists an untracked file. */
@@ -824,7 +811,7 @@ static enum fs_err_code status_with(fs_repo *r, fs_project *model, fs_changes *o
 	fs_err pe = { 0 };
 	fs_files files = { 0 };
 	/* an unsaved model may differ from the files: always compared */
-	int same = !model && model_unchanged(r, &fs);
+	int same = !model && model_unchanged(&fs);
 	int broken = !same && (head_model(r, &head, &pe) || (!work && fs_project_open(&work, r->projdir, &pe)));
 	if (broken)
 		fs_gs_strs_add(&out->notes, &out->nnotes, "%s", pe.msg);
